@@ -1,0 +1,343 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the shared HTTP transport of maestro.platform. Not a public API; it may change at any time.
+"""One HTTP transport for every service of the collection.
+
+Standard library only (http.client), so the same code runs on the controller (in-process, through the
+action plugins) and on a managed host (as an ordinary module) without extra packages.
+
+- One persistent connection per client, reused across requests and, in the action plugins, across loop
+  items. A connection the server closed is reopened transparently.
+- Basic or bearer auth, validate_certs and a CA bundle, a per-request timeout.
+- JSON in and out; one typed error, ApiError, carrying the status and the server's own message.
+- Retries with jittered exponential backoff on connection errors, 429, 502, 503 and 504, honouring
+  Retry-After, bounded in attempts and in total time, and only when repeating the request is safe.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import email.utils
+import json
+import random
+import socket
+import ssl
+import time
+
+try:
+    import http.client as http_client
+    from urllib.parse import quote, urlencode, urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this file there
+    import httplib as http_client  # type: ignore
+    from urllib import quote, urlencode  # type: ignore
+    from urlparse import urlsplit  # type: ignore
+
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+# 429 and 503 mean the server refused the request before acting on it: repeating even a POST is safe.
+REFUSED_STATUSES = frozenset((429, 503))
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+
+
+class ApiError(Exception):
+    """A failed API call: HTTP status (None when no response arrived) and the server's own message."""
+
+    def __init__(self, message, status=None, method=None, url=None, request_id=None, body=None,
+                 error_code=None):
+        super(ApiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.body = body
+        self.error_code = error_code
+
+    def __str__(self):
+        if self.status is None:
+            text = '%s %s failed: %s' % (self.method, self.url, self.message)
+        else:
+            text = '%s %s returned HTTP %s: %s' % (self.method, self.url, self.status, self.message)
+        if self.request_id:
+            text += ' (X-Request-Id: %s)' % self.request_id
+        return text
+
+
+class StaleConnection(Exception):
+    """A reused keep-alive connection was closed by the server before it read the request."""
+
+
+class Response:
+    __slots__ = ('status', 'headers', 'body', 'json')
+
+    def __init__(self, status, headers, body, data):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.json = data
+
+    def header(self, name, default=None):
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return default
+
+
+def server_message(data, text):
+    """The server's own error message from the error bodies of MLflow, Harbor, Nexus or plain text."""
+    if isinstance(data, dict):
+        if isinstance(data.get('errors'), list) and data['errors']:  # Harbor
+            return '; '.join(str(e.get('message') or e.get('code')) for e in data['errors'] if isinstance(e, dict))
+        if data.get('message'):  # MLflow (with error_code), Nexus, generic
+            code = data.get('error_code')
+            return '%s: %s' % (code, data['message']) if code else str(data['message'])
+        if data.get('error'):
+            return str(data['error'])
+    if isinstance(data, list) and data and isinstance(data[0], dict):  # Nexus validation errors
+        return '; '.join(str(e.get('message')) for e in data if e.get('message'))
+    text = (text or '').strip()
+    return text[:500] if text else 'no message in the response body'
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class HttpClient:
+    """A JSON HTTP client bound to one base URL.
+
+    url_option names the option that set base_url, so connection errors can name the field to fix.
+    """
+
+    def __init__(self, base_url, username=None, password=None, token=None, validate_certs=True,
+                 ca_path=None, timeout=30, max_attempts=5, max_retry_time=60.0, backoff_base=0.5,
+                 backoff_cap=8.0, url_option='url', headers=None, sleep=time.sleep):
+        if not base_url or not isinstance(base_url, str):
+            raise ApiError('%s is required: give the base URL of the server, for example '
+                           'https://server.example.com' % url_option, method='CONNECT', url=base_url)
+        parts = urlsplit(base_url)
+        if parts.scheme not in ('http', 'https') or not parts.hostname:
+            raise ApiError('%s must be an http:// or https:// URL with a host name, got %r'
+                           % (url_option, base_url), method='CONNECT', url=base_url)
+        self.base_url = base_url.rstrip('/')
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = parts.port or (443 if parts.scheme == 'https' else 80)
+        self.base_path = parts.path.rstrip('/')
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
+        self.max_attempts = max(1, max_attempts)
+        self.max_retry_time = max_retry_time
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.url_option = url_option
+        self._sleep = sleep
+        self._conn = None
+        self.request_count = 0
+        self.default_headers = {'Accept': 'application/json', 'User-Agent': 'maestro.platform'}
+        if headers:
+            self.default_headers.update(headers)
+        if token:
+            self.default_headers['Authorization'] = 'Bearer %s' % token
+        elif username is not None and password is not None:
+            raw = ('%s:%s' % (username, password)).encode('utf-8')
+            self.default_headers['Authorization'] = 'Basic %s' % base64.b64encode(raw).decode('ascii')
+
+    # -- connection -------------------------------------------------------------------------------
+    def _ssl_context(self):
+        if not self.validate_certs:
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            return ctx
+        if self.ca_path:
+            return ssl.create_default_context(cafile=self.ca_path)
+        return ssl.create_default_context()
+
+    def _connection(self):
+        if self._conn is None:
+            if self.scheme == 'https':
+                self._conn = http_client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                                                         context=self._ssl_context())
+            else:
+                self._conn = http_client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        return self._conn
+
+    def close(self):
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+    # -- requests ---------------------------------------------------------------------------------
+    def url_for(self, path, query=None):
+        full = self.base_path + path
+        if query:
+            pairs = [(k, v) for k, v in query.items() if v is not None]
+            if pairs:
+                full += '?' + urlencode(pairs, doseq=True)
+        return full
+
+    def _backoff(self, attempt):
+        # Full jitter on an exponential ceiling (AWS architecture blog): spreads retries of parallel runs.
+        return random.uniform(0, min(self.backoff_cap, self.backoff_base * (2 ** attempt)))
+
+    def _send_once(self, method, target, body, headers):
+        reused = self._conn is not None
+        conn = self._connection()
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            resp = conn.getresponse()
+            raw = resp.read()
+        except (http_client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+            self.close()
+            if reused:
+                # A kept-alive connection the server had already closed: the request never reached it.
+                raise StaleConnection(exc)
+            raise
+        except Exception:
+            self.close()
+            raise
+        if resp.getheader('Connection', '').lower() == 'close' or resp.will_close:
+            self.close()
+        return resp.status, resp.getheaders(), raw
+
+    def request(self, method, path, query=None, json_body=None, data=None, content_type=None,
+                headers=None, expected=None, idempotent=None):
+        """Send one request; return a Response. Raises ApiError for non-2xx (or not in expected).
+
+        idempotent: whether repeating the request is safe after a dropped connection or a 502/504.
+        Defaults by HTTP method; pass True for POST endpoints that only set state (MLflow's set-tag).
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        target = self.url_for(path, query)
+        url = '%s://%s:%s%s' % (self.scheme, self.host, self.port, target)
+        hdrs = dict(self.default_headers)
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body).encode('utf-8')
+            hdrs['Content-Type'] = 'application/json'
+        elif data is not None:
+            body = data.encode('utf-8') if isinstance(data, str) else data
+            hdrs['Content-Type'] = content_type or 'application/octet-stream'
+        if headers:
+            hdrs.update(headers)
+
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            wait = None
+            try:
+                self.request_count += 1
+                try:
+                    status, resp_headers, raw = self._send_once(method, target, body, hdrs)
+                except StaleConnection:
+                    status, resp_headers, raw = self._send_once(method, target, body, hdrs)
+            except ssl.SSLCertVerificationError as exc:
+                raise ApiError('TLS certificate verification failed (%s). Give the CA bundle that signed '
+                               'the server certificate in ca_path, or set validate_certs=false only for '
+                               'a test server' % getattr(exc, 'verify_message', exc),
+                               method=method, url=url)
+            except ssl.SSLError as exc:
+                raise ApiError('TLS error: %s' % exc, method=method, url=url)
+            except (socket.timeout, TimeoutError) as exc:
+                error = ApiError('no response within %s seconds (timeout); the server at %s is slow or '
+                                 'hanging' % (self.timeout, self.url_option), method=method, url=url)
+                if not idempotent:
+                    raise error
+                last_error = error
+            except (ConnectionRefusedError, socket.gaierror) as exc:
+                # Nothing reached the server: any request may be repeated.
+                last_error = ApiError('cannot connect (%s); check %s=%s and that the server is running'
+                                      % (exc.strerror or exc, self.url_option, self.base_url),
+                                      method=method, url=url)
+            except (http_client.HTTPException, OSError) as exc:
+                error = ApiError('connection dropped (%s: %s)' % (type(exc).__name__, exc),
+                                 method=method, url=url)
+                if not idempotent:
+                    raise error
+                last_error = error
+            else:
+                response = self._build_response(status, resp_headers, raw)
+                ok = (status in expected) if expected else (200 <= status < 300)
+                if ok:
+                    return response
+                last_error = self._error(method, url, response)
+                retryable = status in RETRY_STATUSES and (idempotent or status in REFUSED_STATUSES)
+                if not retryable:
+                    raise last_error
+                wait = retry_after_seconds(response.header('Retry-After'))
+            if attempt >= self.max_attempts:
+                raise last_error
+            if wait is None:
+                wait = self._backoff(attempt)
+            if time.monotonic() - started + wait > self.max_retry_time:
+                raise last_error
+            self._sleep(wait)
+
+    @staticmethod
+    def _build_response(status, headers, raw):
+        data = None
+        if raw:
+            ctype = ''
+            for key, value in headers:
+                if key.lower() == 'content-type':
+                    ctype = value
+            if 'json' in ctype or raw[:1] in (b'{', b'['):
+                try:
+                    data = json.loads(raw.decode('utf-8'))
+                except ValueError:
+                    data = None
+        return Response(status, headers, raw, data)
+
+    @staticmethod
+    def _error(method, url, response):
+        text = response.body.decode('utf-8', 'replace') if response.body else ''
+        message = server_message(response.json, text)
+        if response.status == 401:
+            message += ' (check the username/password or token)'
+        error_code = response.json.get('error_code') if isinstance(response.json, dict) else None
+        return ApiError(message, status=response.status, method=method, url=url,
+                        request_id=response.header('X-Request-Id'), body=response.json,
+                        error_code=error_code)
+
+    # -- JSON helpers ----------------------------------------------------------------------------
+    def get(self, path, query=None, **kwargs):
+        return self.request('GET', path, query=query, **kwargs).json
+
+    def post(self, path, body=None, **kwargs):
+        return self.request('POST', path, json_body=body, **kwargs).json
+
+    def put(self, path, body=None, **kwargs):
+        return self.request('PUT', path, json_body=body, **kwargs).json
+
+    def patch(self, path, body=None, **kwargs):
+        return self.request('PATCH', path, json_body=body, **kwargs).json
+
+    def delete(self, path, query=None, body=None, **kwargs):
+        return self.request('DELETE', path, query=query, json_body=body, **kwargs).json
+
+
+def path_quote(value):
+    """Quote one path segment (a name may hold '/' or spaces)."""
+    return quote(str(value), safe='')

@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the shared resource engine of maestro.platform. Not a public API; it may change at any time.
+"""The declarative resource engine every maestro.platform module is built on.
+
+A module declares a Resource subclass: its options, how to read the current object (normalised to a plain
+dict), how to build the desired object from the options (options left unset keep the current value, so
+they are not managed), and how to create, update and delete. converge() does the rest, the same way for
+every module:
+
+    read current -> validate -> build desired -> compare -> write only the difference -> re-read
+
+with check mode (no writes; `changed` and the predicted object are returned) and diff mode (before/after).
+
+The logic is a function of (parameters, check mode, client) so it runs both inside an ordinary module
+(run_module) and in-process on the controller through the same-named action plugin
+(plugin_utils/_fast_action.py), which reuses one HTTP client across loop items.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+
+
+class ModuleFailure(Exception):
+    """Stop the module with one clear sentence; extra keys go into the failed result."""
+
+    def __init__(self, msg, **extra):
+        super(ModuleFailure, self).__init__(msg)
+        self.msg = msg
+        self.extra = extra
+
+
+class Operation:
+    """Base for every module's logic: options, the client factory and the result bookkeeping."""
+
+    #: the module's own options (connection options are added by the service base class)
+    module_options = {}
+    #: the service's connection options (set once per service)
+    connection_options = {}
+    #: AnsibleModule keyword arguments besides argument_spec (mutually_exclusive, required_if, ...)
+    module_kwargs = {}
+    #: the service name, also the name of its action group and the key of the client cache
+    service = None
+
+    def __init__(self, params, client, check_mode=False, diff_mode=False):
+        self.params = params
+        self.client = client
+        self.check_mode = check_mode
+        self.diff_mode = diff_mode
+        self.warnings = []
+        self.deprecations = []
+
+    @classmethod
+    def argument_spec(cls):
+        spec = copy.deepcopy(cls.connection_options)
+        spec.update(copy.deepcopy(cls.module_options))
+        return spec
+
+    @classmethod
+    def client_key(cls, params):
+        """What identifies a reusable client: the connection options (secrets included, never shown)."""
+        return (cls.service,) + tuple(sorted((k, repr(params.get(k))) for k in cls.connection_options))
+
+    @classmethod
+    def make_client(cls, params):
+        raise NotImplementedError('%s does not say how to connect' % cls.__name__)
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def deprecate(self, message, version=None, date=None):
+        self.deprecations.append({'msg': message, 'version': version, 'date': date,
+                                  'collection_name': 'maestro.platform'})
+
+    def run(self):
+        raise NotImplementedError
+
+    def execute(self):
+        """Run the operation; return the result dict. Raises ModuleFailure."""
+        try:
+            result = self.run()
+        except ApiError as exc:
+            raise ModuleFailure(self.api_failure_message(exc), status=exc.status,
+                                request_id=exc.request_id)
+        if self.warnings:
+            result['warnings'] = list(self.warnings)
+        if self.deprecations:
+            result['deprecations'] = list(self.deprecations)
+        return result
+
+    def api_failure_message(self, exc):
+        return str(exc)
+
+
+class Resource(Operation):
+    """A resource with state present/absent, converged by converge()."""
+
+    #: the result key holding the final state, named after the resource (experiment, project, ...)
+    result_key = 'resource'
+    #: human name used in messages ("MLflow experiment")
+    kind = 'resource'
+
+    def describe(self):
+        return "%s '%s'" % (self.kind, self.params.get('name'))
+
+    # -- to implement ---------------------------------------------------------------------------
+    def validate(self):
+        """Check the options before any request; raise ModuleFailure naming the field."""
+
+    def validate_against(self, current):
+        """Checks that need the current object (create-only fields ...), before any write.
+        current is None when nothing exists, and may be a tombstone (see exists())."""
+
+    def read(self):
+        """The current object, normalised, or None if it does not exist."""
+        raise NotImplementedError
+
+    def exists(self, current):
+        return current is not None
+
+    def desired(self, current):
+        """The object as it should be; options left unset take their value from current
+        (None when nothing exists, possibly a tombstone)."""
+        raise NotImplementedError
+
+    def create(self, desired):
+        raise NotImplementedError
+
+    def update(self, current, desired):
+        raise NotImplementedError
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def restore(self, tombstone, desired):
+        """Bring back a soft-deleted object (only for resources whose exists() can be False)."""
+        raise NotImplementedError
+
+    def absent_view(self, current):
+        """The predicted object after a delete (None when it disappears)."""
+        return None
+
+    def public(self, obj):
+        """The object as returned and diffed (drop anything secret or internal)."""
+        return obj
+
+    # -- engine ---------------------------------------------------------------------------------
+    def run(self):
+        self.validate()
+        state = self.params.get('state', 'present')
+        current = self.read()
+        exists = self.exists(current)
+        before = self.public(current) if exists else None
+
+        if state == 'absent':
+            if not exists:
+                return self._result(False, before, self.public(current) if current is not None else None)
+            if self.check_mode:
+                return self._result(True, before, self.absent_view(current))
+            self._write('delete', self.delete, current)
+            after = self.read()
+            return self._result(True, before, self.public(after) if after is not None else None)
+
+        # current may be a tombstone (exists() is False, e.g. a soft-deleted MLflow experiment):
+        # validate_against and desired see it so that it can be restored rather than re-created.
+        self.validate_against(current)
+        desired = self.desired(current)
+        if exists and not differs(desired, current):
+            return self._result(False, before, before)
+        if self.check_mode:
+            return self._result(True, before, self.public(desired))
+        if exists:
+            self._write('update', self.update, current, desired)
+        elif current is not None:
+            self._write('restore', self.restore, current, desired)
+        else:
+            self._write('create', self.create, desired)
+        after = self.read()
+        return self._result(True, before, self.public(after))
+
+    def _write(self, verb, func, *args):
+        try:
+            func(*args)
+        except ApiError as exc:
+            raise ModuleFailure('Failed to %s %s: %s' % (verb, self.describe(), exc),
+                                status=exc.status, request_id=exc.request_id)
+
+    def api_failure_message(self, exc):
+        return 'Failed to read %s: %s' % (self.describe(), exc)
+
+    def _result(self, changed, before, after):
+        result = {'changed': changed, self.result_key: after if after is not None else {}}
+        if self.diff_mode:
+            result['diff'] = {'before': before if before is not None else {},
+                              'after': after if after is not None else {}}
+        return result
+
+
+class Info(Operation):
+    """A read-only query (the *_info modules): check mode safe by construction."""
+
+
+def differs(desired, current):
+    """True when a desired value differs from the current one. Keys absent from desired, and None
+    values in it, are not managed; dicts compare key by key, lists in order."""
+    if desired is None:
+        return False
+    if isinstance(desired, dict):
+        if not isinstance(current, dict):
+            return True
+        return any(differs(value, current.get(key)) for key, value in desired.items())
+    if isinstance(desired, list):
+        if not isinstance(current, list) or len(desired) != len(current):
+            return True
+        return any(differs(d, c) for d, c in zip(desired, current))
+    return desired != current
+
+
+def merge_managed(current, wanted):
+    """current overlaid with the managed (non-None) values of wanted."""
+    result = copy.deepcopy(current) if current else {}
+    for key, value in wanted.items():
+        if value is not None:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def desired_mapping(current, wanted, purge):
+    """A tags/labels dict as it should be: wanted added to current, or replacing it when purge."""
+    if wanted is None:
+        return dict(current or {})
+    if purge:
+        return dict(wanted)
+    result = dict(current or {})
+    result.update(wanted)
+    return result
+
+
+def mapping_changes(current, desired):
+    """(to_set, to_remove) between two flat dicts."""
+    current = current or {}
+    to_set = dict((k, v) for k, v in desired.items() if current.get(k) != v or k not in current)
+    to_remove = sorted(k for k in current if k not in desired)
+    return to_set, to_remove
+
+
+def require_name(params, field='name', kind='name'):
+    value = params.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise ModuleFailure('%s must be a non-empty string, got %r' % (field, value))
+    if value != value.strip():
+        raise ModuleFailure('%s must not start or end with white space, got %r' % (field, value))
+    return value
+
+
+def run_module(operation_cls):
+    """main() of an ordinary module: the same logic the action plugin runs in-process."""
+    module = AnsibleModule(argument_spec=operation_cls.argument_spec(), supports_check_mode=True,
+                           **operation_cls.module_kwargs)
+    try:
+        client = operation_cls.make_client(module.params)
+        operation = operation_cls(module.params, client, module.check_mode, module._diff)
+        result = operation.execute()
+    except ModuleFailure as exc:
+        module.fail_json(msg=exc.msg, **exc.extra)
+    except ApiError as exc:
+        module.fail_json(msg=str(exc), status=exc.status)
+    for warning in result.pop('warnings', []):
+        module.warn(warning)
+    for dep in result.pop('deprecations', []):
+        module.deprecate(dep['msg'], version=dep.get('version'), date=dep.get('date'),
+                         collection_name=dep.get('collection_name'))
+    module.exit_json(**result)
