@@ -32,6 +32,12 @@ Writing an emulator
                 raise HttpError(404, 'project not found', code='NOT_FOUND')
             return 200, project                                 # (status, body[, headers])
 
+Class attributes ``generic_error_statuses`` (e.g. frozenset({404, 409})) and ``error_schema`` (a JSON
+pointer into the spec or a JSON-schema dict) accept error statuses the spec forgets on some operations
+but the server's common error handling sends everywhere; their body is still checked against
+``error_schema``. ``prepare_spec(data)`` (staticmethod) may fix the spec dict in memory (Nexus's
+``nullable: 'true'``); ``validate_spec = False`` skips openapi-core's check of the spec itself.
+
 Route templates must be paths of the spec (checked when the emulator starts); `@route(..., auth=False)`
 serves a path without authentication, `@route(..., extra_statuses=(412,))` allows statuses the spec
 forgets but the real server sends (say why in the handler's docstring).
@@ -451,6 +457,12 @@ class Emulator:
     base_path = ''
     validate_spec = True
     service = 'emulator'
+    # Error statuses the server's common error handling can answer on any operation, even where the
+    # spec does not list them; their body is checked against error_schema (a JSON pointer into the spec,
+    # such as '#/components/schemas/Errors', or a JSON schema dict when the spec's own is too loose).
+    generic_error_statuses = frozenset()
+    error_schema = None
+    _error_validator = None
 
     def __init__(self, validate=True):
         self.validate = validate
@@ -658,6 +670,8 @@ class Emulator:
         operation = self.spec.operation(route_.template, call.method)
         responses = operation.get('responses') or {}
         if str(status) not in responses and 'default' not in responses:
+            if status in self.generic_error_statuses and self.error_schema:
+                return self._validate_generic_error(call, route_, status, headers, data)
             if status in route_.extra_statuses or not strict:
                 return None
         started = time.perf_counter()
@@ -670,6 +684,37 @@ class Emulator:
         if not errors:
             return None
         return '%s %s -> %s: %s' % (call.method, route_.template, status, '; '.join(_describe(e) for e in errors))
+
+    def _validate_generic_error(self, call, route_, status, headers, data):
+        """An error status the operation does not declare, checked against the service's error schema."""
+        started = time.perf_counter()
+        try:
+            if self._error_validator is None and isinstance(self.error_schema, dict):
+                from openapi_core.validation.schemas.validators import SchemaValidator
+                from jsonschema_path import SchemaPath
+                from openapi_schema_validator import OAS30ReadValidator
+
+                self._error_validator = SchemaValidator(SchemaPath.from_dict(self.error_schema),
+                                                        OAS30ReadValidator(self.error_schema))
+            elif self._error_validator is None:
+                root = schema = self.spec.app.spec
+                for part in self.error_schema.lstrip('#/').split('/'):
+                    schema = schema / part
+                factory = self.spec.response_validator.schema_validators_factory
+                self._error_validator = factory.create(root, schema)
+            problems = []
+            try:
+                body = json.loads(data or b'null')
+                self._error_validator.validate(body)
+            except ValueError as exc:
+                problems.append(_describe(exc))
+            except Exception as exc:  # openapi-core's InvalidSchemaValue and friends
+                problems.append(_describe(exc))
+        finally:
+            self.validation_seconds += time.perf_counter() - started
+        if not problems:
+            return None
+        return '%s %s -> %s (error body): %s' % (call.method, route_.template, status, '; '.join(problems))
 
     def _serve(self, handler):
         method = handler.command.upper()
