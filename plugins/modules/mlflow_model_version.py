@@ -1,0 +1,155 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: mlflow_model_version
+short_description: Register and manage versions of an MLflow registered model
+version_added: 0.1.0
+description:
+  - Register a model version from a source (and/or the run that produced it), and manage its description,
+    tags and (deprecated) stage.
+  - Idempotent: a version with the same O(source) (and O(run_id), when given) is never registered twice; the
+    oldest matching version is managed.
+  - The registered model must exist (see M(maestro.platform.mlflow_registered_model)).
+author: Maestro Platform engineers
+options:
+  name:
+    description: Name of the registered model.
+    type: str
+    required: true
+    aliases: [model_name]
+  state:
+    description:
+      - V(present) registers the version if no version has the same source/run, and sets what is given.
+      - V(absent) deletes the matching version.
+    type: str
+    choices: [present, absent]
+    default: present
+  source:
+    description:
+      - Where the model artifacts are, for example V(s3://mlflow-artifacts/1/abc/artifacts/model) or
+        V(runs:/<run_id>/model). Required to register a new version.
+    type: str
+  run_id:
+    description: The run that produced the model. Used to match an existing version and stored on create.
+    type: str
+  version:
+    description:
+      - Manage this existing version number instead of matching by source/run.
+    type: str
+  description:
+    description: Description of the version. Not managed when unset.
+    type: str
+  tags:
+    description: Tags to set on the version (values are strings). Not managed when unset.
+    type: dict
+  purge_tags:
+    description: Remove tags not listed in O(tags).
+    type: bool
+    default: false
+  stage:
+    description:
+      - Stage of the version. MLflow deprecated stages in 2.9 in favour of aliases; they still work, and the
+        module warns when this is used.
+    type: str
+    choices: ['None', Staging, Production, Archived]
+  archive_existing_versions:
+    description: When moving to O(stage), archive the versions that are in that stage now.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - maestro.platform.mlflow
+  - maestro.platform.mlflow.actiongroups
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: all
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+seealso:
+  - module: maestro.platform.mlflow_registered_model
+"""
+
+EXAMPLES = r"""
+- name: Register the model produced by a training run (once)
+  maestro.platform.mlflow_model_version:
+    tracking_uri: https://mlflow.example.com
+    name: fraud-classifier
+    source: "runs:/{{ run_id }}/model"
+    run_id: "{{ run_id }}"
+    description: Trained on the November snapshot
+    tags:
+      dataset: transactions-2026-11
+  register: registered
+
+- name: Make it the champion
+  maestro.platform.mlflow_registered_model:
+    tracking_uri: https://mlflow.example.com
+    name: fraud-classifier
+    aliases:
+      champion: "{{ registered.model_version.version }}"
+"""
+
+RETURN = r"""
+model_version:
+  description: The model version after the task (predicted in check mode). Empty if none matched.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Name of the registered model.
+      type: str
+      sample: fraud-classifier
+    version:
+      description: Version number (V(null) when it would be registered in check mode).
+      type: str
+      sample: "3"
+    source:
+      description: Where the model artifacts are.
+      type: str
+    run_id:
+      description: The run that produced the model, if known.
+      type: str
+    description:
+      description: Description of the version.
+      type: str
+    current_stage:
+      description: V(None), V(Staging), V(Production) or V(Archived).
+      type: str
+    status:
+      description: MLflow's registration status, V(READY) once registered.
+      type: str
+    aliases:
+      description: Aliases pointing at this version.
+      type: list
+      elements: str
+    tags:
+      description: Tags of the version.
+      type: dict
+"""
+
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow import ModelVersion
+from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
+
+
+def main():
+    run_module(ModelVersion)
+
+
+if __name__ == '__main__':
+    main()

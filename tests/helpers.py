@@ -1,0 +1,111 @@
+"""Shared test helpers: run ansible-playbook against the collection in this checkout, find free ports,
+wait for servers. Test support only (not shipped: galaxy.yml's build_ignore excludes nothing here, but
+nothing in plugins/ imports it)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+COLLECTIONS = ROOT / 'build' / 'collections'
+
+
+def ensure_collection_link():
+    """Expose this checkout as ansible_collections/maestro/platform (scripts/bootstrap.sh does the same)."""
+    link = COLLECTIONS / 'ansible_collections' / 'maestro' / 'platform'
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink() or link.resolve() != ROOT:
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(ROOT)
+    return COLLECTIONS
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url, timeout=60.0, proc=None):
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError('server exited with %s while starting (%s)' % (proc.returncode, url))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status < 500:
+                    return
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
+            last = exc
+        time.sleep(0.2)
+    raise RuntimeError('%s not ready after %ss: %s' % (url, timeout, last))
+
+
+def ansible_env(extra=None):
+    env = dict(os.environ)
+    env.update({
+        'ANSIBLE_COLLECTIONS_PATH': str(ensure_collection_link()),
+        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+        'ANSIBLE_HOST_KEY_CHECKING': 'false',
+        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_DEPRECATION_WARNINGS': 'true',
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'PATH': '%s:%s' % (VENV_BIN, env.get('PATH', '')),
+    })
+    if extra:
+        env.update(extra)
+    return env
+
+
+class PlaybookResult:
+    def __init__(self, proc, elapsed):
+        self.returncode = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.elapsed = elapsed
+
+    @property
+    def ok(self):
+        return self.returncode == 0
+
+    def __str__(self):
+        return 'rc=%s\n--- stdout ---\n%s\n--- stderr ---\n%s' % (self.returncode, self.stdout[-20000:],
+                                                                self.stderr[-5000:])
+
+
+def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None, inventory=None,
+                 tags=None, timeout=900):
+    """Run ansible-playbook on a playbook (path, or a name under tests/integration/playbooks)."""
+    path = Path(playbook)
+    if not path.is_absolute():
+        path = ROOT / 'tests' / 'integration' / 'playbooks' / playbook
+    cmd = [str(VENV_BIN / 'ansible-playbook'), str(path)]
+    cmd += ['-i', str(inventory) if inventory else 'localhost,', ]
+    if not inventory:
+        cmd += ['-c', 'local']
+    if extra_vars:
+        cmd += ['-e', json.dumps(extra_vars)]
+    if check:
+        cmd.append('--check')
+    if diff:
+        cmd.append('--diff')
+    if verbosity:
+        cmd.append('-' + 'v' * verbosity)
+    if tags:
+        cmd += ['--tags', tags]
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=str(ROOT), env=ansible_env(env), capture_output=True, text=True,
+                          timeout=timeout)
+    return PlaybookResult(proc, time.monotonic() - started)

@@ -1,0 +1,130 @@
+"""Real servers for the tests: moto's S3 API, PostgreSQL 15 and an MLflow tracking server.
+
+Each is started on 127.0.0.1 on a free port in a temporary directory and stopped at the end.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.helpers import VENV_BIN, free_port, wait_for_http
+
+S3_KEYS = {'AWS_ACCESS_KEY_ID': 'maestro-test-access', 'AWS_SECRET_ACCESS_KEY': 'maestro-test-secret-Zq81',
+           'AWS_DEFAULT_REGION': 'us-east-1'}
+
+
+class Server:
+    def __init__(self):
+        self.proc = None
+        self.workdir = Path(tempfile.mkdtemp(prefix='maestro-%s-' % type(self).__name__.lower()))
+        self.log_path = self.workdir / 'server.log'
+
+    def _spawn(self, cmd, env=None):
+        self._log = open(self.log_path, 'wb')
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=str(self.workdir), start_new_session=True)
+
+    def log_tail(self, n=4000):
+        try:
+            return self.log_path.read_text(errors='replace')[-n:]
+        except OSError:
+            return ''
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class MotoS3(Server):
+    """moto's S3 server (a real S3 API implementation; MinIO's admin API is not served)."""
+
+    def start(self):
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        env = dict(os.environ, **S3_KEYS)
+        self._spawn([str(VENV_BIN / 'moto_server'), '-H', '127.0.0.1', '-p', str(self.port)], env)
+        wait_for_http(self.url + '/moto-api/', timeout=30, proc=self.proc)
+        return self
+
+    def client(self):
+        import boto3
+        return boto3.client('s3', endpoint_url=self.url, region_name='us-east-1',
+                            aws_access_key_id=S3_KEYS['AWS_ACCESS_KEY_ID'],
+                            aws_secret_access_key=S3_KEYS['AWS_SECRET_ACCESS_KEY'])
+
+    def env(self):
+        """Environment for a client of this server (AWS_CA_BUNDLE would break plain-HTTP clients)."""
+        env = dict(S3_KEYS, MLFLOW_S3_ENDPOINT_URL=self.url, AWS_ENDPOINT_URL=self.url)
+        return env
+
+
+class Postgres(Server):
+    """A throw-away PostgreSQL 15 cluster (Debian's postgresql package), run as the postgres user."""
+
+    BIN = Path('/usr/lib/postgresql/15/bin')
+
+    def start(self):
+        self.port = free_port()
+        data = self.workdir / 'data'
+        shutil.chown(self.workdir, 'postgres')
+        run_as = ['runuser', '-u', 'postgres', '--']
+        subprocess.run(run_as + [str(self.BIN / 'initdb'), '-D', str(data), '-A', 'trust', '-U', 'postgres'],
+                       check=True, capture_output=True)
+        subprocess.run(run_as + [str(self.BIN / 'pg_ctl'), '-D', str(data), '-l', str(self.log_path), '-w',
+                                 '-o', '-c listen_addresses=127.0.0.1 -p %d -k %s' % (self.port, self.workdir),
+                                 'start'], check=True, capture_output=True)
+        self.data = data
+        return self
+
+    def create_database(self, name):
+        subprocess.run(['runuser', '-u', 'postgres', '--', str(self.BIN / 'psql'), '-h', '127.0.0.1',
+                        '-p', str(self.port), '-U', 'postgres', '-c', 'CREATE DATABASE %s' % name],
+                       check=True, capture_output=True)
+        return 'postgresql+psycopg://postgres@127.0.0.1:%d/%s' % (self.port, name)
+
+    def stop(self):
+        if getattr(self, 'data', None):
+            subprocess.run(['runuser', '-u', 'postgres', '--', str(self.BIN / 'pg_ctl'), '-D', str(self.data),
+                            '-m', 'immediate', 'stop'], capture_output=True)
+        super().stop()
+
+
+class Mlflow(Server):
+    """A real MLflow tracking server; artifacts proxied to a bucket on the S3 server."""
+
+    def __init__(self, s3, backend_uri=None, bucket='mlflow-artifacts'):
+        super().__init__()
+        self.s3 = s3
+        self.backend_uri = backend_uri or 'sqlite:///%s' % (self.workdir / 'mlflow.db')
+        self.bucket = bucket
+
+    def start(self):
+        try:
+            self.s3.client().create_bucket(Bucket=self.bucket)
+        except Exception as exc:  # noqa: BLE001 - already there is fine
+            if 'BucketAlready' not in str(exc):
+                raise
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        env = dict(os.environ, **self.s3.env())
+        env.pop('AWS_CA_BUNDLE', None)
+        self._spawn([str(VENV_BIN / 'mlflow'), 'server', '--host', '127.0.0.1', '--port', str(self.port),
+                     '--backend-store-uri', self.backend_uri, '--artifacts-destination',
+                     's3://%s' % self.bucket, '--workers', '1'], env)
+        started = time.monotonic()
+        try:
+            wait_for_http(self.url + '/health', timeout=120, proc=self.proc)
+        except RuntimeError as exc:
+            raise RuntimeError('%s\n%s' % (exc, self.log_tail()))
+        self.startup_seconds = time.monotonic() - started
+        return self
