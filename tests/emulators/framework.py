@@ -40,7 +40,8 @@ but the server's common error handling sends everywhere; their body is still che
 
 Route templates must be paths of the spec (checked when the emulator starts); `@route(..., auth=False)`
 serves a path without authentication, `@route(..., extra_statuses=(412,))` allows statuses the spec
-forgets but the real server sends (say why in the handler's docstring).
+forgets but the real server sends, `@route(..., empty_ok=True)` allows an empty body where the spec
+declares one (say why in the handler's docstring).
 
 Handlers receive a `Call` (method, path relative to base_path, full_path, params, query, headers, body
 parsed from JSON (text for text/plain), raw, user, request_id, template; `call.arg(name, default)` gives
@@ -119,12 +120,16 @@ class HttpError(Exception):
         self.headers = headers or {}
 
 
-def route(method, template, auth=True, extra_statuses=()):
-    """Declare a handler for ``method`` on ``template`` (a path of the spec, relative to base_path)."""
+def route(method, template, auth=True, extra_statuses=(), empty_ok=False):
+    """Declare a handler for ``method`` on ``template`` (a path of the spec, relative to base_path).
+
+    auth=False: no authentication. extra_statuses: statuses the server sends that the spec omits.
+    empty_ok=True: the server may answer a declared body with no body at all (say why in the handler).
+    """
 
     def decorate(func):
         routes = getattr(func, '_emulator_routes', [])
-        routes.append((method.upper(), template, auth, tuple(extra_statuses)))
+        routes.append((method.upper(), template, auth, tuple(extra_statuses), empty_ok))
         func._emulator_routes = routes
         return func
 
@@ -132,9 +137,10 @@ def route(method, template, auth=True, extra_statuses=()):
 
 
 class _Route:
-    __slots__ = ('method', 'template', 'regex', 'handler', 'auth', 'extra_statuses', 'static')
+    __slots__ = ('method', 'template', 'regex', 'handler', 'auth', 'extra_statuses', 'static', 'empty_ok')
 
-    def __init__(self, method, template, handler, auth, extra_statuses):
+    def __init__(self, method, template, handler, auth, extra_statuses, empty_ok=False):
+        self.empty_ok = empty_ok
         self.method = method
         self.template = template
         self.regex = _template_regex(template)
@@ -494,7 +500,7 @@ class Emulator:
         return None
 
     def error_body(self, status, message, code=None):
-        """The service's error document for ``status``."""
+        """The service's error document for ``status`` (code None: the service's usual code for it)."""
         return {'message': message}
 
     def request_rejected(self, call, message):
@@ -587,8 +593,8 @@ class Emulator:
                 if name in seen:
                     continue
                 seen.add(name)
-                for method, template, auth, extra in getattr(func, '_emulator_routes', ()):
-                    routes.append(_Route(method, template, getattr(self, name), auth, extra))
+                for method, template, auth, extra, empty_ok in getattr(func, '_emulator_routes', ()):
+                    routes.append(_Route(method, template, getattr(self, name), auth, extra, empty_ok))
         # static templates before templated ones: '/projects/search' wins over '/projects/{id}'
         routes.sort(key=lambda r: (r.template.count('{'), -len(r.template)))
         return routes
@@ -666,6 +672,7 @@ class Emulator:
     def _validate_response(self, call, route_, status, headers, data, strict=True):
         """A readable violation for a response that breaks the spec, or None."""
         from openapi_core.templating.responses.exceptions import ResponseNotFound
+        from openapi_core.validation.response.exceptions import MissingData
 
         operation = self.spec.operation(route_.template, call.method)
         responses = operation.get('responses') or {}
@@ -680,7 +687,8 @@ class Emulator:
                 _OARequest(call, self.base_path), _OAResponse(status, headers, data or None)))
         finally:
             self.validation_seconds += time.perf_counter() - started
-        errors = [e for e in errors if strict or not isinstance(e, ResponseNotFound)]
+        errors = [e for e in errors if (strict or not isinstance(e, ResponseNotFound))
+                  and not (route_.empty_ok and not data and isinstance(e, MissingData))]
         if not errors:
             return None
         return '%s %s -> %s: %s' % (call.method, route_.template, status, '; '.join(_describe(e) for e in errors))
@@ -751,9 +759,9 @@ class Emulator:
                 time.sleep(fault.options['seconds'])
             elif fault.kind == 'status':
                 status = fault.options['status']
-                return self._error(status, 'injected fault: HTTP %d' % status, 'INTERNAL_SERVER_ERROR')
+                return self._error(status, 'injected fault: HTTP %d' % status)
             elif fault.kind == '429':
-                return self._error(429, 'injected fault: too many requests', 'TOO_MANY_REQUESTS',
+                return self._error(429, 'injected fault: too many requests', None,
                                    {'Retry-After': str(fault.options['retry_after'])})
             elif fault.kind == 'malformed':
                 return 200, {'Content-Type': 'application/json'}, b'{"injected": "malformed JSON", '
@@ -821,7 +829,7 @@ class Emulator:
             with self._lock:
                 self.violations.append('%s emulator crashed on %s %s:\n%s'
                                        % (self.service, method, full_path, traceback.format_exc()))
-            return self._error(500, 'emulator crashed', 'INTERNAL_SERVER_ERROR')
+            return self._error(500, 'emulator crashed')
         if len(result) == 2:
             result = (result[0], result[1], {})
         status, headers, data = self._respond(call, route_, *result)
@@ -837,6 +845,5 @@ class Emulator:
             if violation is not None:
                 with self._lock:
                     self.violations.append(violation)
-                return self._error(500, 'the emulator answered outside the spec: %s' % violation,
-                                   'INTERNAL_SERVER_ERROR')
+                return self._error(500, 'the emulator answered outside the spec: %s' % violation)
         return status, headers, data

@@ -1,0 +1,1748 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""A stateful Harbor v2.15.2 API emulator (test support, not shipped).
+
+Harbor cannot run on our machines. This emulator serves the Harbor REST API v2.0 under /api/v2.0 and
+checks every request and response against Harbor's own description (../shared/specs/harbor-openapi3.yaml,
+converted from harbor-swagger.yaml at tag v2.15.2), through tests/emulators/framework.py.
+
+Usage::
+
+    with HarborEmulator(admin_password=pw, user_password=pw2) as harbor:
+        harbor.url            # http://127.0.0.1:PORT/api/v2.0
+        harbor.base_url       # http://127.0.0.1:PORT  (what a module's `url` option takes)
+        harbor.seed_repository('team', 'app/web')        # a project with content: DELETE gives 412
+        harbor.add_user('alice', pw3); harbor.add_group('devs', group_type=3)
+        harbor.writes, harbor.requests, harbor.inject(...), harbor.assert_no_violations()
+
+Users: ``admin`` (system admin, password given by the test: no default password in code) and, when
+``user_password`` is given, ``developer`` (USER_NAME, not an admin: 403 on admin endpoints). Robot
+accounts can authenticate with their full name and secret (as a non-admin without project roles).
+
+Implemented (behaviour from ../shared/specs/README.md, read from Harbor's source):
+- projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v), sort,
+  page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``);
+  metadata values are strings, public defaults to "false", boolean metadata other than "true"/"false"
+  and unknown severities are 400; name rule ^[a-z0-9]+(?:[._-][a-z0-9]+)*$ (1-255); 409 duplicate;
+  412 deleting a project with repositories; X-Is-Resource-Name; X-Resource-Name-In-Location;
+  _deletable; a fresh server holds the public ``library`` project, as a new Harbor does. PUT merges
+  metadata, replaces cve_allowlist and ignores storage_limit (quota goes through /quotas).
+- quotas: list by reference/reference_id, get, PUT {"hard": {"storage": N}} (N = -1 or > 0).
+- members: users and groups (by id or name; HTTP/OIDC groups are onboarded on first use), roles
+  1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest; the creator is projectAdmin.
+- users (list/search/current/get/create/delete) and user groups (CRUD, search).
+- robots: system and project level; stored name prefix + name (system) or prefix + project + "+" + name;
+  secret only in POST (201) and PATCH {"secret": ""} (refresh); PATCH with a custom secret answers {};
+  secret rule 8-128 chars with upper, lower and digit; PUT cannot change name or level (400);
+  project robots carry exactly one permission, on their own project; permissions checked against a
+  list of Harbor's RBAC resources/actions; duration -1 or days (0: robot_token_duration).
+- registries: CRUD with access_secret masked as "*****", ping, 412 when used by a replication policy or
+  a proxy-cache project. Replication policies: CRUD, exactly one side local (id 0 "Local"), trigger
+  manual|scheduled (6-field cron)|event_based, filters name|tag|label|resource.
+- webhook policies per project (targets http|slack|teams, payload Default|CloudEvents, event types
+  from Harbor's list), retention policies (POST sets project metadata retention_id, a second policy for
+  the same project is 400, DELETE clears it), immutable tag rules (409 on a duplicate, 15 at most).
+- configurations: GET {key: {value, editable}} (ldap_search_password, oidc_client_secret never returned),
+  PUT flat values, unknown keys 400, auth_mode not editable once users other than admin exist.
+- schedules: GC (/system/gc/schedule), scan all (/system/scanAll/schedule), audit log purge
+  (/system/purgeaudit/schedule): POST (Manual runs now; a second schedule is 409), PUT (None removes),
+  GET (GC and purge without schedule: 200 with an empty body; scan all: {"schedule": {"type": "None"}}).
+- /ping, /health, /systeminfo without authentication.
+
+Where the spec and Harbor disagree (the README wins):
+- the spec omits error statuses Harbor's common error handler returns on many operations (e.g. 404 on
+  GET /projects/{name}, 409 on duplicate webhook or immutable rules): these are accepted on any
+  operation when the body has Harbor's error shape (framework generic_error_statuses);
+- on GET /projects/{name} and members, Harbor returns 403 for a user without access, as emulated.
+
+Not emulated: artifacts and tags, scanners, LDAP/OIDC logins, replication executions, preheat, labels,
+audit logs, the CSRF cookie flow (API clients send no cookie), anonymous reads of public projects.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import os
+import re
+import secrets
+import string
+from urllib.parse import unquote, urlencode, urlsplit
+
+from .framework import Emulator, HttpError, load_spec, route
+
+_REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SPECS_DIR = os.environ.get('MAESTRO_SPECS_DIR', os.path.join(os.path.dirname(_REPO_ROOT), 'shared', 'specs'))
+HARBOR_SPEC = os.path.join(SPECS_DIR, 'harbor-openapi3.yaml')
+
+HARBOR_VERSION = 'v2.15.2-080b0220'
+ADMIN_NAME = 'admin'
+USER_NAME = 'developer'
+
+NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
+ROLES = {1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest'}
+BOOL_METADATA = ('public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan',
+                 'auto_sbom_generation', 'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found')
+SEVERITIES = ('none', 'low', 'medium', 'high', 'critical')
+GROUP_TYPES = {1: 'LDAP', 2: 'HTTP', 3: 'OIDC'}
+REGISTRY_TYPES = ('harbor', 'docker-hub', 'docker-registry', 'huawei-SWR', 'google-gcr', 'aws-ecr', 'azure-acr',
+                  'ali-acr', 'jfrog-artifactory', 'quay', 'gitlab', 'dtr', 'tencent-tcr', 'github-ghcr',
+                  'volcengine-cr')
+CREDENTIAL_TYPES = ('basic', 'oauth', 'secret')
+EVENT_TYPES = ('DELETE_ARTIFACT', 'PULL_ARTIFACT', 'PUSH_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING',
+               'REPLICATION', 'SCANNING_FAILED', 'SCANNING_STOPPED', 'SCANNING_COMPLETED', 'TAG_RETENTION')
+NOTIFY_TYPES = {'http': ['Default', 'CloudEvents'], 'slack': ['Default'], 'teams': ['Default']}
+RETENTION_TEMPLATES = {
+    'always': [], 'nothing': [],
+    'latestPushedK': [('latestPushedK', 'int', 'count')],
+    'latestPulledN': [('latestPulledN', 'int', 'count')],
+    'nDaysSinceLastPush': [('nDaysSinceLastPush', 'int', 'days')],
+    'nDaysSinceLastPull': [('nDaysSinceLastPull', 'int', 'days')],
+}
+SCHEDULE_CRON = {'Hourly': '0 0 * * * *', 'Daily': '0 0 0 * * *', 'Weekly': '0 0 0 * * 0'}
+_P = ('read', 'list', 'create', 'update', 'delete')
+PROJECT_PERMISSIONS = {
+    'project': ('read',), 'repository': ('list', 'pull', 'push', 'delete', 'read', 'update'),
+    'artifact': ('read', 'list', 'delete', 'create'), 'tag': ('list', 'create', 'delete'),
+    'artifact-label': ('create', 'delete'), 'accessory': ('list',), 'scan': ('create', 'stop', 'read'),
+    'sbom': ('create', 'stop', 'read'), 'label': _P, 'metadata': _P, 'log': ('list',), 'immutable-tag': _P,
+    'tag-retention': _P + ('operate',), 'notification-policy': _P, 'preheat-policy': _P, 'quota': ('read',),
+    'member': _P, 'robot': ('read', 'list'), 'scanner': ('read', 'create'), 'export-cve': ('create', 'read'),
+}
+SYSTEM_PERMISSIONS = {
+    'audit-log': ('list',), 'preheat-instance': _P, 'project': ('list', 'create'), 'registry': _P,
+    'replication': ('list', 'read', 'create'), 'replication-policy': _P, 'replication-adapter': ('list',),
+    'garbage-collection': ('list', 'read', 'create', 'stop', 'update'),
+    'scan-all': ('read', 'create', 'update', 'stop'), 'system-volumes': ('read',),
+    'jobservice-monitor': ('list', 'stop'), 'scanner': _P, 'label': _P, 'security-hub': ('read', 'list'),
+    'catalog': ('read',), 'robot': _P, 'user': _P, 'user-group': _P, 'ldap-user': ('create', 'list'),
+    'export-cve': ('create', 'read'), 'purge-audit': ('list', 'read', 'create', 'stop', 'update'),
+    'quota': ('list', 'read', 'update'), 'notification-policy': _P, 'immutable-tag': _P,
+    'tag-retention': _P, 'configuration': ('read', 'update'),
+}
+WRITE_ONLY_CONFIG = ('ldap_search_password', 'oidc_client_secret')
+CONFIG_DEFAULTS = {
+    'auth_mode': 'db_auth', 'ldap_scope': 2, 'ldap_timeout': 5, 'ldap_uid': 'cn', 'ldap_verify_cert': True,
+    'ldap_group_search_scope': 2, 'ldap_group_membership_attribute': 'memberof',
+    'project_creation_restriction': 'everyone', 'token_expiration': 30, 'uaa_verify_cert': True,
+    'http_authproxy_verify_cert': True, 'oidc_verify_cert': True, 'robot_token_duration': 30,
+    'robot_name_prefix': 'robot$', 'notification_enable': True, 'quota_per_project_enable': True,
+    'storage_per_project': -1, 'session_timeout': 60,
+}
+CONFIG_CHOICES = {
+    'auth_mode': ('db_auth', 'ldap_auth', 'uaa_auth', 'http_auth', 'oidc_auth'),
+    'project_creation_restriction': ('everyone', 'adminonly'),
+}
+ERROR_CODES = {400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
+               405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 412: 'PRECONDITION', 429: 'TOO_MANY_REQUEST',
+               500: 'UNKNOWN', 502: 'UNKNOWN', 503: 'UNKNOWN', 504: 'UNKNOWN'}
+HARBOR_ERRORS_SCHEMA = {
+    'type': 'object', 'required': ['errors'],
+    'properties': {'errors': {'type': 'array', 'minItems': 1, 'items': {
+        'type': 'object', 'required': ['code', 'message'],
+        'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'}}}}},
+}
+_CRON_RANGES = ((0, 59), (0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_CRON_NAMES = {4: ('JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'),
+               5: ('SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT')}
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+
+
+def _bad(message):
+    return HttpError(400, message)
+
+
+def valid_cron(expression):
+    """True for a 6-field cron (seconds first) as Harbor's scheduler accepts."""
+    fields = (expression or '').split()
+    if len(fields) != 6:
+        return False
+    for index, field in enumerate(fields):
+        low, high = _CRON_RANGES[index]
+        for part in field.split(','):
+            base, _, step = part.partition('/')
+            if step and not step.isdigit():
+                return False
+            if base in ('*', '?'):
+                continue
+            for bound in base.split('-'):
+                if bound.isdigit():
+                    if not low <= int(bound) <= high:
+                        return False
+                elif bound.upper() not in _CRON_NAMES.get(index, ()):
+                    return False
+    return True
+
+
+def valid_secret(secret):
+    return (isinstance(secret, str) and 8 <= len(secret) <= 128 and any(c.isupper() for c in secret)
+            and any(c.islower() for c in secret) and any(c.isdigit() for c in secret))
+
+
+def _new_secret():
+    while True:
+        secret = ''.join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+        if valid_secret(secret):
+            return secret
+
+
+class HarborEmulator(Emulator):
+    spec_path = HARBOR_SPEC
+    base_path = '/api/v2.0'
+    service = 'harbor'
+    generic_error_statuses = frozenset((400, 401, 403, 404, 405, 409, 412, 500))
+    error_schema = HARBOR_ERRORS_SCHEMA
+
+    def __init__(self, admin_password, user_password=None, validate=True, seed_library=True):
+        if not admin_password:
+            raise ValueError('HarborEmulator needs admin_password (there is no default password)')
+        self._admin_password = admin_password
+        self._user_password = user_password
+        self._seed_library = seed_library
+        super().__init__(validate=validate)
+
+    # --- framework hooks ----------------------------------------------------------------------------------
+    @staticmethod
+    def prepare_spec(data):
+        """Relax ``additionalProperties: {type: object}`` to any value, as Harbor's server reads it.
+
+        go-swagger generates map[string]interface{} for these maps (retention/immutable rule params,
+        schedule parameters), so Harbor accepts {"latestPushedK": 10} and {"workers": 1}, which a strict
+        JSON-schema reading of the converted spec rejects.
+        """
+        def walk(node):
+            if isinstance(node, dict):
+                extra = node.get('additionalProperties')
+                if isinstance(extra, dict) and extra == {'type': 'object'}:
+                    node['additionalProperties'] = {}
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+        walk(data)
+        return data
+
+    def error_body(self, status, message, code=None):
+        return {'errors': [{'code': code or ERROR_CODES.get(status, 'UNKNOWN'), 'message': message}]}
+
+    def unauthorized(self, call):
+        return 401, self.error_body(401, 'unauthorized'), {}
+
+    def check_credentials(self, username, password):
+        for user in self.users.values():
+            if user['username'] == username:
+                return user if secrets.compare_digest(user['password'], password) else None
+        for robot in self.robots.values():
+            if robot['name'] == username and not robot['disable'] and secrets.compare_digest(robot['secret'],
+                                                                                               password):
+                return {'user_id': None, 'username': robot['name'], 'sysadmin_flag': False, 'robot_id': robot['id']}
+        return None
+
+    def reset_state(self):
+        self._ids = {}
+        self.users = {}
+        self.groups = {}
+        self.projects = {}
+        self.members = {}
+        self.quotas = {}
+        self.repositories = {}
+        self.robots = {}
+        self.registries = {}
+        self.replication_policies = {}
+        self.webhooks = {}
+        self.retentions = {}
+        self.immutable_rules = {}
+        self.schedules = {'gc': None, 'scan_all': None, 'purge_audit': None}
+        self.job_runs = []
+        self.config = dict(self._config_defaults())
+        self.add_user(ADMIN_NAME, self._admin_password, admin=True, email='admin@example.com',
+                      realname='system admin')
+        if self._user_password:
+            self.add_user(USER_NAME, self._user_password, email='developer@example.com', realname='Developer')
+        if self._seed_library:
+            self._create_project('library', self.users[1], {'public': 'true'}, storage_limit=-1)
+
+    # --- helpers for tests --------------------------------------------------------------------------------
+    def add_user(self, username, password, admin=False, email=None, realname=None):
+        """Create a local (db_auth) user; returns its record (including the password, for tests only)."""
+        user_id = self._next('user')
+        now = _now()
+        self.users[user_id] = {'user_id': user_id, 'username': username, 'password': password,
+                               'email': email or '%s@example.com' % username, 'realname': realname or username,
+                               'comment': '', 'sysadmin_flag': bool(admin), 'admin_role_in_auth': False,
+                               'creation_time': now, 'update_time': now}
+        return self.users[user_id]
+
+    def delete_user(self, username):
+        for user_id, user in list(self.users.items()):
+            if user['username'] == username:
+                del self.users[user_id]
+                for mid, member in list(self.members.items()):
+                    if member['entity_type'] == 'u' and member['entity_id'] == user_id:
+                        del self.members[mid]
+
+    def add_group(self, group_name, group_type=3, ldap_group_dn=None):
+        """Create a user group (1 LDAP, 2 HTTP, 3 OIDC); returns its record."""
+        group_id = self._next('group')
+        self.groups[group_id] = {'id': group_id, 'group_name': group_name, 'group_type': group_type}
+        if ldap_group_dn:
+            self.groups[group_id]['ldap_group_dn'] = ldap_group_dn
+        return self.groups[group_id]
+
+    def seed_repository(self, project_name, repository, artifact_count=1, size=0):
+        """Put a repository (with artifacts) into a project, creating the project if needed."""
+        project = self.project(project_name)
+        if project is None:
+            project = self._create_project(project_name, self.users[1], {}, storage_limit=None)
+        now = _now()
+        repo = {'id': self._next('repository'), 'project_id': project['project_id'],
+                'name': '%s/%s' % (project_name, repository), 'artifact_count': artifact_count, 'pull_count': 0,
+                'creation_time': now, 'update_time': now}
+        self.repositories.setdefault(project['project_id'], {})[repository] = repo
+        quota = self._quota_of(project['project_id'])
+        if quota is not None:
+            quota['used']['storage'] += size
+        return repo
+
+    def project(self, name):
+        """The stored project record named ``name`` (None if absent)."""
+        for project in self.projects.values():
+            if project['name'] == name:
+                return project
+        return None
+
+    def robot(self, full_name):
+        for robot in self.robots.values():
+            if robot['name'] == full_name:
+                return robot
+        return None
+
+    # --- shared mechanics ---------------------------------------------------------------------------------
+    def _next(self, kind):
+        self._ids[kind] = self._ids.get(kind, 0) + 1
+        return self._ids[kind]
+
+    def _config_types(self):
+        spec = load_spec(self.spec_path, self.base_path, self.validate_spec, type(self).prepare_spec)
+        schemas = spec.data['components']['schemas']
+        types = {}
+        for key, prop in schemas['Configurations']['properties'].items():
+            types[key] = prop.get('type', 'string')
+        return types
+
+    def _config_defaults(self):
+        defaults = {}
+        for key, kind in self._config_types().items():
+            defaults[key] = CONFIG_DEFAULTS.get(key, {'boolean': False, 'integer': 0}.get(kind, ''))
+        return defaults
+
+    def _forbidden(self):
+        return HttpError(403, 'forbidden')
+
+    def _require_admin(self, call):
+        if not call.user.get('sysadmin_flag'):
+            raise self._forbidden()
+
+    def _role(self, user, project):
+        """The user's best (lowest id = most powerful, except 4 ranks above 2) role in a project, or 0."""
+        ranks = {1: 0, 4: 1, 2: 2, 3: 3, 5: 4}
+        roles = [m['role_id'] for m in self.members.values()
+                 if m['project_id'] == project['project_id'] and m['entity_type'] == 'u'
+                 and m['entity_id'] == user.get('user_id')]
+        return sorted(roles, key=ranks.get)[0] if roles else 0
+
+    def _check_project_access(self, call, project, manage=False):
+        user = call.user
+        if user.get('sysadmin_flag'):
+            return
+        role = self._role(user, project)
+        if manage:
+            if role not in (1, 4):
+                raise self._forbidden()
+        elif not role and project['metadata'].get('public') != 'true':
+            raise self._forbidden()
+
+    def _find_project(self, call, key='project_name_or_id', by_name=False, manage=False, access=True):
+        value = call.params[key]
+        by_name = by_name or (call.header('X-Is-Resource-Name') or '').lower() == 'true'
+        project = None
+        if not by_name and value.isdigit():
+            project = self.projects.get(int(value))
+        else:
+            project = self.project(value)
+        if project is None:
+            raise HttpError(404, 'project %s not found' % value)
+        if access:
+            self._check_project_access(call, project, manage=manage)
+        return project
+
+    def _paginate(self, call, items):
+        """One page of ``items`` plus X-Total-Count and Link headers, as Harbor's BaseAPI.Links builds them."""
+        page = max(int(call.arg('page', 1)), 1)
+        size = int(call.arg('page_size', 10))
+        if size <= 0:
+            size = 10
+        total = len(items)
+        headers = {'X-Total-Count': str(total)}
+        links = []
+        for rel, number in (('prev', page - 1), ('next', page + 1)):
+            if (rel == 'prev' and page > 1 and (page - 1) * size < total) or (rel == 'next' and page * size < total):
+                query = {k: list(v) for k, v in call.query.items()}
+                query['page'] = [str(number)]
+                query['page_size'] = [str(size)]
+                encoded = urlencode([(k, v) for k in sorted(query) for v in query[k]])
+                links.append('<%s?%s>; rel="%s"' % (call.full_path, encoded, rel))
+        if links:
+            headers['Link'] = ' , '.join(links)
+        return items[(page - 1) * size:page * size], headers
+
+    @staticmethod
+    def _parse_q(call):
+        """Harbor's q: k=v exact, k=~v fuzzy, k={a b} any of; returns {key: (op, value)}."""
+        result = {}
+        for part in (call.arg('q') or '').split(','):
+            if '=' not in part:
+                continue
+            key, _, value = part.partition('=')
+            if value.startswith('~'):
+                result[key.strip()] = ('fuzzy', value[1:])
+            elif value.startswith('{') and value.endswith('}'):
+                result[key.strip()] = ('any', value[1:-1].split())
+            else:
+                result[key.strip()] = ('exact', value)
+        return result
+
+    @staticmethod
+    def _q_match(actual, op_value):
+        op, value = op_value
+        actual = '' if actual is None else str(actual)
+        if op == 'fuzzy':
+            return value in actual
+        if op == 'any':
+            return actual in value
+        return actual == value
+
+    @staticmethod
+    def _sort(call, items, default):
+        sort = call.arg('sort') or default
+        for key in reversed([k.strip() for k in sort.split(',') if k.strip()]):
+            reverse = key.startswith('-')
+            key = key.lstrip('-')
+            items.sort(key=lambda item: (item.get(key) is None, item.get(key) if item.get(key) is not None else 0),
+                       reverse=reverse)
+        return items
+
+    def _location(self, path):
+        return {'Location': self.base_path + path}
+
+    # --- system -------------------------------------------------------------------------------------------
+    @route('GET', '/ping', auth=False)
+    def ping(self, call):
+        return 200, 'Pong'
+
+    @route('GET', '/health', auth=False)
+    def health(self, call):
+        components = [{'name': name, 'status': 'healthy'} for name in
+                      ('core', 'database', 'jobservice', 'portal', 'redis', 'registry', 'registryctl', 'trivy')]
+        return 200, {'status': 'healthy', 'components': components}
+
+    @route('GET', '/systeminfo', auth=False)
+    def systeminfo(self, call):
+        return 200, {'harbor_version': HARBOR_VERSION, 'auth_mode': self.config['auth_mode'],
+                     'primary_auth_mode': self.config['primary_auth_mode'],
+                     'project_creation_restriction': self.config['project_creation_restriction'],
+                     'self_registration': self.config['self_registration'], 'has_ca_root': False,
+                     'read_only': self.config['read_only'], 'notification_enable': self.config['notification_enable'],
+                     'banner_message': self.config['banner_message'], 'current_time': _now(),
+                     'registry_url': '127.0.0.1', 'external_url': self.base_url or '',
+                     'registry_storage_provider_name': 'filesystem'}
+
+    # --- projects -----------------------------------------------------------------------------------------
+    def _validate_metadata(self, metadata):
+        for key in BOOL_METADATA:
+            if key in metadata and metadata[key] not in ('true', 'false'):
+                raise _bad('invalid metadata: %s must be "true" or "false", got %r' % (key, metadata[key]))
+        if 'severity' in metadata and metadata['severity'] not in SEVERITIES:
+            raise _bad('invalid metadata: severity must be one of %s, got %r'
+                       % (', '.join(SEVERITIES), metadata['severity']))
+        for key in ('proxy_speed_kb', 'max_upstream_conn'):
+            if key in metadata and not re.match(r'^-?\d+$', str(metadata[key])):
+                raise _bad('invalid metadata: %s must be an integer string, got %r' % (key, metadata[key]))
+
+    @staticmethod
+    def _clean_metadata(metadata):
+        return {k: v for k, v in (metadata or {}).items() if v is not None}
+
+    def _allowlist(self, project_id, body):
+        now = _now()
+        allowlist = {'id': project_id, 'project_id': project_id, 'items': [], 'creation_time': now,
+                     'update_time': now}
+        if body:
+            allowlist['items'] = [{'cve_id': i.get('cve_id', '')} for i in body.get('items') or []]
+            if body.get('expires_at') is not None:
+                allowlist['expires_at'] = body['expires_at']
+        return allowlist
+
+    def _create_project(self, name, owner, metadata, storage_limit=None, registry_id=None, allowlist=None):
+        project_id = self._next('project')
+        now = _now()
+        metadata = dict(metadata)
+        metadata.setdefault('public', 'false')
+        project = {'project_id': project_id, 'name': name, 'owner_id': owner['user_id'],
+                   'owner_name': owner['username'], 'creation_time': now, 'update_time': now,
+                   'metadata': metadata, 'registry_id': registry_id or 0,
+                   'cve_allowlist': self._allowlist(project_id, allowlist)}
+        self.projects[project_id] = project
+        if owner.get('user_id'):
+            member_id = self._next('member')
+            self.members[member_id] = {'id': member_id, 'project_id': project_id, 'entity_type': 'u',
+                                       'entity_id': owner['user_id'], 'role_id': 1}
+        if storage_limit is None:
+            storage_limit = self.config['storage_per_project']
+        quota_id = self._next('quota')
+        self.quotas[quota_id] = {'id': quota_id, 'project_id': project_id, 'hard': {'storage': storage_limit},
+                                 'used': {'storage': 0}, 'creation_time': now, 'update_time': now}
+        return project
+
+    def _quota_of(self, project_id):
+        for quota in self.quotas.values():
+            if quota['project_id'] == project_id:
+                return quota
+        return None
+
+    def _project_out(self, project, user):
+        role = self._role(user, project)
+        out = {k: project[k] for k in ('project_id', 'name', 'owner_id', 'owner_name', 'creation_time',
+                                       'update_time')}
+        out.update({'deleted': False, 'togglable': True, 'current_user_role_id': role,
+                    'current_user_role_ids': [role] if role else [],
+                    'repo_count': len(self.repositories.get(project['project_id'], {})),
+                    'metadata': dict(project['metadata']), 'cve_allowlist': copy.deepcopy(project['cve_allowlist'])})
+        if project['registry_id']:
+            out['registry_id'] = project['registry_id']
+        return out
+
+    def _visible_projects(self, user):
+        return [p for p in self.projects.values()
+                if user.get('sysadmin_flag') or p['metadata'].get('public') == 'true' or self._role(user, p)]
+
+    @route('GET', '/projects')
+    def list_projects(self, call):
+        items = self._visible_projects(call.user)
+        name = call.arg('name')
+        if name:
+            items = [p for p in items if name in p['name']]
+        public = call.arg('public')
+        if public is not None:
+            items = [p for p in items if p['metadata'].get('public') == ('true' if public.lower() == 'true' else 'false')]
+        owner = call.arg('owner')
+        if owner:
+            items = [p for p in items if p['owner_name'] == owner]
+        for key, op_value in self._parse_q(call).items():
+            if key in ('name', 'owner_name', 'project_id'):
+                items = [p for p in items if self._q_match(p.get(key), op_value)]
+            elif key == 'public':
+                items = [p for p in items if self._q_match(p['metadata'].get('public'), op_value)]
+        out = self._sort(call, [self._project_out(p, call.user) for p in items], 'project_id')
+        page, headers = self._paginate(call, out)
+        return 200, page, headers
+
+    @route('HEAD', '/projects')
+    def head_project(self, call):
+        if self.project(call.arg('project_name')) is None:
+            raise HttpError(404, 'project %s not found' % call.arg('project_name'))
+        return 200, None
+
+    @route('POST', '/projects')
+    def create_project(self, call):
+        body = call.body or {}
+        name = body.get('project_name') or ''
+        if not name or len(name) > 255 or not NAME_RE.match(name):
+            raise _bad('project name is not in lower case or contains illegal characters!')
+        if not call.user.get('user_id'):
+            raise self._forbidden()
+        if self.config['project_creation_restriction'] == 'adminonly' and not call.user.get('sysadmin_flag'):
+            raise self._forbidden()
+        if self.project(name) is not None:
+            raise HttpError(409, 'The project named %s already exists' % name)
+        metadata = self._clean_metadata(body.get('metadata'))
+        if 'public' not in metadata and body.get('public') is not None:
+            metadata['public'] = 'true' if body['public'] else 'false'
+        self._validate_metadata(metadata)
+        metadata.pop('retention_id', None)
+        registry_id = body.get('registry_id')
+        if registry_id:
+            if registry_id not in self.registries:
+                raise _bad('registry %s not found' % registry_id)
+        storage_limit = body.get('storage_limit')
+        if storage_limit is not None and storage_limit != -1 and storage_limit <= 0:
+            raise _bad('invalid storage_limit %s: must be -1 (unlimited) or greater than 0' % storage_limit)
+        project = self._create_project(name, call.user, metadata, storage_limit=storage_limit,
+                                       registry_id=registry_id, allowlist=body.get('cve_allowlist'))
+        in_location = (call.header('X-Resource-Name-In-Location') or '').lower() == 'true'
+        return 201, None, self._location('/projects/%s' % (name if in_location else project['project_id']))
+
+    @route('GET', '/projects/{project_name_or_id}')
+    def get_project(self, call):
+        return 200, self._project_out(self._find_project(call), call.user)
+
+    @route('PUT', '/projects/{project_name_or_id}')
+    def update_project(self, call):
+        project = self._find_project(call, manage=True)
+        body = call.body or {}
+        metadata = self._clean_metadata(body.get('metadata'))
+        if 'public' not in metadata and body.get('public') is not None:
+            metadata['public'] = 'true' if body['public'] else 'false'
+        self._validate_metadata(metadata)
+        project['metadata'].update(metadata)
+        if body.get('cve_allowlist') is not None:
+            allowlist = self._allowlist(project['project_id'], body['cve_allowlist'])
+            allowlist['creation_time'] = project['cve_allowlist']['creation_time']
+            project['cve_allowlist'] = allowlist
+        project['update_time'] = _now()
+        return 200, None
+
+    def _deletable(self, project):
+        if self.repositories.get(project['project_id']):
+            return False, 'the project contains repositories, can not be deleted'
+        return True, ''
+
+    @route('GET', '/projects/{project_name_or_id}/_deletable')
+    def project_deletable(self, call):
+        deletable, message = self._deletable(self._find_project(call, manage=True))
+        return 200, {'deletable': deletable, 'message': message}
+
+    @route('DELETE', '/projects/{project_name_or_id}')
+    def delete_project(self, call):
+        project = self._find_project(call, manage=True)
+        if call.user.get('sysadmin_flag') is False and self._role(call.user, project) != 1:
+            raise self._forbidden()
+        deletable, message = self._deletable(project)
+        if not deletable:
+            raise HttpError(412, message)
+        project_id = project['project_id']
+        del self.projects[project_id]
+        self.repositories.pop(project_id, None)
+        for table in (self.members, self.quotas, self.webhooks, self.immutable_rules):
+            for key in [k for k, v in table.items() if v.get('project_id') == project_id]:
+                del table[key]
+        for key in [k for k, r in self.robots.items() if r.get('project_id') == project_id]:
+            del self.robots[key]
+        for key in [k for k, r in self.retentions.items() if r['scope'].get('ref') == project_id]:
+            del self.retentions[key]
+        return 200, None
+
+    # --- repositories (enough to empty a project before deleting it) --------------------------------------
+    def _repositories(self, call):
+        project = self._find_project(call, key='project_name', by_name=True)
+        return project, self.repositories.get(project['project_id'], {})
+
+    @staticmethod
+    def _repo_out(repo):
+        return dict(repo)
+
+    @route('GET', '/projects/{project_name}/repositories')
+    def list_repositories(self, call):
+        _, repos = self._repositories(call)
+        items = [self._repo_out(r) for r in repos.values()]
+        for key, op_value in self._parse_q(call).items():
+            if key == 'name':
+                items = [r for r in items if self._q_match(r['name'], op_value)]
+        page, headers = self._paginate(call, self._sort(call, items, 'id'))
+        return 200, page, headers
+
+    @route('GET', '/projects/{project_name}/repositories/{repository_name}')
+    def get_repository(self, call):
+        _, repos = self._repositories(call)
+        name = unquote(call.params['repository_name'])  # Harbor wants a/b encoded twice: a%252Fb
+        if name not in repos:
+            raise HttpError(404, 'repository %s/%s not found' % (call.params['project_name'], name))
+        return 200, self._repo_out(repos[name])
+
+    @route('DELETE', '/projects/{project_name}/repositories/{repository_name}')
+    def delete_repository(self, call):
+        project, repos = self._repositories(call)
+        self._check_project_access(call, project, manage=True)
+        name = unquote(call.params['repository_name'])
+        if name not in repos:
+            raise HttpError(404, 'repository %s/%s not found' % (call.params['project_name'], name))
+        del repos[name]
+        return 200, None
+
+    # --- project metadata ---------------------------------------------------------------------------------
+    @route('GET', '/projects/{project_name_or_id}/metadatas/')
+    def list_metadata(self, call):
+        return 200, dict(self._find_project(call)['metadata'])
+
+    @route('GET', '/projects/{project_name_or_id}/metadatas/{meta_name}')
+    def get_metadata(self, call):
+        project = self._find_project(call)
+        name = call.params['meta_name']
+        if name not in project['metadata']:
+            raise HttpError(404, 'metadata %s of project %s not found' % (name, project['name']))
+        return 200, {name: project['metadata'][name]}
+
+    @route('PUT', '/projects/{project_name_or_id}/metadatas/{meta_name}')
+    def put_metadata(self, call):
+        project = self._find_project(call, manage=True)
+        metadata = self._clean_metadata(call.body)
+        name = call.params['meta_name']
+        if list(metadata) != [name]:
+            raise _bad('the body must hold exactly the metadata %s' % name)
+        self._validate_metadata(metadata)
+        project['metadata'].update(metadata)
+        return 200, None
+
+    @route('DELETE', '/projects/{project_name_or_id}/metadatas/{meta_name}')
+    def delete_metadata(self, call):
+        project = self._find_project(call, manage=True)
+        project['metadata'].pop(call.params['meta_name'], None)
+        return 200, None
+
+    # --- quotas -------------------------------------------------------------------------------------------
+    def _quota_out(self, quota):
+        project = self.projects.get(quota['project_id'], {})
+        return {'id': quota['id'], 'ref': {'id': quota['project_id'], 'name': project.get('name'),
+                                           'owner_name': project.get('owner_name')},
+                'hard': dict(quota['hard']), 'used': dict(quota['used']),
+                'creation_time': quota['creation_time'], 'update_time': quota['update_time']}
+
+    @route('GET', '/quotas')
+    def list_quotas(self, call):
+        self._require_admin(call)
+        items = list(self.quotas.values())
+        reference = call.arg('reference')
+        if reference and reference != 'project':
+            items = []
+        reference_id = call.arg('reference_id')
+        if reference_id:
+            items = [q for q in items if str(q['project_id']) == reference_id]
+        out = self._sort(call, [self._quota_out(q) for q in items], 'id')
+        page, headers = self._paginate(call, out)
+        return 200, page, headers
+
+    def _quota(self, call):
+        self._require_admin(call)
+        quota = self.quotas.get(int(call.params['id']))
+        if quota is None:
+            raise HttpError(404, 'quota %s not found' % call.params['id'])
+        return quota
+
+    @route('GET', '/quotas/{id}')
+    def get_quota(self, call):
+        return 200, self._quota_out(self._quota(call))
+
+    @route('PUT', '/quotas/{id}')
+    def update_quota(self, call):
+        quota = self._quota(call)
+        hard = (call.body or {}).get('hard') or {}
+        if not hard:
+            raise _bad('hard limits are required')
+        for resource, value in hard.items():
+            if resource != 'storage':
+                raise _bad('resource %s not support' % resource)
+            if value != -1 and value <= 0:
+                raise _bad('invalid hard limit %s for %s: must be -1 or greater than 0' % (value, resource))
+        quota['hard'].update(hard)
+        quota['update_time'] = _now()
+        return 200, None
+
+    # --- members ------------------------------------------------------------------------------------------
+    def _member_out(self, member):
+        if member['entity_type'] == 'u':
+            entity = self.users.get(member['entity_id'], {})
+            name = entity.get('username', '')
+        else:
+            name = self.groups.get(member['entity_id'], {}).get('group_name', '')
+        return {'id': member['id'], 'project_id': member['project_id'], 'entity_name': name,
+                'role_name': ROLES[member['role_id']], 'role_id': member['role_id'],
+                'entity_id': member['entity_id'], 'entity_type': member['entity_type']}
+
+    def _member(self, call, manage=False):
+        project = self._find_project(call, manage=manage)
+        member = self.members.get(int(call.params['mid']))
+        if member is None or member['project_id'] != project['project_id']:
+            raise HttpError(404, 'member %s not found in project %s' % (call.params['mid'], project['name']))
+        return project, member
+
+    @route('GET', '/projects/{project_name_or_id}/members')
+    def list_members(self, call):
+        project = self._find_project(call)
+        items = [self._member_out(m) for m in self.members.values() if m['project_id'] == project['project_id']]
+        entity = call.arg('entityname')
+        if entity:
+            items = [m for m in items if entity in m['entity_name']]
+        page, headers = self._paginate(call, items)
+        return 200, page, headers
+
+    @route('GET', '/projects/{project_name_or_id}/members/{mid}')
+    def get_member(self, call):
+        return 200, self._member_out(self._member(call)[1])
+
+    def _resolve_member_entity(self, body):
+        user = body.get('member_user')
+        group = body.get('member_group')
+        if user:
+            for candidate in self.users.values():
+                if (user.get('user_id') and candidate['user_id'] == user['user_id']) or (
+                        not user.get('user_id') and candidate['username'] == user.get('username')):
+                    return 'u', candidate['user_id']
+            raise HttpError(404, 'user %s not found' % (user.get('username') or user.get('user_id')))
+        if group:
+            if group.get('id'):
+                if group['id'] not in self.groups:
+                    raise HttpError(404, 'group %s not found' % group['id'])
+                return 'g', group['id']
+            group_type = group.get('group_type')
+            if group_type not in GROUP_TYPES:
+                raise _bad('invalid group_type %s: use 1 (LDAP), 2 (HTTP) or 3 (OIDC)' % group_type)
+            for candidate in self.groups.values():
+                if candidate['group_type'] != group_type:
+                    continue
+                if (group_type == 1 and candidate.get('ldap_group_dn') == group.get('ldap_group_dn')) or (
+                        group_type != 1 and candidate['group_name'] == group.get('group_name')):
+                    return 'g', candidate['id']
+            if group_type == 1 and not group.get('ldap_group_dn'):
+                raise _bad('ldap_group_dn is required for an LDAP group')
+            if not group.get('group_name'):
+                raise _bad('group_name is required')
+            return 'g', self.add_group(group['group_name'], group_type, group.get('ldap_group_dn'))['id']
+        raise _bad('either member_user or member_group is required')
+
+    @route('POST', '/projects/{project_name_or_id}/members')
+    def create_member(self, call):
+        project = self._find_project(call, manage=True)
+        body = call.body or {}
+        role_id = body.get('role_id')
+        if role_id not in ROLES:
+            raise _bad('invalid role_id %s: use 1 (projectAdmin), 2 (developer), 3 (guest), 4 (maintainer) or '
+                       '5 (limitedGuest)' % role_id)
+        entity_type, entity_id = self._resolve_member_entity(body)
+        for member in self.members.values():
+            if (member['project_id'], member['entity_type'], member['entity_id']) == (
+                    project['project_id'], entity_type, entity_id):
+                raise HttpError(409, 'The %s is already a member of this project'
+                                % ('user' if entity_type == 'u' else 'group'))
+        member_id = self._next('member')
+        self.members[member_id] = {'id': member_id, 'project_id': project['project_id'],
+                                   'entity_type': entity_type, 'entity_id': entity_id, 'role_id': role_id}
+        return 201, None, self._location('/projects/%d/members/%d' % (project['project_id'], member_id))
+
+    @route('PUT', '/projects/{project_name_or_id}/members/{mid}')
+    def update_member(self, call):
+        _, member = self._member(call, manage=True)
+        role_id = (call.body or {}).get('role_id')
+        if role_id not in ROLES:
+            raise _bad('invalid role_id %s' % role_id)
+        member['role_id'] = role_id
+        return 200, None
+
+    @route('DELETE', '/projects/{project_name_or_id}/members/{mid}')
+    def delete_member(self, call):
+        _, member = self._member(call, manage=True)
+        del self.members[member['id']]
+        return 200, None
+
+    # --- users and groups ---------------------------------------------------------------------------------
+    @staticmethod
+    def _user_out(user):
+        return {k: v for k, v in user.items() if k != 'password'}
+
+    @route('GET', '/users')
+    def list_users(self, call):
+        self._require_admin(call)
+        items = [self._user_out(u) for u in self.users.values()]
+        for key, op_value in self._parse_q(call).items():
+            if key in ('username', 'email'):
+                items = [u for u in items if self._q_match(u.get(key), op_value)]
+        page, headers = self._paginate(call, self._sort(call, items, 'user_id'))
+        return 200, page, headers
+
+    @route('GET', '/users/current')
+    def current_user(self, call):
+        if not call.user.get('user_id'):
+            raise HttpError(404, 'the current account is a robot account')
+        return 200, self._user_out(call.user)
+
+    @route('GET', '/users/search')
+    def search_users(self, call):
+        name = call.arg('username') or ''
+        items = [{'user_id': u['user_id'], 'username': u['username']} for u in self.users.values()
+                 if name in u['username']]
+        page, headers = self._paginate(call, items)
+        return 200, page, headers
+
+    @route('POST', '/users')
+    def create_user(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        username = body.get('username') or ''
+        if not username or len(username) > 255 or re.search(r'[,~#$%"\'\s]', username):
+            raise _bad('username %r is invalid' % username)
+        if any(u['username'] == username for u in self.users.values()):
+            raise HttpError(409, 'username %s already exists' % username)
+        if not valid_secret(body.get('password')):
+            raise _bad('the password must be 8-128 characters long with at least 1 uppercase letter, '
+                       '1 lowercase letter and 1 number')
+        user = self.add_user(username, body['password'], email=body.get('email'), realname=body.get('realname'))
+        user['comment'] = body.get('comment') or ''
+        return 201, None, self._location('/users/%d' % user['user_id'])
+
+    def _user(self, call):
+        user = self.users.get(int(call.params['user_id']))
+        if not call.user.get('sysadmin_flag') and (user is None or user['user_id'] != call.user.get('user_id')):
+            raise self._forbidden()
+        if user is None:
+            raise HttpError(404, 'user %s not found' % call.params['user_id'])
+        return user
+
+    @route('GET', '/users/{user_id}')
+    def get_user(self, call):
+        return 200, self._user_out(self._user(call))
+
+    @route('DELETE', '/users/{user_id}')
+    def delete_user_api(self, call):
+        self._require_admin(call)
+        user = self._user(call)
+        if user['user_id'] == 1:
+            raise _bad('the admin user cannot be deleted')
+        self.delete_user(user['username'])
+        return 200, None
+
+    @route('GET', '/usergroups')
+    def list_groups(self, call):
+        self._require_admin(call)
+        items = list(self.groups.values())
+        name = call.arg('group_name')
+        if name:
+            items = [g for g in items if name in g['group_name']]
+        dn = call.arg('ldap_group_dn')
+        if dn:
+            items = [g for g in items if g.get('ldap_group_dn') == dn]
+        page, headers = self._paginate(call, [dict(g) for g in items])
+        return 200, page, headers
+
+    @route('GET', '/usergroups/search')
+    def search_groups(self, call):
+        name = call.arg('groupname') or ''
+        items = [{'id': g['id'], 'group_name': g['group_name'], 'group_type': g['group_type']}
+                 for g in self.groups.values() if name in g['group_name']]
+        page, headers = self._paginate(call, items)
+        return 200, page, headers
+
+    @route('POST', '/usergroups')
+    def create_group(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        group_type = body.get('group_type')
+        if group_type not in GROUP_TYPES:
+            raise _bad('invalid group_type %s: use 1 (LDAP), 2 (HTTP) or 3 (OIDC)' % group_type)
+        if not body.get('group_name'):
+            raise _bad('group_name is required')
+        if group_type == 1 and not body.get('ldap_group_dn'):
+            raise _bad('ldap_group_dn is required for an LDAP group')
+        for group in self.groups.values():
+            same = (group.get('ldap_group_dn') == body.get('ldap_group_dn') if group_type == 1
+                    else group['group_name'] == body['group_name'])
+            if group['group_type'] == group_type and same:
+                raise HttpError(409, 'group %s already exists' % body['group_name'])
+        group = self.add_group(body['group_name'], group_type, body.get('ldap_group_dn'))
+        return 201, None, self._location('/usergroups/%d' % group['id'])
+
+    def _group(self, call):
+        group = self.groups.get(int(call.params['group_id']))
+        if group is None:
+            raise HttpError(404, 'group %s not found' % call.params['group_id'])
+        return group
+
+    @route('GET', '/usergroups/{group_id}')
+    def get_group(self, call):
+        self._require_admin(call)
+        return 200, dict(self._group(call))
+
+    @route('PUT', '/usergroups/{group_id}')
+    def update_group(self, call):
+        self._require_admin(call)
+        group = self._group(call)
+        if (call.body or {}).get('group_name'):
+            group['group_name'] = call.body['group_name']
+        return 200, None
+
+    @route('DELETE', '/usergroups/{group_id}')
+    def delete_group(self, call):
+        self._require_admin(call)
+        group = self._group(call)
+        del self.groups[group['id']]
+        for mid in [k for k, m in self.members.items() if m['entity_type'] == 'g' and m['entity_id'] == group['id']]:
+            del self.members[mid]
+        return 200, None
+
+    # --- robot accounts -----------------------------------------------------------------------------------
+    def _robot_out(self, robot):
+        keys = ('id', 'name', 'description', 'level', 'duration', 'editable', 'disable', 'expires_at',
+                'permissions', 'creator_type', 'creator_ref', 'creation_time', 'update_time')
+        return {k: copy.deepcopy(robot[k]) for k in keys}
+
+    def _check_permissions(self, call, level, permissions):
+        """The project of a project-level robot (validated), or None for a system robot."""
+        if level == 'project':
+            if len(permissions) != 1:
+                raise _bad('bad request: a project level robot must have exactly one permission, got %d'
+                           % len(permissions))
+            if permissions[0].get('kind') != 'project':
+                raise _bad('bad request: the permission of a project level robot must be of kind project')
+        for perm in permissions:
+            kind = perm.get('kind')
+            allowed = {'project': PROJECT_PERMISSIONS, 'system': SYSTEM_PERMISSIONS}.get(kind)
+            if allowed is None:
+                raise _bad('bad request permission level: %s' % kind)
+            namespace = perm.get('namespace') or ''
+            if kind == 'project' and namespace != '*' and self.project(namespace) is None:
+                raise HttpError(404, 'project %s not found' % namespace)
+            if kind == 'system' and namespace != '/':
+                raise _bad('bad request: the namespace of a system permission must be "/"')
+            for access in perm.get('access') or []:
+                if access.get('action') not in allowed.get(access.get('resource'), ()):
+                    raise _bad('bad request permission: %s:%s' % (access.get('resource'), access.get('action')))
+                if access.get('effect') not in (None, '', 'allow', 'deny'):
+                    raise _bad('bad request permission effect: %s' % access.get('effect'))
+        if level == 'project':
+            project = self.project(permissions[0].get('namespace'))
+            if project is None:
+                raise HttpError(404, 'project %s not found' % permissions[0].get('namespace'))
+            self._check_project_access(call, project, manage=True)
+            return project
+        self._require_admin(call)
+        return None
+
+    def _expiry(self, duration, created):
+        if duration == -1:
+            return -1
+        return int(created.timestamp()) + duration * 86400
+
+    @route('GET', '/robots')
+    def list_robots(self, call):
+        q = self._parse_q(call)
+        items = list(self.robots.values())
+        if 'ProjectID' in q:
+            items = [r for r in items if self._q_match(r.get('project_id') or 0, q['ProjectID'])]
+            project = self.projects.get(int(q['ProjectID'][1])) if q['ProjectID'][0] == 'exact' else None
+            if project is None:
+                raise HttpError(404, 'project %s not found' % q['ProjectID'][1])
+            self._check_project_access(call, project, manage=True)
+        else:
+            self._require_admin(call)
+        for key, op_value in q.items():
+            if key in ('Level', 'name'):
+                items = [r for r in items if self._q_match(r['level' if key == 'Level' else 'name'], op_value)]
+        out = self._sort(call, [self._robot_out(r) for r in items], 'id')
+        page, headers = self._paginate(call, out)
+        return 200, page, headers
+
+    @route('POST', '/robots')
+    def create_robot(self, call):
+        body = call.body or {}
+        name = body.get('name') or ''
+        if not name or len(name) > 255 or not NAME_RE.match(name):
+            raise _bad('robot name is not in lower case or contains illegal characters')
+        level = body.get('level')
+        if level not in ('system', 'project'):
+            raise _bad('bad request level: %s, use system or project' % level)
+        duration = body.get('duration')
+        duration = self.config['robot_token_duration'] if duration in (None, 0) else duration
+        if duration != -1 and duration <= 0:
+            raise _bad('bad request: duration must be -1 or greater than 0')
+        project = self._check_permissions(call, level, body.get('permissions') or [])
+        prefix = self.config['robot_name_prefix']
+        full_name = prefix + ('%s+%s' % (project['name'], name) if project else name)
+        if self.robot(full_name) is not None:
+            raise HttpError(409, 'robot account %s already exists' % full_name)
+        secret = body.get('secret')
+        if secret:
+            if not valid_secret(secret):
+                raise _bad('the secret must be 8-128, inclusively, characters long with at least 1 uppercase '
+                           'letter, 1 lowercase letter and 1 number')
+        else:
+            secret = _new_secret()
+        created = datetime.datetime.now(datetime.timezone.utc)
+        now = _now()
+        robot_id = self._next('robot')
+        robot = {'id': robot_id, 'name': full_name, 'description': body.get('description') or '', 'level': level,
+                 'duration': duration, 'editable': True, 'disable': bool(body.get('disable')),
+                 'expires_at': self._expiry(duration, created), 'permissions': copy.deepcopy(body.get('permissions') or []),
+                 'creator_type': 'local', 'creator_ref': call.user.get('user_id') or 0, 'creation_time': now,
+                 'update_time': now, 'secret': secret, 'project_id': project['project_id'] if project else None,
+                 'created': created}
+        self.robots[robot_id] = robot
+        return 201, {'id': robot_id, 'name': full_name, 'secret': secret, 'creation_time': now,
+                     'expires_at': robot['expires_at']}, self._location('/robots/%d' % robot_id)
+
+    def _robot(self, call):
+        robot = self.robots.get(int(call.params['robot_id']))
+        if robot is None:
+            raise HttpError(404, 'robot %s not found' % call.params['robot_id'])
+        if robot['level'] == 'project':
+            self._check_project_access(call, self.projects[robot['project_id']], manage=True)
+        else:
+            self._require_admin(call)
+        return robot
+
+    @route('GET', '/robots/{robot_id}')
+    def get_robot(self, call):
+        return 200, self._robot_out(self._robot(call))
+
+    @route('PUT', '/robots/{robot_id}')
+    def update_robot(self, call):
+        robot = self._robot(call)
+        body = call.body or {}
+        if body.get('name') != robot['name'] or body.get('level') != robot['level']:
+            raise _bad('cannot update the level or name of robot')
+        project = self._check_permissions(call, robot['level'], body.get('permissions') or [])
+        if project is not None and project['project_id'] != robot['project_id']:
+            raise _bad('bad request: a project level robot cannot be moved to another project')
+        duration = body.get('duration')
+        if duration is not None and duration != robot['duration']:
+            if duration != -1 and duration <= 0:
+                raise _bad('bad request: duration must be -1 or greater than 0')
+            robot['duration'] = duration
+            robot['expires_at'] = self._expiry(duration, robot['created'])
+        robot['description'] = body.get('description') or ''
+        robot['disable'] = bool(body.get('disable'))
+        robot['permissions'] = copy.deepcopy(body.get('permissions') or [])
+        robot['update_time'] = _now()
+        return 200, None
+
+    @route('PATCH', '/robots/{robot_id}')
+    def refresh_robot_secret(self, call):
+        robot = self._robot(call)
+        secret = (call.body or {}).get('secret')
+        robot['update_time'] = _now()
+        if secret:
+            if not valid_secret(secret):
+                raise _bad('the secret must be 8-128, inclusively, characters long with at least 1 uppercase '
+                           'letter, 1 lowercase letter and 1 number')
+            robot['secret'] = secret
+            return 200, {}
+        robot['secret'] = _new_secret()
+        return 200, {'secret': robot['secret']}
+
+    @route('DELETE', '/robots/{robot_id}')
+    def delete_robot(self, call):
+        robot = self._robot(call)
+        del self.robots[robot['id']]
+        return 200, None
+
+    # --- registries ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _registry_out(registry):
+        out = {k: registry[k] for k in ('id', 'name', 'url', 'type', 'insecure', 'description', 'status',
+                                        'creation_time', 'update_time')}
+        credential = registry.get('credential')
+        if credential:
+            out['credential'] = {'type': credential.get('type', ''), 'access_key': credential.get('access_key', '')}
+            if credential.get('access_secret'):
+                out['credential']['access_secret'] = '*****'
+        if registry.get('ca_certificate'):
+            out['ca_certificate'] = registry['ca_certificate']
+        return out
+
+    @staticmethod
+    def _check_url(url, what='url'):
+        parts = urlsplit(url or '')
+        if parts.scheme not in ('http', 'https') or not parts.netloc:
+            raise _bad('invalid %s %r: an http or https URL is required' % (what, url))
+
+    def _registry_name_taken(self, name, but=None):
+        return any(r['name'] == name and r['id'] != but for r in self.registries.values())
+
+    @route('GET', '/registries')
+    def list_registries(self, call):
+        self._require_admin(call)
+        items = list(self.registries.values())
+        name = call.arg('name')
+        if name:
+            items = [r for r in items if name in r['name']]
+        for key, op_value in self._parse_q(call).items():
+            if key in ('name', 'type', 'url'):
+                items = [r for r in items if self._q_match(r[key], op_value)]
+        out = self._sort(call, [self._registry_out(r) for r in items], 'id')
+        page, headers = self._paginate(call, out)
+        return 200, page, headers
+
+    @route('POST', '/registries')
+    def create_registry(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        if not body.get('name'):
+            raise _bad('name is required')
+        self._check_url(body.get('url'))
+        if body.get('type') not in REGISTRY_TYPES:
+            raise _bad('adapter factory for %s not found' % body.get('type'))
+        credential = body.get('credential') or None
+        if credential and credential.get('type') not in CREDENTIAL_TYPES:
+            raise _bad('invalid credential type %r: use basic, oauth or secret' % credential.get('type'))
+        if self._registry_name_taken(body['name']):
+            raise HttpError(409, 'registry %s already exists' % body['name'])
+        now = _now()
+        registry_id = self._next('registry')
+        self.registries[registry_id] = {
+            'id': registry_id, 'name': body['name'], 'url': body['url'].rstrip('/'), 'type': body['type'],
+            'insecure': bool(body.get('insecure')), 'description': body.get('description') or '',
+            'status': 'healthy', 'credential': dict(credential) if credential else None,
+            'ca_certificate': body.get('ca_certificate') or '', 'creation_time': now, 'update_time': now}
+        return 201, None, self._location('/registries/%d' % registry_id)
+
+    def _registry(self, call):
+        self._require_admin(call)
+        registry = self.registries.get(int(call.params['id']))
+        if registry is None:
+            raise HttpError(404, 'registry %s not found' % call.params['id'])
+        return registry
+
+    @route('GET', '/registries/{id}')
+    def get_registry(self, call):
+        return 200, self._registry_out(self._registry(call))
+
+    @route('PUT', '/registries/{id}')
+    def update_registry(self, call):
+        registry = self._registry(call)
+        body = call.body or {}
+        if body.get('name') is not None:
+            if self._registry_name_taken(body['name'], but=registry['id']):
+                raise HttpError(409, 'registry %s already exists' % body['name'])
+            registry['name'] = body['name']
+        if body.get('url') is not None:
+            self._check_url(body['url'])
+            registry['url'] = body['url'].rstrip('/')
+        for key in ('description', 'insecure', 'ca_certificate'):
+            if body.get(key) is not None:
+                registry[key] = body[key]
+        if any(body.get(k) is not None for k in ('credential_type', 'access_key', 'access_secret')):
+            credential = registry.get('credential') or {'type': 'basic'}
+            if body.get('credential_type') is not None:
+                if body['credential_type'] not in CREDENTIAL_TYPES:
+                    raise _bad('invalid credential type %r' % body['credential_type'])
+                credential['type'] = body['credential_type']
+            for key in ('access_key', 'access_secret'):
+                if body.get(key) is not None:
+                    credential[key] = body[key]
+            registry['credential'] = credential
+        registry['update_time'] = _now()
+        return 200, None
+
+    @route('DELETE', '/registries/{id}')
+    def delete_registry(self, call):
+        registry = self._registry(call)
+        for policy in self.replication_policies.values():
+            if registry['id'] in (policy['src_registry_id'], policy['dest_registry_id']):
+                raise HttpError(412, 'the registry %s is referenced by replication policy %s, cannot delete it'
+                                % (registry['name'], policy['name']))
+        for project in self.projects.values():
+            if project['registry_id'] == registry['id']:
+                raise HttpError(412, 'the registry %s is referenced by proxy cache project %s, cannot delete it'
+                                % (registry['name'], project['name']))
+        del self.registries[registry['id']]
+        return 200, None
+
+    @route('POST', '/registries/ping')
+    def ping_registry(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        if body.get('id') is not None:
+            if body['id'] not in self.registries:
+                raise HttpError(404, 'registry %s not found' % body['id'])
+        else:
+            self._check_url(body.get('url'))
+        return 200, None
+
+    # --- replication policies -----------------------------------------------------------------------------
+    @staticmethod
+    def _local_registry():
+        return {'id': 0, 'name': 'Local', 'url': 'http://core:8080', 'type': 'harbor', 'insecure': True,
+                'description': '', 'status': 'healthy', 'creation_time': '0001-01-01T00:00:00.000Z',
+                'update_time': '0001-01-01T00:00:00.000Z'}
+
+    def _policy_out(self, policy):
+        out = {k: copy.deepcopy(v) for k, v in policy.items() if not k.endswith('_registry_id')}
+        for side in ('src', 'dest'):
+            registry_id = policy['%s_registry_id' % side]
+            out['%s_registry' % side] = (self._registry_out(self.registries[registry_id]) if registry_id
+                                         else self._local_registry())
+        out['deletion'] = policy['replicate_deletion']
+        return out
+
+    def _validate_policy(self, body, but=None):
+        if not body.get('name'):
+            raise _bad('name is required')
+        if any(p['name'] == body['name'] and p['id'] != but for p in self.replication_policies.values()):
+            raise HttpError(409, 'policy %s already exists' % body['name'])
+        ids = []
+        for side in ('src_registry', 'dest_registry'):
+            registry_id = (body.get(side) or {}).get('id') or 0
+            if registry_id and registry_id not in self.registries:
+                raise _bad('registry %s not found' % registry_id)
+            ids.append(registry_id)
+        if bool(ids[0]) == bool(ids[1]):
+            raise _bad('either src_registry or dest_registry must be the local registry, and the other remote')
+        trigger = body.get('trigger') or {'type': 'manual'}
+        if trigger.get('type') not in ('manual', 'scheduled', 'event_based'):
+            raise _bad('invalid trigger type %r: use manual, scheduled or event_based' % trigger.get('type'))
+        if trigger['type'] == 'scheduled' and not valid_cron((trigger.get('trigger_settings') or {}).get('cron')):
+            raise _bad('invalid cron string for scheduled trigger: %r'
+                       % (trigger.get('trigger_settings') or {}).get('cron'))
+        if trigger['type'] == 'event_based' and ids[0]:
+            raise _bad('the event based trigger is only supported for push-based replication')
+        for item in body.get('filters') or []:
+            if item.get('type') not in ('name', 'tag', 'label', 'resource'):
+                raise _bad('invalid filter type %r' % item.get('type'))
+            if item.get('decoration') not in (None, '', 'matches', 'excludes'):
+                raise _bad('invalid filter decoration %r' % item.get('decoration'))
+        if body.get('speed') is not None and body['speed'] < -1:
+            raise _bad('invalid speed %s' % body['speed'])
+        return ids, trigger
+
+    def _store_policy(self, policy_id, body, ids, trigger, created):
+        now = _now()
+        self.replication_policies[policy_id] = {
+            'id': policy_id, 'name': body['name'], 'description': body.get('description') or '',
+            'src_registry_id': ids[0], 'dest_registry_id': ids[1], 'dest_namespace': body.get('dest_namespace') or '',
+            'dest_namespace_replace_count': body.get('dest_namespace_replace_count', -1)
+            if body.get('dest_namespace_replace_count') is not None else -1,
+            'trigger': {'type': trigger['type'],
+                        'trigger_settings': {'cron': (trigger.get('trigger_settings') or {}).get('cron') or ''}},
+            'filters': copy.deepcopy(body.get('filters') or []),
+            'replicate_deletion': bool(body.get('replicate_deletion') or body.get('deletion')),
+            'override': bool(body.get('override')), 'enabled': bool(body.get('enabled')),
+            'speed': body.get('speed') or 0, 'copy_by_chunk': bool(body.get('copy_by_chunk')),
+            'single_active_replication': bool(body.get('single_active_replication')),
+            'creation_time': created or now, 'update_time': now}
+
+    @route('GET', '/replication/policies')
+    def list_policies(self, call):
+        self._require_admin(call)
+        items = list(self.replication_policies.values())
+        name = call.arg('name')
+        if name:
+            items = [p for p in items if name in p['name']]
+        for key, op_value in self._parse_q(call).items():
+            if key == 'name':
+                items = [p for p in items if self._q_match(p['name'], op_value)]
+        out = self._sort(call, [self._policy_out(p) for p in items], 'id')
+        page, headers = self._paginate(call, out)
+        return 200, page, headers
+
+    @route('POST', '/replication/policies')
+    def create_policy(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        ids, trigger = self._validate_policy(body)
+        policy_id = self._next('replication_policy')
+        self._store_policy(policy_id, body, ids, trigger, None)
+        return 201, None, self._location('/replication/policies/%d' % policy_id)
+
+    def _policy(self, call):
+        self._require_admin(call)
+        policy = self.replication_policies.get(int(call.params['id']))
+        if policy is None:
+            raise HttpError(404, 'policy %s not found' % call.params['id'])
+        return policy
+
+    @route('GET', '/replication/policies/{id}')
+    def get_policy(self, call):
+        return 200, self._policy_out(self._policy(call))
+
+    @route('PUT', '/replication/policies/{id}')
+    def update_policy(self, call):
+        policy = self._policy(call)
+        body = call.body or {}
+        ids, trigger = self._validate_policy(body, but=policy['id'])
+        self._store_policy(policy['id'], body, ids, trigger, policy['creation_time'])
+        return 200, None
+
+    @route('DELETE', '/replication/policies/{id}')
+    def delete_policy(self, call):
+        policy = self._policy(call)
+        del self.replication_policies[policy['id']]
+        return 200, None
+
+    # --- webhook policies ---------------------------------------------------------------------------------
+    def _validate_webhook(self, project, body, but=None):
+        if not body.get('name'):
+            raise _bad('name is required')
+        if any(w['name'] == body['name'] and w['project_id'] == project['project_id'] and w['id'] != but
+               for w in self.webhooks.values()):
+            raise HttpError(409, 'webhook policy %s already exists in project %s' % (body['name'], project['name']))
+        targets = body.get('targets') or []
+        if not targets:
+            raise _bad('at least one target is required')
+        for target in targets:
+            kind = target.get('type')
+            if kind not in NOTIFY_TYPES:
+                raise _bad('invalid notify type %r: use %s' % (kind, ', '.join(NOTIFY_TYPES)))
+            self._check_url(target.get('address'), 'address')
+            if target.get('payload_format') not in (None, '') and target['payload_format'] not in NOTIFY_TYPES[kind]:
+                raise _bad('invalid payload format %r for notify type %s' % (target['payload_format'], kind))
+        events = body.get('event_types') or []
+        if not events:
+            raise _bad('at least one event type is required')
+        for event in events:
+            if event not in EVENT_TYPES:
+                raise _bad('invalid event type %r' % event)
+
+    def _webhook(self, call, manage=False):
+        project = self._find_project(call, manage=manage)
+        webhook = self.webhooks.get(int(call.params['webhook_policy_id']))
+        if webhook is None or webhook['project_id'] != project['project_id']:
+            raise HttpError(404, 'webhook policy %s not found' % call.params['webhook_policy_id'])
+        return project, webhook
+
+    @route('GET', '/projects/{project_name_or_id}/webhook/policies')
+    def list_webhooks(self, call):
+        project = self._find_project(call, manage=True)
+        items = [copy.deepcopy(w) for w in self.webhooks.values() if w['project_id'] == project['project_id']]
+        for key, op_value in self._parse_q(call).items():
+            if key == 'name':
+                items = [w for w in items if self._q_match(w['name'], op_value)]
+        page, headers = self._paginate(call, self._sort(call, items, 'id'))
+        return 200, page, headers
+
+    @route('POST', '/projects/{project_name_or_id}/webhook/policies')
+    def create_webhook(self, call):
+        project = self._find_project(call, manage=True)
+        body = call.body or {}
+        self._validate_webhook(project, body)
+        now = _now()
+        webhook_id = self._next('webhook')
+        self.webhooks[webhook_id] = {
+            'id': webhook_id, 'name': body['name'], 'description': body.get('description') or '',
+            'project_id': project['project_id'], 'targets': copy.deepcopy(body['targets']),
+            'event_types': list(body['event_types']), 'creator': call.user['username'],
+            'creation_time': now, 'update_time': now, 'enabled': bool(body.get('enabled'))}
+        return 201, None, self._location('/projects/%d/webhook/policies/%d' % (project['project_id'], webhook_id))
+
+    @route('GET', '/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}')
+    def get_webhook(self, call):
+        return 200, copy.deepcopy(self._webhook(call, manage=True)[1])
+
+    @route('PUT', '/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}')
+    def update_webhook(self, call):
+        project, webhook = self._webhook(call, manage=True)
+        body = call.body or {}
+        self._validate_webhook(project, body, but=webhook['id'])
+        webhook.update({'name': body['name'], 'description': body.get('description') or '',
+                        'targets': copy.deepcopy(body['targets']), 'event_types': list(body['event_types']),
+                        'enabled': bool(body.get('enabled')), 'update_time': _now()})
+        return 200, None
+
+    @route('DELETE', '/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}')
+    def delete_webhook(self, call):
+        _, webhook = self._webhook(call, manage=True)
+        del self.webhooks[webhook['id']]
+        return 200, None
+
+    @route('GET', '/projects/{project_name_or_id}/webhook/events')
+    def webhook_events(self, call):
+        self._find_project(call, manage=True)
+        return 200, {'event_type': list(EVENT_TYPES), 'notify_type': list(NOTIFY_TYPES),
+                     'payload_formats': [{'notify_type': k, 'formats': v} for k, v in NOTIFY_TYPES.items()]}
+
+    # --- retention policies -------------------------------------------------------------------------------
+    @route('GET', '/retentions/metadatas')
+    def retention_metadata(self, call):
+        templates = [{'rule_template': name, 'display_text': name, 'action': 'retain',
+                      'params': [{'type': kind, 'unit': unit, 'required': True} for _, kind, unit in params]}
+                     for name, params in RETENTION_TEMPLATES.items()]
+        scope = [{'display_text': 'Repositories', 'kind': 'doublestar', 'decorations': ['repoMatches', 'repoExcludes']}]
+        tags = [{'display_text': 'Tags', 'kind': 'doublestar', 'decorations': ['matches', 'excludes']}]
+        return 200, {'templates': templates, 'scope_selectors': scope, 'tag_selectors': tags}
+
+    def _validate_retention(self, call, body):
+        scope = body.get('scope') or {}
+        if scope.get('level') != 'project':
+            raise _bad('invalid scope level %r: only project is supported' % scope.get('level'))
+        project = self.projects.get(scope.get('ref'))
+        if project is None:
+            raise _bad('project %s not found' % scope.get('ref'))
+        self._check_project_access(call, project, manage=True)
+        if body.get('algorithm') not in ('or',):
+            raise _bad('invalid algorithm %r: only "or" is supported' % body.get('algorithm'))
+        rules = body.get('rules') or []
+        if len(rules) > 15:
+            raise _bad('a retention policy holds at most 15 rules')
+        for rule in rules:
+            if rule.get('action') != 'retain':
+                raise _bad('invalid rule action %r: only retain is supported' % rule.get('action'))
+            template = rule.get('template')
+            if template not in RETENTION_TEMPLATES:
+                raise _bad('invalid rule template %r' % template)
+            for param, _, _ in RETENTION_TEMPLATES[template]:
+                if not isinstance((rule.get('params') or {}).get(param), int):
+                    raise _bad('rule template %s needs the integer parameter %s' % (template, param))
+            if not rule.get('tag_selectors'):
+                raise _bad('every rule needs tag_selectors')
+            if not (rule.get('scope_selectors') or {}).get('repository'):
+                raise _bad('every rule needs scope_selectors.repository')
+            for selector in rule['tag_selectors']:
+                if selector.get('decoration') not in ('matches', 'excludes'):
+                    raise _bad('invalid tag selector decoration %r' % selector.get('decoration'))
+            for selector in rule['scope_selectors']['repository']:
+                if selector.get('decoration') not in ('repoMatches', 'repoExcludes'):
+                    raise _bad('invalid repository selector decoration %r' % selector.get('decoration'))
+        trigger = body.get('trigger') or {}
+        if trigger.get('kind') != 'Schedule':
+            raise _bad('invalid trigger kind %r: only Schedule is supported' % trigger.get('kind'))
+        cron = (trigger.get('settings') or {}).get('cron') or ''
+        if cron and not valid_cron(cron):
+            raise _bad('invalid cron %r' % cron)
+        return project
+
+    @staticmethod
+    def _retention_record(retention_id, body):
+        return {'id': retention_id, 'algorithm': body['algorithm'], 'rules': copy.deepcopy(body.get('rules') or []),
+                'trigger': {'kind': 'Schedule', 'settings': {'cron': (body['trigger'].get('settings') or {}).get('cron', '')},
+                            'references': {}},
+                'scope': {'level': 'project', 'ref': body['scope']['ref']}}
+
+    @route('POST', '/retentions')
+    def create_retention(self, call):
+        body = call.body or {}
+        project = self._validate_retention(call, body)
+        if project['metadata'].get('retention_id'):
+            raise _bad('project %s already has retention policy %s'
+                       % (project['project_id'], project['metadata']['retention_id']))
+        retention_id = self._next('retention')
+        self.retentions[retention_id] = self._retention_record(retention_id, body)
+        project['metadata']['retention_id'] = str(retention_id)
+        return 201, None, self._location('/retentions/%d' % retention_id)
+
+    def _retention(self, call, manage=False):
+        retention = self.retentions.get(int(call.params['id']))
+        if retention is None:
+            raise HttpError(404, 'retention policy %s not found' % call.params['id'])
+        self._check_project_access(call, self.projects[retention['scope']['ref']], manage=manage)
+        return retention
+
+    @route('GET', '/retentions/{id}')
+    def get_retention(self, call):
+        return 200, copy.deepcopy(self._retention(call))
+
+    @route('PUT', '/retentions/{id}')
+    def update_retention(self, call):
+        retention = self._retention(call, manage=True)
+        body = call.body or {}
+        self._validate_retention(call, body)
+        if body['scope']['ref'] != retention['scope']['ref']:
+            raise _bad('the scope of a retention policy cannot change')
+        self.retentions[retention['id']] = self._retention_record(retention['id'], body)
+        return 200, None
+
+    @route('DELETE', '/retentions/{id}')
+    def delete_retention(self, call):
+        retention = self._retention(call, manage=True)
+        del self.retentions[retention['id']]
+        project = self.projects.get(retention['scope']['ref'])
+        if project is not None and project['metadata'].get('retention_id') == str(retention['id']):
+            del project['metadata']['retention_id']
+        return 200, None
+
+    # --- immutable tag rules ------------------------------------------------------------------------------
+    def _validate_immutable(self, project, body, but=None):
+        if body.get('action') not in (None, '', 'immutable'):
+            raise _bad('invalid action %r: only immutable is supported' % body.get('action'))
+        if body.get('template') not in (None, '', 'immutable_template'):
+            raise _bad('invalid template %r: only immutable_template is supported' % body.get('template'))
+        if not body.get('tag_selectors') or not (body.get('scope_selectors') or {}).get('repository'):
+            raise _bad('tag_selectors and scope_selectors.repository are required')
+        key = json.dumps([body.get('tag_selectors'), body.get('scope_selectors')], sort_keys=True)
+        rules = [r for r in self.immutable_rules.values() if r['project_id'] == project['project_id'] and r['id'] != but]
+        if any(json.dumps([r['tag_selectors'], r['scope_selectors']], sort_keys=True) == key for r in rules):
+            raise HttpError(409, 'duplicated immutable tag rule in project %s' % project['name'])
+        if but is None and len(rules) >= 15:
+            raise _bad('a project holds at most 15 immutable tag rules')
+
+    @staticmethod
+    def _immutable_out(rule):
+        return {k: copy.deepcopy(v) for k, v in rule.items() if k != 'project_id'}
+
+    def _immutable(self, call):
+        project = self._find_project(call, manage=True)
+        rule = self.immutable_rules.get(int(call.params['immutable_rule_id']))
+        if rule is None or rule['project_id'] != project['project_id']:
+            raise HttpError(404, 'immutable tag rule %s not found' % call.params['immutable_rule_id'])
+        return project, rule
+
+    @route('GET', '/projects/{project_name_or_id}/immutabletagrules')
+    def list_immutable(self, call):
+        project = self._find_project(call, manage=True)
+        items = [self._immutable_out(r) for r in self.immutable_rules.values() if r['project_id'] == project['project_id']]
+        page, headers = self._paginate(call, self._sort(call, items, 'id'))
+        return 200, page, headers
+
+    @route('POST', '/projects/{project_name_or_id}/immutabletagrules')
+    def create_immutable(self, call):
+        project = self._find_project(call, manage=True)
+        body = call.body or {}
+        self._validate_immutable(project, body)
+        rule_id = self._next('immutable_rule')
+        self.immutable_rules[rule_id] = {
+            'id': rule_id, 'project_id': project['project_id'], 'priority': body.get('priority') or 0,
+            'disabled': bool(body.get('disabled')), 'action': 'immutable', 'template': 'immutable_template',
+            'params': copy.deepcopy(body.get('params') or {}), 'tag_selectors': copy.deepcopy(body['tag_selectors']),
+            'scope_selectors': copy.deepcopy(body['scope_selectors'])}
+        return 201, None, self._location('/projects/%d/immutabletagrules/%d' % (project['project_id'], rule_id))
+
+    @route('PUT', '/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}')
+    def update_immutable(self, call):
+        project, rule = self._immutable(call)
+        body = call.body or {}
+        if body.get('tag_selectors') or body.get('scope_selectors'):
+            merged = {'tag_selectors': body.get('tag_selectors') or rule['tag_selectors'],
+                      'scope_selectors': body.get('scope_selectors') or rule['scope_selectors'],
+                      'action': body.get('action'), 'template': body.get('template')}
+            self._validate_immutable(project, merged, but=rule['id'])
+            rule['tag_selectors'] = copy.deepcopy(merged['tag_selectors'])
+            rule['scope_selectors'] = copy.deepcopy(merged['scope_selectors'])
+        if 'disabled' in body:
+            rule['disabled'] = bool(body['disabled'])
+        if body.get('priority') is not None:
+            rule['priority'] = body['priority']
+        if body.get('params') is not None:
+            rule['params'] = copy.deepcopy(body['params'])
+        return 200, None
+
+    @route('DELETE', '/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}')
+    def delete_immutable(self, call):
+        _, rule = self._immutable(call)
+        del self.immutable_rules[rule['id']]
+        return 200, None
+
+    # --- configurations -----------------------------------------------------------------------------------
+    def _auth_mode_editable(self):
+        return all(user['user_id'] == 1 for user in self.users.values())
+
+    @route('GET', '/configurations')
+    def get_configurations(self, call):
+        self._require_admin(call)
+        out = {}
+        for key, value in self.config.items():
+            if key in WRITE_ONLY_CONFIG:
+                continue
+            out[key] = {'value': value, 'editable': key != 'auth_mode' or self._auth_mode_editable()}
+        return 200, out
+
+    @route('PUT', '/configurations')
+    def put_configurations(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        types = self._config_types()
+        for key, value in body.items():
+            if key not in types:
+                raise _bad('invalid config, item not defined in metadatalist, %s' % key)
+            if key in CONFIG_CHOICES and value not in CONFIG_CHOICES[key]:
+                raise _bad('invalid value %r for %s: use one of %s' % (value, key, ', '.join(CONFIG_CHOICES[key])))
+            if key in ('robot_token_duration', 'token_expiration', 'session_timeout') and value <= 0:
+                raise _bad('%s must be greater than 0' % key)
+            if key == 'storage_per_project' and value != -1 and value <= 0:
+                raise _bad('storage_per_project must be -1 or greater than 0')
+        if 'auth_mode' in body and body['auth_mode'] != self.config['auth_mode'] and not self._auth_mode_editable():
+            raise _bad('the auth mode cannot be modified as new users have been inserted into database')
+        self.config.update(body)
+        return 200, None
+
+    # --- system schedules ---------------------------------------------------------------------------------
+    def _schedule_obj(self, schedule):
+        kind = schedule.get('type')
+        valid = ('Hourly', 'Daily', 'Weekly', 'Custom', 'Manual', 'None', 'Schedule')
+        if kind not in valid:
+            raise _bad('invalid schedule type %r: use one of %s' % (kind, ', '.join(valid)))
+        cron = SCHEDULE_CRON.get(kind, schedule.get('cron') or '')
+        if kind in ('Custom', 'Schedule') and not valid_cron(cron):
+            raise _bad('invalid cron %r: a 6-field cron (seconds first) is required' % cron)
+        return {'type': kind, 'cron': cron}
+
+    def _set_schedule(self, call, which, job_name, create):
+        self._require_admin(call)
+        body = call.body or {}
+        schedule = self._schedule_obj(body.get('schedule') or {})
+        now = _now()
+        if schedule['type'] == 'Manual':
+            if not create:
+                raise _bad('a Manual schedule can only be POSTed (it runs the job now)')
+            run_id = len(self.job_runs) + 1
+            self.job_runs.append({'id': run_id, 'job': job_name, 'parameters': body.get('parameters') or {},
+                                  'creation_time': now})
+            return 201, None, self._location('/system/%s/%d' % ({'gc': 'gc', 'purge_audit': 'purgeaudit'}.get(
+                which, 'scanAll'), run_id))
+        current = self.schedules[which]
+        if schedule['type'] == 'None':
+            self.schedules[which] = None
+            return (201, None, self._location('/system/%s/schedule' % which)) if create else (200, None)
+        if create and current is not None:
+            raise HttpError(409, 'fail to set schedule for %s: a schedule already exists' % job_name)
+        self.schedules[which] = {'id': (current or {}).get('id') or self._next('schedule'), 'job_name': job_name,
+                                 'schedule': schedule, 'parameters': copy.deepcopy(body.get('parameters') or {}),
+                                 'creation_time': (current or {}).get('creation_time') or now, 'update_time': now}
+        if create:
+            return 201, None, self._location('/system/%s/schedule' % {'gc': 'gc', 'purge_audit': 'purgeaudit'}.get(
+                which, 'scanAll'))
+        return 200, None
+
+    def _history_out(self, which):
+        current = self.schedules[which]
+        if current is None:
+            # Harbor's handler returns NewGetGCScheduleOK() without payload: 200 and no body
+            return 200, None
+        return 200, {'id': current['id'], 'job_name': current['job_name'], 'job_kind': 'SCHEDULE',
+                     'job_parameters': json.dumps(current['parameters'], separators=(',', ':'), sort_keys=True),
+                     'schedule': dict(current['schedule']), 'job_status': '', 'deleted': False,
+                     'creation_time': current['creation_time'], 'update_time': current['update_time']}
+
+    @route('GET', '/system/gc/schedule', empty_ok=True)
+    def get_gc_schedule(self, call):
+        self._require_admin(call)
+        return self._history_out('gc')
+
+    @route('POST', '/system/gc/schedule')
+    def create_gc_schedule(self, call):
+        return self._set_schedule(call, 'gc', 'GARBAGE_COLLECTION', create=True)
+
+    @route('PUT', '/system/gc/schedule')
+    def update_gc_schedule(self, call):
+        return self._set_schedule(call, 'gc', 'GARBAGE_COLLECTION', create=False)
+
+    @route('GET', '/system/purgeaudit/schedule', empty_ok=True)
+    def get_purge_schedule(self, call):
+        self._require_admin(call)
+        return self._history_out('purge_audit')
+
+    @route('POST', '/system/purgeaudit/schedule')
+    def create_purge_schedule(self, call):
+        return self._set_schedule(call, 'purge_audit', 'PURGE_AUDIT_LOG', create=True)
+
+    @route('PUT', '/system/purgeaudit/schedule')
+    def update_purge_schedule(self, call):
+        return self._set_schedule(call, 'purge_audit', 'PURGE_AUDIT_LOG', create=False)
+
+    @route('GET', '/system/scanAll/schedule')
+    def get_scan_all_schedule(self, call):
+        self._require_admin(call)
+        current = self.schedules['scan_all']
+        if current is None:
+            return 200, {'schedule': {'type': 'None', 'cron': ''}}
+        return 200, {'id': current['id'], 'status': '', 'creation_time': current['creation_time'],
+                     'update_time': current['update_time'], 'schedule': dict(current['schedule']),
+                     'parameters': copy.deepcopy(current['parameters'])}
+
+    @route('POST', '/system/scanAll/schedule')
+    def create_scan_all_schedule(self, call):
+        return self._set_schedule(call, 'scan_all', 'SCAN_ALL', create=True)
+
+    @route('PUT', '/system/scanAll/schedule')
+    def update_scan_all_schedule(self, call):
+        return self._set_schedule(call, 'scan_all', 'SCAN_ALL', create=False)
