@@ -1,0 +1,255 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: harbor_project
+short_description: Manage Harbor projects, their security settings, quota and proxy cache
+version_added: 0.1.0
+description:
+  - Create, update and delete projects on a Harbor registry through its REST API v2.0.
+  - Project settings are booleans here; the module converts them to the strings Harbor stores.
+  - The storage quota is set through Harbor's quota API, in bytes or with a size such as V(50G).
+  - A project can be a pull-through (proxy) cache of a registry endpoint made with
+    M(maestro.platform.harbor_registry).
+  - Options left unset are not managed; a project created without them gets Harbor's defaults.
+author: Maestro Platform engineers
+options:
+  name:
+    description:
+      - Name of the project.
+      - "Harbor's rule: lower-case letters and digits, optionally separated by single V(.), V(_) or V(-),
+        starting and ending with a letter or digit, at most 255 characters."
+    type: str
+    required: true
+    aliases: [project_name]
+  state:
+    description:
+      - V(present) creates or updates the project.
+      - V(absent) deletes it. A project that still holds repositories is only deleted with O(purge=true).
+    type: str
+    choices: [present, absent]
+    default: present
+  public:
+    description: Anyone may pull from a public project. New projects are private.
+    type: bool
+  auto_scan:
+    description: Scan images for vulnerabilities when they are pushed.
+    type: bool
+  severity:
+    description:
+      - With O(prevent_vulnerable=true), images with vulnerabilities of this severity or higher cannot be pulled.
+    type: str
+    choices: [none, low, medium, high, critical]
+  prevent_vulnerable:
+    description: Prevent vulnerable images (see O(severity)) from being pulled.
+    type: bool
+    aliases: [prevent_vul]
+  reuse_sys_cve_allowlist:
+    description: Use the system-wide CVE allowlist instead of O(cve_allowlist).
+    type: bool
+  content_trust:
+    description: Only allow pulling signed images (Notary content trust).
+    type: bool
+  content_trust_cosign:
+    description: Only allow pulling images signed with cosign.
+    type: bool
+  auto_sbom_generation:
+    description: Generate an SBOM for each artifact when it is pushed.
+    type: bool
+  cve_allowlist:
+    description:
+      - CVE ids (such as V(CVE-2023-12345)) ignored by O(prevent_vulnerable) in this project.
+      - The list replaces the project's allowlist; V([]) empties it.
+    type: list
+    elements: str
+  cve_allowlist_expires_at:
+    description: When the project's CVE allowlist expires, in seconds since the epoch.
+    type: int
+  storage_quota:
+    description:
+      - Maximum storage of the project, as a number of bytes, a size such as V(50G), V(500MiB) or V(1.5TB),
+        or V(-1) for no limit.
+      - Units are binary, as in Harbor's UI (V(1G) = 1024^3 bytes); V(G), V(GB) and V(GiB) mean the same.
+    type: raw
+  proxy_cache:
+    description:
+      - Make the project a pull-through cache of a registry endpoint. Only possible when the project is created.
+    type: dict
+    suboptions:
+      registry:
+        description: Name of the registry endpoint (M(maestro.platform.harbor_registry)) to cache.
+        type: str
+        required: true
+      speed_kb:
+        description: Bandwidth limit towards the upstream registry in Kbps; V(-1) for no limit.
+        type: int
+        default: -1
+  purge:
+    description:
+      - With O(state=absent), delete the project's repositories (and all their artifacts) first.
+      - Without it, deleting a project that still holds repositories fails and changes nothing.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - maestro.platform.harbor
+  - maestro.platform.harbor.actiongroups
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: all
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+seealso:
+  - module: maestro.platform.harbor_project_info
+  - module: maestro.platform.harbor_project_member
+  - name: Harbor API v2.0
+    description: The REST API this module uses (Harbor v2.15).
+    link: https://goharbor.io/docs/main/working-with-projects/using-api-explorer/
+"""
+
+EXAMPLES = r"""
+- name: Create a private project with scanning and a 50 GiB quota
+  maestro.platform.harbor_project:
+    url: https://harbor.example.com
+    username: admin
+    password: "{{ vault_harbor_admin_password }}"
+    name: ml-models
+    auto_scan: true
+    prevent_vulnerable: true
+    severity: high
+    storage_quota: 50G
+
+- name: Converge many projects quickly (one connection for the whole loop)
+  maestro.platform.harbor_project:
+    name: "{{ item }}"
+    public: false
+  loop: "{{ platform_projects }}"
+  module_defaults:
+    group/maestro.platform.harbor:
+      url: "{{ harbor_url }}"
+      username: "{{ harbor_admin_user }}"
+      password: "{{ vault_harbor_admin_password }}"
+
+- name: Pull-through cache of Docker Hub
+  maestro.platform.harbor_project:
+    url: https://harbor.example.com
+    username: admin
+    password: "{{ vault_harbor_admin_password }}"
+    name: dockerhub-cache
+    public: true
+    proxy_cache:
+      registry: docker-hub
+      speed_kb: -1
+
+- name: Delete a project together with its repositories
+  maestro.platform.harbor_project:
+    url: https://harbor.example.com
+    username: admin
+    password: "{{ vault_harbor_admin_password }}"
+    name: old-project
+    state: absent
+    purge: true
+"""
+
+RETURN = r"""
+project:
+  description: The project after the task (predicted in check mode). Empty when it does not exist.
+  returned: always
+  type: dict
+  contains:
+    project_id:
+      description: Harbor's id of the project (V(null) when it would be created in check mode).
+      type: int
+      sample: 12
+    name:
+      description: Name of the project.
+      type: str
+      sample: ml-models
+    owner_name:
+      description: The user who created the project.
+      type: str
+      sample: admin
+    public:
+      description: Whether the project is public.
+      type: bool
+      sample: false
+    auto_scan:
+      description: Whether images are scanned on push.
+      type: bool
+      sample: true
+    severity:
+      description: Severity threshold of O(prevent_vulnerable), or V(null) when not set.
+      type: str
+      sample: high
+    prevent_vulnerable:
+      description: Whether vulnerable images are blocked.
+      type: bool
+      sample: true
+    reuse_sys_cve_allowlist:
+      description: Whether the system CVE allowlist applies.
+      type: bool
+      sample: false
+    content_trust:
+      description: Whether only signed images may be pulled.
+      type: bool
+      sample: false
+    content_trust_cosign:
+      description: Whether only cosign-signed images may be pulled.
+      type: bool
+      sample: false
+    auto_sbom_generation:
+      description: Whether SBOMs are generated on push.
+      type: bool
+      sample: false
+    cve_allowlist:
+      description: CVE ids of the project's allowlist, sorted.
+      type: list
+      elements: str
+      sample: ["CVE-2023-12345"]
+    cve_allowlist_expires_at:
+      description: Expiry of the allowlist in seconds since the epoch, or V(null).
+      type: int
+      sample: null
+    storage_quota:
+      description: Storage limit in bytes, V(-1) for none.
+      type: int
+      sample: 53687091200
+    proxy_cache:
+      description: For a proxy cache project, the cached registry endpoint and the bandwidth limit; else V(null).
+      type: dict
+      sample: {"registry": "docker-hub", "registry_id": 1, "speed_kb": -1}
+    repo_count:
+      description: Number of repositories in the project.
+      type: int
+      sample: 3
+    creation_time:
+      description: When the project was created.
+      type: str
+      sample: "2026-11-26T10:00:00.000Z"
+"""
+
+from ansible_collections.maestro.platform.plugins.module_utils._harbor import Project
+from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
+
+
+def main():
+    run_module(Project)
+
+
+if __name__ == '__main__':
+    main()
