@@ -286,8 +286,8 @@ class Repository(NexusOperation, Resource):
     kind = 'Nexus repository'
     module_options = dict(
         name=dict(type='str', required=True),
-        format=dict(type='str', required=True),
-        type=dict(type='str', required=True),
+        format=dict(type='str', required=True, choices=list(FORMATS)),
+        type=dict(type='str', required=True, choices=list(TYPES)),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         online=dict(type='bool'),
         blob_store=dict(type='str'),
@@ -500,7 +500,7 @@ class Repository(NexusOperation, Resource):
 class RepositoryInfo(NexusOperation, Info):
     module_options = dict(
         name=dict(type='str'),
-        format=dict(type='str'),
+        format=dict(type='str', choices=list(FORMATS)),
         type=dict(type='str', choices=list(TYPES)),
     )
 

@@ -1,0 +1,194 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: nexus_blobstore
+short_description: Manage Nexus Repository 3 blob stores (file and S3)
+version_added: 0.1.0
+description:
+  - Create, update and delete file and S3 blob stores of Nexus Repository 3 through its REST API.
+  - S3 blob stores work with AWS S3 and with S3-compatible storage such as MinIO (O(endpoint),
+    O(force_path_style)).
+  - Options left unset are not managed.
+author: Maestro Platform engineers
+options:
+  name:
+    description: Name of the blob store.
+    type: str
+    required: true
+  type:
+    description:
+      - V(file) stores blobs on the Nexus host's disk, V(s3) in an S3 bucket. Required with O(state=present).
+      - Nexus cannot change a blob store's type; a blob store of that name with another type is an error.
+    type: str
+    choices: [file, s3]
+  state:
+    description:
+      - V(present) creates or updates the blob store. V(absent) deletes it; Nexus refuses while a repository uses it.
+    type: str
+    choices: [present, absent]
+    default: present
+  path:
+    description: File only. Absolute path, or a path relative to C(<data-dir>/blobs) (the name when created).
+    type: str
+  soft_quota:
+    description: A soft quota (Nexus warns when it is exceeded; writes are not blocked).
+    type: dict
+    suboptions:
+      type:
+        description: V(space_remaining) or V(space_used) quota; V(none) removes the quota.
+        type: str
+        required: true
+        choices: [space_remaining, space_used, none]
+      limit_mb:
+        description: The limit in megabytes (required unless O(soft_quota.type=none)).
+        type: int
+  bucket:
+    description:
+      - S3 only, required to create. Name of the bucket (it is created by Nexus if it does not exist).
+      - Cannot be changed later, because the blobs stay where they are.
+    type: str
+  region:
+    description: S3 only. Region of the bucket (V(us-east-1) when created).
+    type: str
+  prefix:
+    description: S3 only. Key prefix of the blobs in the bucket. Cannot be changed later.
+    type: str
+  endpoint:
+    description: S3 only. URL of an S3-compatible service such as MinIO; unset for AWS S3.
+    type: str
+  force_path_style:
+    description: S3 only. Use path-style bucket URLs, as MinIO needs.
+    type: bool
+  access_key_id:
+    description:
+      - S3 only. Access key; without it Nexus uses its host's AWS credentials (instance profile, environment).
+    type: str
+  secret_access_key:
+    description:
+      - S3 only. Secret key of O(access_key_id). Nexus never returns it; see O(update_password).
+    type: str
+  update_password:
+    description:
+      - V(on_create) sets O(secret_access_key) on creation, and when O(access_key_id) changes.
+      - V(always) sends it on every run, which then always reports a change; use it to rotate the key.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+extends_documentation_fragment:
+  - maestro.platform.nexus
+  - maestro.platform.nexus.actiongroups
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: all
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+seealso:
+  - module: maestro.platform.nexus_repository
+  - name: Nexus blob stores
+    description: Blob store concepts and the S3 settings.
+    link: https://help.sonatype.com/en/configuring-blob-stores.html
+"""
+
+EXAMPLES = r"""
+- name: S3 blob store on the platform's MinIO
+  maestro.platform.nexus_blobstore:
+    url: https://nexus.example.com
+    username: admin
+    password: "{{ vault_nexus_admin_password }}"
+    name: s3-artifacts
+    type: s3
+    bucket: nexus-blobs
+    region: us-east-1
+    endpoint: https://minio.example.com
+    force_path_style: true
+    access_key_id: nexus
+    secret_access_key: "{{ vault_nexus_s3_secret }}"
+
+- name: File blob store with a soft quota of 50 GB
+  maestro.platform.nexus_blobstore:
+    url: https://nexus.example.com
+    username: admin
+    password: "{{ vault_nexus_admin_password }}"
+    name: local
+    type: file
+    path: /nexus-data/blobs/local
+    soft_quota:
+      type: space_used
+      limit_mb: 51200
+"""
+
+RETURN = r"""
+blob_store:
+  description: The blob store after the task (predicted in check mode); empty after deletion. Never holds the secret.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Name of the blob store.
+      type: str
+      sample: s3-artifacts
+    type:
+      description: V(file) or V(s3).
+      type: str
+      sample: s3
+    soft_quota:
+      description: C(type) (V(none) when there is no quota) and C(limit_mb).
+      type: dict
+      sample: {"type": "none", "limit_mb": null}
+    path:
+      description: File only, the path of the blob store.
+      type: str
+      returned: for file blob stores
+    bucket:
+      description: S3 only, the bucket.
+      type: str
+      returned: for S3 blob stores
+    region:
+      description: S3 only, the bucket's region.
+      type: str
+      returned: for S3 blob stores
+    prefix:
+      description: S3 only, the key prefix (empty when none).
+      type: str
+      returned: for S3 blob stores
+    endpoint:
+      description: S3 only, the endpoint (V(null) for AWS S3).
+      type: str
+      returned: for S3 blob stores
+    force_path_style:
+      description: S3 only, whether path-style URLs are used.
+      type: bool
+      returned: for S3 blob stores
+    access_key_id:
+      description: S3 only, the access key (V(null) when Nexus uses its host's credentials).
+      type: str
+      returned: for S3 blob stores
+"""
+
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import BlobStore
+from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
+
+
+def main():
+    run_module(BlobStore)
+
+
+if __name__ == '__main__':
+    main()
