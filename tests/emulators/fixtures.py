@@ -3,7 +3,7 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 """pytest fixtures for the emulators. In tests/conftest.py:
 
-    from emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
+    from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
 
 harbor_server: one HarborEmulator per test session (the spec is loaded once), with random passwords.
 harbor_emulator: the same server, reset before each test (state, write log, counters, faults); at

@@ -13,18 +13,14 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import os
 import secrets
-import sys
 import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/, for emulators
+from tests.emulators.framework import Emulator, HttpError, load_spec, route
+from tests.emulators.harbor import HARBOR_SPEC
 
-from emulators.framework import Emulator, HttpError, load_spec, route  # noqa: E402
-
-HARBOR_SPEC = os.environ.get('MAESTRO_HARBOR_SPEC', '/work/shared/specs/harbor-openapi3.yaml')
 PASSWORD = secrets.token_urlsafe(12)
 
 

@@ -1,0 +1,664 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""Tests of the Harbor API emulator (tests/emulators/harbor.py) through plain http.client.
+
+Harbor cannot run on our machines: these tests pin the emulator to the behaviour listed in
+../shared/specs/README.md while the framework checks every request and response against Harbor's
+OpenAPI description (the harbor_emulator fixture fails a test that produced a spec violation).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import re
+
+import pytest
+
+from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
+
+
+class Harbor:
+    """A tiny Harbor client over one keep-alive connection; ``as_user`` switches credentials."""
+
+    def __init__(self, emulator):
+        self.emulator = emulator
+        host, port = emulator.base_url.rsplit('/', 1)[1].split(':')
+        self.conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        self.credentials = (emulator.admin_username, emulator.admin_password)
+
+    def call(self, method, path, body=None, headers=None, credentials=True):
+        all_headers = {}
+        creds = self.credentials if credentials is True else credentials
+        if creds:
+            all_headers['Authorization'] = 'Basic ' + base64.b64encode(('%s:%s' % creds).encode()).decode()
+        if body is not None:
+            all_headers['Content-Type'] = 'application/json'
+            body = json.dumps(body)
+        all_headers.update(headers or {})
+        self.conn.request(method, '/api/v2.0' + path, body=body, headers=all_headers)
+        response = self.conn.getresponse()
+        raw = response.read()
+        data = json.loads(raw) if raw and (response.getheader('Content-Type') or '').startswith('application/json') \
+            else raw
+        return response.status, data, response
+
+    def ok(self, method, path, body=None, expect=(200, 201), **kwargs):
+        status, data, response = self.call(method, path, body, **kwargs)
+        assert status in ((expect,) if isinstance(expect, int) else expect), (status, data)
+        return data, response
+
+    def create_project(self, name, **body):
+        body['project_name'] = name
+        _, response = self.ok('POST', '/projects', body, expect=201)
+        return int(response.getheader('Location').rsplit('/', 1)[1])
+
+
+@pytest.fixture
+def harbor(harbor_emulator):
+    client = Harbor(harbor_emulator)
+    yield client
+    client.conn.close()
+
+
+def error_of(data):
+    assert set(data) == {'errors'} and len(data['errors']) == 1
+    return data['errors'][0]['code'], data['errors'][0]['message']
+
+
+# --- authentication and authorisation -------------------------------------------------------------------
+
+def test_basic_auth_401(harbor):
+    status, data, response = harbor.call('GET', '/projects', credentials=None)
+    assert status == 401 and error_of(data) == ('UNAUTHORIZED', 'unauthorized')
+    assert response.getheader('X-Request-Id')
+    status, _, _ = harbor.call('GET', '/projects', credentials=('admin', 'wrong-password'))
+    assert status == 401
+    assert harbor.ok('GET', '/ping', credentials=None)[0] == b'Pong'
+    assert harbor.ok('GET', '/health', credentials=None)[0]['status'] == 'healthy'
+    assert harbor.ok('GET', '/systeminfo', credentials=None)[0]['harbor_version'].startswith('v2.15.2')
+
+
+@pytest.mark.parametrize('method,path,body', [
+    ('GET', '/configurations', None), ('PUT', '/configurations', {'self_registration': True}),
+    ('GET', '/users', None), ('GET', '/registries', None), ('GET', '/quotas', None),
+    ('GET', '/replication/policies', None), ('GET', '/system/gc/schedule', None),
+    ('GET', '/system/scanAll/schedule', None), ('GET', '/system/purgeaudit/schedule', None),
+    ('GET', '/usergroups', None),
+    ('POST', '/robots', {'name': 'sys', 'level': 'system', 'duration': -1,
+                         'permissions': [{'kind': 'system', 'namespace': '/',
+                                          'access': [{'resource': 'project', 'action': 'create'}]}]}),
+])
+def test_non_admin_gets_403_on_admin_endpoints(harbor, method, path, body):
+    user = (harbor.emulator.user_username, harbor.emulator.user_password)
+    status, data, _ = harbor.call(method, path, body, credentials=user)
+    assert status == 403 and error_of(data)[0] == 'FORBIDDEN'
+    assert harbor.emulator.writes == []
+
+
+def test_non_admin_sees_public_and_member_projects_only(harbor):
+    harbor.create_project('private-one')
+    harbor.create_project('public-one', metadata={'public': 'true'})
+    user = (harbor.emulator.user_username, harbor.emulator.user_password)
+    names = [p['name'] for p in harbor.ok('GET', '/projects', credentials=user)[0]]
+    assert names == ['library', 'public-one']
+    status, _, _ = harbor.call('GET', '/projects/private-one', headers={'X-Is-Resource-Name': 'true'},
+                               credentials=user)
+    assert status == 403
+    # a user may create projects (project_creation_restriction: everyone) and administers them
+    harbor.ok('POST', '/projects', {'project_name': 'mine'}, credentials=user, expect=201)
+    project = harbor.ok('GET', '/projects/mine', credentials=user)[0]
+    assert project['owner_name'] == 'developer' and project['current_user_role_id'] == 1
+
+
+# --- request and response validation ----------------------------------------------------------------------
+
+def test_request_the_spec_rejects_gets_harbors_400(harbor):
+    status, data, _ = harbor.call('POST', '/projects', {'project_name': 'p', 'storage_limit': 'lots'})
+    code, message = error_of(data)
+    assert status == 400 and code == 'BAD_REQUEST' and 'storage_limit' in message
+    status, data, _ = harbor.call('GET', '/projects?page_size=500')  # the spec caps page_size at 100
+    assert status == 400 and 'page_size' in error_of(data)[1]
+    assert harbor.emulator.writes == []
+
+
+def test_every_response_carries_a_request_id(harbor):
+    seen = set()
+    for path in ('/projects', '/projects/nope', '/nothing-here'):
+        seen.add(harbor.call('GET', path)[2].getheader('X-Request-Id'))
+    assert len(seen) == 3 and None not in seen
+
+
+# --- projects ---------------------------------------------------------------------------------------------
+
+def test_fresh_server_has_the_library_project(harbor):
+    projects = harbor.ok('GET', '/projects')[0]
+    assert [(p['project_id'], p['name'], p['metadata']) for p in projects] == [(1, 'library', {'public': 'true'})]
+
+
+def test_project_create_read_with_string_metadata(harbor):
+    project_id = harbor.create_project('team', metadata={'auto_scan': 'true', 'severity': 'high'}, storage_limit=1024)
+    by_name = harbor.ok('GET', '/projects/team', headers={'X-Is-Resource-Name': 'true'})[0]
+    by_id = harbor.ok('GET', '/projects/%d' % project_id)[0]
+    assert by_name == by_id
+    assert by_name['metadata'] == {'auto_scan': 'true', 'severity': 'high', 'public': 'false'}
+    assert by_name['owner_name'] == 'admin' and by_name['repo_count'] == 0
+    assert 'registry_id' not in by_name  # not a proxy cache project
+
+
+def test_project_public_flag_and_location_by_name(harbor):
+    _, response = harbor.ok('POST', '/projects', {'project_name': 'pub', 'public': True},
+                            headers={'X-Resource-Name-In-Location': 'true'}, expect=201)
+    assert response.getheader('Location') == '/api/v2.0/projects/pub'
+    assert harbor.ok('GET', '/projects/pub')[0]['metadata']['public'] == 'true'
+
+
+@pytest.mark.parametrize('body,needle', [
+    ({'project_name': 'Upper'}, 'lower case'),
+    ({'project_name': 'bad name'}, 'lower case'),
+    ({'project_name': '-dash'}, 'lower case'),
+    ({'project_name': 'p', 'metadata': {'public': 'yes'}}, 'public'),
+    ({'project_name': 'p', 'metadata': {'auto_scan': 'True'}}, 'auto_scan'),
+    ({'project_name': 'p', 'metadata': {'severity': 'severe'}}, 'severity'),
+    ({'project_name': 'p', 'storage_limit': 0}, 'storage_limit'),
+])
+def test_project_invalid_input_is_400(harbor, body, needle):
+    status, data, _ = harbor.call('POST', '/projects', body)
+    assert status == 400 and needle in error_of(data)[1]
+
+
+def test_project_duplicate_is_409(harbor):
+    harbor.create_project('dup')
+    status, data, _ = harbor.call('POST', '/projects', {'project_name': 'dup'})
+    assert status == 409 and error_of(data) == ('CONFLICT', 'The project named dup already exists')
+
+
+def test_numeric_project_name_needs_x_is_resource_name(harbor):
+    harbor.create_project('2024')
+    status, _, _ = harbor.call('GET', '/projects/2024')  # read as the id 2024
+    assert status == 404
+    assert harbor.ok('GET', '/projects/2024', headers={'X-Is-Resource-Name': 'true'})[0]['name'] == '2024'
+
+
+def test_project_update_merges_metadata_and_ignores_storage_limit(harbor):
+    project_id = harbor.create_project('upd', metadata={'auto_scan': 'true'}, storage_limit=100)
+    harbor.ok('PUT', '/projects/upd', {'metadata': {'severity': 'low'}, 'storage_limit': 999,
+                                       'cve_allowlist': {'items': [{'cve_id': 'CVE-2024-1'}]}})
+    project = harbor.ok('GET', '/projects/upd')[0]
+    assert project['metadata'] == {'auto_scan': 'true', 'severity': 'low', 'public': 'false'}
+    assert project['cve_allowlist']['items'] == [{'cve_id': 'CVE-2024-1'}]
+    quota = harbor.ok('GET', '/quotas?reference=project&reference_id=%d' % project_id)[0]
+    assert quota[0]['hard'] == {'storage': 100}
+
+
+def test_head_project(harbor):
+    harbor.create_project('here')
+    assert harbor.call('HEAD', '/projects?project_name=here')[0] == 200
+    assert harbor.call('HEAD', '/projects?project_name=gone')[0] == 404
+
+
+def test_delete_non_empty_project_is_412_until_repositories_are_purged(harbor):
+    harbor.create_project('full')
+    harbor.emulator.seed_repository('full', 'app/web')
+    harbor.emulator.seed_repository('full', 'db')
+    assert harbor.ok('GET', '/projects/full/_deletable')[0] == {
+        'deletable': False, 'message': 'the project contains repositories, can not be deleted'}
+    status, data, _ = harbor.call('DELETE', '/projects/full')
+    assert status == 412 and error_of(data)[0] == 'PRECONDITION'
+    repos, response = harbor.ok('GET', '/projects/full/repositories')
+    assert sorted(r['name'] for r in repos) == ['full/app/web', 'full/db']
+    assert response.getheader('X-Total-Count') == '2'
+    harbor.ok('DELETE', '/projects/full/repositories/app%252Fweb')  # a/b is encoded twice
+    harbor.ok('DELETE', '/projects/full/repositories/db')
+    harbor.ok('DELETE', '/projects/full')
+    assert harbor.call('GET', '/projects/full')[0] == 404
+
+
+def test_project_list_pagination_headers(harbor):
+    for index in range(25):
+        harbor.create_project('page-%02d' % index)
+    page1, response = harbor.ok('GET', '/projects?page=1&page_size=10')
+    assert len(page1) == 10 and response.getheader('X-Total-Count') == '26'
+    assert response.getheader('Link') == '</api/v2.0/projects?page=2&page_size=10>; rel="next"'
+    page2, response = harbor.ok('GET', '/projects?page=2&page_size=10')
+    assert response.getheader('Link') == ('</api/v2.0/projects?page=1&page_size=10>; rel="prev" , '
+                                          '</api/v2.0/projects?page=3&page_size=10>; rel="next"')
+    page3, response = harbor.ok('GET', '/projects?page=3&page_size=10')
+    assert len(page3) == 6 and response.getheader('Link') == '</api/v2.0/projects?page=2&page_size=10>; rel="prev"'
+    names = [p['name'] for p in page1 + page2 + page3]
+    assert len(set(names)) == 26
+    _, response = harbor.ok('GET', '/projects')  # page_size defaults to 10
+    assert response.getheader('X-Total-Count') == '26' and 'page_size=10' in response.getheader('Link')
+    filtered, response = harbor.ok('GET', '/projects?name=page-1&page_size=5')
+    assert response.getheader('X-Total-Count') == '10' and len(filtered) == 5
+    assert response.getheader('Link') == '</api/v2.0/projects?name=page-1&page=2&page_size=5>; rel="next"'
+    exact, _ = harbor.ok('GET', '/projects?q=name%3Dpage-07')
+    assert [p['name'] for p in exact] == ['page-07']
+    fuzzy, response = harbor.ok('GET', '/projects?q=name%3D~page-2&page_size=100')
+    assert sorted(p['name'] for p in fuzzy) == ['page-%02d' % i for i in range(20, 25)]
+    assert response.getheader('Link') is None
+
+
+# --- quotas -----------------------------------------------------------------------------------------------
+
+def test_quota_read_and_update(harbor):
+    project_id = harbor.create_project('q', storage_limit=1073741824)
+    quotas, response = harbor.ok('GET', '/quotas?reference=project&reference_id=%d' % project_id)
+    assert response.getheader('X-Total-Count') == '1'
+    quota = quotas[0]
+    assert quota['ref']['name'] == 'q' and quota['hard'] == {'storage': 1073741824} and quota['used'] == {'storage': 0}
+    harbor.ok('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': -1}})
+    assert harbor.ok('GET', '/quotas/%d' % quota['id'])[0]['hard'] == {'storage': -1}
+    status, data, _ = harbor.call('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': 0}})
+    assert status == 400 and 'storage' in error_of(data)[1]
+    assert harbor.call('PUT', '/quotas/999', {'hard': {'storage': 5}})[0] == 404
+    # a project created without storage_limit takes storage_per_project (-1 by default)
+    other = harbor.create_project('q2')
+    assert harbor.ok('GET', '/quotas?reference=project&reference_id=%d' % other)[0][0]['hard'] == {'storage': -1}
+
+
+# --- members ----------------------------------------------------------------------------------------------
+
+def test_project_members_users_and_groups(harbor):
+    project_id = harbor.create_project('crew')
+    members = harbor.ok('GET', '/projects/crew/members')[0]
+    assert [(m['entity_name'], m['role_name'], m['entity_type']) for m in members] == [('admin', 'projectAdmin', 'u')]
+    _, response = harbor.ok('POST', '/projects/crew/members',
+                            {'role_id': 2, 'member_user': {'username': 'developer'}}, expect=201)
+    member_path = response.getheader('Location')
+    assert re.match(r'^/api/v2\.0/projects/%d/members/\d+$' % project_id, member_path)
+    status, data, _ = harbor.call('POST', '/projects/crew/members', {'role_id': 3, 'member_user': {'username': 'developer'}})
+    assert status == 409 and error_of(data)[0] == 'CONFLICT'
+    harbor.ok('POST', '/projects/crew/members',
+              {'role_id': 5, 'member_group': {'group_name': 'oidc-devs', 'group_type': 3}}, expect=201)
+    group = harbor.emulator.add_group('ldap-ops', group_type=1, ldap_group_dn='cn=ops,dc=example,dc=com')
+    harbor.ok('POST', '/projects/crew/members', {'role_id': 4, 'member_group': {'id': group['id']}}, expect=201)
+    members = {m['entity_name']: m for m in harbor.ok('GET', '/projects/crew/members')[0]}
+    assert {n: (m['role_id'], m['role_name'], m['entity_type']) for n, m in members.items()} == {
+        'admin': (1, 'projectAdmin', 'u'), 'developer': (2, 'developer', 'u'),
+        'oidc-devs': (5, 'limitedGuest', 'g'), 'ldap-ops': (4, 'maintainer', 'g')}
+    mid = members['developer']['id']
+    harbor.ok('PUT', '/projects/crew/members/%d' % mid, {'role_id': 3})
+    assert harbor.ok('GET', '/projects/crew/members/%d' % mid)[0]['role_name'] == 'guest'
+    assert harbor.ok('GET', '/projects/crew/members?entityname=dev')[0][0]['entity_name'] == 'developer'
+    harbor.ok('DELETE', '/projects/crew/members/%d' % mid)
+    assert harbor.call('GET', '/projects/crew/members/%d' % mid)[0] == 404
+
+
+@pytest.mark.parametrize('body', [
+    {'role_id': 9, 'member_user': {'username': 'developer'}},
+    {'role_id': 1},
+    {'role_id': 1, 'member_group': {'group_name': 'x', 'group_type': 7}},
+])
+def test_member_invalid_input_is_400(harbor, body):
+    harbor.create_project('crew')
+    assert harbor.call('POST', '/projects/crew/members', body)[0] == 400
+
+
+def test_member_unknown_user_is_404_and_guest_cannot_manage(harbor):
+    harbor.create_project('crew')
+    assert harbor.call('POST', '/projects/crew/members', {'role_id': 2, 'member_user': {'username': 'nobody'}})[0] == 404
+    harbor.ok('POST', '/projects/crew/members', {'role_id': 2, 'member_user': {'username': 'developer'}}, expect=201)
+    user = (harbor.emulator.user_username, harbor.emulator.user_password)
+    status, _, _ = harbor.call('POST', '/projects/crew/members',
+                               {'role_id': 2, 'member_group': {'group_name': 'g', 'group_type': 3}}, credentials=user)
+    assert status == 403
+
+
+# --- users and groups -------------------------------------------------------------------------------------
+
+def test_users_and_groups(harbor):
+    harbor.emulator.add_user('alice', 'Alice1234')
+    found = harbor.ok('GET', '/users/search?username=ali')[0]
+    assert [u['username'] for u in found] == ['alice']
+    assert harbor.ok('GET', '/users/current')[0]['username'] == 'admin'
+    users = harbor.ok('GET', '/users')[0]
+    assert {u['username'] for u in users} == {'admin', 'developer', 'alice'}
+    assert all('password' not in u for u in users)
+    _, response = harbor.ok('POST', '/users', {'username': 'bob', 'email': 'bob@example.com', 'realname': 'Bob',
+                                               'password': 'Bobby1234'}, expect=201)
+    assert harbor.call('POST', '/users', {'username': 'bob', 'password': 'Bobby1234'})[0] == 409
+    assert harbor.call('POST', '/users', {'username': 'carl', 'password': 'weak'})[0] == 400
+    assert harbor.call('GET', '/users/current', credentials=('bob', 'Bobby1234'))[0] == 200
+    _, response = harbor.ok('POST', '/usergroups', {'group_name': 'ops', 'group_type': 2}, expect=201)
+    group_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    assert harbor.call('POST', '/usergroups', {'group_name': 'ops', 'group_type': 2})[0] == 409
+    assert harbor.call('POST', '/usergroups', {'group_name': 'l', 'group_type': 1})[0] == 400  # LDAP needs a DN
+    assert harbor.ok('GET', '/usergroups/%d' % group_id)[0]['group_name'] == 'ops'
+    assert harbor.ok('GET', '/usergroups/search?groupname=op')[0][0]['id'] == group_id
+    harbor.ok('DELETE', '/usergroups/%d' % group_id)
+    assert harbor.call('GET', '/usergroups/%d' % group_id)[0] == 404
+
+
+# --- robot accounts ---------------------------------------------------------------------------------------
+
+def project_robot(project='ci', name='builder', actions=(('repository', 'pull'),), **extra):
+    body = {'name': name, 'level': 'project', 'duration': -1, 'description': 'CI',
+            'permissions': [{'kind': 'project', 'namespace': project,
+                             'access': [{'resource': r, 'action': a} for r, a in actions]}]}
+    body.update(extra)
+    return body
+
+
+def test_project_robot_secret_only_on_create_and_refresh(harbor):
+    harbor.create_project('ci')
+    created, response = harbor.ok('POST', '/robots', project_robot(), expect=201)
+    assert created['name'] == 'robot$ci+builder' and created['expires_at'] == -1
+    secret = created['secret']
+    assert len(secret) >= 8 and response.getheader('Location') == '/api/v2.0/robots/%d' % created['id']
+    robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
+    assert 'secret' not in robot and robot['level'] == 'project' and robot['editable'] is True
+    listed, response = harbor.ok('GET', '/robots?q=Level%3Dproject%2CProjectID%3D2')
+    assert [r['name'] for r in listed] == ['robot$ci+builder'] and 'secret' not in listed[0]
+    # the robot can log in with its secret
+    assert harbor.call('GET', '/projects', credentials=(created['name'], secret))[0] == 200
+
+    # permissions change in place, the secret stays
+    robot.update(permissions=project_robot(actions=(('repository', 'pull'), ('repository', 'push')))['permissions'],
+                 description='CI pushes', duration=30)
+    harbor.ok('PUT', '/robots/%d' % created['id'], robot)
+    robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
+    assert len(robot['permissions'][0]['access']) == 2 and robot['duration'] == 30 and robot['expires_at'] > 0
+    assert harbor.call('GET', '/projects', credentials=(created['name'], secret))[0] == 200
+
+    # refresh: a new secret, returned once; the old one stops working
+    refreshed = harbor.ok('PATCH', '/robots/%d' % created['id'], {'secret': ''})[0]
+    assert refreshed['secret'] != secret
+    assert harbor.call('GET', '/projects', credentials=(created['name'], secret))[0] == 401
+    # a custom secret: accepted, not echoed
+    assert harbor.ok('PATCH', '/robots/%d' % created['id'], {'secret': 'MyOwnSecret42'})[0] == {}
+    assert harbor.call('GET', '/projects', credentials=(created['name'], 'MyOwnSecret42'))[0] == 200
+    status, data, _ = harbor.call('PATCH', '/robots/%d' % created['id'], {'secret': 'alllowercase1'})
+    assert status == 400 and '8-128' in error_of(data)[1]
+
+    harbor.ok('DELETE', '/robots/%d' % created['id'])
+    assert harbor.call('GET', '/robots/%d' % created['id'])[0] == 404
+
+
+def test_robot_put_cannot_change_name_or_level(harbor):
+    harbor.create_project('ci')
+    created = harbor.ok('POST', '/robots', project_robot(), expect=201)[0]
+    robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
+    for change in ({'name': 'robot$ci+other'}, {'level': 'system'}):
+        status, data, _ = harbor.call('PUT', '/robots/%d' % created['id'], dict(robot, **change))
+        assert status == 400 and 'level or name' in error_of(data)[1]
+
+
+def test_robot_custom_secret_on_create_and_duplicates(harbor):
+    harbor.create_project('ci')
+    created = harbor.ok('POST', '/robots', project_robot(secret='GivenSecret9'), expect=201)[0]
+    assert created['secret'] == 'GivenSecret9'
+    assert harbor.call('POST', '/robots', project_robot(name='other', secret='short'))[0] == 400
+    status, data, _ = harbor.call('POST', '/robots', project_robot())
+    assert status == 409 and 'robot$ci+builder' in error_of(data)[1]
+
+
+@pytest.mark.parametrize('body,status', [
+    (project_robot(name='Bad Name'), 400),
+    (project_robot(actions=(('repository', 'fly'),)), 400),
+    (project_robot(level='global'), 400),
+    (project_robot(duration=-5), 400),
+    (project_robot(project='missing'), 404),
+    (dict(project_robot(), permissions=project_robot()['permissions'] * 2), 400),
+    (dict(project_robot(), permissions=[]), 400),
+])
+def test_robot_invalid_input(harbor, body, status):
+    harbor.create_project('ci')
+    assert harbor.call('POST', '/robots', body)[0] == status
+    assert harbor.emulator.robots == {}
+
+
+def test_system_robot_and_name_prefix(harbor):
+    harbor.create_project('ci')
+    body = {'name': 'ops', 'level': 'system', 'duration': 0,
+            'permissions': [{'kind': 'system', 'namespace': '/', 'access': [{'resource': 'project', 'action': 'create'}]},
+                            {'kind': 'project', 'namespace': '*', 'access': [{'resource': 'repository', 'action': 'pull'}]}]}
+    created = harbor.ok('POST', '/robots', body, expect=201)[0]
+    assert created['name'] == 'robot$ops'
+    robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
+    assert robot['duration'] == 30 and robot['level'] == 'system'  # 0 = robot_token_duration
+    harbor.ok('PUT', '/configurations', {'robot_name_prefix': 'bot_'})
+    assert harbor.ok('POST', '/robots', dict(body, name='ops2'), expect=201)[0]['name'] == 'bot_ops2'
+
+
+# --- registries and replication ---------------------------------------------------------------------------
+
+def registry(name='hub', **extra):
+    body = {'name': name, 'url': 'https://registry-1.docker.io', 'type': 'docker-hub',
+            'credential': {'type': 'basic', 'access_key': 'puller', 'access_secret': 'S3cret-value'}}
+    body.update(extra)
+    return body
+
+
+def test_registry_secret_is_masked(harbor):
+    _, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    got = harbor.ok('GET', '/registries/%d' % registry_id)[0]
+    assert got['credential'] == {'type': 'basic', 'access_key': 'puller', 'access_secret': '*****'}
+    listed, response = harbor.ok('GET', '/registries?name=hub')
+    assert listed == [got] and response.getheader('X-Total-Count') == '1'
+    assert harbor.call('POST', '/registries', registry())[0] == 409
+    assert harbor.call('POST', '/registries', registry(name='x', type='floppy'))[0] == 400
+    assert harbor.call('POST', '/registries', registry(name='x', url='not a url'))[0] == 400
+    harbor.ok('PUT', '/registries/%d' % registry_id, {'description': 'Docker Hub', 'access_key': 'other'})
+    stored = harbor.emulator.registries[registry_id]
+    assert stored['credential']['access_secret'] == 'S3cret-value' and stored['credential']['access_key'] == 'other'
+    assert 'S3cret' not in json.dumps(harbor.ok('GET', '/registries')[0])
+    harbor.ok('POST', '/registries/ping', {'id': registry_id})
+
+
+def test_registry_in_use_cannot_be_deleted(harbor):
+    _, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    _, response = harbor.ok('POST', '/replication/policies', {
+        'name': 'mirror', 'src_registry': {'id': registry_id}, 'dest_namespace': 'mirror',
+        'trigger': {'type': 'scheduled', 'trigger_settings': {'cron': '0 0 2 * * *'}},
+        'filters': [{'type': 'name', 'value': 'library/**'}, {'type': 'tag', 'value': 'v*', 'decoration': 'matches'}],
+        'override': True, 'enabled': True, 'speed': -1}, expect=201)
+    policy_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    policy = harbor.ok('GET', '/replication/policies/%d' % policy_id)[0]
+    assert policy['src_registry']['name'] == 'hub' and policy['src_registry']['credential']['access_secret'] == '*****'
+    assert policy['dest_registry']['id'] == 0 and policy['dest_registry']['name'] == 'Local'
+    status, data, _ = harbor.call('DELETE', '/registries/%d' % registry_id)
+    assert status == 412 and 'replication policy mirror' in error_of(data)[1]
+    harbor.ok('DELETE', '/replication/policies/%d' % policy_id)
+    harbor.create_project('cache', registry_id=registry_id, metadata={'proxy_speed_kb': '1024'})
+    assert harbor.ok('GET', '/projects/cache')[0]['registry_id'] == registry_id
+    status, data, _ = harbor.call('DELETE', '/registries/%d' % registry_id)
+    assert status == 412 and 'proxy cache project cache' in error_of(data)[1]
+    harbor.ok('DELETE', '/projects/cache')
+    harbor.ok('DELETE', '/registries/%d' % registry_id)
+
+
+def test_replication_policy_validation_and_update(harbor):
+    _, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    base = {'name': 'push', 'dest_registry': {'id': registry_id}, 'trigger': {'type': 'event_based'}, 'enabled': True}
+    bad = [dict(base, dest_registry=None),  # both sides local
+           dict(base, src_registry={'id': registry_id}),  # both remote
+           dict(base, trigger={'type': 'scheduled', 'trigger_settings': {'cron': '0 0 * * *'}}),  # 5 fields
+           dict(base, trigger={'type': 'sometimes'}),
+           dict(base, filters=[{'type': 'colour', 'value': 'red'}])]
+    for body in bad:
+        assert harbor.call('POST', '/replication/policies', body)[0] == 400, body
+    _, response = harbor.ok('POST', '/replication/policies', base, expect=201)
+    policy_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    assert harbor.call('POST', '/replication/policies', base)[0] == 409
+    harbor.ok('PUT', '/replication/policies/%d' % policy_id, dict(base, replicate_deletion=True, speed=1024))
+    policy = harbor.ok('GET', '/replication/policies/%d' % policy_id)[0]
+    assert policy['replicate_deletion'] is True and policy['speed'] == 1024 and policy['src_registry']['id'] == 0
+    assert [p['name'] for p in harbor.ok('GET', '/replication/policies?name=pu')[0]] == ['push']
+
+
+# --- webhooks, retention, immutable rules -----------------------------------------------------------------
+
+def webhook(name='notify', **extra):
+    body = {'name': name, 'enabled': True, 'event_types': ['PUSH_ARTIFACT', 'SCANNING_FAILED'],
+            'targets': [{'type': 'http', 'address': 'https://hooks.example.com/h', 'payload_format': 'CloudEvents',
+                         'skip_cert_verify': False, 'auth_header': 'Bearer x'}]}
+    body.update(extra)
+    return body
+
+
+def test_webhook_policies(harbor):
+    project_id = harbor.create_project('hooks')
+    _, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(), expect=201)
+    hook_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    hook = harbor.ok('GET', '/projects/hooks/webhook/policies/%d' % hook_id)[0]
+    assert hook['project_id'] == project_id and hook['creator'] == 'admin' and hook['enabled'] is True
+    assert harbor.call('POST', '/projects/hooks/webhook/policies', webhook())[0] == 409
+    for bad in (webhook(name='a', event_types=['EXPLODED']), webhook(name='b', targets=[]),
+                webhook(name='c', targets=[{'type': 'http', 'address': 'nowhere'}]),
+                webhook(name='d', targets=[{'type': 'pager', 'address': 'https://x.example.com'}]),
+                webhook(name='e', targets=[{'type': 'slack', 'address': 'https://x.example.com',
+                                            'payload_format': 'CloudEvents'}])):
+        assert harbor.call('POST', '/projects/hooks/webhook/policies', bad)[0] == 400, bad
+    harbor.ok('PUT', '/projects/hooks/webhook/policies/%d' % hook_id, webhook(enabled=False, event_types=['PULL_ARTIFACT']))
+    listed, response = harbor.ok('GET', '/projects/%d/webhook/policies' % project_id)
+    assert response.getheader('X-Total-Count') == '1'
+    assert listed[0]['enabled'] is False and listed[0]['event_types'] == ['PULL_ARTIFACT']
+    events = harbor.ok('GET', '/projects/hooks/webhook/events')[0]
+    assert 'PUSH_ARTIFACT' in events['event_type'] and 'http' in events['notify_type']
+    harbor.ok('DELETE', '/projects/hooks/webhook/policies/%d' % hook_id)
+    assert harbor.ok('GET', '/projects/hooks/webhook/policies')[0] == []
+
+
+def retention(project_id, cron='0 0 0 * * *', keep=10):
+    return {'algorithm': 'or', 'scope': {'level': 'project', 'ref': project_id},
+            'trigger': {'kind': 'Schedule', 'settings': {'cron': cron}},
+            'rules': [{'disabled': False, 'action': 'retain', 'template': 'latestPushedK',
+                       'params': {'latestPushedK': keep},
+                       'tag_selectors': [{'kind': 'doublestar', 'decoration': 'matches', 'pattern': '**'}],
+                       'scope_selectors': {'repository': [{'kind': 'doublestar', 'decoration': 'repoMatches',
+                                                           'pattern': '**'}]}}]}
+
+
+def test_retention_policy_linked_through_project_metadata(harbor):
+    project_id = harbor.create_project('keep')
+    _, response = harbor.ok('POST', '/retentions', retention(project_id), expect=201)
+    retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
+    status, data, _ = harbor.call('POST', '/retentions', retention(project_id))
+    assert status == 400 and 'already has retention policy' in error_of(data)[1]
+    policy = harbor.ok('GET', '/retentions/%d' % retention_id)[0]
+    assert policy['rules'][0]['params'] == {'latestPushedK': 10} and policy['trigger']['settings']['cron'] == '0 0 0 * * *'
+    harbor.ok('PUT', '/retentions/%d' % retention_id, retention(project_id, cron='', keep=3))
+    policy = harbor.ok('GET', '/retentions/%d' % retention_id)[0]
+    assert policy['rules'][0]['params'] == {'latestPushedK': 3} and policy['trigger']['settings']['cron'] == ''
+    for bad in (retention(project_id, cron='nightly'), dict(retention(project_id), algorithm='and')):
+        assert harbor.call('PUT', '/retentions/%d' % retention_id, bad)[0] == 400
+    assert harbor.ok('GET', '/retentions/metadatas')[0]['templates']
+    harbor.ok('DELETE', '/retentions/%d' % retention_id)
+    assert 'retention_id' not in harbor.ok('GET', '/projects/keep')[0]['metadata']
+
+
+def immutable(pattern='v*', repos='**'):
+    return {'disabled': False, 'action': 'immutable', 'template': 'immutable_template',
+            'tag_selectors': [{'kind': 'doublestar', 'decoration': 'matches', 'pattern': pattern}],
+            'scope_selectors': {'repository': [{'kind': 'doublestar', 'decoration': 'repoMatches', 'pattern': repos}]}}
+
+
+def test_immutable_tag_rules(harbor):
+    harbor.create_project('frozen')
+    _, response = harbor.ok('POST', '/projects/frozen/immutabletagrules', immutable(), expect=201)
+    rule_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    assert harbor.call('POST', '/projects/frozen/immutabletagrules', immutable())[0] == 409
+    harbor.ok('PUT', '/projects/frozen/immutabletagrules/%d' % rule_id, dict(immutable(), disabled=True))
+    rules, response = harbor.ok('GET', '/projects/frozen/immutabletagrules')
+    assert response.getheader('X-Total-Count') == '1' and rules[0]['disabled'] is True and rules[0]['id'] == rule_id
+    for index in range(14):
+        harbor.ok('POST', '/projects/frozen/immutabletagrules', immutable(pattern='r%d' % index), expect=201)
+    assert harbor.call('POST', '/projects/frozen/immutabletagrules', immutable(pattern='r99'))[0] == 400
+    harbor.ok('DELETE', '/projects/frozen/immutabletagrules/%d' % rule_id)
+    assert harbor.call('DELETE', '/projects/frozen/immutabletagrules/%d' % rule_id)[0] == 404
+
+
+# --- configurations and schedules -------------------------------------------------------------------------
+
+def test_configurations_shape_and_write_only_secrets(harbor):
+    config = harbor.ok('GET', '/configurations')[0]
+    assert config['auth_mode'] == {'value': 'db_auth', 'editable': False}  # a non-admin user exists
+    assert config['robot_token_duration'] == {'value': 30, 'editable': True}
+    assert config['self_registration']['value'] is False
+    harbor.ok('PUT', '/configurations', {'oidc_client_secret': 'hidden', 'ldap_search_password': 'hidden',
+                                         'oidc_endpoint': 'https://idp.example.com', 'robot_token_duration': 90})
+    config = harbor.ok('GET', '/configurations')[0]
+    assert 'oidc_client_secret' not in config and 'ldap_search_password' not in config
+    assert config['oidc_endpoint']['value'] == 'https://idp.example.com' and config['robot_token_duration']['value'] == 90
+    assert 'hidden' not in json.dumps(config)
+    status, data, _ = harbor.call('PUT', '/configurations', {'no_such_key': 1})
+    assert status == 400 and 'no_such_key' in error_of(data)[1]
+    status, data, _ = harbor.call('PUT', '/configurations', {'auth_mode': 'oidc_auth'})
+    assert status == 400 and 'auth mode cannot be modified' in error_of(data)[1]
+    assert harbor.call('PUT', '/configurations', {'project_creation_restriction': 'nobody'})[0] == 400
+    harbor.emulator.delete_user('developer')
+    assert harbor.ok('GET', '/configurations')[0]['auth_mode']['editable'] is True
+    harbor.ok('PUT', '/configurations', {'auth_mode': 'oidc_auth'})
+    assert harbor.ok('GET', '/configurations')[0]['auth_mode']['value'] == 'oidc_auth'
+
+
+def test_gc_schedule(harbor):
+    status, data, _ = harbor.call('GET', '/system/gc/schedule')
+    assert status == 200 and data == b''  # nothing scheduled: Harbor answers 200 without a body
+    harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '0 0 3 * * 6'},
+                                             'parameters': {'delete_untagged': True, 'workers': 2}})
+    got = harbor.ok('GET', '/system/gc/schedule')[0]
+    assert got['schedule'] == {'type': 'Custom', 'cron': '0 0 3 * * 6'} and got['job_name'] == 'GARBAGE_COLLECTION'
+    assert json.loads(got['job_parameters']) == {'delete_untagged': True, 'workers': 2}
+    assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '61 0 3 * * *'}})[0] == 400
+    assert harbor.call('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily'}})[0] == 409
+    _, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Manual'}}, expect=201)
+    assert response.getheader('Location').startswith('/api/v2.0/system/gc/')
+    harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'None'}})
+    assert harbor.call('GET', '/system/gc/schedule')[1] == b''
+
+
+def test_scan_all_and_purge_audit_schedules(harbor):
+    assert harbor.ok('GET', '/system/scanAll/schedule')[0] == {'schedule': {'type': 'None', 'cron': ''}}
+    harbor.ok('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Daily'}}, expect=201)
+    assert harbor.ok('GET', '/system/scanAll/schedule')[0]['schedule'] == {'type': 'Daily', 'cron': '0 0 0 * * *'}
+    harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly'}})
+    assert harbor.ok('GET', '/system/scanAll/schedule')[0]['schedule']['type'] == 'Weekly'
+    assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Fortnightly'}})[0] == 400
+    harbor.ok('PUT', '/system/purgeaudit/schedule', {
+        'schedule': {'type': 'Hourly'},
+        'parameters': {'audit_retention_hour': 168, 'include_event_types': 'create_artifact', 'dry_run': False}})
+    purge = harbor.ok('GET', '/system/purgeaudit/schedule')[0]
+    assert purge['job_name'] == 'PURGE_AUDIT_LOG' and purge['schedule'] == {'type': 'Hourly', 'cron': '0 0 * * * *'}
+    assert json.loads(purge['job_parameters'])['audit_retention_hour'] == 168
+
+
+# --- write log, counters and faults -----------------------------------------------------------------------
+
+def test_reads_write_nothing_and_writes_are_logged(harbor):
+    harbor.create_project('logged')
+    harbor.emulator.reset()
+    harbor.create_project('logged', metadata={'public': 'true'})
+    for _ in range(3):
+        harbor.ok('GET', '/projects/logged')
+    harbor.call('POST', '/projects', {'project_name': 'logged'})  # 409: not a write
+    emulator = harbor.emulator
+    assert [(w.method, w.path, w.body, w.status) for w in emulator.writes] == [
+        ('POST', '/projects', {'project_name': 'logged', 'metadata': {'public': 'true'}}, 201)]
+    assert emulator.requests['GET'] == 3 and emulator.requests['POST'] == 2 and emulator.requests['total'] == 5
+    assert emulator.count('GET', r'^/projects/logged$') == 3
+
+
+def test_faults_on_harbor(harbor):
+    emulator = harbor.emulator
+    emulator.inject('status', status=503)
+    status, data, response = harbor.call('GET', '/projects')
+    assert status == 503 and error_of(data)[0] == 'UNKNOWN' and response.getheader('X-Request-Id')
+    assert harbor.call('GET', '/projects')[0] == 200
+    emulator.inject('429', retry_after=2)
+    status, _, response = harbor.call('GET', '/projects')
+    assert status == 429 and response.getheader('Retry-After') == '2'
+    # a fault in the middle of a multi-request change: the 2nd member POST fails, the others land
+    harbor.create_project('mid')
+    emulator.inject('status', status=500, match='POST /members$', at=2)
+    results = [harbor.call('POST', '/projects/mid/members', {'role_id': 2, 'member_group': {
+        'group_name': 'g%d' % i, 'group_type': 3}})[0] for i in range(3)]
+    assert results == [201, 500, 201]
+    assert [w.body['member_group']['group_name'] for w in emulator.writes if w.path.endswith('/members')] == ['g0', 'g2']
