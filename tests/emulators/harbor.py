@@ -13,51 +13,69 @@ Usage::
         harbor.url            # http://127.0.0.1:PORT/api/v2.0
         harbor.base_url       # http://127.0.0.1:PORT  (what a module's `url` option takes)
         harbor.seed_repository('team', 'app/web')        # a project with content: DELETE gives 412
-        harbor.add_user('alice', pw3); harbor.add_group('devs', group_type=3)
+        harbor.add_user('alice', pw3); harbor.add_group('devs', group_type=3); harbor.delete_user('developer')
+        harbor.project('team'), harbor.robot('robot$team+ci')   # stored records, for assertions
         harbor.writes, harbor.requests, harbor.inject(...), harbor.assert_no_violations()
 
 Users: ``admin`` (system admin, password given by the test: no default password in code) and, when
 ``user_password`` is given, ``developer`` (USER_NAME, not an admin: 403 on admin endpoints). Robot
 accounts can authenticate with their full name and secret (as a non-admin without project roles).
 
-Implemented (behaviour from ../shared/specs/README.md, read from Harbor's source):
-- projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v), sort,
-  page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``);
-  metadata values are strings, public defaults to "false", boolean metadata other than "true"/"false"
-  and unknown severities are 400; name rule ^[a-z0-9]+(?:[._-][a-z0-9]+)*$ (1-255); 409 duplicate;
-  412 deleting a project with repositories; X-Is-Resource-Name; X-Resource-Name-In-Location;
-  _deletable; a fresh server holds the public ``library`` project, as a new Harbor does. PUT merges
+Implemented:
+- projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
+  sort, page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``
+  with an unescaped query); metadata values are strings, public defaults to "false", boolean metadata
+  other than "true"/"false" and unknown severities are 400; name rule ^[a-z0-9]+(?:[._-][a-z0-9]+)*$
+  (1-255); 409 duplicate; 412 deleting a project with repositories; X-Is-Resource-Name;
+  X-Resource-Name-In-Location; _deletable; metadata sub-resource; repositories list/get/delete (to empty
+  a project); a fresh server holds the public ``library`` project, as a new Harbor does. PUT merges
   metadata, replaces cve_allowlist and ignores storage_limit (quota goes through /quotas).
-- quotas: list by reference/reference_id, get, PUT {"hard": {"storage": N}} (N = -1 or > 0).
+- quotas (quota.go): list by reference/reference_id, get, PUT {"hard": {"storage": N}}, N = -1 or > 0.
 - members: users and groups (by id or name; HTTP/OIDC groups are onboarded on first use), roles
   1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest; the creator is projectAdmin.
-- users (list/search/current/get/create/delete) and user groups (CRUD, search).
-- robots: system and project level; stored name prefix + name (system) or prefix + project + "+" + name;
-  secret only in POST (201) and PATCH {"secret": ""} (refresh); PATCH with a custom secret answers {};
-  secret rule 8-128 chars with upper, lower and digit; PUT cannot change name or level (400);
-  project robots carry exactly one permission, on their own project; permissions checked against a
-  list of Harbor's RBAC resources/actions; duration -1 or days (0: robot_token_duration).
+- users (list/search/current/get/create/delete; GET /users never lists admin) and user groups.
+- robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
+  "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); PATCH with a custom secret
+  answers {}; secret rule 8-128 chars with upper, lower and digit; PUT cannot change name or level (400);
+  duration -1 or a positive number of days (0 is 400; PUT without duration keeps it); at least one
+  permission, each with at least one access, exactly one for a project robot; resources/actions checked
+  against a list of Harbor's RBAC policies; GET /robots without Level lists system robots (admin only),
+  Level=project needs ProjectID; q name= matches the name without the prefix.
 - registries: CRUD with access_secret masked as "*****", ping, 412 when used by a replication policy or
   a proxy-cache project. Replication policies: CRUD, exactly one side local (id 0 "Local"), trigger
   manual|scheduled (6-field cron)|event_based, filters name|tag|label|resource.
 - webhook policies per project (targets http|slack|teams, payload Default|CloudEvents, event types
-  from Harbor's list), retention policies (POST sets project metadata retention_id, a second policy for
-  the same project is 400, DELETE clears it), immutable tag rules (409 on a duplicate, 15 at most).
-- configurations: GET {key: {value, editable}} (ldap_search_password, oidc_client_secret never returned),
-  PUT flat values, unknown keys 400, auth_mode not editable once users other than admin exist.
-- schedules: GC (/system/gc/schedule), scan all (/system/scanAll/schedule), audit log purge
-  (/system/purgeaudit/schedule): POST (Manual runs now; a second schedule is 409), PUT (None removes),
-  GET (GC and purge without schedule: 200 with an empty body; scan all: {"schedule": {"type": "None"}}).
+  from Harbor's list); immutable tag rules (409 on a duplicate, 15 at most).
+- retention (retention.go): POST sets project metadata retention_id; a second policy for the project is
+  400; identical rules 409; more than 15 rules 400; PUT needs the project's retention_id to name this
+  policy (else 404); DELETE of an unknown policy is 400 and does NOT clear retention_id (delete
+  /projects/{p}/metadatas/retention_id before creating a new policy). The emulator also checks templates,
+  selectors and cron, which Harbor only rejects when the job runs.
+- configurations (config.go): GET {key: {value, editable}} (ldap_search_password, oidc_client_secret
+  never returned), PUT flat values (keys Harbor's model lacks are dropped silently: 200, nothing set),
+  auth_mode not editable once users other than admin exist ("the auth mode cannot be modified as new
+  users have been inserted into database").
+- schedules (gc.go, purge.go, scan_all.go): GC and audit purge: POST and PUT both replace the schedule
+  (Manual runs now, None removes, Hourly/Daily/Weekly/Custom need a valid 6-field cron in the body: the
+  type implies none), GC workers 1-5, purge needs parameters audit_retention_hour and include_event_types,
+  job_parameters carries Harbor's own redis_url_reg and time_window. Scan all: POST of a second schedule
+  412, PUT Manual 400. GET without a schedule: 200 with an empty body (all three).
 - /ping, /health, /systeminfo without authentication.
 
-Where the spec and Harbor disagree (the README wins):
+Sources: ../shared/specs/README.md (read from Harbor's source) first; the files named above are
+goharbor/harbor src/server/v2.0/handler/*.go, read for details the README does not give.
+
+Where the spec and Harbor disagree (Harbor wins):
 - the spec omits error statuses Harbor's common error handler returns on many operations (e.g. 404 on
   GET /projects/{name}, 409 on duplicate webhook or immutable rules): these are accepted on any
   operation when the body has Harbor's error shape (framework generic_error_statuses);
-- on GET /projects/{name} and members, Harbor returns 403 for a user without access, as emulated.
+- GET of the GC, purge and scan-all schedules without a schedule: 200 without the declared body;
+- ``additionalProperties: {type: object}`` maps (rule params, schedule parameters) take any value, as
+  go-swagger's map[string]interface{} does (prepare_spec).
 
 Not emulated: artifacts and tags, scanners, LDAP/OIDC logins, replication executions, preheat, labels,
-audit logs, the CSRF cookie flow (API clients send no cookie), anonymous reads of public projects.
+audit logs, next_scheduled_time, the CSRF cookie flow (API clients send no cookie), anonymous reads of
+public projects (every route but /ping, /health and /systeminfo needs credentials).
 """
 
 from __future__ import annotations
@@ -69,7 +87,7 @@ import os
 import re
 import secrets
 import string
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import unquote, unquote_plus, urlencode, urlsplit
 
 from .framework import Emulator, HttpError, load_spec, route
 
@@ -94,14 +112,27 @@ CREDENTIAL_TYPES = ('basic', 'oauth', 'secret')
 EVENT_TYPES = ('DELETE_ARTIFACT', 'PULL_ARTIFACT', 'PUSH_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING',
                'REPLICATION', 'SCANNING_FAILED', 'SCANNING_STOPPED', 'SCANNING_COMPLETED', 'TAG_RETENTION')
 NOTIFY_TYPES = {'http': ['Default', 'CloudEvents'], 'slack': ['Default'], 'teams': ['Default']}
-RETENTION_TEMPLATES = {
-    'always': [], 'nothing': [],
-    'latestPushedK': [('latestPushedK', 'int', 'count')],
-    'latestPulledN': [('latestPulledN', 'int', 'count')],
-    'nDaysSinceLastPush': [('nDaysSinceLastPush', 'int', 'days')],
-    'nDaysSinceLastPull': [('nDaysSinceLastPull', 'int', 'days')],
+RETENTION_TEMPLATES = {  # template -> required integer parameters
+    'always': (), 'nothing': (), 'latestPushedK': ('latestPushedK',), 'latestPulledN': ('latestPulledN',),
+    'nDaysSinceLastPush': ('nDaysSinceLastPush',), 'nDaysSinceLastPull': ('nDaysSinceLastPull',),
+    'latestActiveK': ('latestActiveK',),
 }
-SCHEDULE_CRON = {'Hourly': '0 0 * * * *', 'Daily': '0 0 0 * * *', 'Weekly': '0 0 0 * * 0'}
+RETENTION_METADATA = {  # GET /retentions/metadatas, as Harbor's retention.go serves it
+    'templates': [
+        {'action': 'retain', 'display_text': 'the most recently pushed # artifacts', 'rule_template': 'latestPushedK',
+         'params': [{'required': True, 'type': 'int', 'unit': 'COUNT'}]},
+        {'action': 'retain', 'display_text': 'the most recently pulled # artifacts', 'rule_template': 'latestPulledN',
+         'params': [{'required': True, 'type': 'int', 'unit': 'COUNT'}]},
+        {'action': 'retain', 'display_text': 'pushed within the last # days', 'rule_template': 'nDaysSinceLastPush',
+         'params': [{'required': True, 'type': 'int', 'unit': 'DAYS'}]},
+        {'action': 'retain', 'display_text': 'pulled within the last # days', 'rule_template': 'nDaysSinceLastPull',
+         'params': [{'required': True, 'type': 'int', 'unit': 'DAYS'}]},
+        {'action': 'retain', 'display_text': 'always', 'rule_template': 'always', 'params': []},
+    ],
+    'scope_selectors': [{'display_text': 'Repositories', 'kind': 'doublestar',
+                         'decorations': ['repoMatches', 'repoExcludes']}],
+    'tag_selectors': [{'display_text': 'Tags', 'kind': 'doublestar', 'decorations': ['matches', 'excludes']}],
+}
 _P = ('read', 'list', 'create', 'update', 'delete')
 PROJECT_PERMISSIONS = {
     'project': ('read',), 'repository': ('list', 'pull', 'push', 'delete', 'read', 'update'),
@@ -396,7 +427,8 @@ class HarborEmulator(Emulator):
                 query = {k: list(v) for k, v in call.query.items()}
                 query['page'] = [str(number)]
                 query['page_size'] = [str(size)]
-                encoded = urlencode([(k, v) for k in sorted(query) for v in query[k]])
+                # Harbor's BaseAPI.Links: url.Values.Encode (sorted keys), then url.QueryUnescape
+                encoded = unquote_plus(urlencode([(k, v) for k in sorted(query) for v in query[k]]))
                 links.append('<%s?%s>; rel="%s"' % (call.full_path, encoded, rel))
         if links:
             headers['Link'] = ' , '.join(links)
@@ -743,12 +775,12 @@ class HarborEmulator(Emulator):
         quota = self._quota(call)
         hard = (call.body or {}).get('hard') or {}
         if not hard:
-            raise _bad('hard limits are required')
+            raise _bad('hard required in body')
         for resource, value in hard.items():
             if resource != 'storage':
                 raise _bad('resource %s not support' % resource)
             if value != -1 and value <= 0:
-                raise _bad('invalid hard limit %s for %s: must be -1 or greater than 0' % (value, resource))
+                raise _bad('invalid value for resource %s' % resource)
         quota['hard'].update(hard)
         quota['update_time'] = _now()
         return 200, None
@@ -857,7 +889,7 @@ class HarborEmulator(Emulator):
     @route('GET', '/users')
     def list_users(self, call):
         self._require_admin(call)
-        items = [self._user_out(u) for u in self.users.values()]
+        items = [self._user_out(u) for u in self.users.values() if u['user_id'] != 1]  # admin is never listed
         for key, op_value in self._parse_q(call).items():
             if key in ('username', 'email'):
                 items = [u for u in items if self._q_match(u.get(key), op_value)]
@@ -989,12 +1021,21 @@ class HarborEmulator(Emulator):
                 'permissions', 'creator_type', 'creator_ref', 'creation_time', 'update_time')
         return {k: copy.deepcopy(robot[k]) for k in keys}
 
+    @staticmethod
+    def _check_duration(duration):
+        if duration != -1 and not (isinstance(duration, int) and 0 < duration < 2 ** 31 - 1):
+            raise _bad('bad request error duration input: %s, duration must be either -1(Never) or a positive '
+                       'integer' % duration)
+
     def _check_permissions(self, call, level, permissions):
         """The project of a project-level robot (validated), or None for a system robot."""
+        if not permissions:
+            raise _bad('bad request empty permission')
+        if any(not perm.get('access') for perm in permissions):
+            raise _bad('bad request empty access')
         if level == 'project':
-            if len(permissions) != 1:
-                raise _bad('bad request: a project level robot must have exactly one permission, got %d'
-                           % len(permissions))
+            if len(permissions) > 1:
+                raise _bad('bad request permission')
             if permissions[0].get('kind') != 'project':
                 raise _bad('bad request: the permission of a project level robot must be of kind project')
         for perm in permissions:
@@ -1006,7 +1047,7 @@ class HarborEmulator(Emulator):
             if kind == 'project' and namespace != '*' and self.project(namespace) is None:
                 raise HttpError(404, 'project %s not found' % namespace)
             if kind == 'system' and namespace != '/':
-                raise _bad('bad request: the namespace of a system permission must be "/"')
+                raise _bad('unknown namespace')
             for access in perm.get('access') or []:
                 if access.get('action') not in allowed.get(access.get('resource'), ()):
                     raise _bad('bad request permission: %s:%s' % (access.get('resource'), access.get('action')))
@@ -1028,19 +1069,26 @@ class HarborEmulator(Emulator):
 
     @route('GET', '/robots')
     def list_robots(self, call):
+        """Harbor's ListRobot: without Level only system robots (admin); Level=project needs ProjectID."""
         q = self._parse_q(call)
-        items = list(self.robots.values())
-        if 'ProjectID' in q:
-            items = [r for r in items if self._q_match(r.get('project_id') or 0, q['ProjectID'])]
-            project = self.projects.get(int(q['ProjectID'][1])) if q['ProjectID'][0] == 'exact' else None
+        level = q.get('Level', ('exact', 'system'))[1]
+        if level not in ('system', 'project'):
+            raise _bad('bad request error level input')
+        if level == 'project':
+            if 'ProjectID' not in q:
+                raise _bad('must with project ID when to query project robots')
+            if not str(q['ProjectID'][1]).isdigit():
+                raise _bad('Project ID must be int type.')
+            project = self.projects.get(int(q['ProjectID'][1]))
             if project is None:
-                raise HttpError(404, 'project %s not found' % q['ProjectID'][1])
+                raise self._forbidden()
             self._check_project_access(call, project, manage=True)
+            items = [r for r in self.robots.values() if r.get('project_id') == project['project_id']]
         else:
             self._require_admin(call)
-        for key, op_value in q.items():
-            if key in ('Level', 'name'):
-                items = [r for r in items if self._q_match(r['level' if key == 'Level' else 'name'], op_value)]
+            items = [r for r in self.robots.values() if not r.get('project_id')]
+        if 'name' in q:  # matched against the stored name, without the robot prefix
+            items = [r for r in items if self._q_match(r['name'][len(r['prefix']):], q['name'])]
         out = self._sort(call, [self._robot_out(r) for r in items], 'id')
         page, headers = self._paginate(call, out)
         return 200, page, headers
@@ -1054,10 +1102,8 @@ class HarborEmulator(Emulator):
         level = body.get('level')
         if level not in ('system', 'project'):
             raise _bad('bad request level: %s, use system or project' % level)
-        duration = body.get('duration')
-        duration = self.config['robot_token_duration'] if duration in (None, 0) else duration
-        if duration != -1 and duration <= 0:
-            raise _bad('bad request: duration must be -1 or greater than 0')
+        duration = body.get('duration') or 0
+        self._check_duration(duration)
         project = self._check_permissions(call, level, body.get('permissions') or [])
         prefix = self.config['robot_name_prefix']
         full_name = prefix + ('%s+%s' % (project['name'], name) if project else name)
@@ -1066,8 +1112,8 @@ class HarborEmulator(Emulator):
         secret = body.get('secret')
         if secret:
             if not valid_secret(secret):
-                raise _bad('the secret must be 8-128, inclusively, characters long with at least 1 uppercase '
-                           'letter, 1 lowercase letter and 1 number')
+                raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
+                           'uppercase letter, 1 lowercase letter and 1 number')
         else:
             secret = _new_secret()
         created = datetime.datetime.now(datetime.timezone.utc)
@@ -1078,7 +1124,7 @@ class HarborEmulator(Emulator):
                  'expires_at': self._expiry(duration, created), 'permissions': copy.deepcopy(body.get('permissions') or []),
                  'creator_type': 'local', 'creator_ref': call.user.get('user_id') or 0, 'creation_time': now,
                  'update_time': now, 'secret': secret, 'project_id': project['project_id'] if project else None,
-                 'created': created}
+                 'created': created, 'prefix': prefix}
         self.robots[robot_id] = robot
         return 201, {'id': robot_id, 'name': full_name, 'secret': secret, 'creation_time': now,
                      'expires_at': robot['expires_at']}, self._location('/robots/%d' % robot_id)
@@ -1101,15 +1147,16 @@ class HarborEmulator(Emulator):
     def update_robot(self, call):
         robot = self._robot(call)
         body = call.body or {}
-        if body.get('name') != robot['name'] or body.get('level') != robot['level']:
-            raise _bad('cannot update the level or name of robot')
         project = self._check_permissions(call, robot['level'], body.get('permissions') or [])
         if project is not None and project['project_id'] != robot['project_id']:
-            raise _bad('bad request: a project level robot cannot be moved to another project')
+            raise _bad('cannot update the project id of robot')
+        if body.get('name') != robot['name'] or body.get('level') != robot['level']:
+            raise _bad('cannot update the level or name of robot')
         duration = body.get('duration')
-        if duration is not None and duration != robot['duration']:
-            if duration != -1 and duration <= 0:
-                raise _bad('bad request: duration must be -1 or greater than 0')
+        if duration is None:  # Harbor keeps the current duration when the body has none
+            duration = robot['duration']
+        self._check_duration(duration)
+        if duration != robot['duration']:
             robot['duration'] = duration
             robot['expires_at'] = self._expiry(duration, robot['created'])
         robot['description'] = body.get('description') or ''
@@ -1453,35 +1500,41 @@ class HarborEmulator(Emulator):
                      'payload_formats': [{'notify_type': k, 'formats': v} for k, v in NOTIFY_TYPES.items()]}
 
     # --- retention policies -------------------------------------------------------------------------------
+    # Harbor's retention.go: at most 15 rules, identical rules are 409, the project must exist (400), a
+    # project with metadata retention_id already set is 400, PUT needs the project's retention_id to be this
+    # policy (else 404), DELETE of an unknown policy is 400, and DELETE does NOT clear the project's
+    # retention_id metadata (delete it through /projects/{p}/metadatas/retention_id to create a new one).
+    # The emulator also checks templates, selectors and cron, which Harbor only rejects when the job runs.
     @route('GET', '/retentions/metadatas')
     def retention_metadata(self, call):
-        templates = [{'rule_template': name, 'display_text': name, 'action': 'retain',
-                      'params': [{'type': kind, 'unit': unit, 'required': True} for _, kind, unit in params]}
-                     for name, params in RETENTION_TEMPLATES.items()]
-        scope = [{'display_text': 'Repositories', 'kind': 'doublestar', 'decorations': ['repoMatches', 'repoExcludes']}]
-        tags = [{'display_text': 'Tags', 'kind': 'doublestar', 'decorations': ['matches', 'excludes']}]
-        return 200, {'templates': templates, 'scope_selectors': scope, 'tag_selectors': tags}
+        return 200, copy.deepcopy(RETENTION_METADATA)
 
     def _validate_retention(self, call, body):
+        rules = body.get('rules') or []
+        if len(rules) > 15:
+            raise _bad('only 15 rules are allowed at most')
+        seen = {}
+        for index, rule in enumerate(rules):
+            key = json.dumps({k: v for k, v in rule.items() if k != 'id'}, sort_keys=True)
+            if key in seen:
+                raise HttpError(409, 'rule %d is conflict with rule %d' % (index, seen[key]))
+            seen[key] = index
         scope = body.get('scope') or {}
         if scope.get('level') != 'project':
-            raise _bad('invalid scope level %r: only project is supported' % scope.get('level'))
+            raise _bad('scope %s is not support' % scope.get('level'))
         project = self.projects.get(scope.get('ref'))
         if project is None:
-            raise _bad('project %s not found' % scope.get('ref'))
+            raise _bad('invalid Project id %s' % scope.get('ref'))
         self._check_project_access(call, project, manage=True)
         if body.get('algorithm') not in ('or',):
             raise _bad('invalid algorithm %r: only "or" is supported' % body.get('algorithm'))
-        rules = body.get('rules') or []
-        if len(rules) > 15:
-            raise _bad('a retention policy holds at most 15 rules')
         for rule in rules:
             if rule.get('action') != 'retain':
                 raise _bad('invalid rule action %r: only retain is supported' % rule.get('action'))
             template = rule.get('template')
             if template not in RETENTION_TEMPLATES:
                 raise _bad('invalid rule template %r' % template)
-            for param, _, _ in RETENTION_TEMPLATES[template]:
+            for param in RETENTION_TEMPLATES[template]:
                 if not isinstance((rule.get('params') or {}).get(param), int):
                     raise _bad('rule template %s needs the integer parameter %s' % (template, param))
             if not rule.get('tag_selectors'):
@@ -1495,8 +1548,8 @@ class HarborEmulator(Emulator):
                 if selector.get('decoration') not in ('repoMatches', 'repoExcludes'):
                     raise _bad('invalid repository selector decoration %r' % selector.get('decoration'))
         trigger = body.get('trigger') or {}
-        if trigger.get('kind') != 'Schedule':
-            raise _bad('invalid trigger kind %r: only Schedule is supported' % trigger.get('kind'))
+        if trigger.get('kind') not in ('Schedule', '', None):
+            raise _bad('not support Trigger %s' % trigger.get('kind'))
         cron = (trigger.get('settings') or {}).get('cron') or ''
         if cron and not valid_cron(cron):
             raise _bad('invalid cron %r' % cron)
@@ -1504,9 +1557,10 @@ class HarborEmulator(Emulator):
 
     @staticmethod
     def _retention_record(retention_id, body):
+        trigger = body.get('trigger') or {}
         return {'id': retention_id, 'algorithm': body['algorithm'], 'rules': copy.deepcopy(body.get('rules') or []),
-                'trigger': {'kind': 'Schedule', 'settings': {'cron': (body['trigger'].get('settings') or {}).get('cron', '')},
-                            'references': {}},
+                'trigger': {'kind': trigger.get('kind') or 'Schedule',
+                            'settings': {'cron': (trigger.get('settings') or {}).get('cron', '')}, 'references': {}},
                 'scope': {'level': 'project', 'ref': body['scope']['ref']}}
 
     @route('POST', '/retentions')
@@ -1521,11 +1575,13 @@ class HarborEmulator(Emulator):
         project['metadata']['retention_id'] = str(retention_id)
         return 201, None, self._location('/retentions/%d' % retention_id)
 
-    def _retention(self, call, manage=False):
+    def _retention(self, call, manage=False, missing=404):
         retention = self.retentions.get(int(call.params['id']))
         if retention is None:
-            raise HttpError(404, 'retention policy %s not found' % call.params['id'])
-        self._check_project_access(call, self.projects[retention['scope']['ref']], manage=manage)
+            raise HttpError(missing, 'retention policy %s not found' % call.params['id'])
+        project = self.projects.get(retention['scope']['ref'])
+        if project is not None:
+            self._check_project_access(call, project, manage=manage)
         return retention
 
     @route('GET', '/retentions/{id}')
@@ -1534,21 +1590,18 @@ class HarborEmulator(Emulator):
 
     @route('PUT', '/retentions/{id}')
     def update_retention(self, call):
-        retention = self._retention(call, manage=True)
         body = call.body or {}
-        self._validate_retention(call, body)
-        if body['scope']['ref'] != retention['scope']['ref']:
-            raise _bad('the scope of a retention policy cannot change')
-        self.retentions[retention['id']] = self._retention_record(retention['id'], body)
+        project = self._validate_retention(call, body)
+        retention_id = int(call.params['id'])
+        if project['metadata'].get('retention_id') != str(retention_id) or retention_id not in self.retentions:
+            raise HttpError(404, 'the retention policy id %d does not match' % retention_id)
+        self.retentions[retention_id] = self._retention_record(retention_id, body)
         return 200, None
 
     @route('DELETE', '/retentions/{id}')
     def delete_retention(self, call):
-        retention = self._retention(call, manage=True)
+        retention = self._retention(call, manage=True, missing=400)
         del self.retentions[retention['id']]
-        project = self.projects.get(retention['scope']['ref'])
-        if project is not None and project['metadata'].get('retention_id') == str(retention['id']):
-            del project['metadata']['retention_id']
         return 200, None
 
     # --- immutable tag rules ------------------------------------------------------------------------------
@@ -1641,9 +1694,8 @@ class HarborEmulator(Emulator):
         self._require_admin(call)
         body = call.body or {}
         types = self._config_types()
+        body = {k: v for k, v in body.items() if k in types}  # go-swagger drops keys its model lacks
         for key, value in body.items():
-            if key not in types:
-                raise _bad('invalid config, item not defined in metadatalist, %s' % key)
             if key in CONFIG_CHOICES and value not in CONFIG_CHOICES[key]:
                 raise _bad('invalid value %r for %s: use one of %s' % (value, key, ', '.join(CONFIG_CHOICES[key])))
             if key in ('robot_token_duration', 'token_expiration', 'session_timeout') and value <= 0:
@@ -1656,51 +1708,82 @@ class HarborEmulator(Emulator):
         return 200, None
 
     # --- system schedules ---------------------------------------------------------------------------------
-    def _schedule_obj(self, schedule):
-        kind = schedule.get('type')
-        valid = ('Hourly', 'Daily', 'Weekly', 'Custom', 'Manual', 'None', 'Schedule')
-        if kind not in valid:
-            raise _bad('invalid schedule type %r: use one of %s' % (kind, ', '.join(valid)))
-        cron = SCHEDULE_CRON.get(kind, schedule.get('cron') or '')
-        if kind in ('Custom', 'Schedule') and not valid_cron(cron):
-            raise _bad('invalid cron %r: a 6-field cron (seconds first) is required' % cron)
-        return {'type': kind, 'cron': cron}
+    # Harbor's gc.go / purge.go: POST and PUT do the same ("kick"): Manual runs the job now, None deletes the
+    # schedule, Hourly/Daily/Weekly/Custom replace it with the cron given in the body (no cron is derived
+    # from the type), any other type of the spec's enum is accepted and does nothing. scan_all.go differs:
+    # POST of a schedule when one exists is 412, PUT Manual is 400, POST None does nothing.
+    _SCHEDULE_TYPES = ('Hourly', 'Daily', 'Weekly', 'Custom')
 
-    def _set_schedule(self, call, which, job_name, create):
+    def _cron_of(self, schedule, what):
+        cron = (schedule or {}).get('cron') or ''
+        if not valid_cron(cron):
+            raise _bad('invalid cron string for scheduled %s: %s' % (what, cron))
+        return cron
+
+    def _store_schedule(self, which, job_name, schedule, cron, parameters):
+        current = self.schedules[which] or {}
+        now = _now()
+        self.schedules[which] = {'id': current.get('id') or self._next('schedule'), 'job_name': job_name,
+                                 'schedule': {'type': schedule['type'], 'cron': cron},
+                                 'parameters': parameters, 'creation_time': now, 'update_time': now}
+
+    def _run_job(self, job_name, parameters):
+        run_id = len(self.job_runs) + 1
+        self.job_runs.append({'id': run_id, 'job': job_name, 'parameters': parameters, 'creation_time': _now()})
+        return run_id
+
+    def _kick_gc(self, call):
         self._require_admin(call)
         body = call.body or {}
-        schedule = self._schedule_obj(body.get('schedule') or {})
-        now = _now()
-        if schedule['type'] == 'Manual':
-            if not create:
-                raise _bad('a Manual schedule can only be POSTed (it runs the job now)')
-            run_id = len(self.job_runs) + 1
-            self.job_runs.append({'id': run_id, 'job': job_name, 'parameters': body.get('parameters') or {},
-                                  'creation_time': now})
-            return 201, None, self._location('/system/%s/%d' % ({'gc': 'gc', 'purge_audit': 'purgeaudit'}.get(
-                which, 'scanAll'), run_id))
-        current = self.schedules[which]
-        if schedule['type'] == 'None':
-            self.schedules[which] = None
-            return (201, None, self._location('/system/%s/schedule' % which)) if create else (200, None)
-        if create and current is not None:
-            raise HttpError(409, 'fail to set schedule for %s: a schedule already exists' % job_name)
-        self.schedules[which] = {'id': (current or {}).get('id') or self._next('schedule'), 'job_name': job_name,
-                                 'schedule': schedule, 'parameters': copy.deepcopy(body.get('parameters') or {}),
-                                 'creation_time': (current or {}).get('creation_time') or now, 'update_time': now}
-        if create:
-            return 201, None, self._location('/system/%s/schedule' % {'gc': 'gc', 'purge_audit': 'purgeaudit'}.get(
-                which, 'scanAll'))
-        return 200, None
+        schedule = body.get('schedule') or {}
+        parameters = dict(body.get('parameters') or {})
+        # Harbor adds its own parameters; they show in job_parameters
+        parameters.update({'redis_url_reg': 'redis://redis:6379/1?idle_timeout_seconds=30', 'time_window': 2})
+        workers = parameters.get('workers')
+        if workers is not None and (not isinstance(workers, int) or not 0 < workers <= 5):
+            raise _bad('Error: Invalid number of workers:%s. Workers must be greater than 0 and less than or '
+                       'equal to 5.' % workers)
+        kind = schedule.get('type')
+        if kind == 'Manual':
+            return self._run_job('GARBAGE_COLLECTION', parameters)
+        if kind == 'None':
+            self.schedules['gc'] = None
+        elif kind in self._SCHEDULE_TYPES:
+            self._store_schedule('gc', 'GARBAGE_COLLECTION', schedule, self._cron_of(schedule, 'gc'), parameters)
+        return 0
+
+    def _kick_purge(self, call):
+        self._require_admin(call)
+        body = call.body or {}
+        schedule = body.get('schedule')
+        parameters = dict(body.get('parameters') or {})
+        if not schedule:
+            raise _bad("schedule cann't be empty")
+        if not parameters:
+            raise _bad("schedule parameter cann't be empty")
+        for key in ('audit_retention_hour', 'include_event_types'):
+            if key not in parameters:
+                raise _bad('%s should provide' % key)
+        kind = schedule.get('type')
+        if kind == 'Manual':
+            return self._run_job('PURGE_AUDIT_LOG', parameters)
+        if kind == 'None':
+            self.schedules['purge_audit'] = None
+        elif kind in self._SCHEDULE_TYPES:
+            if not schedule.get('cron'):
+                raise _bad('empty cron string for schedule')
+            self._store_schedule('purge_audit', 'PURGE_AUDIT_LOG', schedule, self._cron_of(schedule, 'purge audit'),
+                                 parameters)
+        return 0
 
     def _history_out(self, which):
         current = self.schedules[which]
         if current is None:
             # Harbor's handler returns NewGetGCScheduleOK() without payload: 200 and no body
             return 200, None
-        return 200, {'id': current['id'], 'job_name': current['job_name'], 'job_kind': 'SCHEDULE',
+        return 200, {'id': current['id'], 'job_kind': current['schedule']['cron'],
                      'job_parameters': json.dumps(current['parameters'], separators=(',', ':'), sort_keys=True),
-                     'schedule': dict(current['schedule']), 'job_status': '', 'deleted': False,
+                     'schedule': dict(current['schedule']),
                      'creation_time': current['creation_time'], 'update_time': current['update_time']}
 
     @route('GET', '/system/gc/schedule', empty_ok=True)
@@ -1710,11 +1793,13 @@ class HarborEmulator(Emulator):
 
     @route('POST', '/system/gc/schedule')
     def create_gc_schedule(self, call):
-        return self._set_schedule(call, 'gc', 'GARBAGE_COLLECTION', create=True)
+        run_id = self._kick_gc(call)
+        return 201, None, self._location('/system/gc/%d' % run_id)
 
     @route('PUT', '/system/gc/schedule')
     def update_gc_schedule(self, call):
-        return self._set_schedule(call, 'gc', 'GARBAGE_COLLECTION', create=False)
+        self._kick_gc(call)
+        return 200, None
 
     @route('GET', '/system/purgeaudit/schedule', empty_ok=True)
     def get_purge_schedule(self, call):
@@ -1723,26 +1808,46 @@ class HarborEmulator(Emulator):
 
     @route('POST', '/system/purgeaudit/schedule')
     def create_purge_schedule(self, call):
-        return self._set_schedule(call, 'purge_audit', 'PURGE_AUDIT_LOG', create=True)
+        run_id = self._kick_purge(call)
+        return 201, None, self._location('/system/purgeaudit/%d' % run_id)
 
     @route('PUT', '/system/purgeaudit/schedule')
     def update_purge_schedule(self, call):
-        return self._set_schedule(call, 'purge_audit', 'PURGE_AUDIT_LOG', create=False)
+        self._kick_purge(call)
+        return 200, None
 
-    @route('GET', '/system/scanAll/schedule')
+    @route('GET', '/system/scanAll/schedule', empty_ok=True)
     def get_scan_all_schedule(self, call):
         self._require_admin(call)
         current = self.schedules['scan_all']
         if current is None:
-            return 200, {'schedule': {'type': 'None', 'cron': ''}}
-        return 200, {'id': current['id'], 'status': '', 'creation_time': current['creation_time'],
-                     'update_time': current['update_time'], 'schedule': dict(current['schedule']),
-                     'parameters': copy.deepcopy(current['parameters'])}
+            return 200, None  # model.NewSchedule(nil).ToSwagger() is nil: 200 without a body
+        return 200, {'id': current['id'], 'status': '', 'schedule': dict(current['schedule']),
+                     'creation_time': current['creation_time'], 'update_time': current['update_time']}
 
-    @route('POST', '/system/scanAll/schedule')
+    @route('POST', '/system/scanAll/schedule', extra_statuses=(412,))
     def create_scan_all_schedule(self, call):
-        return self._set_schedule(call, 'scan_all', 'SCAN_ALL', create=True)
+        self._require_admin(call)
+        schedule = (call.body or {}).get('schedule') or {}
+        kind = schedule.get('type')
+        if kind == 'Manual':
+            self._run_job('SCAN_ALL', {})
+        elif kind != 'None':
+            if self.schedules['scan_all'] is not None:
+                raise HttpError(412, 'fail to set schedule for scan all as always had one, please delete it '
+                                     'firstly then to re-schedule')
+            self._store_schedule('scan_all', 'SCAN_ALL', schedule, self._cron_of(schedule, 'scan all'), {})
+        return 201, None
 
     @route('PUT', '/system/scanAll/schedule')
     def update_scan_all_schedule(self, call):
-        return self._set_schedule(call, 'scan_all', 'SCAN_ALL', create=False)
+        self._require_admin(call)
+        schedule = (call.body or {}).get('schedule') or {}
+        kind = schedule.get('type')
+        if kind == 'Manual':
+            raise _bad('fail to update scan all schedule as wrong schedule type: %s' % kind)
+        if kind == 'None':
+            self.schedules['scan_all'] = None
+        else:
+            self._store_schedule('scan_all', 'SCAN_ALL', schedule, self._cron_of(schedule, 'scan all'), {})
+        return 200, None

@@ -239,6 +239,9 @@ def test_project_list_pagination_headers(harbor):
     fuzzy, response = harbor.ok('GET', '/projects?q=name%3D~page-2&page_size=100')
     assert sorted(p['name'] for p in fuzzy) == ['page-%02d' % i for i in range(20, 25)]
     assert response.getheader('Link') is None
+    # Harbor unescapes the query of its links (url.QueryUnescape)
+    _, response = harbor.ok('GET', '/projects?q=name%3D~page&page_size=20')
+    assert response.getheader('Link') == '</api/v2.0/projects?page=2&page_size=20&q=name=~page>; rel="next"'
 
 
 # --- quotas -----------------------------------------------------------------------------------------------
@@ -315,7 +318,7 @@ def test_users_and_groups(harbor):
     assert [u['username'] for u in found] == ['alice']
     assert harbor.ok('GET', '/users/current')[0]['username'] == 'admin'
     users = harbor.ok('GET', '/users')[0]
-    assert {u['username'] for u in users} == {'admin', 'developer', 'alice'}
+    assert {u['username'] for u in users} == {'developer', 'alice'}  # Harbor never lists admin
     assert all('password' not in u for u in users)
     _, response = harbor.ok('POST', '/users', {'username': 'bob', 'email': 'bob@example.com', 'realname': 'Bob',
                                                'password': 'Bobby1234'}, expect=201)
@@ -400,6 +403,8 @@ def test_robot_custom_secret_on_create_and_duplicates(harbor):
     (project_robot(actions=(('repository', 'fly'),)), 400),
     (project_robot(level='global'), 400),
     (project_robot(duration=-5), 400),
+    (project_robot(duration=0), 400),
+    (dict(project_robot(), permissions=[{'kind': 'project', 'namespace': 'ci', 'access': []}]), 400),
     (project_robot(project='missing'), 404),
     (dict(project_robot(), permissions=project_robot()['permissions'] * 2), 400),
     (dict(project_robot(), permissions=[]), 400),
@@ -412,15 +417,22 @@ def test_robot_invalid_input(harbor, body, status):
 
 def test_system_robot_and_name_prefix(harbor):
     harbor.create_project('ci')
-    body = {'name': 'ops', 'level': 'system', 'duration': 0,
+    harbor.ok('POST', '/robots', project_robot(), expect=201)
+    body = {'name': 'ops', 'level': 'system', 'duration': 30,
             'permissions': [{'kind': 'system', 'namespace': '/', 'access': [{'resource': 'project', 'action': 'create'}]},
                             {'kind': 'project', 'namespace': '*', 'access': [{'resource': 'repository', 'action': 'pull'}]}]}
     created = harbor.ok('POST', '/robots', body, expect=201)[0]
     assert created['name'] == 'robot$ops'
     robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
-    assert robot['duration'] == 30 and robot['level'] == 'system'  # 0 = robot_token_duration
+    assert robot['duration'] == 30 and robot['level'] == 'system' and len(robot['permissions']) == 2
     harbor.ok('PUT', '/configurations', {'robot_name_prefix': 'bot_'})
     assert harbor.ok('POST', '/robots', dict(body, name='ops2'), expect=201)[0]['name'] == 'bot_ops2'
+    # without Level, GET /robots lists the system robots only; q name= matches the name without prefix
+    assert [r['name'] for r in harbor.ok('GET', '/robots')[0]] == ['robot$ops', 'bot_ops2']
+    assert [r['name'] for r in harbor.ok('GET', '/robots?q=name%3Dops2')[0]] == ['bot_ops2']
+    assert harbor.call('GET', '/robots?q=Level%3Dproject')[0] == 400  # ProjectID is required
+    user = (harbor.emulator.user_username, harbor.emulator.user_password)
+    assert harbor.call('GET', '/robots', credentials=user)[0] == 403
 
 
 # --- registries and replication ---------------------------------------------------------------------------
@@ -549,9 +561,33 @@ def test_retention_policy_linked_through_project_metadata(harbor):
     assert policy['rules'][0]['params'] == {'latestPushedK': 3} and policy['trigger']['settings']['cron'] == ''
     for bad in (retention(project_id, cron='nightly'), dict(retention(project_id), algorithm='and')):
         assert harbor.call('PUT', '/retentions/%d' % retention_id, bad)[0] == 400
-    assert harbor.ok('GET', '/retentions/metadatas')[0]['templates']
+    doubled = retention(project_id)
+    doubled['rules'] = doubled['rules'] * 2
+    status, data, _ = harbor.call('PUT', '/retentions/%d' % retention_id, doubled)
+    assert status == 409 and error_of(data)[1] == 'rule 1 is conflict with rule 0'
+    many = retention(project_id)
+    many['rules'] = [dict(many['rules'][0], params={'latestPushedK': n}) for n in range(16)]
+    assert error_of(harbor.call('PUT', '/retentions/%d' % retention_id, many)[1])[1] == 'only 15 rules are allowed at most'
+    templates = harbor.ok('GET', '/retentions/metadatas')[0]['templates']
+    assert [t['rule_template'] for t in templates][0] == 'latestPushedK'
     harbor.ok('DELETE', '/retentions/%d' % retention_id)
-    assert 'retention_id' not in harbor.ok('GET', '/projects/keep')[0]['metadata']
+    assert harbor.call('GET', '/retentions/%d' % retention_id)[0] == 404
+    assert harbor.call('DELETE', '/retentions/%d' % retention_id)[0] == 400
+    # Harbor does not clear the project's retention_id: a new policy needs the metadata removed first
+    assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
+    assert harbor.call('POST', '/retentions', retention(project_id))[0] == 400
+    harbor.ok('DELETE', '/projects/keep/metadatas/retention_id')
+    harbor.ok('POST', '/retentions', retention(project_id), expect=201)
+
+
+def test_retention_update_needs_the_projects_retention_id(harbor):
+    first = harbor.create_project('one')
+    second = harbor.create_project('two')
+    _, response = harbor.ok('POST', '/retentions', retention(first), expect=201)
+    retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    status, data, _ = harbor.call('PUT', '/retentions/%d' % retention_id, retention(second))
+    assert status == 404 and 'does not match' in error_of(data)[1]
+    assert harbor.call('POST', '/retentions', retention(999))[0] == 400
 
 
 def immutable(pattern='v*', repos='**'):
@@ -588,8 +624,8 @@ def test_configurations_shape_and_write_only_secrets(harbor):
     assert 'oidc_client_secret' not in config and 'ldap_search_password' not in config
     assert config['oidc_endpoint']['value'] == 'https://idp.example.com' and config['robot_token_duration']['value'] == 90
     assert 'hidden' not in json.dumps(config)
-    status, data, _ = harbor.call('PUT', '/configurations', {'no_such_key': 1})
-    assert status == 400 and 'no_such_key' in error_of(data)[1]
+    harbor.ok('PUT', '/configurations', {'no_such_key': 1})  # go-swagger drops unknown keys: 200, nothing set
+    assert 'no_such_key' not in harbor.ok('GET', '/configurations')[0]
     status, data, _ = harbor.call('PUT', '/configurations', {'auth_mode': 'oidc_auth'})
     assert status == 400 and 'auth mode cannot be modified' in error_of(data)[1]
     assert harbor.call('PUT', '/configurations', {'project_creation_restriction': 'nobody'})[0] == 400
@@ -605,29 +641,54 @@ def test_gc_schedule(harbor):
     harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '0 0 3 * * 6'},
                                              'parameters': {'delete_untagged': True, 'workers': 2}})
     got = harbor.ok('GET', '/system/gc/schedule')[0]
-    assert got['schedule'] == {'type': 'Custom', 'cron': '0 0 3 * * 6'} and got['job_name'] == 'GARBAGE_COLLECTION'
-    assert json.loads(got['job_parameters']) == {'delete_untagged': True, 'workers': 2}
+    assert got['schedule'] == {'type': 'Custom', 'cron': '0 0 3 * * 6'} and got['job_kind'] == '0 0 3 * * 6'
+    params = json.loads(got['job_parameters'])
+    assert params['delete_untagged'] is True and params['workers'] == 2 and params['time_window'] == 2
+    assert 'redis_url_reg' in params  # Harbor adds its own parameters
+    # the type does not imply a cron: the body must carry one
+    assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily'}})[0] == 400
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '61 0 3 * * *'}})[0] == 400
-    assert harbor.call('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily'}})[0] == 409
+    assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'},
+                                                      'parameters': {'workers': 9}})[0] == 400
+    # POST does what PUT does: it replaces the schedule
+    _, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}},
+                            expect=201)
+    assert response.getheader('Location') == '/api/v2.0/system/gc/0'
+    assert harbor.ok('GET', '/system/gc/schedule')[0]['schedule'] == {'type': 'Daily', 'cron': '0 0 0 * * *'}
     _, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Manual'}}, expect=201)
-    assert response.getheader('Location').startswith('/api/v2.0/system/gc/')
+    assert response.getheader('Location') == '/api/v2.0/system/gc/1'
     harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'None'}})
     assert harbor.call('GET', '/system/gc/schedule')[1] == b''
 
 
-def test_scan_all_and_purge_audit_schedules(harbor):
-    assert harbor.ok('GET', '/system/scanAll/schedule')[0] == {'schedule': {'type': 'None', 'cron': ''}}
-    harbor.ok('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Daily'}}, expect=201)
-    assert harbor.ok('GET', '/system/scanAll/schedule')[0]['schedule'] == {'type': 'Daily', 'cron': '0 0 0 * * *'}
-    harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly'}})
+def test_scan_all_schedule(harbor):
+    assert harbor.call('GET', '/system/scanAll/schedule')[1] == b''
+    harbor.ok('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 1 * * *'}}, expect=201)
+    got = harbor.ok('GET', '/system/scanAll/schedule')[0]
+    assert got['schedule'] == {'type': 'Daily', 'cron': '0 0 1 * * *'}
+    status, data, _ = harbor.call('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly', 'cron': '0 0 0 * * 0'}})
+    assert status == 412 and 'always had one' in error_of(data)[1]
+    harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly', 'cron': '0 0 0 * * 0'}})
     assert harbor.ok('GET', '/system/scanAll/schedule')[0]['schedule']['type'] == 'Weekly'
-    assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Fortnightly'}})[0] == 400
-    harbor.ok('PUT', '/system/purgeaudit/schedule', {
-        'schedule': {'type': 'Hourly'},
-        'parameters': {'audit_retention_hour': 168, 'include_event_types': 'create_artifact', 'dry_run': False}})
+    assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Manual'}})[0] == 400
+    assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Fortnightly'}})[0] == 400  # spec enum
+    harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'None'}})
+    assert harbor.call('GET', '/system/scanAll/schedule')[1] == b''
+
+
+def test_purge_audit_schedule(harbor):
+    body = {'schedule': {'type': 'Hourly', 'cron': '0 0 * * * *'},
+            'parameters': {'audit_retention_hour': 168, 'include_event_types': 'create_artifact', 'dry_run': False}}
+    harbor.ok('PUT', '/system/purgeaudit/schedule', body)
     purge = harbor.ok('GET', '/system/purgeaudit/schedule')[0]
-    assert purge['job_name'] == 'PURGE_AUDIT_LOG' and purge['schedule'] == {'type': 'Hourly', 'cron': '0 0 * * * *'}
-    assert json.loads(purge['job_parameters'])['audit_retention_hour'] == 168
+    assert purge['schedule'] == {'type': 'Hourly', 'cron': '0 0 * * * *'}
+    assert json.loads(purge['job_parameters']) == body['parameters']
+    for missing in ('audit_retention_hour', 'include_event_types'):
+        params = {k: v for k, v in body['parameters'].items() if k != missing}
+        status, data, _ = harbor.call('PUT', '/system/purgeaudit/schedule', dict(body, parameters=params))
+        assert status == 400 and missing in error_of(data)[1]
+    harbor.ok('PUT', '/system/purgeaudit/schedule', dict(body, schedule={'type': 'None'}))
+    assert harbor.call('GET', '/system/purgeaudit/schedule')[1] == b''
 
 
 # --- write log, counters and faults -----------------------------------------------------------------------
