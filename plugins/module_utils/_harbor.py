@@ -635,9 +635,20 @@ def normalize_robot(raw, prefix):
     }
 
 
-def find_robot(client, full_name, level, prefix):
+def list_robots(client, level, project_id=None, name=None):
+    """Robot accounts of one level. Harbor lists only system robots without Level, and project robots only
+    with Level=project and the project's id; name is matched (fuzzy) without the prefix."""
+    query = ['Level=%s' % level]
+    if level == 'project':
+        query.append('ProjectID=%s' % project_id)
+    if name:
+        query.append('name=~%s' % name)
+    return list_all(client, '/robots', query={'q': ','.join(query)})
+
+
+def find_robot(client, full_name, level, prefix, project_id=None):
     short = robot_owner(full_name, prefix)[1]
-    for raw in list_all(client, '/robots', query={'q': 'name=~%s' % short}):
+    for raw in list_robots(client, level, project_id, short):
         if raw.get('name') == full_name and raw.get('level') == level:
             return raw
     return None
@@ -735,8 +746,15 @@ class RobotAccount(HarborResource):
             wanted.append({'kind': perm['kind'], 'namespace': namespace, 'access': perm['access']})
         self.permissions = normalize_permissions(wanted)
 
+    def project_id(self):
+        if self._project_id is None:
+            self._project_id = project_or_fail(self.client, self.params['project'])['project_id']
+        return self._project_id
+
     def read(self):
-        raw = find_robot(self.client, self.full_name(), self.params['level'], self.params['name_prefix'])
+        level = self.params['level']
+        raw = find_robot(self.client, self.full_name(), level, self.params['name_prefix'],
+                         self.project_id() if level == 'project' else None)
         current = normalize_robot(raw, self.params['name_prefix']) if raw else None
         if self.existed is None:
             self.existed = current is not None
@@ -745,8 +763,6 @@ class RobotAccount(HarborResource):
     def validate_against(self, current):
         if current is None and self.permissions is None:
             raise ModuleFailure('permissions is required to create %s' % self.describe())
-        if current is None and self.params['level'] == 'project':
-            project_or_fail(self.client, self.params['project'])
 
     def desired(self, current):
         base = dict(current) if current else {
@@ -763,6 +779,7 @@ class RobotAccount(HarborResource):
     def run(self):
         self.new_secret = None
         self.existed = None
+        self._project_id = None
         result = super(RobotAccount, self).run()
         if self.params['state'] == 'absent' or not self.existed:
             # a new robot already has the secret Harbor generated (or the one the task gave)
@@ -821,14 +838,18 @@ class RobotAccountInfo(HarborOperation, Info):
 
     def run(self):
         prefix = self.params['name_prefix']
-        query = {}
-        if self.params.get('name'):
-            query['q'] = 'name=~%s' % self.params['name']
-        robots = [normalize_robot(raw, prefix) for raw in list_all(self.client, '/robots', query=query)]
-        if self.params.get('name'):
-            robots = [r for r in robots if r['name'] == self.params['name']]
-        if self.params.get('level'):
-            robots = [r for r in robots if r['level'] == self.params['level']]
-        if self.params.get('project'):
-            robots = [r for r in robots if r['project'] == self.params['project']]
+        name, level, project = self.params.get('name'), self.params.get('level'), self.params.get('project')
+        raws = []
+        if level in (None, 'system') and not project:
+            raws.extend(list_robots(self.client, 'system', name=name))
+        if level in (None, 'project'):
+            if project:
+                projects = [project_or_fail(self.client, project)]
+            else:
+                projects = list_all(self.client, '/projects')
+            for raw_project in projects:
+                raws.extend(list_robots(self.client, 'project', raw_project['project_id'], name=name))
+        robots = [normalize_robot(raw, prefix) for raw in raws]
+        if name:
+            robots = [r for r in robots if r['name'] == name]
         return {'changed': False, 'robot_accounts': robots}

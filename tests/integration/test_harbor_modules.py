@@ -54,3 +54,45 @@ def test_project(harbor_emulator, prefix, mode):
         'DELETE /projects/%s-full/repositories/app%%252Fweb' % p,
         'DELETE /projects/%s-full' % p,
     ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_project_member(harbor_emulator, prefix, mode):
+    harbor_emulator.add_user('%s-alice' % prefix, 'Aa1' + prefix + 'pw')
+    run('harbor_project_member.yml', harbor_emulator, prefix, mode)
+    p = prefix
+    assert writes(harbor_emulator) == [
+        'POST /projects',
+        'POST /projects/%s-team/members' % p,
+        'PUT /projects/%s-team/members/N' % p,
+        'POST /projects/%s-team/members' % p,
+        'DELETE /projects/%s-team/members/N' % p,
+    ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_robot_account(harbor_emulator, prefix, mode):
+    custom = 'Cu5tom' + prefix
+    result = run_playbook('harbor_robot_account.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, custom_secret=custom))
+    assert result.ok, str(result)
+    first = re.search(r'FIRST-SECRET=(\S+?)"', result.stdout).group(1)
+    second = re.search(r'SECOND-SECRET=(\S+?)"', result.stdout).group(1)
+    # The permission update kept the secret: the emulator still had the first one until the regeneration.
+    refreshes = [w for w in harbor_emulator.writes if w.method == 'PATCH']
+    assert [w.body for w in refreshes] == [{'secret': custom}, {'secret': ''}]
+    assert harbor_emulator.robot('robot$%s-ci+builder' % prefix) is None  # deleted at the end
+    assert harbor_emulator.robot('robot$%s-puller' % prefix)['secret'] == custom
+    # Secrets never reach the output (-vvv shows results and module arguments) except where printed on purpose.
+    assert result.stdout.count(first) == 1, 'the generated secret leaked into the output'
+    assert result.stdout.count(second) == 1, 'the regenerated secret leaked into the output'
+    assert custom not in result.stdout, 'the custom secret leaked into the output'
+    assert writes(harbor_emulator) == [
+        'POST /projects',
+        'POST /robots',
+        'PUT /robots/N',
+        'POST /robots',
+        'PATCH /robots/N',
+        'PATCH /robots/N',
+        'DELETE /robots/N',
+    ]
