@@ -1,0 +1,111 @@
+"""nexus_* modules through real ansible-playbook runs against the Nexus emulator.
+
+Nexus cannot run on our machines: tests/emulators/nexus.py emulates its REST API and validates every
+request and response against Nexus 3.94's official API description, so a module that sends a body
+Nexus would reject, or expects an answer Nexus does not give, fails here (the nexus_emulator fixture
+fails any test that caused a spec violation). Each playbook runs in both execution modes: in-process on
+the controller (the action plugins) and as ordinary modules. The emulator's write log proves that check
+mode wrote nothing: the writes of a whole rhythm must be exactly those of its real (non-check) changes.
+"""
+
+import pytest
+
+from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401 - fixtures
+from tests.helpers import run_playbook
+
+MODES = ['controller', 'module']
+REMOTE_SECRET = 'remote-Secr3t-for-the-proxy'
+
+
+def run(emulator, playbook, prefix, mode, check=False, verbosity=1, **extra):
+    extra_vars = {'nexus_url': emulator.base_url, 'nexus_password': emulator.admin_password, 'prefix': prefix,
+                  'maestro_platform_execution': mode}
+    extra_vars.update(extra)
+    result = run_playbook(playbook, extra_vars=extra_vars, check=check, verbosity=verbosity)
+    assert result.ok, str(result)
+    return result
+
+
+def writes(emulator):
+    return [(w.method, w.path) for w in emulator.writes]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_repository_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+    result = run(nexus_emulator, 'nexus_repository.yml', prefix, mode, remote_secret=REMOTE_SECRET)
+    hosted, proxy, group = ('%s-pypi-%s' % (prefix, kind) for kind in ('hosted', 'proxy', 'group'))
+    assert writes(nexus_emulator) == [
+        ('POST', '/v1/repositories/pypi/hosted'),
+        ('PUT', '/v1/repositories/pypi/hosted/%s' % hosted),       # online/write policy update
+        ('POST', '/v1/repositories/pypi/proxy'),
+        ('PUT', '/v1/repositories/pypi/proxy/%s' % proxy),         # update_password=always
+        ('POST', '/v1/repositories/pypi/group'),
+        ('PUT', '/v1/repositories/pypi/group/%s' % group),         # member order
+        ('DELETE', '/v1/repositories/%s' % group),
+        ('DELETE', '/v1/repositories/%s' % proxy),
+        ('DELETE', '/v1/repositories/%s' % hosted),
+    ]
+    # the remote password reached Nexus on create and on the forced update, and was never shown
+    proxy_writes = [w for w in nexus_emulator.writes if w.path.startswith('/v1/repositories/pypi/proxy')]
+    assert [w.body['httpClient']['authentication']['password'] for w in proxy_writes] == [REMOTE_SECRET] * 2
+    assert REMOTE_SECRET not in result.stdout
+    assert nexus_emulator.admin_password not in result.stdout
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_blobstore_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+    secret = 'S3-secret-%s' % prefix
+    result = run(nexus_emulator, 'nexus_blobstore.yml', prefix, mode, s3_endpoint='http://127.0.0.1:9000',
+                 s3_secret=secret)
+    store = '%s-s3' % prefix
+    assert writes(nexus_emulator) == [
+        ('POST', '/v1/blobstores/s3'),
+        ('PUT', '/v1/blobstores/s3/%s' % store),                  # soft quota
+        ('POST', '/v1/repositories/raw/hosted'),
+        ('DELETE', '/v1/repositories/%s-raw' % prefix),
+        ('POST', '/v1/blobstores/file'),
+        ('DELETE', '/v1/blobstores/%s' % store),
+        ('DELETE', '/v1/blobstores/%s-file' % prefix),
+    ]
+    create, quota = nexus_emulator.writes[0], nexus_emulator.writes[1]
+    # the README's field names; the secret is sent once, the update keeps it with Nexus's placeholder
+    assert create.body['bucketConfiguration']['security']['secretAccessKey'] == secret
+    assert create.body['bucketConfiguration']['advancedConnection'] == {'endpoint': 'http://127.0.0.1:9000',
+                                                                        'forcePathStyle': True}
+    assert quota.body['bucketConfiguration']['security']['secretAccessKey'] == '#~NXRM~PLACEHOLDER~PASSWORD~#'
+    assert secret not in result.stdout
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_users_roles_security_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+    secrets = ('User-pass-1-%s' % prefix, 'User-pass-2-%s' % prefix)
+    result = run(nexus_emulator, 'nexus_users_roles.yml', prefix, mode, user_secret=secrets[0],
+                 user_secret_2=secrets[1])
+    user, role = '%s-dev' % prefix, '%s-developers' % prefix
+    assert writes(nexus_emulator) == [
+        ('POST', '/v1/security/roles'),
+        ('POST', '/v1/security/users'),
+        ('PUT', '/v1/security/users/%s/change-password' % user),
+        ('PUT', '/v1/security/users/%s' % user),                  # locked
+        ('PUT', '/v1/security/realms/active'),
+        ('PUT', '/v1/security/anonymous'),
+        ('PUT', '/v1/security/realms/active'),                    # order
+        ('DELETE', '/v1/security/users/%s' % user),
+        ('DELETE', '/v1/security/roles/%s' % role),
+    ]
+    change = nexus_emulator.writes[2]
+    assert change.body == secrets[1]  # the raw text/plain body
+    assert not any(s in result.stdout for s in secrets)
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_admin_password_bootstrap(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+    desired = 'Adm1n-%s' % prefix
+    generated = nexus_emulator.admin_password
+    result = run(nexus_emulator, 'nexus_admin_password.yml', prefix, mode, admin_password=desired,
+                 password_file=nexus_emulator.admin_password_file)
+    assert nexus_emulator.admin_password == desired
+    assert nexus_emulator.eula_accepted
+    assert writes(nexus_emulator) == [('PUT', '/v1/security/users/admin/change-password'),
+                                      ('POST', '/v1/system/eula')]
+    assert desired not in result.stdout and generated not in result.stdout
