@@ -96,3 +96,27 @@ def test_robot_account(harbor_emulator, prefix, mode):
         'PATCH /robots/N',
         'DELETE /robots/N',
     ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_registry_and_replication(harbor_emulator, prefix, mode):
+    secret = 'Remote' + prefix
+    result = run_playbook('harbor_registry.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, remote_secret=secret))
+    assert result.ok, str(result)
+    # The secret went to Harbor on create and on the rotation only, and never into the output.
+    bodies = [w.body or {} for w in harbor_emulator.writes if w.path.startswith('/registries')]
+    sent = [body.get('access_secret') or (body.get('credential') or {}).get('access_secret') for body in bodies]
+    assert sent == [secret, None, secret, None]
+    assert secret not in result.stdout
+    assert writes(harbor_emulator) == [
+        'POST /registries',
+        'PUT /registries/N',
+        'PUT /registries/N',
+        'POST /replication/policies',
+        'PUT /replication/policies/N',
+        'DELETE /replication/policies/N',
+        'POST /projects',
+        'DELETE /projects/%s-cache' % prefix,
+        'DELETE /registries/N',
+    ]
