@@ -443,6 +443,11 @@ class Repository(NexusOperation, Resource):
                 continue
             found = self._summary(member)
             if found is None:
+                if self.check_mode:
+                    # A playbook creates members before their group: in check mode they were not created.
+                    self.warn("members: repository '%s' does not exist yet; in check mode it is assumed to be "
+                              "created by an earlier task" % member)
+                    continue
                 raise ModuleFailure("members: repository '%s' does not exist; create it before %s"
                                     % (member, self.describe()))
             if found['format'] != p['format']:

@@ -103,7 +103,8 @@ options:
   members:
     description:
       - Group only. Member repositories, in the order Nexus searches them (order is meaningful).
-      - Members must exist and have the group's format; this is checked before any change is made.
+      - Members must exist and have the group's format; this is checked before any change is made. In check
+        mode a missing member is only a warning, since an earlier task of the play would have created it.
     type: list
     elements: str
   writable_member:

@@ -17,11 +17,11 @@ MODES = ['controller', 'module']
 REMOTE_SECRET = 'remote-Secr3t-for-the-proxy'
 
 
-def run(emulator, playbook, prefix, mode, check=False, verbosity=1, **extra):
+def run(emulator, playbook, prefix, mode, check=False, verbosity=1, tags=None, **extra):
     extra_vars = {'nexus_url': emulator.base_url, 'nexus_password': emulator.admin_password, 'prefix': prefix,
                   'maestro_platform_execution': mode}
     extra_vars.update(extra)
-    result = run_playbook(playbook, extra_vars=extra_vars, check=check, verbosity=verbosity)
+    result = run_playbook(playbook, extra_vars=extra_vars, check=check, verbosity=verbosity, tags=tags)
     assert result.ok, str(result)
     return result
 
@@ -109,3 +109,62 @@ def test_admin_password_bootstrap(nexus_emulator, prefix, mode):  # noqa: F811 -
     assert writes(nexus_emulator) == [('PUT', '/v1/security/users/admin/change-password'),
                                       ('POST', '/v1/system/eula')]
     assert desired not in result.stdout and generated not in result.stdout
+
+
+LAYOUT_REPOSITORIES = 13
+
+
+def test_platform_layout_converges_and_is_idempotent(nexus_emulator, prefix):  # noqa: F811 - fixture
+    extra = {'s3_endpoint': 'http://127.0.0.1:9000', 's3_secret': 'S3-secret-%s' % prefix}
+    checked = run(nexus_emulator, 'nexus_platform_layout.yml', prefix, 'controller', check=True, verbosity=0,
+                  **extra)
+    assert writes(nexus_emulator) == [], 'check mode wrote to Nexus'
+    assert 'does not exist yet; in check mode' in checked.stdout + checked.stderr
+
+    first = run(nexus_emulator, 'nexus_platform_layout.yml', prefix, 'controller', verbosity=0, **extra)
+    assert 'changed=3' in first.stdout and 'failed=0' in first.stdout
+    created = writes(nexus_emulator)
+    assert created[0] == ('POST', '/v1/blobstores/s3')
+    assert len([w for w in created if w[0] == 'POST' and w[1].startswith('/v1/repositories/')]) \
+        == LAYOUT_REPOSITORIES
+    assert nexus_emulator.repository('pypi-group')['group'] == {'memberNames': ['pypi-hosted', 'pypi-proxy'],
+                                                                'writableMember': 'pypi-hosted'}
+    assert nexus_emulator.repository('pypi-proxy')['proxy']['remoteUrl'] == 'https://pypi.org/'
+    assert {nexus_emulator.repository(name)['storage']['blobStoreName']
+            for name in ('pypi-hosted', 'docker-group', 'raw-hosted')} == {'platform-s3'}
+
+    for mode in ('controller', 'module'):
+        nexus_emulator.log.clear()
+        again = run(nexus_emulator, 'nexus_platform_layout.yml', prefix, mode, verbosity=0, **extra)
+        assert 'changed=0' in again.stdout, again.stdout
+        assert writes(nexus_emulator) == created
+        # steady state: one GET per repository and per blob store, two for the security settings
+        assert len(nexus_emulator.log) == LAYOUT_REPOSITORIES + 1 + 2
+
+
+def test_bad_input_is_refused_before_any_request(nexus_emulator, prefix):  # noqa: F811 - fixture
+    # Controller mode only: the module's own checks are the same code in both modes (the rhythm playbooks
+    # show failures surfacing from ordinary modules too), and 25 failing module runs cost ~30 s here.
+    run(nexus_emulator, 'nexus_bad_input.yml', prefix, 'controller', verbosity=0, tags='no_request')
+    assert nexus_emulator.requests['total'] == 0
+
+
+def test_bad_input_needing_nexus_is_refused_before_any_write(nexus_emulator, prefix):  # noqa: F811 - fixture
+    run(nexus_emulator, 'nexus_bad_input.yml', prefix, 'controller', verbosity=0, tags='no_write')
+    assert nexus_emulator.requests['total'] > 0
+    assert nexus_emulator.writes == []
+
+
+def test_faults_retried_or_reported(nexus_emulator, prefix):  # noqa: F811 - fixture
+    nexus_emulator.inject('status', status=503, match=r'GET .*/raw/hosted/%s-retry$' % prefix)
+    nexus_emulator.inject('status', status=503, match=r'POST .*/v1/repositories/raw/hosted$')
+    nexus_emulator.inject('status', status=500, times=20, match=r'GET .*/raw/hosted/%s-broken$' % prefix)
+    run(nexus_emulator, 'nexus_faults.yml', prefix, 'controller', verbosity=0)
+    retry = [(e.method, e.path, e.status) for e in nexus_emulator.log if '-broken' not in e.path]
+    full, summary = '/v1/repositories/raw/hosted/%s-retry' % prefix, '/v1/repositories/%s-retry' % prefix
+    assert retry == [('GET', full, 503), ('GET', full, 404), ('GET', summary, 404),
+                     ('POST', '/v1/repositories/raw/hosted', 503), ('POST', '/v1/repositories/raw/hosted', 201),
+                     ('GET', full, 200)]
+    assert writes(nexus_emulator) == [('POST', '/v1/repositories/raw/hosted')]
+    broken = [e.status for e in nexus_emulator.log if e.path.endswith('-broken')]
+    assert broken == [500], 'a 500 is not retried: the server acted or failed, it did not refuse'
