@@ -35,7 +35,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
 )
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
-MASK = '*****'
+SECRET_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 # -- registries -----------------------------------------------------------------------------------
@@ -483,6 +483,13 @@ class Webhook(HarborResource):
     def delete(self, current):
         self.client.delete(project_path(self.params['project'], '/webhook/policies/%s' % current['id']),
                            headers=BY_NAME)
+
+    def public(self, obj):
+        # Harbor returns auth headers in clear; a header this task did not give is not a no_log value here.
+        result = dict(obj)
+        result['targets'] = [dict(t, auth_header=SECRET_MASK if t.get('auth_header') else None)
+                             for t in obj.get('targets') or []]
+        return result
 
 
 # -- tag selectors shared by retention and immutability ------------------------------------------

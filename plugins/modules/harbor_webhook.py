@@ -132,7 +132,7 @@ webhook:
       type: bool
       sample: true
     targets:
-      description: Targets (an O(targets[].auth_header) given to the task is shown censored).
+      description: Targets; an auth header is never shown (V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when one is set).
       type: list
       elements: dict
       sample: [{"type": "http", "address": "https://deployer.example.com/hooks/harbor", "auth_header": null,

@@ -120,3 +120,25 @@ def test_registry_and_replication(harbor_emulator, prefix, mode):
         'DELETE /projects/%s-cache' % prefix,
         'DELETE /registries/N',
     ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_project_policies(harbor_emulator, prefix, mode):
+    token = 'Tok' + prefix
+    result = run_playbook('harbor_project_policies.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, hook_token=token))
+    assert result.ok, str(result)
+    assert token not in result.stdout
+    p = prefix
+    assert writes(harbor_emulator) == [
+        'POST /projects',
+        'POST /projects/%s-apps/webhook/policies' % p,
+        'PUT /projects/%s-apps/webhook/policies/N' % p,
+        'DELETE /projects/%s-apps/webhook/policies/N' % p,
+        'POST /retentions',
+        'PUT /retentions/N',
+        'DELETE /retentions/N',
+        'POST /projects/%s-apps/immutabletagrules' % p,
+        'PUT /projects/%s-apps/immutabletagrules/N' % p,
+        'DELETE /projects/%s-apps/immutabletagrules/N' % p,
+    ]
