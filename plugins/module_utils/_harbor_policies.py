@@ -781,21 +781,29 @@ class Configuration(HarborResource):
     result_key = 'config'
     kind = 'Harbor system configuration'
     module_options = dict(
-        config=dict(type='dict', required=True, aliases=['settings']),
+        config=dict(type='dict', default={}, aliases=['settings']),
+        secrets=dict(type='dict', no_log=True),
         update_secret=dict(type='str', choices=['on_change', 'always'], default='on_change'),
     )
+    module_kwargs = dict(HarborOperation.module_kwargs, required_one_of=[('config', 'secrets')])
 
     def describe(self):
         return self.kind
 
     def validate(self):
         wanted, secrets = {}, {}
-        for key, value in self.params['config'].items():
+        for key, value in (self.params.get('secrets') or {}).items():
+            if key not in CONFIG_SECRETS:
+                raise ModuleFailure('secrets: %r is not one of Harbor\'s write-only settings (%s); give other '
+                                    'settings in config' % (key, ', '.join(CONFIG_SECRETS)))
+            if not isinstance(value, str) or not value:
+                raise ModuleFailure('secrets.%s must be a non-empty string' % key)
+            secrets[key] = value
+        for key, value in (self.params.get('config') or {}).items():
             if key in CONFIG_SECRETS:
-                if not isinstance(value, str) or not value:
-                    raise ModuleFailure('config.%s must be a non-empty string' % key)
-                secrets[key] = value
-            elif key in CONFIG_KIND:
+                raise ModuleFailure('config.%s is a secret: give it in the secrets option instead, which Ansible '
+                                    'keeps out of its output and logs' % key)
+            if key in CONFIG_KIND:
                 wanted[key] = _config_value(key, value)
             else:
                 raise ModuleFailure('config: %r is not a Harbor configuration key (checked against the Harbor v2.15 '
@@ -825,6 +833,8 @@ class Configuration(HarborResource):
     def update(self, current, desired):
         body = dict((k, v) for k, v in self.wanted.items() if current.get(k) != v)
         body.update(self.secrets)  # write-only: sent with every write (on_change) or on every run (always)
+        if not body:
+            return
         self.client.put('/configurations', body)
 
     def public(self, obj):

@@ -23,16 +23,21 @@ options:
       - Settings as Harbor names them, for example V(auth_mode), V(oidc_endpoint), V(self_registration),
         V(robot_token_duration), V(project_creation_restriction), V(ldap_url).
       - Booleans and numbers may be given as such or as strings.
-      - The write-only secrets V(ldap_search_password), V(oidc_client_secret) and V(uaa_client_secret) cannot be
-        read back, so they are never compared; see O(update_secret).
       - Harbor refuses to change some settings in some states (V(auth_mode) once users exist); the module names
         the setting and fails before writing anything.
+      - The write-only secrets go in O(secrets), not here.
     type: dict
-    required: true
+    default: {}
     aliases: [settings]
+  secrets:
+    description:
+      - Harbor's write-only settings V(ldap_search_password), V(oidc_client_secret) and V(uaa_client_secret).
+      - They cannot be read back, so they are never compared; see O(update_secret). Ansible keeps their values
+        out of its output and logs.
+    type: dict
   update_secret:
     description:
-      - V(on_change) sends the secrets in O(config) together with any other change this task makes (for example
+      - V(on_change) sends the O(secrets) together with any other change this task makes (for example
         when LDAP or OIDC is first configured), and does not report a change for them alone.
       - V(always) sends them on every run (the task then always reports a change); use it to rotate a secret.
     type: str
@@ -71,12 +76,13 @@ EXAMPLES = r"""
       oidc_name: Keycloak
       oidc_endpoint: https://sso.example.com/realms/platform
       oidc_client_id: harbor
-      oidc_client_secret: "{{ vault_harbor_oidc_secret }}"
       oidc_scope: openid,profile,email,offline_access
       oidc_auto_onboard: true
       project_creation_restriction: adminonly
       self_registration: false
       robot_token_duration: 90
+    secrets:
+      oidc_client_secret: "{{ vault_harbor_oidc_secret }}"
 """
 
 RETURN = r"""

@@ -142,3 +142,29 @@ def test_project_policies(harbor_emulator, prefix, mode):
         'PUT /projects/%s-apps/immutabletagrules/N' % p,
         'DELETE /projects/%s-apps/immutabletagrules/N' % p,
     ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_config_and_schedules(harbor_emulator, prefix, mode):
+    harbor_emulator.add_user('%s-bob' % prefix, 'Aa1' + prefix + 'pw')
+    harbor_emulator.config['self_registration'] = True  # so that the playbook has something to turn off
+    secret = 'Oidc' + prefix
+    result = run_playbook('harbor_system.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, oidc_secret=secret))
+    assert result.ok, str(result)
+    assert secret not in result.stdout
+    config_writes = [w.body for w in harbor_emulator.writes if w.path == '/configurations']
+    assert config_writes == [
+        {'self_registration': False, 'robot_token_duration': 90, 'project_creation_restriction': 'adminonly',
+         'oidc_client_secret': secret},
+        {'oidc_client_secret': secret},
+    ]
+    assert writes(harbor_emulator) == [
+        'PUT /configurations',
+        'PUT /configurations',
+        'POST /system/gc/schedule',
+        'PUT /system/gc/schedule',
+        'POST /system/scanAll/schedule',
+        'POST /system/purgeaudit/schedule',
+        'PUT /system/gc/schedule',
+    ]
