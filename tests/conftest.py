@@ -1,10 +1,15 @@
 """pytest fixtures shared by the whole suite: real servers, started once per session."""
 
+import sys
 import uuid
 
 import pytest
 
+from tests.helpers import ensure_collection_link
 from tests.servers import Mlflow, MotoS3, Postgres
+
+# Unit tests import the collection as ansible_collections.maestro.platform.
+sys.path.insert(0, str(ensure_collection_link()))
 
 
 @pytest.fixture(scope='session')

@@ -102,11 +102,12 @@ class Postgres(Server):
 class Mlflow(Server):
     """A real MLflow tracking server; artifacts proxied to a bucket on the S3 server."""
 
-    def __init__(self, s3, backend_uri=None, bucket='mlflow-artifacts'):
+    def __init__(self, s3, backend_uri=None, bucket='mlflow-artifacts', admin_password=None):
         super().__init__()
         self.s3 = s3
         self.backend_uri = backend_uri or 'sqlite:///%s' % (self.workdir / 'mlflow.db')
         self.bucket = bucket
+        self.admin_password = admin_password  # set: MLflow's basic-auth app, admin user 'admin'
 
     def start(self):
         try:
@@ -118,9 +119,19 @@ class Mlflow(Server):
         self.url = 'http://127.0.0.1:%d' % self.port
         env = dict(os.environ, **self.s3.env())
         env.pop('AWS_CA_BUNDLE', None)
-        self._spawn([str(VENV_BIN / 'mlflow'), 'server', '--host', '127.0.0.1', '--port', str(self.port),
-                     '--backend-store-uri', self.backend_uri, '--artifacts-destination',
-                     's3://%s' % self.bucket, '--workers', '1'], env)
+        cmd = [str(VENV_BIN / 'mlflow'), 'server', '--host', '127.0.0.1', '--port', str(self.port),
+               '--backend-store-uri', self.backend_uri, '--artifacts-destination', 's3://%s' % self.bucket,
+               '--workers', '1']
+        if self.admin_password:
+            config = self.workdir / 'basic_auth.ini'
+            config.write_text('[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///%s\n'
+                              'admin_username = admin\n'
+                              'authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n'
+                              % (self.workdir / 'auth.db'))
+            env.update(MLFLOW_AUTH_CONFIG_PATH=str(config), MLFLOW_AUTH_ADMIN_PASSWORD=self.admin_password,
+                       MLFLOW_FLASK_SERVER_SECRET_KEY=os.urandom(16).hex())
+            cmd += ['--app-name', 'basic-auth']
+        self._spawn(cmd, env)
         started = time.monotonic()
         try:
             wait_for_http(self.url + '/health', timeout=120, proc=self.proc)

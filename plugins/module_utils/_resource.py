@@ -25,7 +25,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 
@@ -50,6 +50,8 @@ class Operation:
     module_kwargs = {}
     #: the service name, also the name of its action group and the key of the client cache
     service = None
+    #: options that must be given as strings: Ansible would silently turn a list or a number into one
+    strict_strings = ('name',)
 
     def __init__(self, params, client, check_mode=False, diff_mode=False):
         self.params = params
@@ -69,6 +71,20 @@ class Operation:
     def client_key(cls, params):
         """What identifies a reusable client: the connection options (secrets included, never shown)."""
         return (cls.service,) + tuple(sorted((k, repr(params.get(k))) for k in cls.connection_options))
+
+    @classmethod
+    def check_raw_types(cls, raw_args):
+        """Refuse non-string values for strict_strings before Ansible converts them (raw task args)."""
+        for field in cls.strict_strings:
+            value = (raw_args or {}).get(field)
+            if value is None or isinstance(value, str):
+                continue
+            if isinstance(value, (list, tuple, dict)):
+                raise ModuleFailure('%s must be a string, got a %s: %r' % (
+                    field, 'list' if isinstance(value, (list, tuple)) else 'dict', value))
+            raise ModuleFailure('%s must be a string, got %s %r; quote it in the task if it is meant as '
+                                'text, e.g. %s: "%s"' % (field, 'a boolean' if isinstance(value, bool) else
+                                                        'the number', value, field, value))
 
     @classmethod
     def make_client(cls, params):
@@ -267,6 +283,7 @@ def run_module(operation_cls):
     module = AnsibleModule(argument_spec=operation_cls.argument_spec(), supports_check_mode=True,
                            **operation_cls.module_kwargs)
     try:
+        operation_cls.check_raw_types(_load_params())
         client = operation_cls.make_client(module.params)
         operation = operation_cls(module.params, client, module.check_mode, module._diff)
         result = operation.execute()

@@ -87,6 +87,11 @@ class FastAction(ActionBase):
             return result
 
         op_cls = self.operation
+        try:
+            op_cls.check_raw_types(self._task.args)
+        except ModuleFailure as exc:
+            result.update(failed=True, msg=exc.msg)
+            return result
         validator = ArgumentSpecValidator(op_cls.argument_spec(), **op_cls.module_kwargs)
         with _environment(self._task_environment()):
             validated = validator.validate(dict(self._task.args))

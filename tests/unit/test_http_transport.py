@@ -1,0 +1,233 @@
+"""The shared HTTP transport against a local HTTP server that injects faults: 5xx then success, 429 with
+Retry-After, a dropped connection, a hang past the timeout, a 401 and a TLS server with a custom CA."""
+
+import datetime
+import json
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import (
+    ApiError,
+    HttpClient,
+    retry_after_seconds,
+    server_message,
+)
+
+
+class Script:
+    """What the server answers, one entry per request: (status, body, headers) or 'drop' or ('hang', s)."""
+
+    def __init__(self):
+        self.steps = []
+        self.seen = []
+        self.connections = set()
+
+
+def make_handler(script):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+
+        def log_message(self, *args):
+            pass
+
+        def _serve(self):
+            length = int(self.headers.get('Content-Length') or 0)
+            body = self.rfile.read(length) if length else b''
+            script.seen.append((self.command, self.path, dict(self.headers), body))
+            script.connections.add(self.client_address)
+            step = script.steps.pop(0) if script.steps else (200, {'ok': True}, {})
+            if step == 'drop':
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if isinstance(step, tuple) and step[0] == 'hang':
+                time.sleep(step[1])
+                step = (200, {'late': True}, {})
+            status, payload, headers = step
+            raw = json.dumps(payload).encode() if payload is not None else b''
+            self.send_response(status)
+            self.send_header('Content-Type', 'application/json')
+            self.send_header('Content-Length', str(len(raw)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(raw)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    return Handler
+
+
+@pytest.fixture
+def server():
+    script = Script()
+    httpd = ThreadingHTTPServer(('127.0.0.1', 0), make_handler(script))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    script.url = 'http://127.0.0.1:%d' % httpd.server_address[1]
+    yield script
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def client(url, **kwargs):
+    kwargs.setdefault('backoff_base', 0.01)
+    kwargs.setdefault('timeout', 5)
+    return HttpClient(url, **kwargs)
+
+
+def test_json_round_trip_and_keep_alive(server):
+    c = client(server.url, username='u', password='p')
+    assert c.get('/a', query={'x': 1, 'skip': None}) == {'ok': True}
+    assert c.post('/b', {'name': 'n'}) == {'ok': True}
+    assert server.seen[0][1] == '/a?x=1'
+    assert server.seen[0][2]['Authorization'] == 'Basic dTpw'
+    assert json.loads(server.seen[1][3]) == {'name': 'n'}
+    assert len(server.connections) == 1, 'both requests went over one kept-alive connection'
+
+
+def test_bearer_token(server):
+    client(server.url, token='tok').get('/a')
+    assert server.seen[0][2]['Authorization'] == 'Bearer tok'
+
+
+def test_5xx_then_success_is_retried(server):
+    server.steps = [(503, {'message': 'busy'}, {}), (502, None, {}), (200, {'done': 1}, {})]
+    assert client(server.url).get('/x') == {'done': 1}
+    assert len(server.seen) == 3
+
+
+def test_post_not_retried_on_502_but_on_503(server):
+    server.steps = [(502, {'message': 'bad gateway'}, {})]
+    with pytest.raises(ApiError) as err:
+        client(server.url).post('/create', {})
+    assert err.value.status == 502 and len(server.seen) == 1
+    server.seen.clear()
+    server.steps = [(503, {'message': 'busy'}, {}), (201, {'id': 1}, {})]
+    assert client(server.url).post('/create', {}) == {'id': 1}
+    assert len(server.seen) == 2
+
+
+def test_429_honours_retry_after(server):
+    slept = []
+    server.steps = [(429, {'message': 'slow down'}, {'Retry-After': '2'}), (200, {'ok': 1}, {})]
+    assert client(server.url, sleep=slept.append).get('/x') == {'ok': 1}
+    assert slept == [2.0]
+
+
+def test_retry_after_http_date():
+    now = time.time()
+    when = datetime.datetime.fromtimestamp(now + 30, tz=datetime.timezone.utc)
+    value = when.strftime('%a, %d %b %Y %H:%M:%S GMT')
+    assert 28 <= retry_after_seconds(value, now=now) <= 31
+    assert retry_after_seconds('garbage') is None
+
+
+def test_retries_are_bounded_in_attempts(server):
+    server.steps = [(503, {'message': 'still busy'}, {})] * 10
+    with pytest.raises(ApiError) as err:
+        client(server.url, max_attempts=3).get('/x')
+    assert len(server.seen) == 3
+    assert err.value.status == 503 and 'still busy' in str(err.value)
+
+
+def test_retries_are_bounded_in_time(server):
+    server.steps = [(429, {}, {'Retry-After': '100'})]
+    started = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        client(server.url, max_retry_time=5).get('/x')
+    assert time.monotonic() - started < 2, 'a Retry-After beyond the budget fails at once'
+    assert err.value.status == 429
+
+
+def test_dropped_connection_retried_for_get_not_for_post(server):
+    server.steps = ['drop', (200, {'ok': 1}, {})]
+    assert client(server.url).get('/x') == {'ok': 1}
+    server.seen.clear()
+    server.steps = ['drop']
+    with pytest.raises(ApiError) as err:
+        client(server.url).post('/create', {'a': 1})
+    assert 'connection dropped' in str(err.value)
+    assert len(server.seen) == 1, 'a POST that may have been processed is not repeated'
+
+
+def test_hang_past_timeout(server):
+    server.steps = [('hang', 3), ('hang', 3)]
+    started = time.monotonic()
+    with pytest.raises(ApiError) as err:
+        client(server.url, timeout=1, max_attempts=2).get('/slow')
+    assert 'no response within 1 seconds' in str(err.value)
+    assert time.monotonic() - started < 4
+
+
+def test_401_names_the_credentials(server):
+    server.steps = [(401, {'errors': [{'code': 'UNAUTHORIZED', 'message': 'unauthorized'}]},
+                     {'X-Request-Id': 'req-42'})]
+    with pytest.raises(ApiError) as err:
+        client(server.url, username='u', password='wrong').get('/x')
+    text = str(err.value)
+    assert err.value.status == 401 and 'unauthorized' in text and 'username/password' in text
+    assert 'req-42' in text
+    assert 'wrong' not in text, 'the password never appears in an error'
+
+
+def test_connection_refused_names_the_option():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(ApiError) as err:
+        HttpClient('http://127.0.0.1:%d' % port, url_option='tracking_uri', max_attempts=2,
+                   backoff_base=0.01).get('/x')
+    assert 'tracking_uri=http://127.0.0.1:%d' % port in str(err.value)
+
+
+def test_bad_base_url_names_the_option():
+    with pytest.raises(ApiError) as err:
+        HttpClient('ftp://x', url_option='url')
+    assert 'url must be an http:// or https:// URL' in err.value.message
+
+
+def test_server_messages():
+    assert server_message({'error_code': 'RESOURCE_DOES_NOT_EXIST', 'message': 'gone'}, '') == \
+        'RESOURCE_DOES_NOT_EXIST: gone'
+    assert server_message({'errors': [{'code': 'CONFLICT', 'message': 'exists'}]}, '') == 'exists'
+    assert server_message([{'id': 'name', 'message': 'taken'}], '') == 'taken'
+    assert server_message(None, ' plain text ') == 'plain text'
+
+
+@pytest.fixture(scope='module')
+def tls_server(tmp_path_factory):
+    """An HTTPS server whose certificate is signed by a CA made for this test."""
+    d = tmp_path_factory.mktemp('tls')
+    run = lambda *a: subprocess.run(a, cwd=d, check=True, capture_output=True)  # noqa: E731
+    run('openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
+        '-days', '2', '-subj', '/CN=maestro test CA')
+    run('openssl', 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr',
+        '-subj', '/CN=localhost')
+    (d / 'ext.cnf').write_text('subjectAltName=IP:127.0.0.1,DNS:localhost\n')
+    run('openssl', 'x509', '-req', '-in', 'srv.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+        '-out', 'srv.pem', '-days', '2', '-extfile', 'ext.cnf')
+    script = Script()
+    httpd = ThreadingHTTPServer(('127.0.0.1', 0), make_handler(script))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(d / 'srv.pem'), str(d / 'srv.key'))
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    script.url = 'https://127.0.0.1:%d' % httpd.server_address[1]
+    script.ca = str(d / 'ca.pem')
+    yield script
+    httpd.shutdown()
+
+
+def test_tls_custom_ca(tls_server):
+    with pytest.raises(ApiError) as err:
+        client(tls_server.url).get('/x')
+    assert 'certificate verification failed' in str(err.value) and 'ca_path' in str(err.value)
+    assert client(tls_server.url, ca_path=tls_server.ca).get('/x') == {'ok': True}
+    assert client(tls_server.url, validate_certs=False).get('/x') == {'ok': True}
