@@ -80,6 +80,8 @@ Public API
   searched in the path relative to base_path).
 - ``violations``: readable strings; ``assert_no_violations()`` raises AssertionError listing them.
 - ``validation_seconds``: total time spent validating requests and responses (for measurements).
+- hook ``prepare_request(call)``: rewrite call.raw before validation as the server's binding would
+  (Harbor: go-swagger reads a JSON null as an absent field).
 """
 
 from __future__ import annotations
@@ -161,7 +163,7 @@ class Call:
     """One request as a handler sees it."""
 
     __slots__ = ('method', 'path', 'full_path', 'params', 'query', 'headers', 'body', 'raw', 'user',
-                 'request_id', 'template', 'content_type')
+                 'request_id', 'template', 'content_type', 'problems')
 
     def __init__(self, method, path, full_path, query, headers, raw, request_id):
         self.method = method
@@ -175,6 +177,7 @@ class Call:
         self.body = None
         self.user = None
         self.template = None
+        self.problems = []  # one readable line per spec error, when the spec rejected the request
         self.content_type = (headers.get('Content-Type') or '').split(';')[0].strip().lower()
 
     def arg(self, name, default=None):
@@ -503,8 +506,11 @@ class Emulator:
         """The service's error document for ``status`` (code None: the service's usual code for it)."""
         return {'message': message}
 
+    def prepare_request(self, call):
+        """Adjust call.raw before validation, as the server's own binding would (default: unchanged)."""
+
     def request_rejected(self, call, message):
-        """(status, body) answered to a request the spec rejects."""
+        """(status, body) answered to a request the spec rejects (call.problems lists the errors)."""
         return 400, self.error_body(400, message, 'BAD_REQUEST')
 
     def unauthorized(self, call):
@@ -667,7 +673,8 @@ class Emulator:
         if not errors:
             return None
         security = all(isinstance(e, SecurityValidationError) for e in errors)
-        return security, '; '.join(_describe(e) for e in errors)
+        call.problems = [_describe(e) for e in errors]
+        return security, '; '.join(call.problems)
 
     def _validate_response(self, call, route_, status, headers, data, strict=True):
         """A readable violation for a response that breaks the spec, or None."""
@@ -801,6 +808,7 @@ class Emulator:
             if call.user is None:
                 return self._respond(call, route_, *self.unauthorized(call), strict=False)
 
+        self.prepare_request(call)
         if self.spec is not None:
             rejected = self._validate_request(call)
             if rejected is not None:

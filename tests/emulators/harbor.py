@@ -21,15 +21,26 @@ Users: ``admin`` (system admin, password given by the test: no default password 
 ``user_password`` is given, ``developer`` (USER_NAME, not an admin: 403 on admin endpoints). Robot
 accounts can authenticate with their full name and secret (as a non-admin without project roles).
 
+Errors: Harbor's {"errors": [{"code", "message"}]}. A request the spec rejects gets what go-swagger
+gives inside Harbor: 422 UNPROCESSABLE_ENTITY "validation failure list:\n..." (the lines are
+openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Where
+Harbor wraps the reason as the cause of BadRequestError/ConflictError/PreconditionFailedError, only the
+generic message reaches the client ("bad request", "resource conflict", "precondition failed"), and
+so it does here; explicit messages (WithMessage) are Harbor's own wording.
+
 Implemented:
 - projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
   sort, page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``
-  with an unescaped query); metadata values are strings, public defaults to "false", boolean metadata
-  other than "true"/"false" and unknown severities are 400; name rule ^[a-z0-9]+(?:[._-][a-z0-9]+)*$
-  (1-255); 409 duplicate; 412 deleting a project with repositories; X-Is-Resource-Name;
-  X-Resource-Name-In-Location; _deletable; metadata sub-resource; repositories list/get/delete (to empty
-  a project); a fresh server holds the public ``library`` project, as a new Harbor does. PUT merges
-  metadata, replaces cve_allowlist and ignores storage_limit (quota goes through /quotas).
+  with an unescaped query); metadata values are strings, public defaults to "false" and only "true" or
+  "false" are accepted for it (project.go checks no other metadata value on create or update); name rule
+  ^[a-z0-9]+(?:[._-][a-z0-9]+)*$ (1-255); 409 duplicate; storage_limit missing or 0 (or set by a
+  non-admin) means storage_per_project; proxy cache projects (registry_id, admin only, registry types
+  Harbor permits) get a 7-day retention policy and retention_id, proxy_speed_kb/max_upstream_conn are
+  dropped for other projects; 412 "precondition failed" deleting a project with repositories
+  (_deletable gives the reason); X-Is-Resource-Name; X-Resource-Name-In-Location; metadata
+  sub-resource; repositories list/get/delete (to empty a project); a fresh server holds the public
+  ``library`` project, as a new Harbor does. PUT merges metadata, replaces cve_allowlist, ignores the
+  top-level public and storage_limit (quota goes through /quotas), rejects a foreign retention_id.
 - quotas (quota.go): list by reference/reference_id, get, PUT {"hard": {"storage": N}}, N = -1 or > 0.
 - members: users and groups (by id or name; HTTP/OIDC groups are onboarded on first use), roles
   1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest; the creator is projectAdmin.
@@ -41,9 +52,13 @@ Implemented:
   permission, each with at least one access, exactly one for a project robot; resources/actions checked
   against a list of Harbor's RBAC policies; GET /robots without Level lists system robots (admin only),
   Level=project needs ProjectID; q name= matches the name without the prefix.
-- registries: CRUD with access_secret masked as "*****", ping, 412 when used by a replication policy or
-  a proxy-cache project. Replication policies: CRUD, exactly one side local (id 0 "Local"), trigger
-  manual|scheduled (6-field cron)|event_based, filters name|tag|label|resource.
+- registries (registry.go and its controller): CRUD with access_secret masked as "*****", name 1-64,
+  an unknown type is a 500 (no adapter), Harbor's health check on create/update (``unhealthy_urls``:
+  URLs that fail it, 400 "the registry is unhealthy"), ping, 412 when used by a replication policy or a
+  proxy-cache project. Replication policies (replication.go, model.Policy.Validate): exactly one side
+  local (shown as id 0 "Local"), trigger manual|scheduled (6-field cron)|event_based, dest_namespace
+  rule, filters name|tag|label|resource; the request field for deletion replication is ``deletion``
+  (``replicate_deletion`` is ignored on input; both are returned); a negative speed is stored as 0.
 - webhook policies per project (targets http|slack|teams, payload Default|CloudEvents, event types
   from Harbor's list); immutable tag rules (409 on a duplicate, 15 at most).
 - retention (retention.go): POST sets project metadata retention_id; a second policy for the project is
@@ -100,6 +115,7 @@ ADMIN_NAME = 'admin'
 USER_NAME = 'developer'
 
 NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
+REPOSITORY_NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$')
 ROLES = {1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest'}
 BOOL_METADATA = ('public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan',
                  'auto_sbom_generation', 'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found')
@@ -109,6 +125,9 @@ REGISTRY_TYPES = ('harbor', 'docker-hub', 'docker-registry', 'huawei-SWR', 'goog
                   'ali-acr', 'jfrog-artifactory', 'quay', 'gitlab', 'dtr', 'tencent-tcr', 'github-ghcr',
                   'volcengine-cr')
 CREDENTIAL_TYPES = ('basic', 'oauth', 'secret')
+PROXY_CACHE_REGISTRY_TYPES = ('docker-hub', 'harbor', 'azure-acr', 'ali-acr', 'aws-ecr', 'google-gcr', 'quay',
+                              'docker-registry', 'github-ghcr', 'jfrog-artifactory')
+PROXY_ONLY_METADATA = ('proxy_speed_kb', 'max_upstream_conn', 'proxy_cache_filter_pattern', 'proxy_cache_filter_kind')
 EVENT_TYPES = ('DELETE_ARTIFACT', 'PULL_ARTIFACT', 'PUSH_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING',
                'REPLICATION', 'SCANNING_FAILED', 'SCANNING_STOPPED', 'SCANNING_COMPLETED', 'TAG_RETENTION')
 NOTIFY_TYPES = {'http': ['Default', 'CloudEvents'], 'slack': ['Default'], 'teams': ['Default']}
@@ -167,7 +186,8 @@ CONFIG_CHOICES = {
     'project_creation_restriction': ('everyone', 'adminonly'),
 }
 ERROR_CODES = {400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
-               405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 412: 'PRECONDITION', 429: 'TOO_MANY_REQUEST',
+               405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 412: 'PRECONDITION', 422: 'UNPROCESSABLE_ENTITY',
+               429: 'TOO_MANY_REQUESTS',
                500: 'UNKNOWN', 502: 'UNKNOWN', 503: 'UNKNOWN', 504: 'UNKNOWN'}
 HARBOR_ERRORS_SCHEMA = {
     'type': 'object', 'required': ['errors'],
@@ -186,6 +206,25 @@ def _now():
 
 def _bad(message):
     return HttpError(400, message)
+
+
+def proxy_cache_retention(project, days=7):
+    """The retention policy Harbor creates with a proxy cache project (policy.WithNDaysSinceLastPull)."""
+    return {'algorithm': 'or', 'scope': {'level': 'project', 'ref': project['project_id']},
+            'trigger': {'kind': 'Schedule', 'settings': {'cron': '0 0 0 * * *'}},
+            'rules': [{'disabled': False, 'action': 'retain', 'template': 'nDaysSinceLastPull',
+                       'params': {'nDaysSinceLastPull': days},
+                       'tag_selectors': [{'kind': 'doublestar', 'decoration': 'matches', 'pattern': '**'}],
+                       'scope_selectors': {'repository': [{'kind': 'doublestar', 'decoration': 'repoMatches',
+                                                           'pattern': '**'}]}}]}
+
+
+def _drop_nulls(value):
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
 
 
 def valid_cron(expression):
@@ -226,7 +265,7 @@ class HarborEmulator(Emulator):
     spec_path = HARBOR_SPEC
     base_path = '/api/v2.0'
     service = 'harbor'
-    generic_error_statuses = frozenset((400, 401, 403, 404, 405, 409, 412, 500))
+    generic_error_statuses = frozenset((400, 401, 403, 404, 405, 409, 412, 422, 500))
     error_schema = HARBOR_ERRORS_SCHEMA
 
     def __init__(self, admin_password, user_password=None, validate=True, seed_library=True):
@@ -262,6 +301,27 @@ class HarborEmulator(Emulator):
     def error_body(self, status, message, code=None):
         return {'errors': [{'code': code or ERROR_CODES.get(status, 'UNKNOWN'), 'message': message}]}
 
+    def prepare_request(self, call):
+        """go-swagger binds a JSON null as an absent optional field: drop nulls before validating."""
+        if call.raw and call.content_type.endswith('json'):
+            try:
+                data = json.loads(call.raw)
+            except ValueError:
+                return
+            call.raw = json.dumps(_drop_nulls(data)).encode('utf-8')
+
+    def request_rejected(self, call, message):
+        """go-swagger's binding/validation error, as Harbor's lib/http/error.go passes it on.
+
+        go-swagger wraps every binding or validation failure (also an unparsable body) in a
+        CompositeValidationError, code 422; Harbor turns it into {"code": "UNPROCESSABLE_ENTITY",
+        "message": "validation failure list:\n..."} (seen on a real Harbor 2.x: "validation failure
+        list:\npage_size in query should be less than or equal to 100"). The lines here are
+        openapi-core's wording, not go-swagger's.
+        """
+        lines = call.problems or [message]
+        return 422, self.error_body(422, 'validation failure list:\n' + '\n'.join(lines), 'UNPROCESSABLE_ENTITY')
+
     def unauthorized(self, call):
         return 401, self.error_body(401, 'unauthorized'), {}
 
@@ -272,7 +332,8 @@ class HarborEmulator(Emulator):
         for robot in self.robots.values():
             if robot['name'] == username and not robot['disable'] and secrets.compare_digest(robot['secret'],
                                                                                                password):
-                return {'user_id': None, 'username': robot['name'], 'sysadmin_flag': False, 'robot_id': robot['id']}
+                return {'user_id': None, 'username': robot['name'], 'sysadmin_flag': False, 'robot_id': robot['id'],
+                        'system_robot': robot['level'] == 'system'}
         return None
 
     def reset_state(self):
@@ -291,6 +352,7 @@ class HarborEmulator(Emulator):
         self.immutable_rules = {}
         self.schedules = {'gc': None, 'scan_all': None, 'purge_audit': None}
         self.job_runs = []
+        self.unhealthy_urls = set()  # registry URLs Harbor's health check would fail (test helper)
         self.config = dict(self._config_defaults())
         self.add_user(ADMIN_NAME, self._admin_password, admin=True, email='admin@example.com',
                       realname='system admin')
@@ -593,30 +655,62 @@ class HarborEmulator(Emulator):
 
     @route('POST', '/projects')
     def create_project(self, call):
+        """Harbor's CreateProject (project.go) and its validateProjectReq."""
         body = call.body or {}
         name = body.get('project_name') or ''
         if not name or len(name) > 255 or not NAME_RE.match(name):
             raise _bad('project name is not in lower case or contains illegal characters!')
-        if not call.user.get('user_id'):
-            raise self._forbidden()
-        if self.config['project_creation_restriction'] == 'adminonly' and not call.user.get('sysadmin_flag'):
-            raise self._forbidden()
-        if self.project(name) is not None:
-            raise HttpError(409, 'The project named %s already exists' % name)
+        user = call.user
+        is_admin = bool(user.get('sysadmin_flag'))
+        if user.get('robot_id') and not user.get('system_robot'):
+            raise HttpError(403, 'Only system level robot can create project')
+        if self.config['project_creation_restriction'] == 'adminonly' and not is_admin:
+            raise HttpError(403, 'Only system admin can create project')
+        registry_id = body.get('registry_id')
+        if registry_id is not None and not is_admin:
+            raise HttpError(403, 'Only system admin can create proxy cache project')
+        storage_limit = body.get('storage_limit')
+        if self.config['quota_per_project_enable']:
+            if storage_limit in (None, 0) or not is_admin:
+                storage_limit = self.config['storage_per_project']
+        else:
+            storage_limit = None
         metadata = self._clean_metadata(body.get('metadata'))
         if 'public' not in metadata and body.get('public') is not None:
             metadata['public'] = 'true' if body['public'] else 'false'
-        self._validate_metadata(metadata)
-        metadata.pop('retention_id', None)
-        registry_id = body.get('registry_id')
-        if registry_id:
-            if registry_id not in self.registries:
-                raise _bad('registry %s not found' % registry_id)
-        storage_limit = body.get('storage_limit')
+        metadata.setdefault('public', 'false')
+        if metadata['public'] not in ('true', 'false'):
+            raise _bad("metadata.public should only be 'true' or 'false', but got: '%s'" % metadata['public'])
+        if registry_id is None:
+            for key in PROXY_ONLY_METADATA:
+                metadata.pop(key, None)
+        else:
+            metadata.pop('enable_content_trust', None)
+        if metadata.get('retention_id'):
+            raise _bad('bad request')  # "the retention_id ... should be omitted", hidden behind BadRequestError(err)
+        if registry_id is not None:
+            if registry_id <= 0:
+                raise _bad('bad request')
+            registry = self.registries.get(registry_id)
+            if registry is None:
+                raise HttpError(500, 'internal server error')  # a plain error in Harbor: 500
+            if registry['type'] not in PROXY_CACHE_REGISTRY_TYPES:
+                raise _bad('bad request')
+            for key in ('proxy_speed_kb', 'max_upstream_conn'):
+                if key in metadata and not re.match(r'^-?\d+$', str(metadata[key])):
+                    raise _bad('metadata.%s should be an int32, but got: %r' % (key, metadata[key]))
         if storage_limit is not None and storage_limit != -1 and storage_limit <= 0:
-            raise _bad('invalid storage_limit %s: must be -1 (unlimited) or greater than 0' % storage_limit)
-        project = self._create_project(name, call.user, metadata, storage_limit=storage_limit,
+            raise _bad('bad request')
+        if self.project(name) is not None:
+            raise HttpError(409, 'The project named %s already exists' % name)
+        metadata.pop('retention_id', None)
+        owner = user if user.get('user_id') else self.users[1]  # robots: the first admin owns the project
+        project = self._create_project(name, owner, metadata, storage_limit=storage_limit,
                                        registry_id=registry_id, allowlist=body.get('cve_allowlist'))
+        if registry_id is not None:  # Harbor gives a proxy cache project a 7-day retention policy
+            retention_id = self._next('retention')
+            self.retentions[retention_id] = self._retention_record(retention_id, proxy_cache_retention(project))
+            project['metadata']['retention_id'] = str(retention_id)
         in_location = (call.header('X-Resource-Name-In-Location') or '').lower() == 'true'
         return 201, None, self._location('/projects/%s' % (name if in_location else project['project_id']))
 
@@ -626,15 +720,26 @@ class HarborEmulator(Emulator):
 
     @route('PUT', '/projects/{project_name_or_id}')
     def update_project(self, call):
+        """Harbor's UpdateProject: metadata merged (top-level public and storage_limit are ignored)."""
         project = self._find_project(call, manage=True)
         body = call.body or {}
+        allowlist_body = body.get('cve_allowlist')
+        if allowlist_body is not None:
+            given = allowlist_body.get('project_id') or 0
+            if given not in (0, project['project_id']):
+                raise _bad("project_id in cve_allowlist must be %d but it's %d" % (project['project_id'], given))
         metadata = self._clean_metadata(body.get('metadata'))
-        if 'public' not in metadata and body.get('public') is not None:
-            metadata['public'] = 'true' if body['public'] else 'false'
-        self._validate_metadata(metadata)
+        if not project['registry_id']:
+            for key in PROXY_ONLY_METADATA:
+                metadata.pop(key, None)
+        else:
+            metadata.pop('enable_content_trust', None)
+        if 'retention_id' in metadata and metadata['retention_id'] != project['metadata'].get('retention_id'):
+            raise _bad("the retention_id in the request's payload when updating a project should be omitted, "
+                       "alternatively passing the one that has already been associated to this project")
         project['metadata'].update(metadata)
-        if body.get('cve_allowlist') is not None:
-            allowlist = self._allowlist(project['project_id'], body['cve_allowlist'])
+        if allowlist_body is not None:
+            allowlist = self._allowlist(project['project_id'], allowlist_body)
             allowlist['creation_time'] = project['cve_allowlist']['creation_time']
             project['cve_allowlist'] = allowlist
         project['update_time'] = _now()
@@ -655,9 +760,11 @@ class HarborEmulator(Emulator):
         project = self._find_project(call, manage=True)
         if call.user.get('sysadmin_flag') is False and self._role(call.user, project) != 1:
             raise self._forbidden()
-        deletable, message = self._deletable(project)
+        deletable, _ = self._deletable(project)
         if not deletable:
-            raise HttpError(412, message)
+            # PreconditionFailedError(errors.New(reason)): the reason stays in the cause, the body says
+            # "precondition failed"; GET /projects/{p}/_deletable gives the reason
+            raise HttpError(412, 'precondition failed')
         project_id = project['project_id']
         del self.projects[project_id]
         self.repositories.pop(project_id, None)
@@ -1227,10 +1334,14 @@ class HarborEmulator(Emulator):
         self._require_admin(call)
         body = call.body or {}
         if not body.get('name'):
-            raise _bad('name is required')
+            raise _bad('name cannot be empty')
+        if len(body['name']) > 64:
+            raise _bad('the max length of name is 64')
         self._check_url(body.get('url'))
         if body.get('type') not in REGISTRY_TYPES:
-            raise _bad('adapter factory for %s not found' % body.get('type'))
+            raise HttpError(500, 'internal server error')  # "adapter factory for %s not found" is a plain error
+        if body['url'].rstrip('/') in self.unhealthy_urls:
+            raise _bad('the registry is unhealthy')
         credential = body.get('credential') or None
         if credential and credential.get('type') not in CREDENTIAL_TYPES:
             raise _bad('invalid credential type %r: use basic, oauth or secret' % credential.get('type'))
@@ -1266,7 +1377,11 @@ class HarborEmulator(Emulator):
             registry['name'] = body['name']
         if body.get('url') is not None:
             self._check_url(body['url'])
+            if body['url'].rstrip('/') in self.unhealthy_urls:
+                raise _bad('the registry is unhealthy')
             registry['url'] = body['url'].rstrip('/')
+        if body.get('name') == '':
+            raise _bad('name cannot be empty')
         for key in ('description', 'insecure', 'ca_certificate'):
             if body.get(key) is not None:
                 registry[key] = body[key]
@@ -1288,12 +1403,12 @@ class HarborEmulator(Emulator):
         registry = self._registry(call)
         for policy in self.replication_policies.values():
             if registry['id'] in (policy['src_registry_id'], policy['dest_registry_id']):
-                raise HttpError(412, 'the registry %s is referenced by replication policy %s, cannot delete it'
-                                % (registry['name'], policy['name']))
+                raise HttpError(412, 'the registry %d is referenced by replication policies, cannot delete it'
+                                % registry['id'])
         for project in self.projects.values():
             if project['registry_id'] == registry['id']:
-                raise HttpError(412, 'the registry %s is referenced by proxy cache project %s, cannot delete it'
-                                % (registry['name'], project['name']))
+                raise HttpError(412, 'the registry %d is referenced by proxy cache project, cannot delete it'
+                                % registry['id'])
         del self.registries[registry['id']]
         return 200, None
 
@@ -1316,7 +1431,7 @@ class HarborEmulator(Emulator):
                 'update_time': '0001-01-01T00:00:00.000Z'}
 
     def _policy_out(self, policy):
-        out = {k: copy.deepcopy(v) for k, v in policy.items() if not k.endswith('_registry_id')}
+        out = {k: copy.deepcopy(v) for k, v in policy.items() if not k.endswith('_registry_id') and v is not None}
         for side in ('src', 'dest'):
             registry_id = policy['%s_registry_id' % side]
             out['%s_registry' % side] = (self._registry_out(self.registries[registry_id]) if registry_id
@@ -1325,48 +1440,58 @@ class HarborEmulator(Emulator):
         return out
 
     def _validate_policy(self, body, but=None):
+        """Harbor's replication handler and model.Policy.Validate()."""
         if not body.get('name'):
-            raise _bad('name is required')
-        if any(p['name'] == body['name'] and p['id'] != but for p in self.replication_policies.values()):
-            raise HttpError(409, 'policy %s already exists' % body['name'])
+            raise _bad('empty name')
         ids = []
         for side in ('src_registry', 'dest_registry'):
-            registry_id = (body.get(side) or {}).get('id') or 0
-            if registry_id and registry_id not in self.registries:
-                raise _bad('registry %s not found' % registry_id)
-            ids.append(registry_id)
+            ids.append((body.get(side) or {}).get('id') or 0)
         if bool(ids[0]) == bool(ids[1]):
-            raise _bad('either src_registry or dest_registry must be the local registry, and the other remote')
-        trigger = body.get('trigger') or {'type': 'manual'}
-        if trigger.get('type') not in ('manual', 'scheduled', 'event_based'):
-            raise _bad('invalid trigger type %r: use manual, scheduled or event_based' % trigger.get('type'))
-        if trigger['type'] == 'scheduled' and not valid_cron((trigger.get('trigger_settings') or {}).get('cron')):
-            raise _bad('invalid cron string for scheduled trigger: %r'
-                       % (trigger.get('trigger_settings') or {}).get('cron'))
-        if trigger['type'] == 'event_based' and ids[0]:
-            raise _bad('the event based trigger is only supported for push-based replication')
+            raise _bad("either src_registry or dest_registry should be empty and the other one shouldn't be empty")
+        for registry_id in ids:
+            if registry_id and registry_id not in self.registries:
+                raise HttpError(404, 'registry %s not found' % registry_id)
         for item in body.get('filters') or []:
             if item.get('type') not in ('name', 'tag', 'label', 'resource'):
                 raise _bad('invalid filter type %r' % item.get('type'))
             if item.get('decoration') not in (None, '', 'matches', 'excludes'):
                 raise _bad('invalid filter decoration %r' % item.get('decoration'))
-        if body.get('speed') is not None and body['speed'] < -1:
-            raise _bad('invalid speed %s' % body['speed'])
+        namespace = body.get('dest_namespace') or ''
+        if namespace and not REPOSITORY_NAME_RE.match(namespace):
+            raise _bad('invalid destination namespace: %s' % namespace)
+        trigger = body.get('trigger')
+        if trigger is not None:
+            kind = trigger.get('type')
+            if kind == 'scheduled':
+                cron = (trigger.get('trigger_settings') or {}).get('cron') or ''
+                if not cron:
+                    raise _bad('the cron string cannot be empty when the trigger type is scheduled')
+                if not valid_cron(cron):
+                    raise _bad('invalid cron string for scheduled trigger: %s' % cron)
+            elif kind not in ('manual', 'event_based'):
+                raise _bad('invalid trigger type')
+            if kind == 'event_based' and body.get('single_active_replication'):
+                raise HttpError(500, 'internal server error')  # a plain fmt.Errorf in Harbor: 500
+        if any(p['name'] == body['name'] and p['id'] != but for p in self.replication_policies.values()):
+            raise HttpError(409, 'policy %s already exists' % body['name'])
         return ids, trigger
 
     def _store_policy(self, policy_id, body, ids, trigger, created):
         now = _now()
+        speed = body.get('speed') or 0
         self.replication_policies[policy_id] = {
             'id': policy_id, 'name': body['name'], 'description': body.get('description') or '',
             'src_registry_id': ids[0], 'dest_registry_id': ids[1], 'dest_namespace': body.get('dest_namespace') or '',
-            'dest_namespace_replace_count': body.get('dest_namespace_replace_count', -1)
+            'dest_namespace_replace_count': body['dest_namespace_replace_count']
             if body.get('dest_namespace_replace_count') is not None else -1,
-            'trigger': {'type': trigger['type'],
-                        'trigger_settings': {'cron': (trigger.get('trigger_settings') or {}).get('cron') or ''}},
+            'trigger': None if trigger is None else {
+                'type': trigger['type'],
+                'trigger_settings': {'cron': (trigger.get('trigger_settings') or {}).get('cron') or ''}},
             'filters': copy.deepcopy(body.get('filters') or []),
-            'replicate_deletion': bool(body.get('replicate_deletion') or body.get('deletion')),
+            # Harbor binds only `deletion` (ReplicateDeletion: params.Policy.Deletion); replicate_deletion is ignored
+            'replicate_deletion': bool(body.get('deletion')),
             'override': bool(body.get('override')), 'enabled': bool(body.get('enabled')),
-            'speed': body.get('speed') or 0, 'copy_by_chunk': bool(body.get('copy_by_chunk')),
+            'speed': max(speed, 0), 'copy_by_chunk': bool(body.get('copy_by_chunk')),
             'single_active_replication': bool(body.get('single_active_replication')),
             'creation_time': created or now, 'update_time': now}
 
@@ -1512,19 +1637,19 @@ class HarborEmulator(Emulator):
     def _validate_retention(self, call, body):
         rules = body.get('rules') or []
         if len(rules) > 15:
-            raise _bad('only 15 rules are allowed at most')
+            raise _bad('bad request')  # BadRequestError(fmt.Errorf("only 15 rules are allowed at most"))
         seen = {}
         for index, rule in enumerate(rules):
             key = json.dumps({k: v for k, v in rule.items() if k != 'id'}, sort_keys=True)
             if key in seen:
-                raise HttpError(409, 'rule %d is conflict with rule %d' % (index, seen[key]))
+                raise HttpError(409, 'resource conflict')  # ConflictError("rule %d is conflict with rule %d")
             seen[key] = index
         scope = body.get('scope') or {}
         if scope.get('level') != 'project':
-            raise _bad('scope %s is not support' % scope.get('level'))
+            raise _bad('bad request')  # "scope %s is not support"
         project = self.projects.get(scope.get('ref'))
         if project is None:
-            raise _bad('invalid Project id %s' % scope.get('ref'))
+            raise _bad('bad request')  # "invalid Project id %d"
         self._check_project_access(call, project, manage=True)
         if body.get('algorithm') not in ('or',):
             raise _bad('invalid algorithm %r: only "or" is supported' % body.get('algorithm'))
@@ -1568,8 +1693,7 @@ class HarborEmulator(Emulator):
         body = call.body or {}
         project = self._validate_retention(call, body)
         if project['metadata'].get('retention_id'):
-            raise _bad('project %s already has retention policy %s'
-                       % (project['project_id'], project['metadata']['retention_id']))
+            raise _bad('bad request')  # "project %v already has retention policy %v"
         retention_id = self._next('retention')
         self.retentions[retention_id] = self._retention_record(retention_id, body)
         project['metadata']['retention_id'] = str(retention_id)
@@ -1578,7 +1702,7 @@ class HarborEmulator(Emulator):
     def _retention(self, call, manage=False, missing=404):
         retention = self.retentions.get(int(call.params['id']))
         if retention is None:
-            raise HttpError(missing, 'retention policy %s not found' % call.params['id'])
+            raise HttpError(missing, 'bad request' if missing == 400 else 'retention policy %s not found' % call.params['id'])
         project = self.projects.get(retention['scope']['ref'])
         if project is not None:
             self._check_project_access(call, project, manage=manage)
@@ -1594,7 +1718,7 @@ class HarborEmulator(Emulator):
         project = self._validate_retention(call, body)
         retention_id = int(call.params['id'])
         if project['metadata'].get('retention_id') != str(retention_id) or retention_id not in self.retentions:
-            raise HttpError(404, 'the retention policy id %d does not match' % retention_id)
+            raise HttpError(404, 'resource not found')  # NotFoundError("the retention policy id %d does not match")
         self.retentions[retention_id] = self._retention_record(retention_id, body)
         return 200, None
 
@@ -1757,13 +1881,12 @@ class HarborEmulator(Emulator):
         body = call.body or {}
         schedule = body.get('schedule')
         parameters = dict(body.get('parameters') or {})
-        if not schedule:
-            raise _bad("schedule cann't be empty")
-        if not parameters:
-            raise _bad("schedule parameter cann't be empty")
+        # BadRequestError(fmt.Errorf(...)) hides these reasons: the body says "bad request"
+        if not schedule or not parameters:
+            raise _bad('bad request')  # "schedule cann't be empty" / "schedule parameter cann't be empty"
         for key in ('audit_retention_hour', 'include_event_types'):
             if key not in parameters:
-                raise _bad('%s should provide' % key)
+                raise _bad('bad request')  # "<key> should provide"
         kind = schedule.get('type')
         if kind == 'Manual':
             return self._run_job('PURGE_AUDIT_LOG', parameters)

@@ -115,12 +115,15 @@ def test_non_admin_sees_public_and_member_projects_only(harbor):
 
 # --- request and response validation ----------------------------------------------------------------------
 
-def test_request_the_spec_rejects_gets_harbors_400(harbor):
+def test_request_the_spec_rejects_gets_harbors_422(harbor):
+    # go-swagger wraps binding/validation failures in a CompositeValidationError (422); Harbor answers
+    # {"code": "UNPROCESSABLE_ENTITY", "message": "validation failure list:\n..."}
     status, data, _ = harbor.call('POST', '/projects', {'project_name': 'p', 'storage_limit': 'lots'})
     code, message = error_of(data)
-    assert status == 400 and code == 'BAD_REQUEST' and 'storage_limit' in message
+    assert status == 422 and code == 'UNPROCESSABLE_ENTITY'
+    assert message.startswith('validation failure list:\n') and 'storage_limit' in message
     status, data, _ = harbor.call('GET', '/projects?page_size=500')  # the spec caps page_size at 100
-    assert status == 400 and 'page_size' in error_of(data)[1]
+    assert status == 422 and 'page_size' in error_of(data)[1]
     assert harbor.emulator.writes == []
 
 
@@ -155,18 +158,31 @@ def test_project_public_flag_and_location_by_name(harbor):
     assert harbor.ok('GET', '/projects/pub')[0]['metadata']['public'] == 'true'
 
 
-@pytest.mark.parametrize('body,needle', [
-    ({'project_name': 'Upper'}, 'lower case'),
-    ({'project_name': 'bad name'}, 'lower case'),
-    ({'project_name': '-dash'}, 'lower case'),
-    ({'project_name': 'p', 'metadata': {'public': 'yes'}}, 'public'),
-    ({'project_name': 'p', 'metadata': {'auto_scan': 'True'}}, 'auto_scan'),
-    ({'project_name': 'p', 'metadata': {'severity': 'severe'}}, 'severity'),
-    ({'project_name': 'p', 'storage_limit': 0}, 'storage_limit'),
+@pytest.mark.parametrize('body,message', [
+    ({'project_name': 'Upper'}, 'project name is not in lower case or contains illegal characters!'),
+    ({'project_name': 'bad name'}, 'project name is not in lower case or contains illegal characters!'),
+    ({'project_name': '-dash'}, 'project name is not in lower case or contains illegal characters!'),
+    ({'project_name': 'p', 'metadata': {'public': 'yes'}}, "metadata.public should only be 'true' or 'false', but got: 'yes'"),
+    ({'project_name': 'p', 'storage_limit': -5}, 'bad request'),  # Harbor hides the quota reason
+    ({'project_name': 'p', 'metadata': {'retention_id': '3'}}, 'bad request'),
+    ({'project_name': 'p', 'registry_id': 0}, 'bad request'),
 ])
-def test_project_invalid_input_is_400(harbor, body, needle):
+def test_project_invalid_input_is_400(harbor, body, message):
     status, data, _ = harbor.call('POST', '/projects', body)
-    assert status == 400 and needle in error_of(data)[1]
+    assert status == 400 and error_of(data) == ('BAD_REQUEST', message)
+
+
+def test_project_create_is_lenient_where_harbor_is(harbor):
+    # only metadata.public is checked; storage_limit 0 means "the default"; proxy metadata is dropped
+    harbor.create_project('lax', metadata={'auto_scan': 'True', 'proxy_speed_kb': '100'}, storage_limit=0)
+    project = harbor.ok('GET', '/projects/lax')[0]
+    assert project['metadata'] == {'auto_scan': 'True', 'public': 'false'}
+    quota = harbor.ok('GET', '/quotas?reference=project&reference_id=%d' % project['project_id'])[0][0]
+    assert quota['hard'] == {'storage': -1}
+    harbor.ok('PUT', '/projects/lax', {'public': True})  # top-level public is ignored on update
+    assert harbor.ok('GET', '/projects/lax')[0]['metadata']['public'] == 'false'
+    status, data, _ = harbor.call('PUT', '/projects/lax', {'metadata': {'retention_id': '9'}})
+    assert status == 400 and 'retention_id' in error_of(data)[1]
 
 
 def test_project_duplicate_is_409(harbor):
@@ -206,7 +222,7 @@ def test_delete_non_empty_project_is_412_until_repositories_are_purged(harbor):
     assert harbor.ok('GET', '/projects/full/_deletable')[0] == {
         'deletable': False, 'message': 'the project contains repositories, can not be deleted'}
     status, data, _ = harbor.call('DELETE', '/projects/full')
-    assert status == 412 and error_of(data)[0] == 'PRECONDITION'
+    assert status == 412 and error_of(data) == ('PRECONDITION', 'precondition failed')
     repos, response = harbor.ok('GET', '/projects/full/repositories')
     assert sorted(r['name'] for r in repos) == ['full/app/web', 'full/db']
     assert response.getheader('X-Total-Count') == '2'
@@ -452,8 +468,12 @@ def test_registry_secret_is_masked(harbor):
     listed, response = harbor.ok('GET', '/registries?name=hub')
     assert listed == [got] and response.getheader('X-Total-Count') == '1'
     assert harbor.call('POST', '/registries', registry())[0] == 409
-    assert harbor.call('POST', '/registries', registry(name='x', type='floppy'))[0] == 400
+    assert harbor.call('POST', '/registries', registry(name='x', type='floppy'))[0] == 500  # no adapter: 500
     assert harbor.call('POST', '/registries', registry(name='x', url='not a url'))[0] == 400
+    assert error_of(harbor.call('POST', '/registries', registry(name='x' * 65))[1])[1] == 'the max length of name is 64'
+    harbor.emulator.unhealthy_urls.add('https://down.example.com')
+    status, data, _ = harbor.call('POST', '/registries', registry(name='down', url='https://down.example.com'))
+    assert status == 400 and error_of(data)[1] == 'the registry is unhealthy'
     harbor.ok('PUT', '/registries/%d' % registry_id, {'description': 'Docker Hub', 'access_key': 'other'})
     stored = harbor.emulator.registries[registry_id]
     assert stored['credential']['access_secret'] == 'S3cret-value' and stored['credential']['access_key'] == 'other'
@@ -474,12 +494,18 @@ def test_registry_in_use_cannot_be_deleted(harbor):
     assert policy['src_registry']['name'] == 'hub' and policy['src_registry']['credential']['access_secret'] == '*****'
     assert policy['dest_registry']['id'] == 0 and policy['dest_registry']['name'] == 'Local'
     status, data, _ = harbor.call('DELETE', '/registries/%d' % registry_id)
-    assert status == 412 and 'replication policy mirror' in error_of(data)[1]
+    assert status == 412 and error_of(data)[1] == (
+        'the registry %d is referenced by replication policies, cannot delete it' % registry_id)
     harbor.ok('DELETE', '/replication/policies/%d' % policy_id)
     harbor.create_project('cache', registry_id=registry_id, metadata={'proxy_speed_kb': '1024'})
-    assert harbor.ok('GET', '/projects/cache')[0]['registry_id'] == registry_id
+    cache = harbor.ok('GET', '/projects/cache')[0]
+    assert cache['registry_id'] == registry_id and cache['metadata']['proxy_speed_kb'] == '1024'
+    # Harbor gives a proxy cache project a retention policy (7 days since last pull)
+    retention = harbor.ok('GET', '/retentions/%s' % cache['metadata']['retention_id'])[0]
+    assert retention['rules'][0]['params'] == {'nDaysSinceLastPull': 7}
     status, data, _ = harbor.call('DELETE', '/registries/%d' % registry_id)
-    assert status == 412 and 'proxy cache project cache' in error_of(data)[1]
+    assert status == 412 and error_of(data)[1] == (
+        'the registry %d is referenced by proxy cache project, cannot delete it' % registry_id)
     harbor.ok('DELETE', '/projects/cache')
     harbor.ok('DELETE', '/registries/%d' % registry_id)
 
@@ -488,17 +514,29 @@ def test_replication_policy_validation_and_update(harbor):
     _, response = harbor.ok('POST', '/registries', registry(), expect=201)
     registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
     base = {'name': 'push', 'dest_registry': {'id': registry_id}, 'trigger': {'type': 'event_based'}, 'enabled': True}
-    bad = [dict(base, dest_registry=None),  # both sides local
-           dict(base, src_registry={'id': registry_id}),  # both remote
-           dict(base, trigger={'type': 'scheduled', 'trigger_settings': {'cron': '0 0 * * *'}}),  # 5 fields
-           dict(base, trigger={'type': 'sometimes'}),
-           dict(base, filters=[{'type': 'colour', 'value': 'red'}])]
-    for body in bad:
-        assert harbor.call('POST', '/replication/policies', body)[0] == 400, body
+    bad = [(dict(base, dest_registry=None),
+            "either src_registry or dest_registry should be empty and the other one shouldn't be empty"),
+           (dict(base, src_registry={'id': registry_id}),
+            "either src_registry or dest_registry should be empty and the other one shouldn't be empty"),
+           (dict(base, trigger={'type': 'scheduled', 'trigger_settings': {'cron': '0 0 * * *'}}),
+            'invalid cron string for scheduled trigger: 0 0 * * *'),
+           (dict(base, trigger={'type': 'scheduled'}),
+            'the cron string cannot be empty when the trigger type is scheduled'),
+           (dict(base, trigger={'type': 'sometimes'}), 'invalid trigger type'),
+           (dict(base, name=''), 'empty name'),
+           (dict(base, dest_namespace='Bad Namespace'), 'invalid destination namespace: Bad Namespace'),
+           (dict(base, filters=[{'type': 'colour', 'value': 'red'}]), None)]
+    for body, message in bad:
+        status, data, _ = harbor.call('POST', '/replication/policies', body)
+        assert status == 400 and (message is None or error_of(data)[1] == message), body
     _, response = harbor.ok('POST', '/replication/policies', base, expect=201)
     policy_id = int(response.getheader('Location').rsplit('/', 1)[1])
     assert harbor.call('POST', '/replication/policies', base)[0] == 409
-    harbor.ok('PUT', '/replication/policies/%d' % policy_id, dict(base, replicate_deletion=True, speed=1024))
+    # Harbor binds `deletion`, not `replicate_deletion`; a negative speed is stored as 0
+    harbor.ok('PUT', '/replication/policies/%d' % policy_id, dict(base, replicate_deletion=True, speed=-1))
+    policy = harbor.ok('GET', '/replication/policies/%d' % policy_id)[0]
+    assert policy['replicate_deletion'] is False and policy['deletion'] is False and policy['speed'] == 0
+    harbor.ok('PUT', '/replication/policies/%d' % policy_id, dict(base, deletion=True, speed=1024))
     policy = harbor.ok('GET', '/replication/policies/%d' % policy_id)[0]
     assert policy['replicate_deletion'] is True and policy['speed'] == 1024 and policy['src_registry']['id'] == 0
     assert [p['name'] for p in harbor.ok('GET', '/replication/policies?name=pu')[0]] == ['push']
@@ -553,7 +591,7 @@ def test_retention_policy_linked_through_project_metadata(harbor):
     retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
     assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
     status, data, _ = harbor.call('POST', '/retentions', retention(project_id))
-    assert status == 400 and 'already has retention policy' in error_of(data)[1]
+    assert status == 400 and error_of(data) == ('BAD_REQUEST', 'bad request')  # "already has retention policy"
     policy = harbor.ok('GET', '/retentions/%d' % retention_id)[0]
     assert policy['rules'][0]['params'] == {'latestPushedK': 10} and policy['trigger']['settings']['cron'] == '0 0 0 * * *'
     harbor.ok('PUT', '/retentions/%d' % retention_id, retention(project_id, cron='', keep=3))
@@ -564,10 +602,10 @@ def test_retention_policy_linked_through_project_metadata(harbor):
     doubled = retention(project_id)
     doubled['rules'] = doubled['rules'] * 2
     status, data, _ = harbor.call('PUT', '/retentions/%d' % retention_id, doubled)
-    assert status == 409 and error_of(data)[1] == 'rule 1 is conflict with rule 0'
+    assert status == 409 and error_of(data) == ('CONFLICT', 'resource conflict')  # "rule 1 is conflict with rule 0"
     many = retention(project_id)
     many['rules'] = [dict(many['rules'][0], params={'latestPushedK': n}) for n in range(16)]
-    assert error_of(harbor.call('PUT', '/retentions/%d' % retention_id, many)[1])[1] == 'only 15 rules are allowed at most'
+    assert harbor.call('PUT', '/retentions/%d' % retention_id, many)[0] == 400  # "only 15 rules are allowed"
     templates = harbor.ok('GET', '/retentions/metadatas')[0]['templates']
     assert [t['rule_template'] for t in templates][0] == 'latestPushedK'
     harbor.ok('DELETE', '/retentions/%d' % retention_id)
@@ -586,7 +624,7 @@ def test_retention_update_needs_the_projects_retention_id(harbor):
     _, response = harbor.ok('POST', '/retentions', retention(first), expect=201)
     retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
     status, data, _ = harbor.call('PUT', '/retentions/%d' % retention_id, retention(second))
-    assert status == 404 and 'does not match' in error_of(data)[1]
+    assert status == 404 and error_of(data)[0] == 'NOT_FOUND'  # "the retention policy id %d does not match"
     assert harbor.call('POST', '/retentions', retention(999))[0] == 400
 
 
@@ -671,7 +709,7 @@ def test_scan_all_schedule(harbor):
     harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly', 'cron': '0 0 0 * * 0'}})
     assert harbor.ok('GET', '/system/scanAll/schedule')[0]['schedule']['type'] == 'Weekly'
     assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Manual'}})[0] == 400
-    assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Fortnightly'}})[0] == 400  # spec enum
+    assert harbor.call('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Fortnightly'}})[0] == 422  # spec enum
     harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'None'}})
     assert harbor.call('GET', '/system/scanAll/schedule')[1] == b''
 
@@ -686,7 +724,7 @@ def test_purge_audit_schedule(harbor):
     for missing in ('audit_retention_hour', 'include_event_types'):
         params = {k: v for k, v in body['parameters'].items() if k != missing}
         status, data, _ = harbor.call('PUT', '/system/purgeaudit/schedule', dict(body, parameters=params))
-        assert status == 400 and missing in error_of(data)[1]
+        assert status == 400 and error_of(data)[1] == 'bad request'  # "<missing> should provide", hidden
     harbor.ok('PUT', '/system/purgeaudit/schedule', dict(body, schedule={'type': 'None'}))
     assert harbor.call('GET', '/system/purgeaudit/schedule')[1] == b''
 
