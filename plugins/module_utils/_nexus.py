@@ -141,7 +141,8 @@ def url_format(api_format):
 
 
 def repository_view(raw):
-    """A repository's settings as the module options name them (snake case, lower-case enums)."""
+    """A repository's settings as the module options name them (snake case, lower-case enums). An absent
+    remote user or writable member is '' (not None, which the engine reads as "not managed")."""
     fmt, rtype = url_format(raw.get('format')), raw.get('type')
     storage = raw.get('storage') or {}
     view = {
@@ -164,12 +165,12 @@ def repository_view(raw):
         view.update(remote_url=proxy.get('remoteUrl'), content_max_age=proxy.get('contentMaxAge'),
                     metadata_max_age=proxy.get('metadataMaxAge'),
                     negative_cache={'enabled': negative.get('enabled'), 'time_to_live': negative.get('timeToLive')},
-                    remote_username=auth.get('username') or None)
+                    remote_username=auth.get('username') or '')
     if rtype == 'group':
         group = raw.get('group') or {}
         view['members'] = list(group.get('memberNames') or [])
         if fmt in GROUP_DEPLOY_FORMATS:
-            view['writable_member'] = group.get('writableMember') or None
+            view['writable_member'] = group.get('writableMember') or ''
     if fmt == 'docker':
         docker = raw.get('docker') or {}
         view['docker'] = {'http_port': docker.get('httpPort'), 'https_port': docker.get('httpsPort'),
@@ -197,11 +198,11 @@ def repository_defaults(fmt, rtype, name):
         view['cleanup_policies'] = []
     if rtype == 'proxy':
         view.update(remote_url=None, content_max_age=1440, metadata_max_age=1440,
-                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username=None)
+                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username='')
     if rtype == 'group':
         view['members'] = []
         if fmt in GROUP_DEPLOY_FORMATS:
-            view['writable_member'] = None
+            view['writable_member'] = ''
     if fmt == 'docker':
         view['docker'] = {'http_port': None, 'https_port': None, 'v1_enabled': False, 'force_basic_auth': True,
                           'path_enabled': True}
@@ -372,6 +373,8 @@ class Repository(NexusOperation, Resource):
             if p.get(option) is not None and p[option] < -1:
                 raise ModuleFailure('%s must be minutes (-1 for forever), got %s' % (option, p[option]))
         members = p.get('members')
+        if members == []:
+            raise ModuleFailure('members must list at least one repository: Nexus refuses a group without members')
         if members is not None:
             for member in members:
                 if not isinstance(member, str) or not NAME_PATTERN.match(member):
@@ -418,6 +421,9 @@ class Repository(NexusOperation, Resource):
                     % (existing['name'], existing['format'], existing['type']))
             if p['type'] == 'proxy' and not p.get('remote_url'):
                 raise ModuleFailure('remote_url is required to create %s' % self.describe())
+            if p['type'] == 'group' and not p.get('members'):
+                raise ModuleFailure('members is required to create %s: list the repositories it serves, in search '
+                                    'order' % self.describe())
             if p['type'] == 'hosted' and not p.get('write_policy'):
                 raise ModuleFailure('write_policy is required to create %s: allow (redeploy), allow_once '
                                     '(no overwrite, the usual choice for releases) or deny (read-only)'
@@ -472,9 +478,9 @@ class Repository(NexusOperation, Resource):
         if p.get('cleanup_policies') is not None:
             view['cleanup_policies'] = _sorted_unique(p['cleanup_policies'])
         if p.get('writable_member') is not None:
-            view['writable_member'] = p['writable_member'] or None
+            view['writable_member'] = p['writable_member']
         if p.get('remote_username') is not None:
-            view['remote_username'] = p['remote_username'] or None
+            view['remote_username'] = p['remote_username']
         for nested in ('negative_cache', 'docker', 'maven'):
             if p.get(nested):
                 view[nested].update((k, v) for k, v in p[nested].items() if v is not None)

@@ -306,7 +306,7 @@ repository:
       type: dict
       returned: for proxy repositories
     remote_username:
-      description: Proxy only, the remote user name (the password is never returned).
+      description: Proxy only, the remote user name, empty when none (the password is never returned).
       type: str
       returned: for proxy repositories
     members:
@@ -315,7 +315,7 @@ repository:
       elements: str
       returned: for group repositories
     writable_member:
-      description: Group only (pypi, npm, docker).
+      description: Group only (pypi, npm, docker); empty when none.
       type: str
       returned: for pypi, npm and docker groups
     docker:

@@ -1,0 +1,178 @@
+"""The nexus_* modules' logic (plugins/module_utils/_nexus.py) run in-process against the Nexus emulator,
+which validates every request and response against Nexus 3.94's API description: every supported
+format/type combination, request counts, check mode, password semantics and the admin bootstrap."""
+
+import pytest
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus as nexus
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401 - fixtures
+
+
+class Runner:
+    def __init__(self, emulator):
+        self.emulator = emulator
+        self.requests = 0
+
+    def __call__(self, cls, check=False, diff=True, **args):
+        args.setdefault('url', self.emulator.base_url)
+        args.setdefault('username', 'admin')
+        args.setdefault('password', self.emulator.admin_password)
+        validated = ArgumentSpecValidator(cls.argument_spec(), **cls.module_kwargs).validate(args)
+        assert not validated.error_messages, validated.error_messages
+        client = cls.make_client(validated.validated_parameters)
+        try:
+            return cls(validated.validated_parameters, client, check, diff).execute()
+        finally:
+            self.requests = client.request_count
+            client.close()
+
+
+@pytest.fixture
+def converge(nexus_emulator):  # noqa: F811 - fixture
+    return Runner(nexus_emulator)
+
+
+def minimal(fmt, rtype, name):
+    args = {'name': name, 'format': fmt, 'type': rtype}
+    if rtype == 'hosted':
+        args['write_policy'] = 'allow_once'
+    if rtype == 'proxy':
+        args['remote_url'] = 'https://remote.example.com/%s/' % fmt
+    return args
+
+
+@pytest.mark.parametrize('fmt,rtype', [(f, t) for f, types in nexus.FORMATS.items() for t in types])
+def test_every_supported_format_and_type_converges_in_one_request(converge, nexus_emulator, fmt, rtype):  # noqa: F811
+    args = minimal(fmt, rtype, '%s-%s' % (fmt, rtype))
+    if rtype == 'group':
+        member_type = [t for t in nexus.FORMATS[fmt] if t != 'group'][0]
+        converge(nexus.Repository, **minimal(fmt, member_type, '%s-member' % fmt))
+        args['members'] = ['%s-member' % fmt]
+    writes_before = len(nexus_emulator.writes)
+    predicted = converge(nexus.Repository, check=True, **args)
+    assert predicted['changed'] and len(nexus_emulator.writes) == writes_before
+    created = converge(nexus.Repository, **args)
+    assert created['changed'] and len(nexus_emulator.writes) == writes_before + 1
+    assert created['repository']['format'] == fmt and created['repository']['type'] == rtype
+    again = converge(nexus.Repository, **args)
+    assert not again['changed'] and converge.requests == 1
+    assert again['repository'] == created['repository']
+
+
+def test_check_mode_never_writes(converge, nexus_emulator):  # noqa: F811
+    result = converge(nexus.Repository, check=True, **minimal('npm', 'hosted', 'npm-hosted'))
+    assert result['changed'] and result['diff']['before'] == {} and result['repository']['write_policy'] == 'allow_once'
+    converge(nexus.BlobStore, check=True, name='s3', type='s3', bucket='nexus-blobs', access_key_id='a',
+             secret_access_key='s')
+    converge(nexus.User, check=True, user_id='u', first_name='U', last_name='V', email='u@example.com',
+             user_password='p')
+    converge(nexus.Role, check=True, id='r', privileges=['nx-search-read'])
+    converge(nexus.Security, check=True, realms=['NexusAuthenticatingRealm', 'DockerToken'], anonymous_access=True)
+    assert nexus_emulator.writes == []
+
+
+def test_remote_password_semantics(converge, nexus_emulator):  # noqa: F811
+    args = dict(minimal('maven', 'proxy', 'maven-vendor'), remote_username='ci', remote_password='pw-1')
+    converge(nexus.Repository, **args)
+    assert nexus_emulator.repo_secret('maven-vendor') == 'pw-1'
+    # on_create: a new password is not detectable, so nothing changes ...
+    assert not converge(nexus.Repository, **dict(args, remote_password='pw-2'))['changed']
+    assert nexus_emulator.repo_secret('maven-vendor') == 'pw-1'
+    # ... but any other update carries the given password, so the PUT does not drop it
+    assert converge(nexus.Repository, **dict(args, online=False))['changed']
+    assert nexus_emulator.repo_secret('maven-vendor') == 'pw-1'
+    # always: sent (and reported) every run
+    assert converge(nexus.Repository, **dict(args, remote_password='pw-3', update_password='always'))['changed']
+    assert nexus_emulator.repo_secret('maven-vendor') == 'pw-3'
+    # an empty user name removes the authentication
+    removed = converge(nexus.Repository, name='maven-vendor', format='maven', type='proxy', remote_username='')
+    assert removed['changed'] and removed['repository']['remote_username'] == ''
+    assert nexus_emulator.repo_secret('maven-vendor') is None
+
+
+def test_unmanaged_settings_are_kept_on_update(converge, nexus_emulator):  # noqa: F811
+    converge(nexus.Repository, **minimal('pypi', 'proxy', 'pp'))
+    nexus_emulator.repos['pp']['config']['httpClient']['connection'] = {'timeout': 120, 'retries': 3}
+    converge(nexus.Repository, name='pp', format='pypi', type='proxy', content_max_age=60)
+    assert nexus_emulator.repository('pp')['httpClient']['connection'] == {'timeout': 120, 'retries': 3}
+    assert nexus_emulator.repository('pp')['proxy']['contentMaxAge'] == 60
+
+
+def test_docker_and_maven_options(converge, nexus_emulator):  # noqa: F811
+    result = converge(nexus.Repository, name='dh', format='docker', type='hosted', write_policy='allow',
+                      docker={'http_port': 8082, 'v1_enabled': True})
+    assert result['repository']['docker']['http_port'] == 8082 and result['repository']['docker']['v1_enabled']
+    with pytest.raises(ModuleFailure) as err:  # Nexus refuses a port another repository uses
+        converge(nexus.Repository, name='dp', format='docker', type='proxy', remote_url='https://registry-1.docker.io',
+                 docker={'http_port': 8082, 'index_type': 'hub'})
+    assert 'Port 8082 is already in use by repository dh' in err.value.msg
+    result = converge(nexus.Repository, name='mh', format='maven', type='hosted', write_policy='allow',
+                      maven={'version_policy': 'snapshot', 'layout_policy': 'permissive'})
+    assert nexus_emulator.repository('mh')['maven'] == {'versionPolicy': 'SNAPSHOT', 'layoutPolicy': 'PERMISSIVE',
+                                                        'contentDisposition': 'INLINE'}
+    assert result['repository']['maven']['version_policy'] == 'snapshot'
+
+
+def test_cleanup_policies_must_exist_on_the_server(converge):
+    with pytest.raises(ModuleFailure) as err:
+        converge(nexus.Repository, cleanup_policies=['no-such-policy'], **minimal('raw', 'hosted', 'r'))
+    assert "Failed to create raw hosted repository 'r'" in err.value.msg
+    assert 'Cleanup policy no-such-policy does not exist' in err.value.msg
+
+
+def test_repository_info(converge):
+    converge(nexus.Repository, **minimal('raw', 'hosted', 'raw-hosted'))
+    converge(nexus.Repository, **minimal('npm', 'proxy', 'npm-proxy'))
+    everything = converge(nexus.RepositoryInfo)['repositories']
+    assert sorted(r['name'] for r in everything) == ['npm-proxy', 'raw-hosted'] and converge.requests == 1
+    assert [r['name'] for r in converge(nexus.RepositoryInfo, type='proxy')['repositories']] == ['npm-proxy']
+    one = converge(nexus.RepositoryInfo, name='raw-hosted')['repositories']
+    assert one[0]['write_policy'] == 'allow_once' and converge.requests == 2
+    assert converge(nexus.RepositoryInfo, name='missing')['repositories'] == []
+
+
+def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):  # noqa: F811
+    args = dict(name='s3', type='s3', bucket='nexus-blobs', access_key_id='key-1', secret_access_key='secret-1')
+    converge(nexus.BlobStore, **args)
+    assert not converge(nexus.BlobStore, **args)['changed'] and converge.requests == 1
+    assert converge(nexus.BlobStore, **dict(args, access_key_id='key-2', secret_access_key='secret-2'))['changed']
+    assert nexus_emulator.blobstore_secret('s3') == 'secret-2'
+
+
+def test_user_password_always_for_a_user_that_cannot_sign_in(converge, nexus_emulator):  # noqa: F811
+    args = dict(user_id='u', first_name='U', last_name='V', email='u@example.com', user_password='pw-1',
+                status='disabled')
+    converge(nexus.User, **args)
+    # a disabled user cannot sign in, so whether the password is current cannot be checked: it is set
+    assert converge(nexus.User, update_password='always', **args)['changed']
+    assert not converge(nexus.User, **args)['changed']
+
+
+def test_writable_member_is_set_and_removed(converge):
+    converge(nexus.Repository, **minimal('npm', 'hosted', 'nh'))
+    converge(nexus.Repository, **minimal('npm', 'proxy', 'np'))
+    group = dict(name='ng', format='npm', type='group', members=['nh', 'np'])
+    assert converge(nexus.Repository, writable_member='nh', **group)['repository']['writable_member'] == 'nh'
+    removed = converge(nexus.Repository, writable_member='', **group)
+    assert removed['changed'] and removed['repository']['writable_member'] == ''
+    assert not converge(nexus.Repository, **group)['changed']
+
+
+def test_admin_password_variants(converge, nexus_emulator):  # noqa: F811
+    generated = nexus_emulator.admin_password
+    with pytest.raises(ModuleFailure) as err:  # neither works
+        converge(nexus.AdminPassword, password='Desired-1', initial_password='not-it')
+    assert 'neither the desired password nor the initial password' in err.value.msg
+    result = converge(nexus.AdminPassword, password='Desired-1', initial_password=generated)
+    assert result['changed'] and nexus_emulator.admin_password == 'Desired-1'
+    # already works: nothing read from the (now missing) file, one request
+    result = converge(nexus.AdminPassword, password='Desired-1',
+                      initial_password_file=nexus_emulator.admin_password_file)
+    assert not result['changed'] and converge.requests == 1
+    with pytest.raises(ModuleFailure) as err:
+        converge(nexus.AdminPassword, password='Other-2', initial_password_file=nexus_emulator.admin_password_file)
+    assert 'Nexus deletes it once the admin password was changed' in err.value.msg
+    assert nexus_emulator.writes[0].body == 'Desired-1' and len(nexus_emulator.writes) == 1
