@@ -168,3 +168,53 @@ def test_config_and_schedules(harbor_emulator, prefix, mode):
         'POST /system/purgeaudit/schedule',
         'PUT /system/gc/schedule',
     ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_bad_input_rejected_before_any_request(harbor_emulator, mode):
+    result = run_playbook('harbor_bad_input.yml', extra_vars=harbor_vars(harbor_emulator, 'unused', mode))
+    assert result.ok, str(result)
+    assert harbor_emulator.log == []
+
+
+def test_listing_spans_pages(harbor_emulator, prefix):
+    # 130 projects (plus Harbor's own "library"): two pages of 100 for the loop's info task.
+    result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, 'controller',
+                                                                        count=130))
+    assert result.ok, str(result)
+    pages = [e for e in harbor_emulator.log if e.method == 'GET' and e.path == '/projects']
+    assert len(pages) == 2
+    assert harbor_emulator.count('POST', r'^/projects$') == 130
+    # Steady state: a direct GET by name plus the quota read per project, never a whole listing in the loop;
+    # the info task then reads two pages of projects and two of quotas.
+    del harbor_emulator.log[:]
+    result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, 'controller',
+                                                                        count=130))
+    assert result.ok, str(result)
+    assert 'changed=0' in result.stdout
+    assert len(harbor_emulator.log) == 2 * 130 + 4
+    assert harbor_emulator.count('GET', r'^/projects/%s-' % prefix) == 130
+
+
+def test_fault_503_is_retried(harbor_emulator, prefix):
+    harbor_emulator.inject('status', status=503, times=1, match=r'POST /projects$')
+    harbor_emulator.inject('429', retry_after=1, times=1, match=r'GET /projects/')
+    result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, 'controller', count=1))
+    assert result.ok, str(result)
+    statuses = [(e.method, e.path, e.status) for e in harbor_emulator.log]
+    assert ('POST', '/projects', 503) in statuses and ('POST', '/projects', 201) in statuses
+    assert ('GET', '/projects/%s-0' % prefix, 429) in statuses
+    assert harbor_emulator.count('POST', r'^/projects$') == 2
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_persistent_500_fails_with_harbor_message_and_request_id(harbor_emulator, prefix, mode):
+    harbor_emulator.inject('status', status=500, times=100, match=r'GET /projects/')
+    result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, mode, count=1))
+    assert not result.ok
+    failed = [e for e in harbor_emulator.log if e.status == 500]
+    assert len(failed) == 1, 'a 500 is not retried'
+    assert "Failed to read Harbor project '%s-0'" % prefix in result.stdout
+    assert 'returned HTTP 500: injected fault: HTTP 500' in result.stdout  # Harbor's own message
+    assert 'X-Request-Id: %s' % failed[0].request_id in result.stdout
+    assert harbor_emulator.writes == []
