@@ -116,6 +116,7 @@ USER_NAME = 'developer'
 
 NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
 REPOSITORY_NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$')
+INVALID_ROLE = 'invalid role: must be a built-in project role (1-5) or an existing custom role'
 ROLES = {1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest'}
 BOOL_METADATA = ('public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan',
                  'auto_sbom_generation', 'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found')
@@ -914,10 +915,11 @@ class HarborEmulator(Emulator):
     def list_members(self, call):
         project = self._find_project(call)
         items = [self._member_out(m) for m in self.members.values() if m['project_id'] == project['project_id']]
+        _, headers = self._paginate(call, items)
         entity = call.arg('entityname')
-        if entity:
+        if entity:  # Harbor lists with the entityname filter but counts (X-Total-Count, Link) without it
             items = [m for m in items if entity in m['entity_name']]
-        page, headers = self._paginate(call, items)
+        page, _ = self._paginate(call, items)
         return 200, page, headers
 
     @route('GET', '/projects/{project_name_or_id}/members/{mid}')
@@ -925,60 +927,70 @@ class HarborEmulator(Emulator):
         return 200, self._member_out(self._member(call)[1])
 
     def _resolve_member_entity(self, body):
-        user = body.get('member_user')
-        group = body.get('member_group')
-        if user:
+        """Harbor's member controller: user by id or name, group by id, LDAP DN or name (+type)."""
+        user = body.get('member_user') or {}
+        group = body.get('member_group') or {}
+        if not (user.get('user_id') or user.get('username') or group.get('id') or group.get('group_name')
+                or group.get('ldap_group_dn')):
+            raise _bad('at least one of member_user or member_group must be provided')
+        if user.get('user_id'):
+            if user['user_id'] not in self.users:
+                raise _bad('User %d not found' % user['user_id'])
+            return 'u', user['user_id']
+        if group.get('id'):
+            if group['id'] not in self.groups:
+                raise _bad('Group %d not found' % group['id'])
+            return 'g', group['id']
+        if user.get('username'):
             for candidate in self.users.values():
-                if (user.get('user_id') and candidate['user_id'] == user['user_id']) or (
-                        not user.get('user_id') and candidate['username'] == user.get('username')):
+                if candidate['username'] == user['username']:
                     return 'u', candidate['user_id']
-            raise HttpError(404, 'user %s not found' % (user.get('username') or user.get('user_id')))
-        if group:
-            if group.get('id'):
-                if group['id'] not in self.groups:
-                    raise HttpError(404, 'group %s not found' % group['id'])
-                return 'g', group['id']
-            group_type = group.get('group_type')
-            if group_type not in GROUP_TYPES:
-                raise _bad('invalid group_type %s: use 1 (LDAP), 2 (HTTP) or 3 (OIDC)' % group_type)
+            # SearchAndOnBoardUser finds nobody in the local database
+            raise HttpError(404, 'user %s not found' % user['username'])
+        if group.get('ldap_group_dn'):
             for candidate in self.groups.values():
-                if candidate['group_type'] != group_type:
-                    continue
-                if (group_type == 1 and candidate.get('ldap_group_dn') == group.get('ldap_group_dn')) or (
-                        group_type != 1 and candidate['group_name'] == group.get('group_name')):
+                if candidate['group_type'] == 1 and candidate.get('ldap_group_dn') == group['ldap_group_dn']:
                     return 'g', candidate['id']
-            if group_type == 1 and not group.get('ldap_group_dn'):
-                raise _bad('ldap_group_dn is required for an LDAP group')
-            if not group.get('group_name'):
-                raise _bad('group_name is required')
-            return 'g', self.add_group(group['group_name'], group_type, group.get('ldap_group_dn'))['id']
-        raise _bad('either member_user or member_group is required')
+            return 'g', self.add_group(group.get('group_name') or group['ldap_group_dn'], 1, group['ldap_group_dn'])['id']
+        for candidate in self.groups.values():
+            if candidate['group_name'] == group['group_name'] and candidate['group_type'] == group.get('group_type'):
+                return 'g', candidate['id']
+        if group.get('group_type') not in (2, 3):  # only HTTP and OIDC groups are onboarded by name
+            raise HttpError(404, 'group %s not found' % group['group_name'])
+        return 'g', self.add_group(group['group_name'], group['group_type'])['id']
 
     @route('POST', '/projects/{project_name_or_id}/members')
     def create_member(self, call):
         project = self._find_project(call, manage=True)
         body = call.body or {}
         role_id = body.get('role_id')
-        if role_id not in ROLES:
-            raise _bad('invalid role_id %s: use 1 (projectAdmin), 2 (developer), 3 (guest), 4 (maintainer) or '
-                       '5 (limitedGuest)' % role_id)
         entity_type, entity_id = self._resolve_member_entity(body)
         for member in self.members.values():
             if (member['project_id'], member['entity_type'], member['entity_id']) == (
                     project['project_id'], entity_type, entity_id):
-                raise HttpError(409, 'The %s is already a member of this project'
-                                % ('user' if entity_type == 'u' else 'group'))
+                raise HttpError(409, 'The project member specified already exist')
+        if role_id not in ROLES:
+            raise _bad(INVALID_ROLE)
         member_id = self._next('member')
         self.members[member_id] = {'id': member_id, 'project_id': project['project_id'],
                                    'entity_type': entity_type, 'entity_id': entity_id, 'role_id': role_id}
-        return 201, None, self._location('/projects/%d/members/%d' % (project['project_id'], member_id))
+        # Harbor's Location names the project as the request did (name or id)
+        return 201, None, {'Location': '/api/v2.0/projects/%s/members/%d' % (self._project_ref(call, project),
+                                                                             member_id)}
+
+    def _project_ref(self, call, project):
+        value = call.params['project_name_or_id']
+        by_name = (call.header('X-Is-Resource-Name') or '').lower() == 'true' or not value.isdigit()
+        return project['name'] if by_name else project['project_id']
 
     @route('PUT', '/projects/{project_name_or_id}/members/{mid}')
     def update_member(self, call):
         _, member = self._member(call, manage=True)
         role_id = (call.body or {}).get('role_id')
+        if role_id is None:
+            raise _bad('role can not be empty')
         if role_id not in ROLES:
-            raise _bad('invalid role_id %s' % role_id)
+            raise _bad(INVALID_ROLE)
         member['role_id'] = role_id
         return 200, None
 

@@ -286,10 +286,15 @@ def test_project_members_users_and_groups(harbor):
     assert [(m['entity_name'], m['role_name'], m['entity_type']) for m in members] == [('admin', 'projectAdmin', 'u')]
     _, response = harbor.ok('POST', '/projects/crew/members',
                             {'role_id': 2, 'member_user': {'username': 'developer'}}, expect=201)
-    member_path = response.getheader('Location')
-    assert re.match(r'^/api/v2\.0/projects/%d/members/\d+$' % project_id, member_path)
+    # Harbor's Location names the project the way the request did
+    assert re.match(r'^/api/v2\.0/projects/crew/members/\d+$', response.getheader('Location'))
     status, data, _ = harbor.call('POST', '/projects/crew/members', {'role_id': 3, 'member_user': {'username': 'developer'}})
-    assert status == 409 and error_of(data)[0] == 'CONFLICT'
+    assert status == 409 and error_of(data) == ('CONFLICT', 'The project member specified already exist')
+    harbor.emulator.add_user('eve', 'Eve123456')
+    _, response = harbor.ok('POST', '/projects/%d/members' % project_id, {'role_id': 3, 'member_user': {'username': 'eve'}},
+                            expect=201)
+    assert re.match(r'^/api/v2\.0/projects/%d/members/\d+$' % project_id, response.getheader('Location'))
+    harbor.ok('DELETE', response.getheader('Location')[len('/api/v2.0'):])
     harbor.ok('POST', '/projects/crew/members',
               {'role_id': 5, 'member_group': {'group_name': 'oidc-devs', 'group_type': 3}}, expect=201)
     group = harbor.emulator.add_group('ldap-ops', group_type=1, ldap_group_dn='cn=ops,dc=example,dc=com')
@@ -301,19 +306,25 @@ def test_project_members_users_and_groups(harbor):
     mid = members['developer']['id']
     harbor.ok('PUT', '/projects/crew/members/%d' % mid, {'role_id': 3})
     assert harbor.ok('GET', '/projects/crew/members/%d' % mid)[0]['role_name'] == 'guest'
-    assert harbor.ok('GET', '/projects/crew/members?entityname=dev')[0][0]['entity_name'] == 'developer'
+    found, response = harbor.ok('GET', '/projects/crew/members?entityname=dev')
+    assert [m['entity_name'] for m in found] == ['developer', 'oidc-devs']  # fuzzy match
+    assert response.getheader('X-Total-Count') == '4'  # Harbor counts without the entityname filter
     harbor.ok('DELETE', '/projects/crew/members/%d' % mid)
     assert harbor.call('GET', '/projects/crew/members/%d' % mid)[0] == 404
 
 
-@pytest.mark.parametrize('body', [
-    {'role_id': 9, 'member_user': {'username': 'developer'}},
-    {'role_id': 1},
-    {'role_id': 1, 'member_group': {'group_name': 'x', 'group_type': 7}},
+@pytest.mark.parametrize('body,status,message', [
+    ({'role_id': 9, 'member_user': {'username': 'developer'}}, 400,
+     'invalid role: must be a built-in project role (1-5) or an existing custom role'),
+    ({'role_id': 1}, 400, 'at least one of member_user or member_group must be provided'),
+    ({'role_id': 1, 'member_user': {'user_id': 999}}, 400, 'User 999 not found'),
+    ({'role_id': 1, 'member_group': {'id': 999}}, 400, 'Group 999 not found'),
+    ({'role_id': 1, 'member_group': {'group_name': 'x', 'group_type': 1}}, 404, None),  # LDAP needs a DN
 ])
-def test_member_invalid_input_is_400(harbor, body):
+def test_member_invalid_input(harbor, body, status, message):
     harbor.create_project('crew')
-    assert harbor.call('POST', '/projects/crew/members', body)[0] == 400
+    got, data, _ = harbor.call('POST', '/projects/crew/members', body)
+    assert got == status and (message is None or error_of(data)[1] == message)
 
 
 def test_member_unknown_user_is_404_and_guest_cannot_manage(harbor):
