@@ -60,7 +60,9 @@ Implemented:
   rule, filters name|tag|label|resource; the request field for deletion replication is ``deletion``
   (``replicate_deletion`` is ignored on input; both are returned); a negative speed is stored as 0.
 - webhook policies per project (targets http|slack|teams, payload Default|CloudEvents, event types
-  from Harbor's list); immutable tag rules (409 on a duplicate, 15 at most).
+  from Harbor's list; notification_policy.go messages; a target address keeps scheme://host/path only);
+  immutable tag rules (immutable.go: 409 on a duplicate, created enabled, PUT toggles `disabled` OR
+  replaces the rule, never both).
 - retention (retention.go): POST sets project metadata retention_id; a second policy for the project is
   400; identical rules 409; more than 15 rules 400; PUT needs the project's retention_id to name this
   policy (else 404); DELETE of an unknown policy is 400 and does NOT clear retention_id (delete
@@ -1557,27 +1559,29 @@ class HarborEmulator(Emulator):
 
     # --- webhook policies ---------------------------------------------------------------------------------
     def _validate_webhook(self, project, body, but=None):
-        if not body.get('name'):
-            raise _bad('name is required')
-        if any(w['name'] == body['name'] and w['project_id'] == project['project_id'] and w['id'] != but
-               for w in self.webhooks.values()):
-            raise HttpError(409, 'webhook policy %s already exists in project %s' % (body['name'], project['name']))
-        targets = body.get('targets') or []
-        if not targets:
-            raise _bad('at least one target is required')
-        for target in targets:
-            kind = target.get('type')
-            if kind not in NOTIFY_TYPES:
-                raise _bad('invalid notify type %r: use %s' % (kind, ', '.join(NOTIFY_TYPES)))
-            self._check_url(target.get('address'), 'address')
-            if target.get('payload_format') not in (None, '') and target['payload_format'] not in NOTIFY_TYPES[kind]:
-                raise _bad('invalid payload format %r for notify type %s' % (target['payload_format'], kind))
+        """Harbor's notification_policy.go: event types first, then targets; returns normalised targets."""
+        name = body.get('name') or ''
         events = body.get('event_types') or []
         if not events:
-            raise _bad('at least one event type is required')
+            raise _bad('empty event type')
         for event in events:
             if event not in EVENT_TYPES:
-                raise _bad('invalid event type %r' % event)
+                raise _bad('unsupported event type %s' % event)
+        targets = copy.deepcopy(body.get('targets') or [])
+        if not targets:
+            raise _bad('empty notification target with policy %s' % name)
+        for target in targets:
+            parts = urlsplit(target.get('address') or '')
+            if parts.scheme not in ('http', 'https') or not parts.netloc:
+                raise _bad('invalid endpoint: %s' % target.get('address'))
+            # "Prevent SSRF": Harbor keeps scheme://host/path only
+            target['address'] = '%s://%s%s' % (parts.scheme, parts.netloc, parts.path)
+            if target.get('type') not in NOTIFY_TYPES:
+                raise _bad('unsupported target type %s with policy %s' % (target.get('type'), name))
+        if any(w['name'] == name and w['project_id'] == project['project_id'] and w['id'] != but
+               for w in self.webhooks.values()):
+            raise HttpError(409, 'notification policy %s already exists' % name)
+        return targets
 
     def _webhook(self, call, manage=False):
         project = self._find_project(call, manage=manage)
@@ -1600,12 +1604,12 @@ class HarborEmulator(Emulator):
     def create_webhook(self, call):
         project = self._find_project(call, manage=True)
         body = call.body or {}
-        self._validate_webhook(project, body)
+        targets = self._validate_webhook(project, body)
         now = _now()
         webhook_id = self._next('webhook')
         self.webhooks[webhook_id] = {
-            'id': webhook_id, 'name': body['name'], 'description': body.get('description') or '',
-            'project_id': project['project_id'], 'targets': copy.deepcopy(body['targets']),
+            'id': webhook_id, 'name': body.get('name') or '', 'description': body.get('description') or '',
+            'project_id': project['project_id'], 'targets': targets,
             'event_types': list(body['event_types']), 'creator': call.user['username'],
             'creation_time': now, 'update_time': now, 'enabled': bool(body.get('enabled'))}
         return 201, None, self._location('/projects/%d/webhook/policies/%d' % (project['project_id'], webhook_id))
@@ -1618,9 +1622,9 @@ class HarborEmulator(Emulator):
     def update_webhook(self, call):
         project, webhook = self._webhook(call, manage=True)
         body = call.body or {}
-        self._validate_webhook(project, body, but=webhook['id'])
-        webhook.update({'name': body['name'], 'description': body.get('description') or '',
-                        'targets': copy.deepcopy(body['targets']), 'event_types': list(body['event_types']),
+        targets = self._validate_webhook(project, body, but=webhook['id'])
+        webhook.update({'name': body.get('name') or '', 'description': body.get('description') or '',
+                        'targets': targets, 'event_types': list(body['event_types']),
                         'enabled': bool(body.get('enabled')), 'update_time': _now()})
         return 200, None
 
@@ -1741,29 +1745,33 @@ class HarborEmulator(Emulator):
         return 200, None
 
     # --- immutable tag rules ------------------------------------------------------------------------------
-    def _validate_immutable(self, project, body, but=None):
-        if body.get('action') not in (None, '', 'immutable'):
-            raise _bad('invalid action %r: only immutable is supported' % body.get('action'))
-        if body.get('template') not in (None, '', 'immutable_template'):
-            raise _bad('invalid template %r: only immutable_template is supported' % body.get('template'))
-        if not body.get('tag_selectors') or not (body.get('scope_selectors') or {}).get('repository'):
-            raise _bad('tag_selectors and scope_selectors.repository are required')
-        key = json.dumps([body.get('tag_selectors'), body.get('scope_selectors')], sort_keys=True)
-        rules = [r for r in self.immutable_rules.values() if r['project_id'] == project['project_id'] and r['id'] != but]
-        if any(json.dumps([r['tag_selectors'], r['scope_selectors']], sort_keys=True) == key for r in rules):
-            raise HttpError(409, 'duplicated immutable tag rule in project %s' % project['name'])
-        if but is None and len(rules) >= 15:
-            raise _bad('a project holds at most 15 immutable tag rules')
+    # Harbor's immutable.go and pkg/immutable/dao: the rule body is stored as one "tag filter"; a second
+    # identical one in the project is 409 "immutable rule already exists"; POST always stores disabled=false;
+    # PUT needs the body id to be the path id (400), and when `disabled` differs from the stored value it
+    # ONLY toggles it (the selectors of that request are ignored), otherwise it replaces the tag filter.
+    _IMMUTABLE_FILTER = ('priority', 'action', 'template', 'params', 'tag_selectors', 'scope_selectors')
+
+    def _immutable_filter(self, body):
+        return {k: copy.deepcopy(body.get(k)) for k in self._IMMUTABLE_FILTER}
+
+    def _check_immutable_duplicate(self, project, rule_filter, but=None):
+        key = json.dumps(rule_filter, sort_keys=True)
+        for rule in self.immutable_rules.values():
+            if rule['project_id'] == project['project_id'] and rule['id'] != but and \
+                    json.dumps(self._immutable_filter(rule), sort_keys=True) == key:
+                raise HttpError(409, 'immutable rule already exists')
 
     @staticmethod
     def _immutable_out(rule):
-        return {k: copy.deepcopy(v) for k, v in rule.items() if k != 'project_id'}
+        return {k: copy.deepcopy(v) for k, v in rule.items() if k != 'project_id' and v is not None}
 
     def _immutable(self, call):
         project = self._find_project(call, manage=True)
         rule = self.immutable_rules.get(int(call.params['immutable_rule_id']))
-        if rule is None or rule['project_id'] != project['project_id']:
-            raise HttpError(404, 'immutable tag rule %s not found' % call.params['immutable_rule_id'])
+        if rule is None:
+            raise HttpError(404, 'immutable rule %s not found' % call.params['immutable_rule_id'])
+        if rule['project_id'] != project['project_id']:
+            raise HttpError(404, 'resource not found')  # NotFoundError("project id %d does not match")
         return project, rule
 
     @route('GET', '/projects/{project_name_or_id}/immutabletagrules')
@@ -1776,33 +1784,26 @@ class HarborEmulator(Emulator):
     @route('POST', '/projects/{project_name_or_id}/immutabletagrules')
     def create_immutable(self, call):
         project = self._find_project(call, manage=True)
-        body = call.body or {}
-        self._validate_immutable(project, body)
+        rule_filter = self._immutable_filter(call.body or {})
+        self._check_immutable_duplicate(project, rule_filter)
         rule_id = self._next('immutable_rule')
-        self.immutable_rules[rule_id] = {
-            'id': rule_id, 'project_id': project['project_id'], 'priority': body.get('priority') or 0,
-            'disabled': bool(body.get('disabled')), 'action': 'immutable', 'template': 'immutable_template',
-            'params': copy.deepcopy(body.get('params') or {}), 'tag_selectors': copy.deepcopy(body['tag_selectors']),
-            'scope_selectors': copy.deepcopy(body['scope_selectors'])}
-        return 201, None, self._location('/projects/%d/immutabletagrules/%d' % (project['project_id'], rule_id))
+        self.immutable_rules[rule_id] = dict(rule_filter, id=rule_id, project_id=project['project_id'],
+                                             disabled=False)
+        return 201, None, self._location('/projects/%s/immutabletagrules/%d' % (call.params['project_name_or_id'],
+                                                                                rule_id))
 
     @route('PUT', '/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}')
     def update_immutable(self, call):
-        project, rule = self._immutable(call)
         body = call.body or {}
-        if body.get('tag_selectors') or body.get('scope_selectors'):
-            merged = {'tag_selectors': body.get('tag_selectors') or rule['tag_selectors'],
-                      'scope_selectors': body.get('scope_selectors') or rule['scope_selectors'],
-                      'action': body.get('action'), 'template': body.get('template')}
-            self._validate_immutable(project, merged, but=rule['id'])
-            rule['tag_selectors'] = copy.deepcopy(merged['tag_selectors'])
-            rule['scope_selectors'] = copy.deepcopy(merged['scope_selectors'])
-        if 'disabled' in body:
-            rule['disabled'] = bool(body['disabled'])
-        if body.get('priority') is not None:
-            rule['priority'] = body['priority']
-        if body.get('params') is not None:
-            rule['params'] = copy.deepcopy(body['params'])
+        if body.get('id') != int(call.params['immutable_rule_id']):
+            raise _bad('bad request')  # "the immutable_rule_id doesn't match the id in the payload body"
+        project, rule = self._immutable(call)
+        if bool(body.get('disabled')) != rule['disabled']:
+            rule['disabled'] = bool(body.get('disabled'))
+            return 200, None
+        rule_filter = self._immutable_filter(body)
+        self._check_immutable_duplicate(project, rule_filter, but=rule['id'])
+        rule.update(rule_filter)
         return 200, None
 
     @route('DELETE', '/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}')
