@@ -98,14 +98,20 @@ class MinioOperation:
 
 
 class S3Connection:
-    """The boto3 S3 client (built once and reused across loop items) plus the admin client on demand."""
+    """The boto3 S3 client (built on first use, then reused across loop items) and the admin client on demand."""
 
     def __init__(self, params, admin_factory):
-        self.s3 = s3_client(params)
         self.is_minio = bool(params.get('endpoint_url'))
         self._params = params
         self._admin_factory = admin_factory
         self._admin = None
+        self._s3 = None
+
+    @property
+    def s3(self):
+        if self._s3 is None:
+            self._s3 = s3_client(self._params)
+        return self._s3
 
     @property
     def admin(self):
@@ -342,7 +348,7 @@ def read_bucket(conn, name, aspects):
         retention = (config.get('Rule') or {}).get('DefaultRetention') or {}
         state['object_lock'] = canonical_json({
             'enabled': config.get('ObjectLockEnabled') == 'Enabled', 'mode': retention.get('Mode'),
-            'days': retention.get('Days'), 'years': retention.get('Years')})
+            'days': retention.get('Days') or None, 'years': retention.get('Years') or None})  # moto adds Years: 0
     if 'quota' in aspects:
         state['quota'] = read_quota(conn, name)
     return state

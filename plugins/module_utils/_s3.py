@@ -42,9 +42,8 @@ from ansible_collections.maestro.platform.plugins.module_utils._http import ApiE
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 try:
-    import boto3
-    import botocore
-    from botocore.config import Config as BotoConfig
+    # Only the exception classes at import time (0.1 s); boto3 itself is imported when a client is built,
+    # so input errors fail fast even as an ordinary module.
     from botocore.exceptions import BotoCoreError, ClientError
     HAS_BOTO3 = True
     BOTO3_IMPORT_ERROR = None
@@ -288,6 +287,11 @@ def check_endpoint(endpoint):
 def s3_client(params):
     """A boto3 S3 client from the connection options (built once per loop by the action plugin)."""
     require_boto3()
+    try:
+        import boto3
+        from botocore.config import Config as BotoConfig
+    except ImportError:
+        raise ModuleFailure(missing_required_lib('boto3'), exception=traceback.format_exc())
     endpoint = check_endpoint(params.get('endpoint_url'))
     verify = params.get('ca_path') or None
     if not params.get('validate_certs', True):
