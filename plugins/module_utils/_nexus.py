@@ -413,12 +413,10 @@ class Repository(NexusOperation, Resource):
         p = self.params
         self._summaries = {}
         if current is None:
-            existing = repository_summary(self.client, p['name'])
-            if existing is not None:
-                raise ModuleFailure(
-                    "repository '%s' already exists as a %s %s repository: Nexus cannot change a repository's "
-                    "format or type. Delete it first, or choose another name."
-                    % (existing['name'], existing['format'], existing['type']))
+            # The name may be taken by a repository of another format or type. A real run learns it from
+            # the create's 400 (one request less per new repository); check mode must ask.
+            if self.check_mode:
+                self._refuse_if_taken()
             if p['type'] == 'proxy' and not p.get('remote_url'):
                 raise ModuleFailure('remote_url is required to create %s' % self.describe())
             if p['type'] == 'group' and not p.get('members'):
@@ -435,6 +433,14 @@ class Repository(NexusOperation, Resource):
                 % (self.describe(), current['blob_store'], p['blob_store']))
         if p['type'] == 'group':
             self._check_members(current)
+
+    def _refuse_if_taken(self):
+        existing = repository_summary(self.client, self.params['name'])
+        if existing is not None:
+            raise ModuleFailure(
+                "repository '%s' already exists as a %s %s repository: Nexus cannot change a repository's "
+                "format or type. Delete it first, or choose another name."
+                % (existing['name'], existing['format'], existing['type']))
 
     def _summary(self, name):
         if name not in self._summaries:
@@ -495,7 +501,12 @@ class Repository(NexusOperation, Resource):
 
     def create(self, desired):
         p = self.params
-        self.client.post(repository_path(p['format'], p['type']), self._body(desired, None))
+        try:
+            self.client.post(repository_path(p['format'], p['type']), self._body(desired, None))
+        except ApiError as exc:
+            if exc.status == 400:  # a duplicate name is a 400 too: say what holds the name
+                self._refuse_if_taken()
+            raise
 
     def update(self, current, desired):
         p = self.params
