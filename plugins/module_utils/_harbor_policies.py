@@ -317,7 +317,9 @@ class ReplicationPolicy(HarborResource):
             'dest_namespace_replace_count': desired['dest_namespace_replace_count'],
             'trigger': {'type': desired['trigger'],
                         'trigger_settings': {'cron': desired['cron'] or ''}},
+            # Harbor v2.15 binds only the deprecated `deletion` on input; send both spellings.
             'filters': desired['filters'], 'replicate_deletion': desired['replicate_deletion'],
+            'deletion': desired['replicate_deletion'],
             'override': desired['override'], 'enabled': desired['enabled'], 'speed': desired['speed'],
             'copy_by_chunk': desired['copy_by_chunk'],
             'single_active_replication': desired['single_active_replication'],
