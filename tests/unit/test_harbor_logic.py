@@ -1,0 +1,300 @@
+"""Unit tests of the Harbor family's input checks and normalisation (no server: a fake client where a
+request would be made). The modules themselves are tested against the Harbor emulator in
+tests/integration/test_harbor_modules.py."""
+
+import pytest
+
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as P
+from ansible_collections.maestro.platform.plugins.module_utils._http import Response
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+
+
+class FakeClient:
+    """Answers GETs from a list of pages; records every request. Fails on anything else."""
+
+    def __init__(self, pages=None, headers=None):
+        self.pages = pages or []
+        self.headers = headers or []
+        self.requests = []
+
+    def request(self, method, path, query=None, headers=None, **kwargs):
+        self.requests.append((method, path, dict(query or {})))
+        index = len(self.requests) - 1
+        data = self.pages[index] if index < len(self.pages) else []
+        extra = self.headers[index] if index < len(self.headers) else []
+        return Response(200, extra, b'', data)
+
+    def get(self, path, query=None, **kwargs):
+        return self.request('GET', path, query=query, **kwargs).json
+
+
+def params(cls, **values):
+    result = dict((k, v.get('default')) for k, v in cls.argument_spec().items())
+    result.update(url='https://harbor.example.com', username='admin', password='x')
+    result.update(values)
+    return result
+
+
+def validate(cls, **values):
+    client = FakeClient()
+    op = cls(params(cls, **values), client)
+    op.validate()
+    assert client.requests == [], 'validate() must not send requests'
+    return op
+
+
+# -- sizes, cron, names ---------------------------------------------------------------------------
+@pytest.mark.parametrize('value,expected', [
+    (1073741824, 1073741824), ('1073741824', 1073741824), (-1, -1), ('-1', -1),
+    ('50G', 50 * 1024 ** 3), ('50GB', 50 * 1024 ** 3), ('50GiB', 50 * 1024 ** 3), ('500MiB', 500 * 1024 ** 2),
+    ('1.5T', int(1.5 * 1024 ** 4)), ('2 tb', 2 * 1024 ** 4), ('10k', 10240), ('100B', 100),
+])
+def test_parse_size(value, expected):
+    assert H.parse_size(value) == expected
+
+
+@pytest.mark.parametrize('value', ['50 gigs', 'G', '', '1.5', '0', 0, -2, '5Gi', 'ten', True, '1e9'])
+def test_parse_size_rejects(value):
+    with pytest.raises(ModuleFailure) as info:
+        H.parse_size(value)
+    assert info.value.msg.startswith('storage_quota')
+
+
+@pytest.mark.parametrize('cron', ['0 0 2 * * *', '0 */5 * * * *', '0 0 0 * * 0', '0 0 2 * * MON-FRI',
+                                  '30 15 10 1,15 JAN-JUN ?', '0 0 0 L * *'.replace('L', '1')])
+def test_cron_accepts_six_fields(cron):
+    assert H.check_cron(cron) == cron
+
+
+@pytest.mark.parametrize('cron,fragment', [
+    ('0 2 * * *', 'six fields'), ('0 0 2 * * * *', 'six fields'), ('', 'six fields'),
+    ('60 0 0 * * *', 'out of range for the second field'), ('0 0 24 * * *', 'hour'),
+    ('0 0 0 32 * *', 'day of month'), ('0 0 0 * 13 *', 'month'), ('0 0 0 * * 8', 'day of week'),
+    ('0 0 5-2 * * *', 'backwards'), ('0 */0 * * * *', 'bad step'), ('0 0 ? * * *', "'?'"),
+    ('0 0 x * * *', 'not a valid hour'), ('@daily', 'six fields'),
+])
+def test_cron_rejects(cron, fragment):
+    with pytest.raises(ModuleFailure) as info:
+        H.check_cron(cron, 'schedule')
+    assert info.value.msg.startswith('schedule')
+    assert fragment in info.value.msg
+
+
+@pytest.mark.parametrize('name', ['a', 'team-a', 'ml.models_v2', 'a' * 255, '0day'])
+def test_project_names_accepted(name):
+    validate(H.Project, name=name)
+
+
+@pytest.mark.parametrize('name', ['Team', 'team_', '-team', 'te--am', 'a' * 256, 'tea m', 'team/a', ''])
+def test_project_names_rejected_naming_the_field(name):
+    with pytest.raises(ModuleFailure) as info:
+        validate(H.Project, name=name)
+    assert info.value.msg.startswith('name')
+
+
+def test_project_options():
+    op = validate(H.Project, name='p', severity='HIGH', storage_quota='1G', cve_allowlist=['cve-2023-1234 ', 'CVE-2023-1234'])
+    assert op.params['severity'] == 'high'
+    assert op.quota == 1024 ** 3
+    assert op.params['cve_allowlist'] == ['CVE-2023-1234']
+    with pytest.raises(ModuleFailure, match='^severity'):
+        validate(H.Project, name='p', severity='urgent')
+    with pytest.raises(ModuleFailure, match='^cve_allowlist'):
+        validate(H.Project, name='p', cve_allowlist=['log4shell'])
+    with pytest.raises(ModuleFailure, match='^proxy_cache.speed_kb'):
+        validate(H.Project, name='p', proxy_cache={'registry': 'hub', 'speed_kb': 0})
+
+
+# -- project metadata: strings on the wire, booleans for users ----------------------------------
+def test_project_normalisation():
+    raw = {'project_id': 3, 'name': 'p', 'repo_count': 2, 'registry_id': 4,
+           'metadata': {'public': 'true', 'auto_scan': 'false', 'prevent_vul': 'true', 'severity': 'critical',
+                        'proxy_speed_kb': '512'},
+           'cve_allowlist': {'items': [{'cve_id': 'CVE-2-2'}, {'cve_id': 'CVE-1-1'}], 'expires_at': None}}
+    project = H.normalize_project(raw, {'hard': {'storage': 5}}, 'hub')
+    assert project['public'] is True and project['auto_scan'] is False and project['prevent_vulnerable'] is True
+    assert project['reuse_sys_cve_allowlist'] is False  # missing metadata is false
+    assert project['cve_allowlist'] == ['CVE-1-1', 'CVE-2-2']
+    assert project['storage_quota'] == 5
+    assert project['proxy_cache'] == {'registry': 'hub', 'registry_id': 4, 'speed_kb': 512}
+
+
+def test_project_metadata_goes_out_as_strings_and_only_changes():
+    op = validate(H.Project, name='p', public=True, auto_scan=False)
+    op.registry_id = None
+    desired = op.desired(None)
+    assert op._metadata(desired) == {'public': 'true'}  # false flags keep Harbor's defaults on create
+    current = dict(desired, auto_scan=True)
+    assert op._metadata(desired, current) == {'auto_scan': 'false'}
+
+
+# -- members and robots ---------------------------------------------------------------------------
+@pytest.mark.parametrize('role,expected', [('projectAdmin', 1), ('project_admin', 1), ('Maintainer', 4),
+                                           ('developer', 2), ('guest', 3), ('limited_guest', 5),
+                                           ('limitedGuest', 5)])
+def test_roles(role, expected):
+    assert H.role_id(role) == expected
+
+
+def test_unknown_role_rejected():
+    with pytest.raises(ModuleFailure, match="^role 'owner' is not a Harbor project role"):
+        validate(H.ProjectMember, project='p', user='alice', role='owner')
+
+
+PULL = [{'kind': 'project', 'namespace': None, 'access': [{'resource': 'repository', 'action': 'pull',
+                                                           'effect': 'allow'}]}]
+
+
+def test_project_robot_permission_defaults_to_its_project():
+    op = validate(H.RobotAccount, name='ci', project='team-a', permissions=PULL)
+    assert op.permissions == [{'kind': 'project', 'namespace': 'team-a', 'access': PULL[0]['access']}]
+
+
+def test_project_robot_on_another_project_rejected():
+    perms = [dict(PULL[0], namespace='team-b')]
+    with pytest.raises(ModuleFailure) as info:
+        validate(H.RobotAccount, name='ci', project='team-a', permissions=perms)
+    assert info.value.msg.startswith('permissions[0].namespace')
+    assert "'team-b'" in info.value.msg
+
+
+def test_project_robot_has_exactly_one_permission():
+    with pytest.raises(ModuleFailure, match='^permissions: a project-level robot account has exactly one'):
+        validate(H.RobotAccount, name='ci', project='team-a', permissions=PULL + PULL)
+
+
+def test_robot_checks():
+    with pytest.raises(ModuleFailure, match='^secret does not meet'):
+        validate(H.RobotAccount, name='ci', project='p', secret='password')
+    with pytest.raises(ModuleFailure, match=r'^permissions\[0\].access\[0\].action'):
+        validate(H.RobotAccount, name='ci', project='p',
+                 permissions=[dict(PULL[0], access=[{'resource': 'repository', 'action': 'fly', 'effect': 'allow'}])])
+    with pytest.raises(ModuleFailure, match='^duration'):
+        validate(H.RobotAccount, name='ci', project='p', duration=0)
+    with pytest.raises(ModuleFailure, match=r'^permissions\[0\].namespace is required'):
+        validate(H.RobotAccount, name='ci', level='system', permissions=PULL)
+    op = validate(H.RobotAccount, name='ci', level='system',
+                  permissions=[{'kind': 'system', 'namespace': None,
+                                'access': [{'resource': 'registry', 'action': 'list', 'effect': 'allow'}]}])
+    assert op.permissions[0]['namespace'] == '/'
+
+
+def test_robot_names():
+    assert H.robot_owner('robot$team-a+ci', 'robot$') == ('team-a', 'ci')
+    assert H.robot_owner('robot$ci', 'robot$') == (None, 'ci')
+    robot = H.normalize_robot({'name': 'robot$team-a+ci', 'level': 'project', 'disable': False, 'secret': 'x',
+                               'permissions': [{'kind': 'project', 'namespace': 'team-a',
+                                                'access': [{'resource': 'b', 'action': 'pull'},
+                                                           {'resource': 'a', 'action': 'push'}]}]}, 'robot$')
+    assert 'secret' not in robot
+    assert robot['project'] == 'team-a' and robot['name'] == 'ci'
+    assert [a['resource'] for a in robot['permissions'][0]['access']] == ['a', 'b']
+    assert robot['permissions'][0]['access'][0]['effect'] == 'allow'
+
+
+# -- pagination -----------------------------------------------------------------------------------
+def test_list_all_follows_link_and_total():
+    client = FakeClient(pages=[[{'n': 1}] * 100, [{'n': 2}] * 100, [{'n': 3}] * 5],
+                        headers=[[('X-Total-Count', '205'), ('Link', '</p?page=2>; rel="next"')],
+                                 [('X-Total-Count', '205')], [('X-Total-Count', '205')]])
+    items = H.list_all(client, '/projects', query={'public': 'true'})
+    assert len(items) == 205
+    assert [q['page'] for _, _, q in client.requests] == [1, 2, 3]
+    assert all(q['page_size'] == 100 and q['public'] == 'true' for _, _, q in client.requests)
+
+
+def test_list_all_without_headers_stops_on_a_short_page():
+    client = FakeClient(pages=[[{}] * 100, [{}] * 3])
+    assert len(H.list_all(client, '/robots')) == 103
+    assert len(client.requests) == 2
+
+
+# -- client ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize('url', ['https://harbor.example.com', 'https://harbor.example.com/',
+                                 'https://harbor.example.com/api/v2.0', 'https://harbor.example.com/api/v2.0/'])
+def test_client_base_path(url):
+    client = H.Project.make_client(params(H.Project, name='p', url=url))
+    assert client.base_path == '/api/v2.0'
+
+
+def test_client_rejects_bad_url():
+    with pytest.raises(ModuleFailure, match='^url must be'):
+        H.Project.make_client(params(H.Project, name='p', url='harbor.example.com'))
+
+
+# -- policies -------------------------------------------------------------------------------------
+def test_replication_filters_and_checks():
+    op = validate(P.ReplicationPolicy, name='n', destination_registry='dr', trigger='scheduled', cron='0 0 2 * * *',
+                  filters=[{'type': 'tag', 'value': 'v*', 'decoration': 'matches'},
+                           {'type': 'label', 'value': 'b', 'decoration': 'excludes'},
+                           {'type': 'name', 'value': 'team/**', 'decoration': 'matches'}])
+    assert [f['type'] for f in op.filters] == ['label', 'name', 'tag']
+    assert op.filters[0]['value'] == ['b']
+    with pytest.raises(ModuleFailure, match=r"^filters\[0\].value must be 'image' or 'artifact'"):
+        validate(P.ReplicationPolicy, name='n', filters=[{'type': 'resource', 'value': 'chart', 'decoration': 'matches'}])
+    with pytest.raises(ModuleFailure, match='^speed'):
+        validate(P.ReplicationPolicy, name='n', speed=0)
+
+
+def test_replication_local_registry_is_none():
+    policy = P.normalize_policy({'name': 'n', 'src_registry': {'id': 0, 'name': 'Local'},
+                                 'dest_registry': {'id': 3, 'name': 'dr'}, 'deletion': True, 'speed': 0})
+    assert policy['source_registry'] is None and policy['destination_registry'] == 'dr'
+    assert policy['replicate_deletion'] is True and policy['speed'] == -1
+
+
+def test_webhook_events_and_targets():
+    op = validate(P.Webhook, project='p', name='h', event_types=['push_artifact', 'PUSH_ARTIFACT', 'Replication'],
+                  targets=[{'address': 'https://x', 'type': 'http', 'auth_header': None, 'skip_cert_verify': False,
+                            'payload_format': 'Default'}])
+    assert op.events == ['PUSH_ARTIFACT', 'REPLICATION']
+    with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format CloudEvents'):
+        validate(P.Webhook, project='p', name='h', targets=[{'address': 'https://x', 'type': 'slack', 'auth_header': None,
+                                                             'skip_cert_verify': False, 'payload_format': 'CloudEvents'}])
+
+
+def test_webhook_auth_header_never_shown():
+    op = validate(P.Webhook, project='p', name='h')
+    shown = op.public({'targets': [{'address': 'https://x', 'auth_header': 'Bearer abc'}]})
+    assert 'Bearer abc' not in repr(shown)
+
+
+def test_retention_rules_round_trip():
+    rule = {'retain': 'latest_pushed', 'count': 5, 'disabled': False, 'repositories': 'team/**',
+            'repositories_decoration': 'excludes', 'tags': 'v*', 'tags_decoration': 'matches', 'untagged': False}
+    op = validate(P.RetentionPolicy, project='p', schedule='0 0 0 * * *', rules=[rule])
+    op.project_id = 7
+    body = op._body(op.desired(None))
+    assert body['rules'][0]['params'] == {'latestPushedK': 5}
+    assert body['rules'][0]['scope_selectors']['repository'][0]['decoration'] == 'repoExcludes'
+    assert body['scope'] == {'level': 'project', 'ref': 7}
+    back = P.normalize_retention(dict(body, id=1), 'p')
+    assert back['rules'] == [rule] and back['schedule'] == '0 0 0 * * *'
+    with pytest.raises(ModuleFailure, match=r'^rules\[0\].count must be'):
+        validate(P.RetentionPolicy, project='p', rules=[dict(rule, count=None)])
+    with pytest.raises(ModuleFailure, match=r'^rules\[0\].count is not used'):
+        validate(P.RetentionPolicy, project='p', rules=[dict(rule, retain='always')])
+
+
+def test_config_values_checked_and_secrets_separate():
+    op = validate(P.Configuration, config={'self_registration': 'no', 'robot_token_duration': '30',
+                                           'auth_mode': 'oidc_auth'}, secrets={'oidc_client_secret': 's'})
+    assert op.wanted == {'self_registration': False, 'robot_token_duration': 30, 'auth_mode': 'oidc_auth'}
+    with pytest.raises(ModuleFailure, match="^config: 'selfregistration' is not a Harbor configuration key"):
+        validate(P.Configuration, config={'selfregistration': True})
+    with pytest.raises(ModuleFailure, match='^config.oidc_client_secret is a secret'):
+        validate(P.Configuration, config={'oidc_client_secret': 's'})
+    with pytest.raises(ModuleFailure, match='^config.robot_token_duration must be a whole number'):
+        validate(P.Configuration, config={'robot_token_duration': 'a month'})
+    with pytest.raises(ModuleFailure, match='^config.auth_mode must be one of'):
+        validate(P.Configuration, config={'auth_mode': 'kerberos'})
+    assert 'oidc_client_secret' not in op.public({'oidc_client_secret': 'x', 'a': 1})
+
+
+def test_schedule_presets_and_job_options():
+    assert validate(P.Schedule, job='gc', cron='@daily').params['cron'] == '0 0 0 * * *'
+    with pytest.raises(ModuleFailure, match='^retention_hours only applies to job=purge_audit'):
+        validate(P.Schedule, job='gc', cron='daily', retention_hours=5)
+    with pytest.raises(ModuleFailure, match='^workers must be between 1 and 5'):
+        validate(P.Schedule, job='gc', cron='daily', workers=9)
