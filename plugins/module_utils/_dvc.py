@@ -350,13 +350,13 @@ class DvcRemote(DvcOperation, Resource):
     def _ignore_local_config(self):
         """Make sure git never sees config.local (dvc init writes this rule; keep it there)."""
         path = os.path.join(os.path.dirname(self.creds_path), '.gitignore')
-        lines = []
+        text = ''
         if os.path.exists(path):
             with open(path) as handle:
-                lines = handle.read().splitlines()
-        if '/config.local' not in lines and 'config.local' not in lines:
+                text = handle.read()
+        if not set(('/config.local', 'config.local')) & set(text.splitlines()):
             with open(path, 'a') as handle:
-                handle.write(('\n' if lines and lines[-1] else '') + '/config.local\n')
+                handle.write(('\n' if text and not text.endswith('\n') else '') + '/config.local\n')
 
     def delete(self, current):
         main, creds = self.files

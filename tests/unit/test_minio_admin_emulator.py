@@ -1,0 +1,116 @@
+"""The MinIO admin API emulator (tests/emulators/minio_admin.py) against minio-py's MinioAdmin, a client the
+emulator's code does not share: if MinIO's own Python SDK can sign, encrypt and decrypt against it, the
+emulator checks and answers the way MinIO does. Plus the refusals MinIO makes."""
+
+import json
+
+import pytest
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._s3 import MinioAdmin as OurAdmin
+from tests.emulators.minio_admin import MinioAdminEmulator
+
+ROOT = ('root-admin', 'root-secret-123')
+POLICY = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject',
+                                                  'Resource': 'arn:aws:s3:::b/*'}]}
+
+
+@pytest.fixture(scope='module')
+def emulator():
+    emu = MinioAdminEmulator('http://127.0.0.1:9', *ROOT)  # no S3 backend needed for users and policies
+    emu.start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def admin(emulator):
+    emulator.reset()
+    return OurAdmin(emulator.url, *ROOT)
+
+
+def test_minio_py_client_is_accepted(emulator):
+    minio = pytest.importorskip('minio')
+    from minio.credentials import StaticProvider
+    emulator.reset()
+    client = minio.MinioAdmin(endpoint=emulator.url.split('//')[1], credentials=StaticProvider(*ROOT),
+                              secure=False, region='us-east-1')
+    client.user_add('alice', 'alice-secret-1')
+    client.policy_add('reader', policy=POLICY)
+    assert json.loads(client.attach_policy(['reader'], user='alice')) ['policiesAttached'] == ['reader']
+    assert json.loads(client.user_list()) == {'alice': {'status': 'enabled', 'policyName': 'reader'}}
+    info = json.loads(client.policy_info('reader'))
+    assert info['Statement'][0]['Action'] == ['s3:GetObject']  # re-serialised as MinIO does
+    client.user_disable('alice')
+    assert json.loads(client.user_info('alice'))['status'] == 'disabled'
+    assert emulator.signature_failures == []
+
+
+def test_a_wrong_signature_is_refused(emulator, admin):
+    wrong = OurAdmin(emulator.url, ROOT[0], 'not-the-secret')
+    with pytest.raises(ApiError) as err:
+        wrong.json('GET', 'list-canned-policies')
+    assert err.value.error_code == 'SignatureDoesNotMatch' and err.value.status == 403
+    unknown = OurAdmin(emulator.url, 'nobody', 'whatever-secret')
+    with pytest.raises(ApiError) as err:
+        unknown.json('GET', 'list-canned-policies')
+    assert err.value.error_code == 'InvalidAccessKeyId'
+
+
+def test_a_payload_encrypted_with_another_key_is_refused(admin):
+    other = OurAdmin(admin.endpoint, ROOT[0], ROOT[1])
+    from ansible_collections.maestro.platform.plugins.module_utils import _s3
+    body = _s3.encrypt_payload(b'{"secretKey": "abcdefghij", "status": "enabled"}', 'some-other-key')
+    with pytest.raises(ApiError) as err:
+        other.request('PUT', 'add-user', {'accessKey': 'bob'}, body=body)
+    assert err.value.error_code == 'XMinioAdminConfigBadJSON'
+
+
+def test_users_policies_and_their_refusals(admin, emulator):
+    with pytest.raises(ApiError) as err:
+        admin.json('GET', 'user-info', {'accessKey': 'bob'})
+    assert (err.value.status, err.value.error_code) == (404, 'XMinioAdminNoSuchUser')
+    admin.request('PUT', 'add-user', {'accessKey': 'bob'}, body={'secretKey': 'bob-secret-1', 'status': 'enabled'},
+                  encrypt=True)
+    with pytest.raises(ApiError) as err:
+        admin.request('PUT', 'add-user', {'accessKey': 'bo'}, body={'secretKey': 'bob-secret-1'}, encrypt=True)
+    assert err.value.error_code == 'XMinioAdminInvalidArgument'
+    with pytest.raises(ApiError) as err:
+        admin.request('POST', 'idp/builtin/policy/attach', body={'policies': ['missing'], 'user': 'bob'},
+                      encrypt=True, decrypt=True)
+    assert err.value.error_code == 'XMinioAdminNoSuchPolicy'
+    admin.request('PUT', 'add-canned-policy', {'name': 'reader'}, body=POLICY)
+    answer = admin.json('POST', 'idp/builtin/policy/attach', body={'policies': ['reader'], 'user': 'bob'},
+                        encrypt=True, decrypt=True)
+    assert answer['policiesAttached'] == ['reader']
+    with pytest.raises(ApiError) as err:
+        admin.request('POST', 'idp/builtin/policy/attach', body={'policies': ['reader'], 'user': 'bob'},
+                      encrypt=True, decrypt=True)
+    assert err.value.error_code == 'XMinioAdminPolicyChangeAlreadyApplied'
+    with pytest.raises(ApiError) as err:
+        admin.request('DELETE', 'remove-canned-policy', {'name': 'reader'})
+    assert err.value.error_code == 'XMinioAdminPolicyInUse'
+    # the user's own signature: accepted with its secret, refused with another
+    assert json.loads(admin.request('GET', 'accountinfo', access_key='bob', secret_key='bob-secret-1'))[
+        'AccountName'] == 'bob'
+    with pytest.raises(ApiError) as err:
+        admin.request('GET', 'accountinfo', access_key='bob', secret_key='not-bobs-secret')
+    assert err.value.error_code == 'SignatureDoesNotMatch'
+    # a non-root user cannot administer
+    with pytest.raises(ApiError) as err:
+        admin.request('GET', 'list-users', access_key='bob', secret_key='bob-secret-1')
+    assert err.value.error_code == 'AccessDenied'
+    secrets = [w.body.get('secretKey') for w in emulator.writes if isinstance(w.body, dict)]
+    assert 'bob-secret-1' not in secrets  # the write log never holds a secret
+
+
+def test_attach_needs_an_opaque_content_type(emulator, admin):
+    admin.request('PUT', 'add-user', {'accessKey': 'carol'}, body={'secretKey': 'carol-secret', 'status': 'enabled'},
+                  encrypt=True)
+    from ansible_collections.maestro.platform.plugins.module_utils import _s3
+    body = _s3.encrypt_payload(json.dumps({'policies': ['readonly'], 'user': 'carol'}).encode(), ROOT[1])
+    path = '/minio/admin/v3/idp/builtin/policy/attach'
+    headers = _s3.sigv4_headers('POST', admin.host, path, '', body, ROOT[0], ROOT[1], 'us-east-1')
+    headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    response = admin.http.request('POST', path, data=body, headers=headers, expected=(200, 400))
+    assert response.status == 400 and response.json['Code'] == 'BadRequest'

@@ -1,0 +1,208 @@
+"""Unit tests of plugins/module_utils/_s3.py and the lifecycle/policy helpers of _minio.py: S3 naming rules,
+policies as data, sizes, SigV4 (checked against botocore's signer) and MinIO's admin payload encryption
+(checked against minio-py's minio/crypto.py and the emulator's independent pycryptodome implementation)."""
+
+import datetime
+import io
+import json
+
+import pytest
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from ansible_collections.maestro.platform.plugins.module_utils import _s3
+from ansible_collections.maestro.platform.plugins.module_utils._minio import (
+    _rule_from_s3,
+    _rule_to_s3,
+    check_lifecycle_rules,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from tests.emulators.minio_admin import madmin_decrypt, madmin_encrypt
+
+
+@pytest.mark.parametrize('name', ['abc', 'mlflow-artifacts', 'dvc.storage.2024', 'a' * 63, '1bucket'])
+def test_valid_bucket_names(name):
+    assert _s3.bucket_name_problem(name) is None
+
+
+@pytest.mark.parametrize('name,reason', [
+    ('ab', '3 to 63'), ('a' * 64, '3 to 63'), ('Upper', 'lower-case'), ('under_score', 'lower-case'),
+    ('-dash', 'starts and ends'), ('dash-', 'starts and ends'), ('two..dots', 'adjacent dots'),
+    ('10.0.0.1', 'IP address'), ('xn--abc', "prefix 'xn--'"), ('sthree-x', "prefix 'sthree-'"),
+    ('data-s3alias', "suffix '-s3alias'"), ('data--ol-s3', "suffix '--ol-s3'"), ('', 'required'),
+])
+def test_invalid_bucket_names(name, reason):
+    assert reason in _s3.bucket_name_problem(name)
+
+
+POLICY = {'Version': '2012-10-17', 'Statement': [
+    {'Effect': 'Allow', 'Principal': {'AWS': ['*']}, 'Action': ['s3:GetObject', 's3:ListBucket'],
+     'Resource': ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']},
+    {'Effect': 'Deny', 'Principal': '*', 'Action': 's3:DeleteObject', 'Resource': 'arn:aws:s3:::b/*',
+     'Condition': {'StringNotEquals': {'aws:username': 'admin'}}}]}
+
+
+def test_policies_are_compared_as_data():
+    reordered = {'Statement': [
+        {'Resource': 'arn:aws:s3:::b/*', 'Condition': {'StringNotEquals': {'aws:username': ['admin']}},
+         'Action': ['s3:DeleteObject'], 'Principal': {'AWS': '*'}, 'Effect': 'Deny'},
+        {'Action': ['s3:ListBucket', 's3:GetObject', 's3:GetObject'], 'Effect': 'Allow', 'Principal': '*',
+         'Resource': ['arn:aws:s3:::b/*', 'arn:aws:s3:::b'], 'Sid': ''}], 'Version': '2012-10-17'}
+    assert _s3.canonical_json(_s3.normalise_policy(reordered)) == _s3.canonical_json(_s3.normalise_policy(POLICY))
+    changed = json.loads(json.dumps(POLICY))
+    changed['Statement'][0]['Action'].append('s3:PutObject')
+    assert _s3.normalise_policy(changed) != _s3.normalise_policy(POLICY)
+
+
+@pytest.mark.parametrize('doc,message', [
+    ('{"Version": "2012-10-17", "Statement": [', 'not valid JSON'),
+    (['not', 'a', 'mapping'], 'must be a policy document'),
+    ({'Version': '2012-10-17', 'Statement': []}, 'non-empty list'),
+    ({'Version': '2012-10-17', 'Statment': []}, "unknown top-level key(s) Statment"),
+    ({'Version': '2020-01-01', 'Statement': [{}]}, "Version must be '2012-10-17'"),
+    ({'Statement': [{'Effect': 'Permit', 'Action': 's3:*', 'Resource': '*'}]}, "Effect must be"),
+    ({'Statement': [{'Effect': 'Allow', 'Resource': '*'}]}, 'exactly one of Action or NotAction'),
+    ({'Statement': [{'Effect': 'Allow', 'Action': 's3:*'}]}, 'exactly one of Resource or NotResource'),
+    ({'Statement': [{'Effect': 'Allow', 'Action': 'GetObject', 'Resource': '*'}]}, "not 'service:action'"),
+    ({'Statement': [{'Effect': 'Allow', 'Action': [], 'Resource': '*'}]}, 'non-empty string or list'),
+    ({'Statement': [{'Effect': 'Allow', 'Actions': 's3:*', 'Resource': '*'}]}, 'unknown key(s) Actions'),
+])
+def test_malformed_policies_name_the_field(doc, message):
+    with pytest.raises(ModuleFailure) as err:
+        _s3.parse_policy(doc)
+    assert err.value.msg.startswith('policy')
+    assert message in err.value.msg
+
+
+def test_bucket_policies_need_a_principal():
+    with pytest.raises(ModuleFailure, match='needs a Principal'):
+        _s3.parse_policy({'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]}, bucket_policy=True)
+
+
+def test_canned_bucket_policies():
+    assert _s3.canned_bucket_policy('private', 'b') is None
+    public = _s3.normalise_policy(_s3.canned_bucket_policy('public', 'b'))
+    actions = set(a for s in public['Statement'] for a in s['Action'])
+    assert {'s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:DeleteObject'} <= actions
+    _s3.parse_policy(_s3.canned_bucket_policy('download', 'b'), bucket_policy=True)
+
+
+@pytest.mark.parametrize('value,size', [(0, 0), (1024, 1024), ('1KiB', 1024), ('10GiB', 10 * 1024 ** 3),
+                                        ('500MB', 500 * 1000 ** 2), ('1.5 GB', 1500 * 1000 ** 2), ('2tib', 2 * 1024 ** 4)])
+def test_sizes(value, size):
+    assert _s3.parse_size(value, 'quota') == size
+
+
+@pytest.mark.parametrize('value', ['10 parsecs', '-1', -5, True, 'GiB'])
+def test_bad_sizes(value):
+    with pytest.raises(ModuleFailure, match='^quota'):
+        _s3.parse_size(value, 'quota')
+
+
+@pytest.mark.parametrize('method,query,body', [
+    ('GET', {'accessKey': 'alice'}, None),
+    ('PUT', {'name': 'a policy/with spaces'}, b'{"Version": "2012-10-17"}'),
+    ('POST', None, b'\x00\x01binary'),
+    ('PUT', {'accessKey': 'x', 'status': 'enabled'}, None),
+])
+def test_sigv4_matches_botocore(method, query, body):
+    now = datetime.datetime(2026, 11, 26, 10, 0, 0, tzinfo=datetime.timezone.utc)
+    path = '/minio/admin/v3/' + ('add-canned-policy' if query and 'name' in query else 'user-info')
+    qs = _s3.canonical_query(query)
+    headers = _s3.sigv4_headers(method, 'minio.example.com:9000', path, qs, body, 'AKID', 'secret/key+x',
+                                'us-east-1', session_token='tok', now=now)
+    request = AWSRequest(method=method, url='http://minio.example.com:9000%s%s' % (path, ('?' + qs) if qs else ''),
+                         data=body or b'', headers={'X-Amz-Date': headers['X-Amz-Date'],
+                                                    'X-Amz-Content-Sha256': headers['X-Amz-Content-Sha256'],
+                                                    'X-Amz-Security-Token': 'tok'})
+    request.context['timestamp'] = headers['X-Amz-Date']
+    signer = S3SigV4Auth(Credentials('AKID', 'secret/key+x', 'tok'), 's3', 'us-east-1')
+    expected = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
+    assert headers['Authorization'].endswith('Signature=' + expected)
+    assert 'Credential=AKID/20261126/us-east-1/s3/aws4_request' in headers['Authorization']
+
+
+@pytest.mark.parametrize('size', [1, 100, 16384, 16385, 50000])
+def test_payloads_decrypt_with_the_emulator_and_back(size):
+    data = bytes(bytearray(i % 251 for i in range(size)))
+    assert madmin_decrypt(_s3.encrypt_payload(data, 'admin-secret'), 'admin-secret') == data
+    assert _s3.decrypt_payload(madmin_encrypt(data, 'admin-secret'), 'admin-secret') == data
+
+
+def test_payloads_interoperate_with_minio_py():
+    crypto = pytest.importorskip('minio.crypto')
+
+    class Response(io.BytesIO):  # minio-py decrypts from a urllib3 response
+        def stream(self, amt):
+            while True:
+                chunk = self.read(amt)
+                if not chunk:
+                    return
+                yield chunk
+
+        def release_conn(self):
+            pass
+
+    data = json.dumps({'secretKey': 'x' * 20, 'status': 'enabled', 'pad': 'y' * 20000}).encode()
+    assert crypto.decrypt(Response(_s3.encrypt_payload(data, 'admin-secret')), 'admin-secret') == data
+    assert _s3.decrypt_payload(crypto.encrypt(data, 'admin-secret'), 'admin-secret') == data
+
+
+def test_chacha20_payloads_decrypt():
+    data = b'{"policies": ["readwrite"]}'
+    blob = _s3.encrypt_payload(data, 's3cret-key', aead_id=_s3.AEAD_CHACHA20)
+    assert blob[32] == 1
+    assert madmin_decrypt(blob, 's3cret-key') == data
+    assert _s3.decrypt_payload(blob, 's3cret-key') == data
+
+
+def test_wrong_secret_or_tampering_is_detected():
+    blob = bytearray(_s3.encrypt_payload(b'{"secretKey": "abcdefgh"}', 'right-secret'))
+    with pytest.raises(_s3.PayloadError, match='wrong secret key'):
+        _s3.decrypt_payload(bytes(blob), 'wrong-secret')
+    blob[-1] ^= 1
+    with pytest.raises(_s3.PayloadError):
+        _s3.decrypt_payload(bytes(blob), 'right-secret')
+    with pytest.raises(_s3.PayloadError, match='too short'):
+        _s3.decrypt_payload(b'\x00' * 20, 'right-secret')
+
+
+def test_admin_errors_carry_minio_codes():
+    from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+    err = _s3.admin_error(ApiError('raw', status=404, body={'Code': 'XMinioAdminNoSuchUser',
+                                                            'Message': 'The specified user does not exist.'}))
+    assert err.error_code == 'XMinioAdminNoSuchUser'
+    assert str(err.message) == 'XMinioAdminNoSuchUser: The specified user does not exist.'
+    plain = _s3.admin_error(ApiError('<Error>NoSuchBucket</Error>', status=404, body=None))
+    assert 'is endpoint_url a MinIO server' in plain.message
+
+
+@pytest.mark.parametrize('rules,message', [
+    ([{'id': 'x'}], 'needs an action'),
+    ([{'id': 'a', 'expiration_days': 1}, {'id': 'a', 'expiration_days': 2}], 'unique'),
+    ([{'id': 'x', 'expiration_days': 0}], 'positive'),
+    ([{'id': 'x', 'expiration_days': 1, 'expiration_date': '2030-01-01'}], 'only one of'),
+    ([{'id': 'x', 'expiration_date': '2030/01/01'}], 'YYYY-MM-DD'),
+    ([{'id': 'x', 'tags': {'a': 'b'}, 'expired_object_delete_marker': True}], 'tags filter'),
+    ([{'id': 'x', 'noncurrent_versions_to_keep': 2}], 'needs noncurrent_version_expiration_days'),
+    ([{'id': '', 'expiration_days': 1}], '1 to 255'),
+])
+def test_bad_lifecycle_rules(rules, message):
+    full = [dict({'status': 'enabled'}, **r) for r in rules]
+    with pytest.raises(ModuleFailure, match='^lifecycle_rules') as err:
+        check_lifecycle_rules(full)
+    assert message in err.value.msg
+
+
+def test_lifecycle_rules_round_trip_through_the_s3_shape():
+    rules = check_lifecycle_rules([
+        {'id': 'b', 'status': 'enabled', 'prefix': 'tmp/', 'tags': {'k': 'v', 'x': 'y'}, 'expiration_days': 3},
+        {'id': 'a', 'status': 'disabled', 'expiration_date': '2030-01-01', 'noncurrent_version_expiration_days': 5,
+         'noncurrent_versions_to_keep': 2},
+        {'id': 'c', 'status': 'enabled', 'tags': {'k': 'v'}, 'expired_object_delete_marker': False,
+         'noncurrent_version_expiration_days': 1},
+    ])
+    assert [r['id'] for r in rules] == ['a', 'b', 'c']
+    back = [_rule_from_s3(_rule_to_s3(r)) for r in rules]
+    assert back == rules
