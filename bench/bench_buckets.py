@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): converge a 60-bucket loop (versioning + bucket policy) on a real S3 API (a fresh
+moto server) with maestro.platform.minio_bucket (fast path: the action plugin runs in-process and reuses one
+boto3 client for the whole loop) and, side by side in the same run, with amazon.aws.s3_bucket on the same
+server. Prints a table: the first run (creates) and the steady state (a second run, nothing to change),
+as wall-clock seconds of the ansible-playbook run and milliseconds per bucket.
+
+Run from the repository root:  .venv/bin/python bench/bench_buckets.py [--buckets 60]
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.helpers import run_playbook  # noqa: E402
+from tests.servers import S3_KEYS, MotoS3  # noqa: E402
+
+PLAYBOOK = """
+- name: {title}
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Converge the buckets
+      {module}:
+        name: "{{{{ item }}}}"
+{args}
+      loop: "{{{{ buckets }}}}"
+"""
+
+MAESTRO_ARGS = """        endpoint_url: "{{ endpoint_url }}"
+        access_key: "{{ access_key }}"
+        secret_key: "{{ secret_key }}"
+        versioning: enabled
+        policy: "{{ policy_template | replace('BUCKET', item) }}"
+"""
+
+AMAZON_ARGS = """        endpoint_url: "{{ endpoint_url }}"
+        access_key: "{{ access_key }}"
+        secret_key: "{{ secret_key }}"
+        region: us-east-1
+        versioning: true
+        policy: "{{ policy_template | replace('BUCKET', item) }}"
+"""
+
+POLICY = json.dumps({'Version': '2012-10-17', 'Statement': [
+    {'Effect': 'Allow', 'Principal': {'AWS': ['*']}, 'Action': ['s3:GetObject'],
+     'Resource': ['arn:aws:s3:::BUCKET/public/*']}]})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--buckets', type=int, default=60)
+    opts = parser.parse_args()
+    server = MotoS3().start()
+    workdir = Path(tempfile.mkdtemp(prefix='bench-buckets-'))
+    rows = []
+    try:
+        contenders = [('maestro.platform.minio_bucket (fast path)', 'maestro.platform.minio_bucket', MAESTRO_ARGS, 'm'),
+                      ('amazon.aws.s3_bucket', 'amazon.aws.s3_bucket', AMAZON_ARGS, 'a')]
+        for title, module, args, tag in contenders:
+            path = workdir / ('%s.yml' % tag)
+            path.write_text(PLAYBOOK.format(title=title, module=module, args=args))
+            extra = {'endpoint_url': server.url, 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
+                     'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'policy_template': POLICY,
+                     'buckets': ['bench-%s-%03d' % (tag, i) for i in range(opts.buckets)]}
+            for run in ('first run', 'steady state'):
+                result = run_playbook(str(path), extra_vars=extra, env={'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'true'})
+                if not result.ok:
+                    raise SystemExit('%s %s failed:\n%s' % (title, run, result))
+                changed = int(result.stdout.split('changed=')[1].split()[0])
+                rows.append((title, run, result.elapsed, changed))
+        listed = [b['Name'] for b in server.client().list_buckets()['Buckets']]
+        assert len(listed) == 2 * opts.buckets, len(listed)
+    finally:
+        server.stop()
+
+    print('\n%d buckets (versioning + bucket policy) on moto %s, ansible-playbook wall clock, this machine (%d cores, '
+          'load %.1f)\n' % (opts.buckets, _moto_version(), os.cpu_count(), os.getloadavg()[0]))
+    print('| module | run | total (s) | per bucket (ms) | task changed |')
+    print('|---|---|---:|---:|---|')
+    for title, run, elapsed, changed in rows:
+        print('| %s | %s | %.1f | %.0f | %s |' % (title, run, elapsed, 1000 * elapsed / opts.buckets,
+                                                'yes' if changed else 'no'))
+
+
+def _moto_version():
+    try:
+        import moto
+        return moto.__version__
+    except Exception:  # noqa: BLE001
+        return '?'
+
+
+if __name__ == '__main__':
+    started = time.monotonic()
+    main()
+    print('\n(bench took %.0f s)' % (time.monotonic() - started))
