@@ -199,7 +199,7 @@ class _Fault:
         self.method = None
         self.path_regex = None
         if match:
-            head, _, rest = match.partition(' ')
+            head, sep, rest = match.partition(' ')
             if head.upper() in (m.upper() for m in HTTP_METHODS):
                 self.method = head.upper()
                 rest = rest.strip()
@@ -636,11 +636,11 @@ class Emulator:
 
     def _authenticate(self, call):
         header = call.headers.get('Authorization') or ''
-        scheme, _, value = header.partition(' ')
+        scheme, sep, value = header.partition(' ')
         if scheme.lower() != 'basic' or not value:
             return None
         try:
-            username, _, password = base64.b64decode(value.strip()).decode('utf-8').partition(':')
+            username, sep, password = base64.b64decode(value.strip()).decode('utf-8').partition(':')
         except (ValueError, UnicodeDecodeError):
             return None
         return self.check_credentials(username, password)

@@ -238,7 +238,7 @@ def valid_cron(expression):
     for index, field in enumerate(fields):
         low, high = _CRON_RANGES[index]
         for part in field.split(','):
-            base, _, step = part.partition('/')
+            base, sep, step = part.partition('/')
             if step and not step.isdigit():
                 return False
             if base in ('*', '?'):
@@ -259,7 +259,7 @@ def valid_secret(secret):
 
 def _new_secret():
     while True:
-        secret = ''.join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+        secret = ''.join(secrets.choice(string.ascii_letters + string.digits) for _char in range(32))
         if valid_secret(secret):
             return secret
 
@@ -333,8 +333,8 @@ class HarborEmulator(Emulator):
             if user['username'] == username:
                 return user if secrets.compare_digest(user['password'], password) else None
         for robot in self.robots.values():
-            if robot['name'] == username and not robot['disable'] and secrets.compare_digest(robot['secret'],
-                                                                                               password):
+            if robot['name'] == username and not robot['disable'] and \
+                    secrets.compare_digest(robot['secret'], password):
                 return {'user_id': None, 'username': robot['name'], 'sysadmin_flag': False, 'robot_id': robot['id'],
                         'system_robot': robot['level'] == 'system'}
         return None
@@ -506,7 +506,7 @@ class HarborEmulator(Emulator):
         for part in (call.arg('q') or '').split(','):
             if '=' not in part:
                 continue
-            key, _, value = part.partition('=')
+            key, sep, value = part.partition('=')
             if value.startswith('~'):
                 result[key.strip()] = ('fuzzy', value[1:])
             elif value.startswith('{') and value.endswith('}'):
@@ -763,7 +763,7 @@ class HarborEmulator(Emulator):
         project = self._find_project(call, manage=True)
         if call.user.get('sysadmin_flag') is False and self._role(call.user, project) != 1:
             raise self._forbidden()
-        deletable, _ = self._deletable(project)
+        deletable, sep = self._deletable(project)
         if not deletable:
             # PreconditionFailedError(errors.New(reason)): the reason stays in the cause, the body says
             # "precondition failed"; GET /projects/{p}/_deletable gives the reason
@@ -791,7 +791,7 @@ class HarborEmulator(Emulator):
 
     @route('GET', '/projects/{project_name}/repositories')
     def list_repositories(self, call):
-        _, repos = self._repositories(call)
+        sep, repos = self._repositories(call)
         items = [self._repo_out(r) for r in repos.values()]
         for key, op_value in self._parse_q(call).items():
             if key == 'name':
@@ -801,7 +801,7 @@ class HarborEmulator(Emulator):
 
     @route('GET', '/projects/{project_name}/repositories/{repository_name}')
     def get_repository(self, call):
-        _, repos = self._repositories(call)
+        sep, repos = self._repositories(call)
         name = unquote(call.params['repository_name'])  # Harbor wants a/b encoded twice: a%252Fb
         if name not in repos:
             raise HttpError(404, 'repository %s/%s not found' % (call.params['project_name'], name))
@@ -917,11 +917,11 @@ class HarborEmulator(Emulator):
     def list_members(self, call):
         project = self._find_project(call)
         items = [self._member_out(m) for m in self.members.values() if m['project_id'] == project['project_id']]
-        _, headers = self._paginate(call, items)
+        sep, headers = self._paginate(call, items)
         entity = call.arg('entityname')
         if entity:  # Harbor lists with the entityname filter but counts (X-Total-Count, Link) without it
             items = [m for m in items if entity in m['entity_name']]
-        page, _ = self._paginate(call, items)
+        page, sep = self._paginate(call, items)
         return 200, page, headers
 
     @route('GET', '/projects/{project_name_or_id}/members/{mid}')
@@ -987,7 +987,7 @@ class HarborEmulator(Emulator):
 
     @route('PUT', '/projects/{project_name_or_id}/members/{mid}')
     def update_member(self, call):
-        _, member = self._member(call, manage=True)
+        sep, member = self._member(call, manage=True)
         role_id = (call.body or {}).get('role_id')
         if role_id is None:
             raise _bad('role can not be empty')
@@ -998,7 +998,7 @@ class HarborEmulator(Emulator):
 
     @route('DELETE', '/projects/{project_name_or_id}/members/{mid}')
     def delete_member(self, call):
-        _, member = self._member(call, manage=True)
+        sep, member = self._member(call, manage=True)
         del self.members[member['id']]
         return 200, None
 
@@ -1630,7 +1630,7 @@ class HarborEmulator(Emulator):
 
     @route('DELETE', '/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}')
     def delete_webhook(self, call):
-        _, webhook = self._webhook(call, manage=True)
+        sep, webhook = self._webhook(call, manage=True)
         del self.webhooks[webhook['id']]
         return 200, None
 
@@ -1808,7 +1808,7 @@ class HarborEmulator(Emulator):
 
     @route('DELETE', '/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}')
     def delete_immutable(self, call):
-        _, rule = self._immutable(call)
+        sep, rule = self._immutable(call)
         del self.immutable_rules[rule['id']]
         return 200, None
 

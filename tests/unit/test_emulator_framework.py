@@ -119,7 +119,7 @@ def test_serves_on_localhost_with_keep_alive(toy, client):
     assert toy.base_url.startswith('http://127.0.0.1:')
     assert toy.url == toy.base_url + '/api/v2.0'
     sock_before = None
-    for _ in range(3):
+    for _attempt in range(3):
         status, headers, data = client('GET', '/projects')
         assert status == 200 and json.loads(data) == []
         sock_before = sock_before or client.conn.sock
@@ -128,9 +128,9 @@ def test_serves_on_localhost_with_keep_alive(toy, client):
 
 
 def test_valid_request_and_response(toy, client):
-    status, headers, _ = client('POST', '/projects', {'project_name': 'alpha'})
+    status, headers, response = client('POST', '/projects', {'project_name': 'alpha'})
     assert status == 201 and headers['Location'] == '/api/v2.0/projects/1'
-    status, _, data = client('GET', '/projects/alpha')
+    status, data, data = client('GET', '/projects/alpha')
     assert status == 200 and json.loads(data) == {'project_id': 1, 'name': 'alpha'}
     toy.assert_no_violations()
 
@@ -140,14 +140,14 @@ def test_request_rejected_by_the_spec_gets_the_service_error(toy, client):
     assert status == 400
     error = json.loads(data)['errors'][0]
     assert error['code'] == 'BAD_REQUEST' and 'project_name' in error['message'] and 'string' in error['message']
-    status, _, data = client('GET', '/projects?page=many')
+    status, data, data = client('GET', '/projects?page=many')
     assert status == 400 and 'page' in json.loads(data)['errors'][0]['message']
     assert toy.writes == [] and toy.projects == {}
     toy.assert_no_violations()
 
 
 def test_response_outside_the_spec_is_recorded_and_answered_500(toy, client):
-    status, _, data = client('GET', '/projects/broken')
+    status, data, data = client('GET', '/projects/broken')
     assert status == 500
     assert 'outside the spec' in json.loads(data)['errors'][0]['message']
     assert len(toy.violations) == 1 and 'project_id' in toy.violations[0]
@@ -156,7 +156,7 @@ def test_response_outside_the_spec_is_recorded_and_answered_500(toy, client):
 
 
 def test_handler_crash_is_a_violation(toy, client):
-    status, _, _ = client('GET', '/projects/crash')
+    status, data, response = client('GET', '/projects/crash')
     assert status == 500
     assert 'RuntimeError: boom' in toy.violations[0]
 
@@ -166,7 +166,7 @@ def test_errors_from_handlers_use_the_service_shape(toy, client):
     assert status == 404
     assert json.loads(data) == {'errors': [{'code': 'NOT_FOUND', 'message': 'project missing not found'}]}
     client('POST', '/projects', {'project_name': 'dup'})
-    status, _, data = client('POST', '/projects', {'project_name': 'dup'})
+    status, headers, data = client('POST', '/projects', {'project_name': 'dup'})
     assert status == 409 and json.loads(data)['errors'][0]['code'] == 'CONFLICT'
     toy.assert_no_violations()
 
@@ -175,7 +175,7 @@ def test_undeclared_error_status_is_checked_against_the_error_schema(toy, client
     # GET /projects/{name} declares no 404, yet Harbor answers 404 through its common error handler
     assert client('GET', '/projects/missing')[0] == 404
     assert toy.violations == []
-    status, _, _ = client('GET', '/projects/bad-error')
+    status, data, response = client('GET', '/projects/bad-error')
     assert status == 500 and 'error body' in toy.violations[0] and 'errors' in toy.violations[0]
 
 
@@ -191,10 +191,10 @@ def test_error_schema_may_be_a_pointer_into_the_spec():
 
 
 def test_unknown_and_unimplemented_paths(toy, client):
-    status, _, _ = client('GET', '/no/such/path')
+    status, data, response = client('GET', '/no/such/path')
     assert status == 404
     assert toy.violations == []
-    status, _, _ = client('DELETE', '/projects/alpha')  # in the spec, not implemented by the toy
+    status, data, response = client('DELETE', '/projects/alpha')  # in the spec, not implemented by the toy
     assert status == 501
     assert 'does not implement DELETE /projects/{project_name_or_id}' in toy.violations[0]
 
@@ -213,7 +213,7 @@ def test_authentication(toy, client):
     status, headers, data = client('GET', '/projects', auth=False)
     assert status == 401 and json.loads(data)['errors'][0]['code'] == 'UNAUTHORIZED'
     bad = {'Authorization': 'Basic ' + base64.b64encode(b'tester:wrong').decode()}
-    status, _, _ = client('GET', '/projects', auth=False, headers=bad)
+    status, data, response = client('GET', '/projects', auth=False, headers=bad)
     assert status == 401
     status, headers, data = client('GET', '/ping', auth=False)  # a route declared auth=False
     assert status == 200 and data == b'Pong' and headers['Content-Type'].startswith('text/plain')
@@ -223,10 +223,10 @@ def test_authentication(toy, client):
 def test_request_id_on_every_response(toy, client):
     ids = set()
     for path in ('/projects', '/projects/missing', '/no/such/path'):
-        _, headers, _ = client('GET', path)
+        status, headers, response = client('GET', path)
         ids.add(headers['X-Request-Id'])
     assert len(ids) == 3
-    _, headers, _ = client('GET', '/projects', headers={'X-Request-Id': 'mine-123'})
+    status, headers, response = client('GET', '/projects', headers={'X-Request-Id': 'mine-123'})
     assert headers['X-Request-Id'] == 'mine-123'
 
 
@@ -256,14 +256,14 @@ def test_fault_status(toy, client, status):
 
 def test_fault_429_with_retry_after(toy, client):
     toy.inject('429', retry_after=7)
-    status, headers, _ = client('GET', '/projects')
+    status, headers, response = client('GET', '/projects')
     assert status == 429 and headers['Retry-After'] == '7'
 
 
 def test_fault_slow(toy, client):
     toy.inject('slow', seconds=0.3)
     started = time.monotonic()
-    status, _, _ = client('GET', '/projects')
+    status, data, response = client('GET', '/projects')
     assert status == 200 and time.monotonic() - started >= 0.3
 
 
@@ -312,6 +312,6 @@ def test_spec_is_loaded_once_per_process():
 def test_validation_overhead_is_small(toy, client):
     client('GET', '/projects')
     toy.validation_seconds = 0.0
-    for _ in range(20):
+    for _attempt in range(20):
         client('GET', '/projects')
     assert toy.validation_seconds / 20 < 0.05  # measured ~3-5 ms; generous bound for a loaded CI machine

@@ -52,7 +52,7 @@ class Harbor:
 
     def create_project(self, name, **body):
         body['project_name'] = name
-        _, response = self.ok('POST', '/projects', body, expect=201)
+        data, response = self.ok('POST', '/projects', body, expect=201)
         return int(response.getheader('Location').rsplit('/', 1)[1])
 
 
@@ -74,7 +74,7 @@ def test_basic_auth_401(harbor):
     status, data, response = harbor.call('GET', '/projects', credentials=None)
     assert status == 401 and error_of(data) == ('UNAUTHORIZED', 'unauthorized')
     assert response.getheader('X-Request-Id')
-    status, _, _ = harbor.call('GET', '/projects', credentials=('admin', 'wrong-password'))
+    status, data, response = harbor.call('GET', '/projects', credentials=('admin', 'wrong-password'))
     assert status == 401
     assert harbor.ok('GET', '/ping', credentials=None)[0] == b'Pong'
     assert harbor.ok('GET', '/health', credentials=None)[0]['status'] == 'healthy'
@@ -93,7 +93,7 @@ def test_basic_auth_401(harbor):
 ])
 def test_non_admin_gets_403_on_admin_endpoints(harbor, method, path, body):
     user = (harbor.emulator.user_username, harbor.emulator.user_password)
-    status, data, _ = harbor.call(method, path, body, credentials=user)
+    status, data, response = harbor.call(method, path, body, credentials=user)
     assert status == 403 and error_of(data)[0] == 'FORBIDDEN'
     assert harbor.emulator.writes == []
 
@@ -104,8 +104,8 @@ def test_non_admin_sees_public_and_member_projects_only(harbor):
     user = (harbor.emulator.user_username, harbor.emulator.user_password)
     names = [p['name'] for p in harbor.ok('GET', '/projects', credentials=user)[0]]
     assert names == ['library', 'public-one']
-    status, _, _ = harbor.call('GET', '/projects/private-one', headers={'X-Is-Resource-Name': 'true'},
-                               credentials=user)
+    status, data, response = harbor.call('GET', '/projects/private-one', headers={'X-Is-Resource-Name': 'true'},
+                                         credentials=user)
     assert status == 403
     # a user may create projects (project_creation_restriction: everyone) and administers them
     harbor.ok('POST', '/projects', {'project_name': 'mine'}, credentials=user, expect=201)
@@ -118,11 +118,11 @@ def test_non_admin_sees_public_and_member_projects_only(harbor):
 def test_request_the_spec_rejects_gets_harbors_422(harbor):
     # go-swagger wraps binding/validation failures in a CompositeValidationError (422); Harbor answers
     # {"code": "UNPROCESSABLE_ENTITY", "message": "validation failure list:\n..."}
-    status, data, _ = harbor.call('POST', '/projects', {'project_name': 'p', 'storage_limit': 'lots'})
+    status, data, response = harbor.call('POST', '/projects', {'project_name': 'p', 'storage_limit': 'lots'})
     code, message = error_of(data)
     assert status == 422 and code == 'UNPROCESSABLE_ENTITY'
     assert message.startswith('validation failure list:\n') and 'storage_limit' in message
-    status, data, _ = harbor.call('GET', '/projects?page_size=500')  # the spec caps page_size at 100
+    status, data, response = harbor.call('GET', '/projects?page_size=500')  # the spec caps page_size at 100
     assert status == 422 and 'page_size' in error_of(data)[1]
     assert harbor.emulator.writes == []
 
@@ -152,8 +152,8 @@ def test_project_create_read_with_string_metadata(harbor):
 
 
 def test_project_public_flag_and_location_by_name(harbor):
-    _, response = harbor.ok('POST', '/projects', {'project_name': 'pub', 'public': True},
-                            headers={'X-Resource-Name-In-Location': 'true'}, expect=201)
+    data, response = harbor.ok('POST', '/projects', {'project_name': 'pub', 'public': True},
+                               headers={'X-Resource-Name-In-Location': 'true'}, expect=201)
     assert response.getheader('Location') == '/api/v2.0/projects/pub'
     assert harbor.ok('GET', '/projects/pub')[0]['metadata']['public'] == 'true'
 
@@ -168,7 +168,7 @@ def test_project_public_flag_and_location_by_name(harbor):
     ({'project_name': 'p', 'registry_id': 0}, 'bad request'),
 ])
 def test_project_invalid_input_is_400(harbor, body, message):
-    status, data, _ = harbor.call('POST', '/projects', body)
+    status, data, response = harbor.call('POST', '/projects', body)
     assert status == 400 and error_of(data) == ('BAD_REQUEST', message)
 
 
@@ -181,19 +181,19 @@ def test_project_create_is_lenient_where_harbor_is(harbor):
     assert quota['hard'] == {'storage': -1}
     harbor.ok('PUT', '/projects/lax', {'public': True})  # top-level public is ignored on update
     assert harbor.ok('GET', '/projects/lax')[0]['metadata']['public'] == 'false'
-    status, data, _ = harbor.call('PUT', '/projects/lax', {'metadata': {'retention_id': '9'}})
+    status, data, response = harbor.call('PUT', '/projects/lax', {'metadata': {'retention_id': '9'}})
     assert status == 400 and 'retention_id' in error_of(data)[1]
 
 
 def test_project_duplicate_is_409(harbor):
     harbor.create_project('dup')
-    status, data, _ = harbor.call('POST', '/projects', {'project_name': 'dup'})
+    status, data, response = harbor.call('POST', '/projects', {'project_name': 'dup'})
     assert status == 409 and error_of(data) == ('CONFLICT', 'The project named dup already exists')
 
 
 def test_numeric_project_name_needs_x_is_resource_name(harbor):
     harbor.create_project('2024')
-    status, _, _ = harbor.call('GET', '/projects/2024')  # read as the id 2024
+    status, data, response = harbor.call('GET', '/projects/2024')  # read as the id 2024
     assert status == 404
     assert harbor.ok('GET', '/projects/2024', headers={'X-Is-Resource-Name': 'true'})[0]['name'] == '2024'
 
@@ -221,7 +221,7 @@ def test_delete_non_empty_project_is_412_until_repositories_are_purged(harbor):
     harbor.emulator.seed_repository('full', 'db')
     assert harbor.ok('GET', '/projects/full/_deletable')[0] == {
         'deletable': False, 'message': 'the project contains repositories, can not be deleted'}
-    status, data, _ = harbor.call('DELETE', '/projects/full')
+    status, data, response = harbor.call('DELETE', '/projects/full')
     assert status == 412 and error_of(data) == ('PRECONDITION', 'precondition failed')
     repos, response = harbor.ok('GET', '/projects/full/repositories')
     assert sorted(r['name'] for r in repos) == ['full/app/web', 'full/db']
@@ -245,18 +245,18 @@ def test_project_list_pagination_headers(harbor):
     assert len(page3) == 6 and response.getheader('Link') == '</api/v2.0/projects?page=2&page_size=10>; rel="prev"'
     names = [p['name'] for p in page1 + page2 + page3]
     assert len(set(names)) == 26
-    _, response = harbor.ok('GET', '/projects')  # page_size defaults to 10
+    data, response = harbor.ok('GET', '/projects')  # page_size defaults to 10
     assert response.getheader('X-Total-Count') == '26' and 'page_size=10' in response.getheader('Link')
     filtered, response = harbor.ok('GET', '/projects?name=page-1&page_size=5')
     assert response.getheader('X-Total-Count') == '10' and len(filtered) == 5
     assert response.getheader('Link') == '</api/v2.0/projects?name=page-1&page=2&page_size=5>; rel="next"'
-    exact, _ = harbor.ok('GET', '/projects?q=name%3Dpage-07')
+    exact, response = harbor.ok('GET', '/projects?q=name%3Dpage-07')
     assert [p['name'] for p in exact] == ['page-07']
     fuzzy, response = harbor.ok('GET', '/projects?q=name%3D~page-2&page_size=100')
     assert sorted(p['name'] for p in fuzzy) == ['page-%02d' % i for i in range(20, 25)]
     assert response.getheader('Link') is None
     # Harbor unescapes the query of its links (url.QueryUnescape)
-    _, response = harbor.ok('GET', '/projects?q=name%3D~page&page_size=20')
+    data, response = harbor.ok('GET', '/projects?q=name%3D~page&page_size=20')
     assert response.getheader('Link') == '</api/v2.0/projects?page=2&page_size=20&q=name=~page>; rel="next"'
 
 
@@ -270,7 +270,7 @@ def test_quota_read_and_update(harbor):
     assert quota['ref']['name'] == 'q' and quota['hard'] == {'storage': 1073741824} and quota['used'] == {'storage': 0}
     harbor.ok('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': -1}})
     assert harbor.ok('GET', '/quotas/%d' % quota['id'])[0]['hard'] == {'storage': -1}
-    status, data, _ = harbor.call('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': 0}})
+    status, data, response = harbor.call('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': 0}})
     assert status == 400 and 'storage' in error_of(data)[1]
     assert harbor.call('PUT', '/quotas/999', {'hard': {'storage': 5}})[0] == 404
     # a project created without storage_limit takes storage_per_project (-1 by default)
@@ -284,15 +284,15 @@ def test_project_members_users_and_groups(harbor):
     project_id = harbor.create_project('crew')
     members = harbor.ok('GET', '/projects/crew/members')[0]
     assert [(m['entity_name'], m['role_name'], m['entity_type']) for m in members] == [('admin', 'projectAdmin', 'u')]
-    _, response = harbor.ok('POST', '/projects/crew/members',
-                            {'role_id': 2, 'member_user': {'username': 'developer'}}, expect=201)
+    data, response = harbor.ok('POST', '/projects/crew/members',
+                               {'role_id': 2, 'member_user': {'username': 'developer'}}, expect=201)
     # Harbor's Location names the project the way the request did
     assert re.match(r'^/api/v2\.0/projects/crew/members/\d+$', response.getheader('Location'))
-    status, data, _ = harbor.call('POST', '/projects/crew/members', {'role_id': 3, 'member_user': {'username': 'developer'}})
+    status, data, response = harbor.call('POST', '/projects/crew/members', {'role_id': 3, 'member_user': {'username': 'developer'}})
     assert status == 409 and error_of(data) == ('CONFLICT', 'The project member specified already exist')
     harbor.emulator.add_user('eve', 'Eve123456')
-    _, response = harbor.ok('POST', '/projects/%d/members' % project_id, {'role_id': 3, 'member_user': {'username': 'eve'}},
-                            expect=201)
+    data, response = harbor.ok('POST', '/projects/%d/members' % project_id, {'role_id': 3, 'member_user': {'username': 'eve'}},
+                               expect=201)
     assert re.match(r'^/api/v2\.0/projects/%d/members/\d+$' % project_id, response.getheader('Location'))
     harbor.ok('DELETE', response.getheader('Location')[len('/api/v2.0'):])
     harbor.ok('POST', '/projects/crew/members',
@@ -323,7 +323,7 @@ def test_project_members_users_and_groups(harbor):
 ])
 def test_member_invalid_input(harbor, body, status, message):
     harbor.create_project('crew')
-    got, data, _ = harbor.call('POST', '/projects/crew/members', body)
+    got, data, response = harbor.call('POST', '/projects/crew/members', body)
     assert got == status and (message is None or error_of(data)[1] == message)
 
 
@@ -332,8 +332,8 @@ def test_member_unknown_user_is_404_and_guest_cannot_manage(harbor):
     assert harbor.call('POST', '/projects/crew/members', {'role_id': 2, 'member_user': {'username': 'nobody'}})[0] == 404
     harbor.ok('POST', '/projects/crew/members', {'role_id': 2, 'member_user': {'username': 'developer'}}, expect=201)
     user = (harbor.emulator.user_username, harbor.emulator.user_password)
-    status, _, _ = harbor.call('POST', '/projects/crew/members',
-                               {'role_id': 2, 'member_group': {'group_name': 'g', 'group_type': 3}}, credentials=user)
+    status, data, response = harbor.call('POST', '/projects/crew/members',
+                                         {'role_id': 2, 'member_group': {'group_name': 'g', 'group_type': 3}}, credentials=user)
     assert status == 403
 
 
@@ -347,12 +347,12 @@ def test_users_and_groups(harbor):
     users = harbor.ok('GET', '/users')[0]
     assert {u['username'] for u in users} == {'developer', 'alice'}  # Harbor never lists admin
     assert all('password' not in u for u in users)
-    _, response = harbor.ok('POST', '/users', {'username': 'bob', 'email': 'bob@example.com', 'realname': 'Bob',
-                                               'password': 'Bobby1234'}, expect=201)
+    data, response = harbor.ok('POST', '/users', {'username': 'bob', 'email': 'bob@example.com', 'realname': 'Bob',
+                                                  'password': 'Bobby1234'}, expect=201)
     assert harbor.call('POST', '/users', {'username': 'bob', 'password': 'Bobby1234'})[0] == 409
     assert harbor.call('POST', '/users', {'username': 'carl', 'password': 'weak'})[0] == 400
     assert harbor.call('GET', '/users/current', credentials=('bob', 'Bobby1234'))[0] == 200
-    _, response = harbor.ok('POST', '/usergroups', {'group_name': 'ops', 'group_type': 2}, expect=201)
+    data, response = harbor.ok('POST', '/usergroups', {'group_name': 'ops', 'group_type': 2}, expect=201)
     group_id = int(response.getheader('Location').rsplit('/', 1)[1])
     assert harbor.call('POST', '/usergroups', {'group_name': 'ops', 'group_type': 2})[0] == 409
     assert harbor.call('POST', '/usergroups', {'group_name': 'l', 'group_type': 1})[0] == 400  # LDAP needs a DN
@@ -400,7 +400,7 @@ def test_project_robot_secret_only_on_create_and_refresh(harbor):
     # a custom secret: accepted, not echoed
     assert harbor.ok('PATCH', '/robots/%d' % created['id'], {'secret': 'MyOwnSecret42'})[0] == {}
     assert harbor.call('GET', '/projects', credentials=(created['name'], 'MyOwnSecret42'))[0] == 200
-    status, data, _ = harbor.call('PATCH', '/robots/%d' % created['id'], {'secret': 'alllowercase1'})
+    status, data, response = harbor.call('PATCH', '/robots/%d' % created['id'], {'secret': 'alllowercase1'})
     assert status == 400 and '8-128' in error_of(data)[1]
 
     harbor.ok('DELETE', '/robots/%d' % created['id'])
@@ -412,7 +412,7 @@ def test_robot_put_cannot_change_name_or_level(harbor):
     created = harbor.ok('POST', '/robots', project_robot(), expect=201)[0]
     robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
     for change in ({'name': 'robot$ci+other'}, {'level': 'system'}):
-        status, data, _ = harbor.call('PUT', '/robots/%d' % created['id'], dict(robot, **change))
+        status, data, response = harbor.call('PUT', '/robots/%d' % created['id'], dict(robot, **change))
         assert status == 400 and 'level or name' in error_of(data)[1]
 
 
@@ -421,7 +421,7 @@ def test_robot_custom_secret_on_create_and_duplicates(harbor):
     created = harbor.ok('POST', '/robots', project_robot(secret='GivenSecret9'), expect=201)[0]
     assert created['secret'] == 'GivenSecret9'
     assert harbor.call('POST', '/robots', project_robot(name='other', secret='short'))[0] == 400
-    status, data, _ = harbor.call('POST', '/robots', project_robot())
+    status, data, response = harbor.call('POST', '/robots', project_robot())
     assert status == 409 and 'robot$ci+builder' in error_of(data)[1]
 
 
@@ -472,7 +472,7 @@ def registry(name='hub', **extra):
 
 
 def test_registry_secret_is_masked(harbor):
-    _, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    data, response = harbor.ok('POST', '/registries', registry(), expect=201)
     registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
     got = harbor.ok('GET', '/registries/%d' % registry_id)[0]
     assert got['credential'] == {'type': 'basic', 'access_key': 'puller', 'access_secret': '*****'}
@@ -483,7 +483,7 @@ def test_registry_secret_is_masked(harbor):
     assert harbor.call('POST', '/registries', registry(name='x', url='not a url'))[0] == 400
     assert error_of(harbor.call('POST', '/registries', registry(name='x' * 65))[1])[1] == 'the max length of name is 64'
     harbor.emulator.unhealthy_urls.add('https://down.example.com')
-    status, data, _ = harbor.call('POST', '/registries', registry(name='down', url='https://down.example.com'))
+    status, data, response = harbor.call('POST', '/registries', registry(name='down', url='https://down.example.com'))
     assert status == 400 and error_of(data)[1] == 'the registry is unhealthy'
     harbor.ok('PUT', '/registries/%d' % registry_id, {'description': 'Docker Hub', 'access_key': 'other'})
     stored = harbor.emulator.registries[registry_id]
@@ -493,9 +493,9 @@ def test_registry_secret_is_masked(harbor):
 
 
 def test_registry_in_use_cannot_be_deleted(harbor):
-    _, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    data, response = harbor.ok('POST', '/registries', registry(), expect=201)
     registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
-    _, response = harbor.ok('POST', '/replication/policies', {
+    data, response = harbor.ok('POST', '/replication/policies', {
         'name': 'mirror', 'src_registry': {'id': registry_id}, 'dest_namespace': 'mirror',
         'trigger': {'type': 'scheduled', 'trigger_settings': {'cron': '0 0 2 * * *'}},
         'filters': [{'type': 'name', 'value': 'library/**'}, {'type': 'tag', 'value': 'v*', 'decoration': 'matches'}],
@@ -504,7 +504,7 @@ def test_registry_in_use_cannot_be_deleted(harbor):
     policy = harbor.ok('GET', '/replication/policies/%d' % policy_id)[0]
     assert policy['src_registry']['name'] == 'hub' and policy['src_registry']['credential']['access_secret'] == '*****'
     assert policy['dest_registry']['id'] == 0 and policy['dest_registry']['name'] == 'Local'
-    status, data, _ = harbor.call('DELETE', '/registries/%d' % registry_id)
+    status, data, response = harbor.call('DELETE', '/registries/%d' % registry_id)
     assert status == 412 and error_of(data)[1] == (
         'the registry %d is referenced by replication policies, cannot delete it' % registry_id)
     harbor.ok('DELETE', '/replication/policies/%d' % policy_id)
@@ -514,7 +514,7 @@ def test_registry_in_use_cannot_be_deleted(harbor):
     # Harbor gives a proxy cache project a retention policy (7 days since last pull)
     retention = harbor.ok('GET', '/retentions/%s' % cache['metadata']['retention_id'])[0]
     assert retention['rules'][0]['params'] == {'nDaysSinceLastPull': 7}
-    status, data, _ = harbor.call('DELETE', '/registries/%d' % registry_id)
+    status, data, response = harbor.call('DELETE', '/registries/%d' % registry_id)
     assert status == 412 and error_of(data)[1] == (
         'the registry %d is referenced by proxy cache project, cannot delete it' % registry_id)
     harbor.ok('DELETE', '/projects/cache')
@@ -522,7 +522,7 @@ def test_registry_in_use_cannot_be_deleted(harbor):
 
 
 def test_replication_policy_validation_and_update(harbor):
-    _, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    data, response = harbor.ok('POST', '/registries', registry(), expect=201)
     registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
     base = {'name': 'push', 'dest_registry': {'id': registry_id}, 'trigger': {'type': 'event_based'}, 'enabled': True}
     bad = [(dict(base, dest_registry=None),
@@ -538,9 +538,9 @@ def test_replication_policy_validation_and_update(harbor):
            (dict(base, dest_namespace='Bad Namespace'), 'invalid destination namespace: Bad Namespace'),
            (dict(base, filters=[{'type': 'colour', 'value': 'red'}]), None)]
     for body, message in bad:
-        status, data, _ = harbor.call('POST', '/replication/policies', body)
+        status, data, response = harbor.call('POST', '/replication/policies', body)
         assert status == 400 and (message is None or error_of(data)[1] == message), body
-    _, response = harbor.ok('POST', '/replication/policies', base, expect=201)
+    data, response = harbor.ok('POST', '/replication/policies', base, expect=201)
     policy_id = int(response.getheader('Location').rsplit('/', 1)[1])
     assert harbor.call('POST', '/replication/policies', base)[0] == 409
     # Harbor binds `deletion`, not `replicate_deletion`; a negative speed is stored as 0
@@ -565,7 +565,7 @@ def webhook(name='notify', **extra):
 
 def test_webhook_policies(harbor):
     project_id = harbor.create_project('hooks')
-    _, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(), expect=201)
+    data, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(), expect=201)
     hook_id = int(response.getheader('Location').rsplit('/', 1)[1])
     hook = harbor.ok('GET', '/projects/hooks/webhook/policies/%d' % hook_id)[0]
     assert hook['project_id'] == project_id and hook['creator'] == 'admin' and hook['enabled'] is True
@@ -576,10 +576,10 @@ def test_webhook_policies(harbor):
                          (webhook(name='c', targets=[{'type': 'http', 'address': 'nowhere'}]), None),
                          (webhook(name='d', targets=[{'type': 'pager', 'address': 'https://x.example.com'}]),
                           'unsupported target type pager with policy d')):
-        status, data, _ = harbor.call('POST', '/projects/hooks/webhook/policies', bad)
+        status, data, response = harbor.call('POST', '/projects/hooks/webhook/policies', bad)
         assert status == 400 and (message is None or error_of(data)[1] == message), bad
     # Harbor keeps scheme://host/path of a target address
-    _, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(
+    data, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(
         name='query', targets=[{'type': 'http', 'address': 'https://hooks.example.com/x?token=1'}]), expect=201)
     assert harbor.ok('GET', response.getheader('Location')[len('/api/v2.0'):])[0]['targets'][0]['address'] == \
         'https://hooks.example.com/x'
@@ -606,10 +606,10 @@ def retention(project_id, cron='0 0 0 * * *', keep=10):
 
 def test_retention_policy_linked_through_project_metadata(harbor):
     project_id = harbor.create_project('keep')
-    _, response = harbor.ok('POST', '/retentions', retention(project_id), expect=201)
+    data, response = harbor.ok('POST', '/retentions', retention(project_id), expect=201)
     retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
     assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
-    status, data, _ = harbor.call('POST', '/retentions', retention(project_id))
+    status, data, response = harbor.call('POST', '/retentions', retention(project_id))
     assert status == 400 and error_of(data) == ('BAD_REQUEST', 'bad request')  # "already has retention policy"
     policy = harbor.ok('GET', '/retentions/%d' % retention_id)[0]
     assert policy['rules'][0]['params'] == {'latestPushedK': 10} and policy['trigger']['settings']['cron'] == '0 0 0 * * *'
@@ -620,7 +620,7 @@ def test_retention_policy_linked_through_project_metadata(harbor):
         assert harbor.call('PUT', '/retentions/%d' % retention_id, bad)[0] == 400
     doubled = retention(project_id)
     doubled['rules'] = doubled['rules'] * 2
-    status, data, _ = harbor.call('PUT', '/retentions/%d' % retention_id, doubled)
+    status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, doubled)
     assert status == 409 and error_of(data) == ('CONFLICT', 'resource conflict')  # "rule 1 is conflict with rule 0"
     many = retention(project_id)
     many['rules'] = [dict(many['rules'][0], params={'latestPushedK': n}) for n in range(16)]
@@ -640,9 +640,9 @@ def test_retention_policy_linked_through_project_metadata(harbor):
 def test_retention_update_needs_the_projects_retention_id(harbor):
     first = harbor.create_project('one')
     second = harbor.create_project('two')
-    _, response = harbor.ok('POST', '/retentions', retention(first), expect=201)
+    data, response = harbor.ok('POST', '/retentions', retention(first), expect=201)
     retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
-    status, data, _ = harbor.call('PUT', '/retentions/%d' % retention_id, retention(second))
+    status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, retention(second))
     assert status == 404 and error_of(data)[0] == 'NOT_FOUND'  # "the retention policy id %d does not match"
     assert harbor.call('POST', '/retentions', retention(999))[0] == 400
 
@@ -655,12 +655,12 @@ def immutable(pattern='v*', repos='**'):
 
 def test_immutable_tag_rules(harbor):
     harbor.create_project('frozen')
-    _, response = harbor.ok('POST', '/projects/frozen/immutabletagrules', dict(immutable(), disabled=True), expect=201)
+    data, response = harbor.ok('POST', '/projects/frozen/immutabletagrules', dict(immutable(), disabled=True), expect=201)
     rule_id = int(response.getheader('Location').rsplit('/', 1)[1])
     rules, response = harbor.ok('GET', '/projects/frozen/immutabletagrules')
     assert response.getheader('X-Total-Count') == '1' and rules[0]['id'] == rule_id
     assert rules[0]['disabled'] is False  # Harbor stores a new rule enabled, whatever the body says
-    status, data, _ = harbor.call('POST', '/projects/frozen/immutabletagrules', immutable())
+    status, data, response = harbor.call('POST', '/projects/frozen/immutabletagrules', immutable())
     assert status == 409 and error_of(data) == ('CONFLICT', 'immutable rule already exists')
     path = '/projects/frozen/immutabletagrules/%d' % rule_id
     assert harbor.call('PUT', path, immutable(pattern='x'))[0] == 400  # the body must carry the rule id
@@ -690,7 +690,7 @@ def test_configurations_shape_and_write_only_secrets(harbor):
     assert 'hidden' not in json.dumps(config)
     harbor.ok('PUT', '/configurations', {'no_such_key': 1})  # go-swagger drops unknown keys: 200, nothing set
     assert 'no_such_key' not in harbor.ok('GET', '/configurations')[0]
-    status, data, _ = harbor.call('PUT', '/configurations', {'auth_mode': 'oidc_auth'})
+    status, data, response = harbor.call('PUT', '/configurations', {'auth_mode': 'oidc_auth'})
     assert status == 400 and 'auth mode cannot be modified' in error_of(data)[1]
     assert harbor.call('PUT', '/configurations', {'project_creation_restriction': 'nobody'})[0] == 400
     harbor.emulator.delete_user('developer')
@@ -700,7 +700,7 @@ def test_configurations_shape_and_write_only_secrets(harbor):
 
 
 def test_gc_schedule(harbor):
-    status, data, _ = harbor.call('GET', '/system/gc/schedule')
+    status, data, response = harbor.call('GET', '/system/gc/schedule')
     assert status == 200 and data == b''  # nothing scheduled: Harbor answers 200 without a body
     harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '0 0 3 * * 6'},
                                              'parameters': {'delete_untagged': True, 'workers': 2}})
@@ -715,11 +715,11 @@ def test_gc_schedule(harbor):
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'},
                                                       'parameters': {'workers': 9}})[0] == 400
     # POST does what PUT does: it replaces the schedule
-    _, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}},
-                            expect=201)
+    data, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}},
+                               expect=201)
     assert response.getheader('Location') == '/api/v2.0/system/gc/0'
     assert harbor.ok('GET', '/system/gc/schedule')[0]['schedule'] == {'type': 'Daily', 'cron': '0 0 0 * * *'}
-    _, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Manual'}}, expect=201)
+    data, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Manual'}}, expect=201)
     assert response.getheader('Location') == '/api/v2.0/system/gc/1'
     harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'None'}})
     assert harbor.call('GET', '/system/gc/schedule')[1] == b''
@@ -730,7 +730,7 @@ def test_scan_all_schedule(harbor):
     harbor.ok('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 1 * * *'}}, expect=201)
     got = harbor.ok('GET', '/system/scanAll/schedule')[0]
     assert got['schedule'] == {'type': 'Daily', 'cron': '0 0 1 * * *'}
-    status, data, _ = harbor.call('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly', 'cron': '0 0 0 * * 0'}})
+    status, data, response = harbor.call('POST', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly', 'cron': '0 0 0 * * 0'}})
     assert status == 412 and 'always had one' in error_of(data)[1]
     harbor.ok('PUT', '/system/scanAll/schedule', {'schedule': {'type': 'Weekly', 'cron': '0 0 0 * * 0'}})
     assert harbor.ok('GET', '/system/scanAll/schedule')[0]['schedule']['type'] == 'Weekly'
@@ -749,7 +749,7 @@ def test_purge_audit_schedule(harbor):
     assert json.loads(purge['job_parameters']) == body['parameters']
     for missing in ('audit_retention_hour', 'include_event_types'):
         params = {k: v for k, v in body['parameters'].items() if k != missing}
-        status, data, _ = harbor.call('PUT', '/system/purgeaudit/schedule', dict(body, parameters=params))
+        status, data, response = harbor.call('PUT', '/system/purgeaudit/schedule', dict(body, parameters=params))
         assert status == 400 and error_of(data)[1] == 'bad request'  # "<missing> should provide", hidden
     harbor.ok('PUT', '/system/purgeaudit/schedule', dict(body, schedule={'type': 'None'}))
     assert harbor.call('GET', '/system/purgeaudit/schedule')[1] == b''
@@ -761,7 +761,7 @@ def test_reads_write_nothing_and_writes_are_logged(harbor):
     harbor.create_project('logged')
     harbor.emulator.reset()
     harbor.create_project('logged', metadata={'public': 'true'})
-    for _ in range(3):
+    for _attempt in range(3):
         harbor.ok('GET', '/projects/logged')
     harbor.call('POST', '/projects', {'project_name': 'logged'})  # 409: not a write
     emulator = harbor.emulator
@@ -778,7 +778,7 @@ def test_faults_on_harbor(harbor):
     assert status == 503 and error_of(data)[0] == 'UNKNOWN' and response.getheader('X-Request-Id')
     assert harbor.call('GET', '/projects')[0] == 200
     emulator.inject('429', retry_after=2)
-    status, _, response = harbor.call('GET', '/projects')
+    status, data, response = harbor.call('GET', '/projects')
     assert status == 429 and response.getheader('Retry-After') == '2'
     # a fault in the middle of a multi-request change: the 2nd member POST fails, the others land
     harbor.create_project('mid')
