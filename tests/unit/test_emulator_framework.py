@@ -130,7 +130,7 @@ def test_serves_on_localhost_with_keep_alive(toy, client):
 def test_valid_request_and_response(toy, client):
     status, headers, response = client('POST', '/projects', {'project_name': 'alpha'})
     assert status == 201 and headers['Location'] == '/api/v2.0/projects/1'
-    status, data, data = client('GET', '/projects/alpha')
+    status, headers, data = client('GET', '/projects/alpha')
     assert status == 200 and json.loads(data) == {'project_id': 1, 'name': 'alpha'}
     toy.assert_no_violations()
 
@@ -140,14 +140,14 @@ def test_request_rejected_by_the_spec_gets_the_service_error(toy, client):
     assert status == 400
     error = json.loads(data)['errors'][0]
     assert error['code'] == 'BAD_REQUEST' and 'project_name' in error['message'] and 'string' in error['message']
-    status, data, data = client('GET', '/projects?page=many')
+    status, headers, data = client('GET', '/projects?page=many')
     assert status == 400 and 'page' in json.loads(data)['errors'][0]['message']
     assert toy.writes == [] and toy.projects == {}
     toy.assert_no_violations()
 
 
 def test_response_outside_the_spec_is_recorded_and_answered_500(toy, client):
-    status, data, data = client('GET', '/projects/broken')
+    status, headers, data = client('GET', '/projects/broken')
     assert status == 500
     assert 'outside the spec' in json.loads(data)['errors'][0]['message']
     assert len(toy.violations) == 1 and 'project_id' in toy.violations[0]
