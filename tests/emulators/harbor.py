@@ -1010,10 +1010,14 @@ class HarborEmulator(Emulator):
     @route('GET', '/users')
     def list_users(self, call):
         self._require_admin(call)
-        items = [self._user_out(u) for u in self.users.values() if u['user_id'] != 1]  # admin is never listed
+        # the user manager's List leaves out the default admin (see models.WithDefaultAdmin in Harbor)
+        items = [self._user_out(u) for u in self.users.values() if u['user_id'] != 1]
         for key, op_value in self._parse_q(call).items():
             if key in ('username', 'email'):
                 items = [u for u in items if self._q_match(u.get(key), op_value)]
+        for key in ('username', 'email'):  # undocumented query parameters, fuzzy (users.go)
+            if call.arg(key):
+                items = [u for u in items if call.arg(key) in (u.get(key) or '')]
         page, headers = self._paginate(call, self._sort(call, items, 'user_id'))
         return 200, page, headers
 
@@ -1036,13 +1040,13 @@ class HarborEmulator(Emulator):
         self._require_admin(call)
         body = call.body or {}
         username = body.get('username') or ''
+        if not valid_secret(body.get('password')):  # requireValidSecret comes first in users.go
+            raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
+                       'uppercase letter, 1 lowercase letter and 1 number')
         if not username or len(username) > 255 or re.search(r'[,~#$%"\'\s]', username):
             raise _bad('username %r is invalid' % username)
         if any(u['username'] == username for u in self.users.values()):
             raise HttpError(409, 'username %s already exists' % username)
-        if not valid_secret(body.get('password')):
-            raise _bad('the password must be 8-128 characters long with at least 1 uppercase letter, '
-                       '1 lowercase letter and 1 number')
         user = self.add_user(username, body['password'], email=body.get('email'), realname=body.get('realname'))
         user['comment'] = body.get('comment') or ''
         return 201, None, self._location('/users/%d' % user['user_id'])

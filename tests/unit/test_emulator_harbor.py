@@ -344,6 +344,7 @@ def test_users_and_groups(harbor):
     found = harbor.ok('GET', '/users/search?username=ali')[0]
     assert [u['username'] for u in found] == ['alice']
     assert harbor.ok('GET', '/users/current')[0]['username'] == 'admin'
+    assert [u['username'] for u in harbor.ok('GET', '/users?username=ali')[0]] == ['alice']
     users = harbor.ok('GET', '/users')[0]
     assert {u['username'] for u in users} == {'developer', 'alice'}  # Harbor never lists admin
     assert all('password' not in u for u in users)
