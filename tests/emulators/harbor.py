@@ -120,9 +120,7 @@ NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
 REPOSITORY_NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$')
 INVALID_ROLE = 'invalid role: must be a built-in project role (1-5) or an existing custom role'
 ROLES = {1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest'}
-BOOL_METADATA = ('public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan',
-                 'auto_sbom_generation', 'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found')
-SEVERITIES = ('none', 'low', 'medium', 'high', 'critical')
+SEVERITIES = ('none', 'negligible', 'low', 'medium', 'high', 'critical')
 GROUP_TYPES = {1: 'LDAP', 2: 'HTTP', 3: 'OIDC'}
 REGISTRY_TYPES = ('harbor', 'docker-hub', 'docker-registry', 'huawei-SWR', 'google-gcr', 'aws-ecr', 'azure-acr',
                   'ali-acr', 'jfrog-artifactory', 'quay', 'gitlab', 'dtr', 'tencent-tcr', 'github-ghcr',
@@ -561,16 +559,23 @@ class HarborEmulator(Emulator):
                      'registry_storage_provider_name': 'filesystem'}
 
     # --- projects -----------------------------------------------------------------------------------------
-    def _validate_metadata(self, metadata):
-        for key in BOOL_METADATA:
-            if key in metadata and metadata[key] not in ('true', 'false'):
-                raise _bad('invalid metadata: %s must be "true" or "false", got %r' % (key, metadata[key]))
-        if 'severity' in metadata and metadata['severity'] not in SEVERITIES:
-            raise _bad('invalid metadata: severity must be one of %s, got %r'
-                       % (', '.join(SEVERITIES), metadata['severity']))
-        for key in ('proxy_speed_kb', 'max_upstream_conn'):
-            if key in metadata and not re.match(r'^-?\d+$', str(metadata[key])):
-                raise _bad('invalid metadata: %s must be an integer string, got %r' % (key, metadata[key]))
+    @staticmethod
+    def _validate_metadata(metadata):
+        """projectMetadataAPI.validate: one key; booleans parsed like Go's ParseBool; severity normalised."""
+        if len(metadata) != 1:
+            raise _bad('only allow one key/value pair')
+        (key, value), = metadata.items()
+        if key in ('public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan'):
+            truth = {'1': 'true', 't': 'true', 'T': 'true', 'TRUE': 'true', 'true': 'true', 'True': 'true',
+                     '0': 'false', 'f': 'false', 'F': 'false', 'FALSE': 'false', 'false': 'false', 'False': 'false'}
+            if value not in truth:
+                raise _bad('invalid value: %s' % value)
+            return {key: truth[value]}
+        if key == 'severity':
+            if str(value).lower() not in SEVERITIES:
+                raise _bad('invalid value: %s' % value)
+            return {key: str(value).lower()}
+        raise _bad('invalid key: %s' % key)
 
     @staticmethod
     def _clean_metadata(metadata):
@@ -817,32 +822,34 @@ class HarborEmulator(Emulator):
         del repos[name]
         return 200, None
 
-    # --- project metadata ---------------------------------------------------------------------------------
+    # --- project metadata (project_metadata.go) -----------------------------------------------------------
     @route('GET', '/projects/{project_name_or_id}/metadatas/')
     def list_metadata(self, call):
         return 200, dict(self._find_project(call)['metadata'])
+
+    @route('POST', '/projects/{project_name_or_id}/metadatas/')
+    def add_metadata(self, call):
+        project = self._find_project(call, manage=True)
+        project['metadata'].update(self._validate_metadata(self._clean_metadata(call.body)))
+        return 200, None
 
     @route('GET', '/projects/{project_name_or_id}/metadatas/{meta_name}')
     def get_metadata(self, call):
         project = self._find_project(call)
         name = call.params['meta_name']
-        if name not in project['metadata']:
-            raise HttpError(404, 'metadata %s of project %s not found' % (name, project['name']))
-        return 200, {name: project['metadata'][name]}
+        # Harbor answers the keys it has: {} for an absent one
+        return 200, {name: project['metadata'][name]} if name in project['metadata'] else {}
 
     @route('PUT', '/projects/{project_name_or_id}/metadatas/{meta_name}')
     def put_metadata(self, call):
         project = self._find_project(call, manage=True)
-        metadata = self._clean_metadata(call.body)
         name = call.params['meta_name']
-        if list(metadata) != [name]:
-            raise _bad('the body must hold exactly the metadata %s' % name)
-        self._validate_metadata(metadata)
-        project['metadata'].update(metadata)
+        project['metadata'].update(self._validate_metadata({name: (call.body or {}).get(name)}))
         return 200, None
 
     @route('DELETE', '/projects/{project_name_or_id}/metadatas/{meta_name}')
     def delete_metadata(self, call):
+        """Any key, retention_id included (the way to free a project after DELETE /retentions/{id})."""
         project = self._find_project(call, manage=True)
         project['metadata'].pop(call.params['meta_name'], None)
         return 200, None

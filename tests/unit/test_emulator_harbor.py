@@ -209,6 +209,23 @@ def test_project_update_merges_metadata_and_ignores_storage_limit(harbor):
     assert quota[0]['hard'] == {'storage': 100}
 
 
+def test_project_metadata_sub_resource(harbor):
+    harbor.create_project('meta')
+    harbor.ok('POST', '/projects/meta/metadatas/', {'auto_scan': 'T'})
+    harbor.ok('PUT', '/projects/meta/metadatas/severity', {'severity': 'HIGH'})
+    assert harbor.ok('GET', '/projects/meta/metadatas/')[0] == {'public': 'false', 'auto_scan': 'true',
+                                                                'severity': 'high'}
+    assert harbor.ok('GET', '/projects/meta/metadatas/severity')[0] == {'severity': 'high'}
+    assert harbor.ok('GET', '/projects/meta/metadatas/prevent_vul')[0] == {}
+    for body, message in (({'auto_scan': 'maybe'}, 'invalid value: maybe'),
+                          ({'retention_id': '3'}, 'invalid key: retention_id'),
+                          ({'public': 'true', 'auto_scan': 'true'}, 'only allow one key/value pair')):
+        status, data, response = harbor.call('POST', '/projects/meta/metadatas/', body)
+        assert status == 400 and error_of(data)[1] == message
+    harbor.ok('DELETE', '/projects/meta/metadatas/auto_scan')
+    assert 'auto_scan' not in harbor.ok('GET', '/projects/meta')[0]['metadata']
+
+
 def test_head_project(harbor):
     harbor.create_project('here')
     assert harbor.call('HEAD', '/projects?project_name=here')[0] == 200
