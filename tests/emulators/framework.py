@@ -79,7 +79,9 @@ Public API
   and one key per method; ``count(method=None, path=None)`` counts log entries (path is a regex
   searched in the path relative to base_path).
 - ``violations``: readable strings; ``assert_no_violations()`` raises AssertionError listing them.
-- ``validation_seconds``: total time spent validating requests and responses (for measurements).
+- ``validation_seconds``: total time spent validating requests and responses (for measurements). The
+  outcome of validating an identical request or response (same route, headers and body) is remembered
+  per process, so repeated calls cost a digest, not a validation.
 - hook ``prepare_request(call)``: rewrite call.raw before validation as the server's binding would
   (Harbor: go-swagger reads a JSON null as an absent field).
 """
@@ -88,6 +90,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import hashlib
 import json
 import os
 import re
@@ -245,6 +248,22 @@ class _Spec:
         self.app = OpenAPI.from_dict(data, config=config)
         self.request_validator = self.app.request_validator
         self.response_validator = self.app.response_validator
+        # Validation is deterministic: the outcome for an identical request or response is remembered
+        # (keyed by a digest), which makes steady-state reruns cheap.
+        self.results = {}
+
+    @staticmethod
+    def cache_key(*parts):
+        digest = hashlib.sha1()
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode('utf-8'))
+            digest.update(b'\x00')
+        return digest.digest()
+
+    def remember(self, key, value):
+        if len(self.results) > 20000:
+            self.results.clear()
+        self.results[key] = value
 
     def operation(self, template, method):
         item = self.paths.get(template) or {}
@@ -667,14 +686,22 @@ class Emulator:
 
         started = time.perf_counter()
         try:
-            errors = list(self.spec.request_validator.iter_errors(_OARequest(call, self.base_path)))
+            key = self.spec.cache_key('request', call.method, call.template, call.full_path, sorted(call.query.items()),
+                                      sorted((k.lower(), v) for k, v in call.headers.items()
+                                             if k.lower() != 'x-request-id'), call.raw)
+            cached = self.spec.results.get(key)
+            if cached is None:
+                errors = list(self.spec.request_validator.iter_errors(_OARequest(call, self.base_path)))
+                security = bool(errors) and all(isinstance(e, SecurityValidationError) for e in errors)
+                cached = (security, [_describe(e) for e in errors])
+                self.spec.remember(key, cached)
         finally:
             self.validation_seconds += time.perf_counter() - started
-        if not errors:
+        security, problems = cached
+        if not problems:
             return None
-        security = all(isinstance(e, SecurityValidationError) for e in errors)
-        call.problems = [_describe(e) for e in errors]
-        return security, '; '.join(call.problems)
+        call.problems = list(problems)
+        return security, '; '.join(problems)
 
     def _validate_response(self, call, route_, status, headers, data, strict=True):
         """A readable violation for a response that breaks the spec, or None."""
@@ -690,15 +717,23 @@ class Emulator:
                 return None
         started = time.perf_counter()
         try:
-            errors = list(self.spec.response_validator.iter_errors(
-                _OARequest(call, self.base_path), _OAResponse(status, headers, data or None)))
+            key = self.spec.cache_key('response', call.method, route_.template, status, strict, route_.empty_ok,
+                                      sorted((k.lower(), str(v)) for k, v in headers.items()
+                                             if k.lower() != 'x-request-id'), data)
+            violation = self.spec.results.get(key, key)
+            if violation is key:  # not seen yet: an identical response validates identically
+                errors = list(self.spec.response_validator.iter_errors(
+                    _OARequest(call, self.base_path), _OAResponse(status, headers, data or None)))
+                errors = [e for e in errors if (strict or not isinstance(e, ResponseNotFound))
+                          and not (route_.empty_ok and not data and isinstance(e, MissingData))]
+                violation = None
+                if errors:
+                    violation = '%s %s -> %s: %s' % (call.method, route_.template, status,
+                                                     '; '.join(_describe(e) for e in errors))
+                self.spec.remember(key, violation)
         finally:
             self.validation_seconds += time.perf_counter() - started
-        errors = [e for e in errors if (strict or not isinstance(e, ResponseNotFound))
-                  and not (route_.empty_ok and not data and isinstance(e, MissingData))]
-        if not errors:
-            return None
-        return '%s %s -> %s: %s' % (call.method, route_.template, status, '; '.join(_describe(e) for e in errors))
+        return violation
 
     def _validate_generic_error(self, call, route_, status, headers, data):
         """An error status the operation does not declare, checked against the service's error schema."""
