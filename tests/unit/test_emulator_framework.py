@@ -315,3 +315,20 @@ def test_validation_overhead_is_small(toy, client):
     for _attempt in range(20):
         client('GET', '/projects')
     assert toy.validation_seconds / 20 < 0.05  # measured ~3-5 ms; generous bound for a loaded CI machine
+
+
+def test_validation_outcomes_are_remembered(toy, client):
+    client('GET', '/projects/missing')  # warm up the route
+    size = len(toy.spec.results)
+    client('POST', '/projects', {'project_name': 'cached'})
+    client('GET', '/projects/cached')
+    grown = len(toy.spec.results)
+    assert grown > size
+    for _attempt in range(3):
+        assert client('GET', '/projects/cached')[0] == 200
+    assert len(toy.spec.results) == grown  # identical request and response: no new validation
+    # a remembered violation is still recorded and answered as 500 every time
+    assert client('GET', '/projects/broken')[0] == 500
+    assert client('GET', '/projects/broken')[0] == 500
+    assert len(toy.violations) == 2
+    toy.violations.clear()
