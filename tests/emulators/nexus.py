@@ -15,7 +15,9 @@ Behaviour implemented from /work/shared/specs/README.md (read from the server's 
   when missing, rename and blob store change rejected (400). GET /v1/repositories/{name} is a summary; the
   full settings come from GET /v1/repositories/{format}/{type}/{name} (404 for another format/type).
   writePolicy is echoed exactly as it was stored; httpClient.authentication.password is never returned
-  (an update without it clears it: a PUT replaces the whole configuration).
+  (an update without it clears it: a PUT replaces the whole configuration). Errors of the repository
+  manager (duplicate name, blob store change, members ...) are 400 with the message as a JSON string, as
+  the server's REST resource sends them; bean-validation errors are lists of {"id", "message"}.
 - group members must exist and have the group's format; a deleted repository leaves every group (a group
   whose last member is deleted would then answer memberNames [], which the spec forbids: tests avoid it).
 - users: POST 200, PUT 204, change-password PUT with Content-Type text/plain (raw body); GET
@@ -33,6 +35,7 @@ State helpers for tests: ``admin_password`` (current admin password), ``repo_sec
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import secrets
@@ -81,9 +84,11 @@ STATIC_PRIVILEGES = ('nx-all', 'nx-admin', 'nx-blobstores-all', 'nx-repository-a
                      'nx-component-upload', 'nx-userschangepw', 'nx-apikey-all')
 PRIVILEGE_ACTIONS = ('*', 'browse', 'read', 'edit', 'add', 'delete')
 WRITE_POLICIES = ('allow', 'allow_once', 'deny')
-ERROR_SCHEMA = {'type': 'array', 'items': {'type': 'object', 'required': ['id', 'message'],
-                                           'properties': {'id': {'type': 'string'},
-                                                          'message': {'type': 'string'}}}}
+ERROR_SCHEMA = {'anyOf': [
+    {'type': 'array', 'items': {'type': 'object', 'required': ['id', 'message'],
+                                'properties': {'id': {'type': 'string'}, 'message': {'type': 'string'}}}},
+    {'type': 'string'},  # repository manager errors and "Repository not found"
+]}
 
 
 def _repo_routes(kind):
@@ -107,6 +112,16 @@ def _repo_routes(kind):
 def _template_format(template):
     parts = template.split('/')  # ['', 'v1', 'repositories', fmt, type, ...]
     return parts[3], parts[4]
+
+
+class _RepoError(Exception):
+    """An error of Nexus's repository manager: the REST resource answers 400 with the message as a JSON
+    string (WebApplicationMessageException(BAD_REQUEST, "\"message\"", APPLICATION_JSON)), unlike bean
+    validation errors, which are lists of {id, message}."""
+
+
+def _json_string(status, message):
+    return status, json.dumps(message).encode('utf-8'), {'Content-Type': 'application/json'}
 
 
 def _bad(message, field='*'):
@@ -284,39 +299,36 @@ class NexusEmulator(Emulator):
                        'start with underscore or dot.', 'PARAMETER name')
         storage = body['storage']
         if storage['blobStoreName'] not in self.blobstores:
-            raise _bad('Blob store %s does not exist' % storage['blobStoreName'], 'PARAMETER blobStoreName')
+            raise _RepoError('Blob store %s does not exist' % storage['blobStoreName'])
         if existing is not None and storage['blobStoreName'] != existing['config']['storage']['blobStoreName']:
-            raise _bad('Blob store cannot be changed', 'PARAMETER blobStoreName')
+            raise _RepoError('Blob store cannot be changed')
         if rtype == 'hosted':
             policy = storage.get('writePolicy')
             if not isinstance(policy, str) or policy.lower() not in WRITE_POLICIES:
-                raise _bad('writePolicy must be one of ALLOW, ALLOW_ONCE, DENY', 'PARAMETER writePolicy')
+                raise _RepoError('writePolicy must be one of ALLOW, ALLOW_ONCE, DENY')
         if rtype == 'proxy':
             url = body['proxy']['remoteUrl']
             if not re.match(r'^https?://[^/\s]+', url):
-                raise _bad('remoteUrl must be a valid http(s) URL', 'PARAMETER remoteUrl')
+                raise _RepoError('remoteUrl must be a valid http(s) URL')
         for policy in (body.get('cleanup') or {}).get('policyNames') or []:
             if policy not in self.cleanup_policies:
-                raise _bad('Cleanup policy %s does not exist' % policy, 'PARAMETER policyNames')
+                raise _RepoError('Cleanup policy %s does not exist' % policy)
         if rtype == 'group':
             members = body['group']['memberNames']
             for member in members:
                 repo = self.repos.get(member.lower())
                 if repo is None:
-                    raise _bad('Repository %s does not exist' % member, 'PARAMETER memberNames')
+                    raise _RepoError('Repository %s does not exist' % member)
                 if repo['format'] != fmt:
-                    raise _bad('Member repository %s is of format %s, not %s' % (member, repo['format'], fmt),
-                               'PARAMETER memberNames')
+                    raise _RepoError('Member repository %s is of format %s, not %s' % (member, repo['format'], fmt))
                 if member.lower() == name.lower():
-                    raise _bad('A group repository cannot be a member of itself', 'PARAMETER memberNames')
+                    raise _RepoError('A group repository cannot be a member of itself')
             writable = body['group'].get('writableMember')
             if writable:
                 if writable not in members:
-                    raise _bad('Writable member %s must be a member of the group' % writable,
-                               'PARAMETER writableMember')
+                    raise _RepoError('Writable member %s must be a member of the group' % writable)
                 if self.repos[writable.lower()]['type'] != 'hosted':
-                    raise _bad('Writable member %s must be a hosted repository' % writable,
-                               'PARAMETER writableMember')
+                    raise _RepoError('Writable member %s must be a hosted repository' % writable)
         if fmt == 'docker':
             docker = body['docker']
             for port_field in ('httpPort', 'httpsPort'):
@@ -328,8 +340,8 @@ class NexusEmulator(Emulator):
                         continue
                     odocker = other['config'].get('docker') or {}
                     if port in (odocker.get('httpPort'), odocker.get('httpsPort')):
-                        raise _bad('Port %s is already in use by repository %s' % (port, other['config']['name']),
-                                   'PARAMETER %s' % port_field)
+                        raise _RepoError('Port %s is already in use by repository %s'
+                                         % (port, other['config']['name']))
 
     def _store_repo(self, fmt, rtype, body):
         config = copy.deepcopy(body)
@@ -369,9 +381,13 @@ class NexusEmulator(Emulator):
         self._require_admin(call)
         fmt, rtype = _template_format(call.template)
         body = call.body
-        if body['name'].lower() in self.repos:
-            raise _bad('Name is already used, must be unique (ignoring case)', 'PARAMETER name')
-        self._validate_repo(fmt, rtype, body)
+        try:
+            if body['name'].lower() in self.repos:
+                raise _RepoError("Repository name '%s' is already used, names must be unique (ignoring case)"
+                                 % body['name'])
+            self._validate_repo(fmt, rtype, body)
+        except _RepoError as exc:
+            return _json_string(400, str(exc))
         self._store_repo(fmt, rtype, body)
         return 201, None
 
@@ -381,7 +397,7 @@ class NexusEmulator(Emulator):
         fmt, rtype = _template_format(call.template)
         repo = self.repos.get(call.params['repositoryName'].lower())
         if repo is None or repo['format'] != fmt or repo['type'] != rtype:
-            raise HttpError(404, 'Repository not found')
+            return _json_string(404, 'Repository not found')  # as the server: a JSON string
         body = copy.deepcopy(repo['config'])
         self._check_full_repo(fmt, rtype, body, 'GET %s' % call.path)
         return 200, body
@@ -401,14 +417,19 @@ class NexusEmulator(Emulator):
         self._require_admin(call)
         fmt, rtype = _template_format(call.template)
         name = call.params['repositoryName']
-        repo = self._get_repo(name)
-        if repo['format'] != fmt or repo['type'] != rtype:
-            raise _bad('Repository %s is a %s %s repository, not %s %s'
-                       % (name, repo['format'], repo['type'], fmt, rtype))
+        repo = self.repos.get(name.lower())
+        if repo is None:
+            return 404, None  # the repository manager's update() returned false: a bare 404
         body = call.body
-        if body['name'] != repo['config']['name']:
-            raise _bad('Renaming a repository is not supported', 'PARAMETER name')
-        self._validate_repo(fmt, rtype, body, existing=repo)
+        try:
+            if repo['format'] != fmt or repo['type'] != rtype:
+                raise _RepoError('Repository %s is a %s %s repository, not %s %s'
+                                 % (name, repo['format'], repo['type'], fmt, rtype))
+            if body['name'] != repo['config']['name']:
+                raise _RepoError('Renaming a repository is not supported')
+            self._validate_repo(fmt, rtype, body, existing=repo)
+        except _RepoError as exc:
+            return _json_string(400, str(exc))
         self._store_repo(fmt, rtype, body)
         return 204, None
 
