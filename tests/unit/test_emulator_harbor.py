@@ -68,6 +68,15 @@ def error_of(data):
     return data['errors'][0]['code'], data['errors'][0]['message']
 
 
+def test_harbor_spec_is_a_valid_openapi_document():
+    """The emulator loads the spec without checking it (speed); the check happens here, once."""
+    from openapi_spec_validator import validate
+    from tests.emulators.framework import load_spec
+    from tests.emulators.harbor import HARBOR_SPEC, HarborEmulator
+
+    validate(load_spec(HARBOR_SPEC, '/api/v2.0', False, HarborEmulator.prepare_spec).data)
+
+
 # --- authentication and authorisation -------------------------------------------------------------------
 
 def test_basic_auth_401(harbor):
