@@ -839,13 +839,13 @@ class User(AdminOperation, Resource):
             except ApiError as exc:
                 if exc.error_code == 'XMinioAdminPolicyChangeAlreadyApplied':
                     continue  # someone else made the same change meanwhile
+                listed = ', '.join(names)
                 if exc.error_code == 'XMinioAdminNoSuchPolicy':
                     raise ModuleFailure('Failed to attach policies %s to %s: a policy does not exist; create it '
-                                        'first with maestro.platform.minio_policy' % (', '.join(names),
-                                                                                     self.describe()),
+                                        'first with maestro.platform.minio_policy' % (listed, self.describe()),
                                         status=exc.status)
-                raise ModuleFailure('Failed to %s policies %s for %s: %s' % (op, ', '.join(names), self.describe(),
-                                                                            exc.message), status=exc.status)
+                raise ModuleFailure('Failed to %s policies %s for %s: %s' % (op, listed, self.describe(), exc.message),
+                                    status=exc.status)
 
     def delete(self, current):
         _admin_call(self.describe(), 'delete', self.client.request, 'DELETE', 'remove-user',

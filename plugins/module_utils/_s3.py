@@ -64,6 +64,7 @@ except ImportError:
     HAS_ARGON2 = False
 
 _AEAD_BACKEND = None
+_AESGCM = _ChaCha = _AES = _ChaChaPyc = None
 try:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM as _AESGCM
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305 as _ChaCha
