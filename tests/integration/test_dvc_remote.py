@@ -16,8 +16,10 @@ SECRET = S3_KEYS['AWS_SECRET_ACCESS_KEY']
 
 
 def _clean_env(tmp_path):
-    """DVC's environment: no AWS credentials (they must come from the config), isolated user/system configs."""
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('AWS_', 'MINIO_')))
+    """DVC's environment: no AWS credentials (they must come from the config), isolated user/system configs.
+    This machine's AWS_CA_BUNDLE is kept: DVC (s3fs/aiobotocore) works with it against a plain-HTTP endpoint."""
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('AWS_', 'MINIO_')) or k == 'AWS_CA_BUNDLE')
     env.update({'DVC_GLOBAL_CONFIG_DIR': str(tmp_path / 'dvc-global'),
                 'DVC_SYSTEM_CONFIG_DIR': str(tmp_path / 'dvc-system'), 'DVC_NO_ANALYTICS': '1',
                 'GIT_AUTHOR_NAME': 'test', 'GIT_AUTHOR_EMAIL': 'test@example.com',
