@@ -102,8 +102,9 @@ class Postgres(Server):
 class Mlflow(Server):
     """A real MLflow tracking server; artifacts proxied to a bucket on the S3 server."""
 
-    def __init__(self, s3, backend_uri=None, bucket='mlflow-artifacts', admin_password=None):
+    def __init__(self, s3, backend_uri=None, bucket='mlflow-artifacts', admin_password=None, metrics=False):
         super().__init__()
+        self.metrics = metrics  # --expose-prometheus: request counters at /metrics
         self.s3 = s3
         self.backend_uri = backend_uri or 'sqlite:///%s' % (self.workdir / 'mlflow.db')
         self.bucket = bucket
@@ -122,6 +123,9 @@ class Mlflow(Server):
         cmd = [str(VENV_BIN / 'mlflow'), 'server', '--host', '127.0.0.1', '--port', str(self.port),
                '--backend-store-uri', self.backend_uri, '--artifacts-destination', 's3://%s' % self.bucket,
                '--workers', '1']
+        if self.metrics:
+            (self.workdir / 'metrics').mkdir()
+            cmd += ['--expose-prometheus', str(self.workdir / 'metrics')]
         if self.admin_password:
             config = self.workdir / 'basic_auth.ini'
             config.write_text('[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///%s\n'
@@ -139,3 +143,16 @@ class Mlflow(Server):
             raise RuntimeError('%s\n%s' % (exc, self.log_tail()))
         self.startup_seconds = time.monotonic() - started
         return self
+
+    def request_counts(self):
+        """{method: count} of requests served, from the server's own Prometheus counters."""
+        import re
+        import urllib.request
+        counts = {}
+        with urllib.request.urlopen(self.url + '/metrics', timeout=10) as resp:
+            for line in resp.read().decode().splitlines():
+                if line.startswith('mlflow_http_request_total{'):
+                    labels = dict(re.findall(r'(\w+)="([^"]*)"', line))
+                    key = labels.get('method')
+                    counts[key] = counts.get(key, 0) + float(line.rsplit(' ', 1)[1])
+        return counts
