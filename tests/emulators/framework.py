@@ -74,7 +74,8 @@ Public API
   ``'path-regex'`` (re.search on the full request path, without the query). ``at``: the Nth matching
   request after the injection is the first faulted. Faults are consumed when used; ``faults`` lists
   the pending ones.
-- ``writes``: list of ``Write(method, path, query, body, status)``; ``log``: list of
+- ``writes``: list of ``Write(method, path, query, body, status)`` (path relative to base_path as sent,
+  still URL-encoded; query: {name: [values]}; body: parsed JSON, text, or None); ``log``: list of
   ``Entry(method, path, status, request_id)`` for every request; ``requests``: Counter with ``'total'``
   and one key per method; ``count(method=None, path=None)`` counts log entries (path is a regex
   searched in the path relative to base_path).
@@ -82,8 +83,16 @@ Public API
 - ``validation_seconds``: total time spent validating requests and responses (for measurements). The
   outcome of validating an identical request or response (same route, headers and body) is remembered
   per process, so repeated calls cost a digest, not a validation.
-- hook ``prepare_request(call)``: rewrite call.raw before validation as the server's binding would
-  (Harbor: go-swagger reads a JSON null as an absent field).
+- hooks (override in a subclass): ``reset_state()``, ``check_credentials(username, password)``,
+  ``error_body(status, message, code)``, ``request_rejected(call, message)`` (call.problems lists the
+  spec errors), ``unauthorized(call)``, ``prepare_spec(data)``, ``prepare_request(call)`` (rewrite
+  call.raw before validation as the server's binding would; Harbor: go-swagger reads a JSON null as an
+  absent field).
+
+Cost (measured on the project's 2-core machine, Harbor spec): loading the spec ~0.1-0.7 s once per
+process (+0.7-3.5 s when openapi-core also checks the document, validate_spec=True); validating a
+first-seen request and response ~3-10 ms for a single object, ~20-30 ms for a page of 10 projects;
+a repeated identical exchange ~0.3 ms.
 """
 
 from __future__ import annotations
