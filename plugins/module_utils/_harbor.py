@@ -193,7 +193,7 @@ def check_cron(value, field='cron'):
                             '"0 0 2 * * *" for 02:00 every day' % (field, value))
     for part, (name, low, high) in zip(parts, CRON_FIELDS):
         for item in part.split(','):
-            rng, _, step = item.partition('/')
+            rng, dummy, step = item.partition('/')
             if step and (not step.isdigit() or int(step) == 0):
                 raise ModuleFailure('%s %r: bad step %r in the %s field' % (field, value, step, name))
             if rng in ('*', '?'):
@@ -313,7 +313,7 @@ class Project(HarborResource):
         state=dict(type='str', default='present', choices=['present', 'absent']),
         public=dict(type='bool'),
         auto_scan=dict(type='bool'),
-        severity=dict(type='str'),
+        severity=dict(type='str', choices=list(SEVERITIES)),
         prevent_vulnerable=dict(type='bool', aliases=['prevent_vul']),
         reuse_sys_cve_allowlist=dict(type='bool'),
         content_trust=dict(type='bool'),
@@ -331,11 +331,6 @@ class Project(HarborResource):
 
     def validate(self):
         check_name(self.params['name'], 'name', 'project name')
-        severity = self.params.get('severity')
-        if severity is not None:
-            if severity.lower() not in SEVERITIES:
-                raise ModuleFailure('severity must be one of %s, got %r' % (', '.join(SEVERITIES), severity))
-            self.params['severity'] = severity.lower()
         self.quota = None
         if self.params.get('storage_quota') is not None:
             self.quota = parse_size(self.params['storage_quota'])
@@ -375,9 +370,9 @@ class Project(HarborResource):
             'severity': None, 'cve_allowlist': [], 'cve_allowlist_expires_at': None, 'storage_quota': -1,
             'proxy_cache': None, 'creation_time': None, '_quota_id': None}
         if not current:
-            for option, _ in PROJECT_FLAGS:
+            for option, dummy in PROJECT_FLAGS:
                 base[option] = False
-        for option, _ in PROJECT_FLAGS:
+        for option, dummy in PROJECT_FLAGS:
             if self.params.get(option) is not None:
                 base[option] = self.params[option]
         for option in ('severity', 'cve_allowlist', 'cve_allowlist_expires_at'):
@@ -612,7 +607,7 @@ def robot_owner(full_name, prefix):
     """(project, short name) from a stored robot name: robot$proj+name -> ('proj', 'name')."""
     rest = full_name[len(prefix):] if full_name.startswith(prefix) else full_name
     if '+' in rest:
-        project, _, short = rest.partition('+')
+        project, dummy, short = rest.partition('+')
         return project, short
     return None, rest
 

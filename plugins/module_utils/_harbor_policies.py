@@ -445,9 +445,8 @@ class Webhook(HarborResource):
         if current is None:
             missing = [o for o, v in (('targets', self.targets), ('event_types', self.events)) if v is None]
             if missing:
-                raise ModuleFailure('%s required to create %s' % (' and '.join(missing) + (' are' if len(missing) > 1
-                                                                                             else ' is'),
-                                                                  self.describe()))
+                verb = 'are' if len(missing) > 1 else 'is'
+                raise ModuleFailure('%s %s required to create %s' % (' and '.join(missing), verb, self.describe()))
 
     def desired(self, current):
         base = dict(current) if current else {

@@ -179,8 +179,8 @@ def test_bad_input_rejected_before_any_request(harbor_emulator, mode):
 
 def test_listing_spans_pages(harbor_emulator, prefix):
     # 130 projects (plus Harbor's own "library"): two pages of 100 for the loop's info task.
-    result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, 'controller',
-                                                                        count=130))
+    loop_vars = harbor_vars(harbor_emulator, prefix, 'controller', count=130)
+    result = run_playbook('harbor_loop.yml', extra_vars=loop_vars)
     assert result.ok, str(result)
     pages = [e for e in harbor_emulator.log if e.method == 'GET' and e.path == '/projects']
     assert len(pages) == 2
@@ -188,8 +188,8 @@ def test_listing_spans_pages(harbor_emulator, prefix):
     # Steady state: a direct GET by name plus the quota read per project, never a whole listing in the loop;
     # the info task then reads two pages of projects and two of quotas.
     del harbor_emulator.log[:]
-    result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, 'controller',
-                                                                        count=130))
+    loop_vars = harbor_vars(harbor_emulator, prefix, 'controller', count=130)
+    result = run_playbook('harbor_loop.yml', extra_vars=loop_vars)
     assert result.ok, str(result)
     assert 'changed=0' in result.stdout
     assert len(harbor_emulator.log) == 2 * 130 + 4
