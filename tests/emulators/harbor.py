@@ -30,7 +30,7 @@ so it does here; explicit messages (WithMessage) are Harbor's own wording.
 
 Implemented:
 - projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
-  sort, page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``
+  sort (default: by name, the model's sort:"default"), page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``
   with an unescaped query); metadata values are strings, public defaults to "false" and only "true" or
   "false" are accepted for it (project.go checks no other metadata value on create or update); name rule
   ^[a-z0-9]+(?:[._-][a-z0-9]+)*$ (1-255); 409 duplicate; storage_limit missing or 0 (or set by a
@@ -654,7 +654,7 @@ class HarborEmulator(Emulator):
                 items = [p for p in items if self._q_match(p.get(key), op_value)]
             elif key == 'public':
                 items = [p for p in items if self._q_match(p['metadata'].get('public'), op_value)]
-        out = self._sort(call, [self._project_out(p, call.user) for p in items], 'project_id')
+        out = self._sort(call, [self._project_out(p, call.user) for p in items], 'name')  # Name: sort:"default"
         page, headers = self._paginate(call, out)
         return 200, page, headers
 
