@@ -206,3 +206,24 @@ def test_lifecycle_rules_round_trip_through_the_s3_shape():
     assert [r['id'] for r in rules] == ['a', 'b', 'c']
     back = [_rule_from_s3(_rule_to_s3(r)) for r in rules]
     assert back == rules
+
+
+def test_s3_errors_become_one_sentence():
+    """A botocore ClientError on any write ends the task with 'Failed to <verb> bucket <name>: <code>: <message>'."""
+    from botocore.stub import Stubber
+
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
+
+    params = dict((k, None) for k in Bucket.argument_spec())
+    params.update(name='data-bucket', state='present', versioning='enabled', purge_tags=False, force=False,
+                  validate_certs=True, timeout=30, access_key='AKID', secret_key='secret', region='us-east-1',
+                  endpoint_url='http://127.0.0.1:9')
+    conn = S3Connection(params, None)
+    stub = Stubber(conn.s3)
+    stub.add_response('head_bucket', {}, {'Bucket': 'data-bucket'})
+    stub.add_response('get_bucket_versioning', {}, {'Bucket': 'data-bucket'})
+    stub.add_client_error('put_bucket_versioning', service_error_code='AccessDenied', service_message='Access Denied',
+                          http_status_code=403)
+    with stub, pytest.raises(ModuleFailure) as err:
+        Bucket(params, conn).execute()
+    assert err.value.msg == 'Failed to set versioning on bucket data-bucket: AccessDenied: Access Denied'
