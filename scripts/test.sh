@@ -29,6 +29,10 @@ fi
 
 if [ "$only" = all ] || [ "$only" = sanity ]; then
   stage "ansible-test sanity"
+  # ansible-test bootstraps pip in its virtualenvs with a get-pip.py it downloads from a host we cannot
+  # reach; give it the offline stand-in under the name it caches the download as.
+  pip_ver=$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])')
+  mkdir -p ~/.ansible/test/cache && cp scripts/get_pip_offline.py ~/.ansible/test/cache/get_pip_${pip_ver//./_}.py
   # ansible-test needs the collection at .../ansible_collections/maestro/platform as a real directory.
   sanity_root=build/sanity/ansible_collections/maestro/platform
   rm -rf build/sanity && mkdir -p "$sanity_root"

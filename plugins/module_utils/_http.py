@@ -88,6 +88,8 @@ class Response:
 
 def server_message(data, text):
     """The server's own error message from the error bodies of MLflow, Harbor, Nexus or plain text."""
+    if isinstance(data, str) and data.strip():  # Nexus: a JSON string
+        return data.strip()
     if isinstance(data, dict):
         if isinstance(data.get('errors'), list) and data['errors']:  # Harbor
             return '; '.join(str(e.get('message') or e.get('code')) for e in data['errors'] if isinstance(e, dict))

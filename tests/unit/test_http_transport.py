@@ -199,6 +199,8 @@ def test_server_messages():
     assert server_message({'errors': [{'code': 'CONFLICT', 'message': 'exists'}]}, '') == 'exists'
     assert server_message([{'id': 'name', 'message': 'taken'}], '') == 'taken'
     assert server_message(None, ' plain text ') == 'plain text'
+    assert server_message('Blob store cannot be changed', '"Blob store cannot be changed"') == \
+        'Blob store cannot be changed'
 
 
 @pytest.fixture(scope='module')
