@@ -240,6 +240,29 @@ class HarborResource(HarborOperation, Resource):
     def api_failure_message(self, exc):
         return 'Failed to read %s: %s' % (self.describe(), exc)
 
+    def parent_project(self, field='project'):
+        """The raw project a resource belongs to. In check mode a missing project is taken as one an earlier
+        task of the same run would create (nothing of it exists yet): None, with a warning. Otherwise a
+        missing project is a clear failure."""
+        name = self.params[field]
+        raw = get_or_none(self.client, project_path(name), headers=BY_NAME)
+        if raw is None and self.check_mode:
+            self.warn("%s: Harbor project '%s' does not exist; check mode assumes an earlier task creates it"
+                      % (field, name))
+            return None
+        return raw if raw is not None else project_or_fail(self.client, name, field)
+
+    def list_in_project(self, suffix, query=None):
+        """A paginated list under /projects/{project}; None when the project is missing in check mode."""
+        try:
+            return list_all(self.client, project_path(self.params['project'], suffix), query=query, headers=BY_NAME)
+        except ApiError as exc:
+            if exc.status not in (403, 404):
+                raise
+            if self.parent_project() is None:
+                return None
+            raise
+
 
 # -- projects -------------------------------------------------------------------------------------
 PROJECT_FLAGS = (
@@ -534,14 +557,8 @@ class ProjectMember(HarborResource):
     def read(self):
         name = self.params.get('user') or self.params['group']
         entity_type = 'u' if self.params.get('user') else 'g'
-        try:
-            members = list_all(self.client, project_path(self.params['project'], '/members'),
-                               query={'entityname': name}, headers=BY_NAME)
-        except ApiError as exc:
-            if exc.status in (403, 404):
-                project_or_fail(self.client, self.params['project'])
-            raise
-        for raw in members:
+        members = self.list_in_project('/members', query={'entityname': name})
+        for raw in members or []:
             if raw.get('entity_name') == name and raw.get('entity_type') == entity_type:
                 return {
                     'id': raw.get('id'),
@@ -743,13 +760,16 @@ class RobotAccount(HarborResource):
 
     def project_id(self):
         if self._project_id is None:
-            self._project_id = project_or_fail(self.client, self.params['project'])['project_id']
+            self._project_id = (self.parent_project() or {}).get('project_id', False)
         return self._project_id
 
     def read(self):
         level = self.params['level']
-        raw = find_robot(self.client, self.full_name(), level, self.params['name_prefix'],
-                         self.project_id() if level == 'project' else None)
+        if level == 'project' and self.project_id() is False:
+            raw = None  # check mode, project not created yet
+        else:
+            raw = find_robot(self.client, self.full_name(), level, self.params['name_prefix'],
+                             self.project_id() if level == 'project' else None)
         current = normalize_robot(raw, self.params['name_prefix']) if raw else None
         if self.existed is None:
             self.existed = current is not None
@@ -839,7 +859,8 @@ class RobotAccountInfo(HarborOperation, Info):
             raws.extend(list_robots(self.client, 'system', name=name))
         if level in (None, 'project'):
             if project:
-                projects = [project_or_fail(self.client, project)]
+                found = get_or_none(self.client, project_path(project), headers=BY_NAME)
+                projects = [found] if found else []
             else:
                 projects = list_all(self.client, '/projects')
             for raw_project in projects:

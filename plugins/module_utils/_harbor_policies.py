@@ -30,7 +30,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     find_registry,
     get_or_none,
     list_all,
-    project_or_fail,
     project_path,
 )
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
@@ -430,13 +429,7 @@ class Webhook(HarborResource):
 
     def read(self):
         project = self.params['project']
-        try:
-            policies = list_all(self.client, project_path(project, '/webhook/policies'), headers=BY_NAME)
-        except Exception as exc:
-            if getattr(exc, 'status', None) in (403, 404):
-                project_or_fail(self.client, project)
-            raise
-        for raw in policies:
+        for raw in self.list_in_project('/webhook/policies') or []:
             if raw.get('name') == self.params['name']:
                 return normalize_webhook(raw, project)
         return None
@@ -602,7 +595,10 @@ class RetentionPolicy(HarborResource):
             self.rules = rules
 
     def read(self):
-        raw = project_or_fail(self.client, self.params['project'])
+        raw = self.parent_project()
+        if raw is None:
+            self.project_id = None
+            return None
         self.project_id = raw['project_id']
         retention_id = (raw.get('metadata') or {}).get('retention_id')
         if not retention_id:
@@ -681,14 +677,8 @@ class ImmutableRule(HarborResource):
 
     def read(self):
         project = self.params['project']
-        try:
-            rules = list_all(self.client, project_path(project, '/immutabletagrules'), headers=BY_NAME)
-        except Exception as exc:
-            if getattr(exc, 'status', None) in (403, 404):
-                project_or_fail(self.client, project)
-            raise
         wanted = self._key(self.params)
-        for raw in rules:
+        for raw in self.list_in_project('/immutabletagrules') or []:
             current = _read_selectors(raw)
             current.pop('untagged')
             if self._key(current) == wanted:
