@@ -39,7 +39,8 @@ but the server's common error handling sends everywhere; their body is still che
 ``nullable: 'true'``); ``validate_spec = False`` skips openapi-core's check of the spec itself.
 
 Route templates must be paths of the spec (checked when the emulator starts); `@route(..., auth=False)`
-serves a path without authentication, `@route(..., extra_statuses=(412,))` allows statuses the spec
+serves a path without authentication, `@route(..., auth='optional')` lets the handler serve anonymous
+calls (call.user is None), `@route(..., extra_statuses=(412,))` allows statuses the spec
 forgets but the real server sends, `@route(..., empty_ok=True)` allows an empty body where the spec
 declares one (say why in the handler's docstring).
 
@@ -137,7 +138,9 @@ class HttpError(Exception):
 def route(method, template, auth=True, extra_statuses=(), empty_ok=False):
     """Declare a handler for ``method`` on ``template`` (a path of the spec, relative to base_path).
 
-    auth=False: no authentication. extra_statuses: statuses the server sends that the spec omits.
+    auth=False: no authentication; auth='optional': missing or bad credentials make an anonymous call
+    (call.user None) that the handler judges, as servers that fall back to an anonymous context do.
+    extra_statuses: statuses the server sends that the spec omits.
     empty_ok=True: the server may answer a declared body with no body at all (say why in the handler).
     """
 
@@ -849,7 +852,7 @@ class Emulator:
 
         if route_.auth:
             call.user = self._authenticate(call)
-            if call.user is None:
+            if call.user is None and route_.auth != 'optional':
                 return self._respond(call, route_, *self.unauthorized(call), strict=False)
 
         self.prepare_request(call)

@@ -21,6 +21,12 @@ Users: ``admin`` (system admin, password given by the test: no default password 
 ``user_password`` is given, ``developer`` (USER_NAME, not an admin: 403 on admin endpoints). Robot
 accounts can authenticate with their full name and secret (as a non-admin without project roles).
 
+Authentication (security middleware): missing or wrong credentials do not fail by themselves, Harbor
+falls back to an anonymous context: GET /projects then lists public projects only, a public project
+and its repositories can be read, and everything else answers 401 "unauthorized". A project that does
+not exist gives 404 only to a system admin; other users get 403 and anonymous callers 401, because
+RequireProjectAccess runs before the lookup (goharbor/harbor#17586, #19342, #21800).
+
 Errors: Harbor's {"errors": [{"code", "message"}]}. A request the spec rejects gets what go-swagger
 gives inside Harbor: 422 UNPROCESSABLE_ENTITY "validation failure list:\n..." (the lines are
 openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Where
@@ -92,7 +98,7 @@ Where the spec and Harbor disagree (Harbor wins):
 
 Not emulated: artifacts and tags, scanners, LDAP/OIDC logins, replication executions, preheat, labels,
 audit logs, next_scheduled_time, the CSRF cookie flow (API clients send no cookie), anonymous reads of
-public projects (every route but /ping, /health and /systeminfo needs credentials).
+public projects beyond projects and repositories, group membership in permission checks.
 """
 
 from __future__ import annotations
@@ -443,19 +449,33 @@ class HarborEmulator(Emulator):
         return HttpError(403, 'forbidden')
 
     def _require_admin(self, call):
+        if call.user is None:
+            raise HttpError(401, 'unauthorized')
         if not call.user.get('sysadmin_flag'):
             raise self._forbidden()
 
     def _role(self, user, project):
         """The user's best (lowest id = most powerful, except 4 ranks above 2) role in a project, or 0."""
         ranks = {1: 0, 4: 1, 2: 2, 3: 3, 5: 4}
+        if not user:
+            return 0
+        if user.get('robot_id'):  # a robot reads the projects its permissions name (or all, with '*')
+            robot = self.robots.get(user['robot_id']) or {}
+            covered = any(perm.get('kind') == 'project' and perm.get('namespace') in ('*', project['name'])
+                          for perm in robot.get('permissions') or [])
+            return 3 if covered else 0
         roles = [m['role_id'] for m in self.members.values()
                  if m['project_id'] == project['project_id'] and m['entity_type'] == 'u'
                  and m['entity_id'] == user.get('user_id')]
         return sorted(roles, key=ranks.get)[0] if roles else 0
 
     def _check_project_access(self, call, project, manage=False):
+        """RequireProjectAccess: anonymous callers read public projects only (else 401), members by role."""
         user = call.user
+        if user is None:
+            if manage or project['metadata'].get('public') != 'true':
+                raise HttpError(401, 'unauthorized')
+            return
         if user.get('sysadmin_flag'):
             return
         role = self._role(user, project)
@@ -474,6 +494,12 @@ class HarborEmulator(Emulator):
         else:
             project = self.project(value)
         if project is None:
+            # RequireProjectAccess runs first: it cannot grant anything on a project that does not exist,
+            # so only a system admin reaches the 404 (goharbor/harbor#17586, #19342, #21800)
+            if call.user is None:
+                raise HttpError(401, 'unauthorized')
+            if not call.user.get('sysadmin_flag'):
+                raise self._forbidden()
             raise HttpError(404, 'project %s not found' % value)
         if access:
             self._check_project_access(call, project, manage=manage)
@@ -635,10 +661,11 @@ class HarborEmulator(Emulator):
 
     def _visible_projects(self, user):
         return [p for p in self.projects.values()
-                if user.get('sysadmin_flag') or p['metadata'].get('public') == 'true' or self._role(user, p)]
+                if (user and user.get('sysadmin_flag')) or p['metadata'].get('public') == 'true' or self._role(user, p)]
 
-    @route('GET', '/projects')
+    @route('GET', '/projects', auth='optional')
     def list_projects(self, call):
+        """Anonymous callers (no or bad credentials: Harbor falls back to anonymous) see public projects."""
         items = self._visible_projects(call.user)
         name = call.arg('name')
         if name:
@@ -658,10 +685,17 @@ class HarborEmulator(Emulator):
         page, headers = self._paginate(call, out)
         return 200, page, headers
 
-    @route('HEAD', '/projects')
+    @route('HEAD', '/projects', auth='optional')
     def head_project(self, call):
-        if self.project(call.arg('project_name')) is None:
-            raise HttpError(404, 'project %s not found' % call.arg('project_name'))
+        name = call.arg('project_name')
+        project = self.project(name)
+        if project is None:
+            if call.user is None:
+                raise HttpError(401, 'unauthorized')
+            if not call.user.get('sysadmin_flag'):
+                raise self._forbidden()
+            raise HttpError(404, 'project %s not found' % name)
+        self._check_project_access(call, project)
         return 200, None
 
     @route('POST', '/projects')
@@ -725,7 +759,7 @@ class HarborEmulator(Emulator):
         in_location = (call.header('X-Resource-Name-In-Location') or '').lower() == 'true'
         return 201, None, self._location('/projects/%s' % (name if in_location else project['project_id']))
 
-    @route('GET', '/projects/{project_name_or_id}')
+    @route('GET', '/projects/{project_name_or_id}', auth='optional')
     def get_project(self, call):
         return 200, self._project_out(self._find_project(call), call.user)
 
@@ -797,7 +831,7 @@ class HarborEmulator(Emulator):
     def _repo_out(repo):
         return dict(repo)
 
-    @route('GET', '/projects/{project_name}/repositories')
+    @route('GET', '/projects/{project_name}/repositories', auth='optional')
     def list_repositories(self, call):
         sep, repos = self._repositories(call)
         items = [self._repo_out(r) for r in repos.values()]
@@ -807,7 +841,7 @@ class HarborEmulator(Emulator):
         page, headers = self._paginate(call, self._sort(call, items, 'id'))
         return 200, page, headers
 
-    @route('GET', '/projects/{project_name}/repositories/{repository_name}')
+    @route('GET', '/projects/{project_name}/repositories/{repository_name}', auth='optional')
     def get_repository(self, call):
         sep, repos = self._repositories(call)
         name = unquote(call.params['repository_name'])  # Harbor wants a/b encoded twice: a%252Fb

@@ -79,12 +79,18 @@ def test_harbor_spec_is_a_valid_openapi_document():
 
 # --- authentication and authorisation -------------------------------------------------------------------
 
-def test_basic_auth_401(harbor):
-    status, data, response = harbor.call('GET', '/projects', credentials=None)
-    assert status == 401 and error_of(data) == ('UNAUTHORIZED', 'unauthorized')
-    assert response.getheader('X-Request-Id')
-    status, data, response = harbor.call('GET', '/projects', credentials=('admin', 'wrong-password'))
-    assert status == 401
+def test_basic_auth_401_and_anonymous_fallback(harbor):
+    harbor.create_project('private-one')
+    # no or wrong credentials: Harbor falls back to an anonymous context
+    for credentials in (None, ('admin', 'wrong-password')):
+        status, data, response = harbor.call('GET', '/projects', credentials=credentials)
+        assert status == 200 and [p['name'] for p in data] == ['library'] and response.getheader('X-Request-Id')
+        assert harbor.call('GET', '/projects/library', credentials=credentials)[0] == 200
+        for method, path, body in (('GET', '/projects/private-one', None), ('GET', '/projects/absent', None),
+                                   ('POST', '/projects', {'project_name': 'x'}), ('GET', '/configurations', None),
+                                   ('GET', '/users/current', None)):
+            status, data, response = harbor.call(method, path, body, credentials=credentials)
+            assert status == 401 and error_of(data) == ('UNAUTHORIZED', 'unauthorized'), (method, path)
     assert harbor.ok('GET', '/ping', credentials=None)[0] == b'Pong'
     assert harbor.ok('GET', '/health', credentials=None)[0]['status'] == 'healthy'
     assert harbor.ok('GET', '/systeminfo', credentials=None)[0]['harbor_version'].startswith('v2.15.2')
@@ -198,6 +204,16 @@ def test_project_duplicate_is_409(harbor):
     harbor.create_project('dup')
     status, data, response = harbor.call('POST', '/projects', {'project_name': 'dup'})
     assert status == 409 and error_of(data) == ('CONFLICT', 'The project named dup already exists')
+
+
+def test_absent_project_is_404_for_admins_only(harbor):
+    # RequireProjectAccess runs before the lookup (goharbor/harbor#19342, #21800)
+    assert harbor.call('GET', '/projects/absent')[0] == 404
+    assert harbor.call('HEAD', '/projects?project_name=absent')[0] == 404
+    user = (harbor.emulator.user_username, harbor.emulator.user_password)
+    assert harbor.call('GET', '/projects/absent', credentials=user)[0] == 403
+    assert harbor.call('HEAD', '/projects?project_name=absent', credentials=user)[0] == 403
+    assert harbor.call('GET', '/projects/absent', credentials=None)[0] == 401
 
 
 def test_numeric_project_name_needs_x_is_resource_name(harbor):
@@ -410,7 +426,7 @@ def test_project_robot_secret_only_on_create_and_refresh(harbor):
     listed, response = harbor.ok('GET', '/robots?q=Level%3Dproject%2CProjectID%3D2')
     assert [r['name'] for r in listed] == ['robot$ci+builder'] and 'secret' not in listed[0]
     # the robot can log in with its secret
-    assert harbor.call('GET', '/projects', credentials=(created['name'], secret))[0] == 200
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], secret))[0] == 200
 
     # permissions change in place, the secret stays
     robot.update(permissions=project_robot(actions=(('repository', 'pull'), ('repository', 'push')))['permissions'],
@@ -418,15 +434,15 @@ def test_project_robot_secret_only_on_create_and_refresh(harbor):
     harbor.ok('PUT', '/robots/%d' % created['id'], robot)
     robot = harbor.ok('GET', '/robots/%d' % created['id'])[0]
     assert len(robot['permissions'][0]['access']) == 2 and robot['duration'] == 30 and robot['expires_at'] > 0
-    assert harbor.call('GET', '/projects', credentials=(created['name'], secret))[0] == 200
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], secret))[0] == 200
 
     # refresh: a new secret, returned once; the old one stops working
     refreshed = harbor.ok('PATCH', '/robots/%d' % created['id'], {'secret': ''})[0]
     assert refreshed['secret'] != secret
-    assert harbor.call('GET', '/projects', credentials=(created['name'], secret))[0] == 401
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], secret))[0] == 401
     # a custom secret: accepted, not echoed
     assert harbor.ok('PATCH', '/robots/%d' % created['id'], {'secret': 'MyOwnSecret42'})[0] == {}
-    assert harbor.call('GET', '/projects', credentials=(created['name'], 'MyOwnSecret42'))[0] == 200
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], 'MyOwnSecret42'))[0] == 200
     status, data, response = harbor.call('PATCH', '/robots/%d' % created['id'], {'secret': 'alllowercase1'})
     assert status == 400 and '8-128' in error_of(data)[1]
 
