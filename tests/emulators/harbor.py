@@ -485,6 +485,14 @@ class HarborEmulator(Emulator):
         elif not role and project['metadata'].get('public') != 'true':
             raise self._forbidden()
 
+    def _absent_project(self, call, name):
+        """The error for a project that does not exist: 404 for a system admin, else 403 (401 anonymous)."""
+        if call.user is None:
+            return HttpError(401, 'unauthorized')
+        if not call.user.get('sysadmin_flag'):
+            return self._forbidden()
+        return HttpError(404, 'project %s not found' % name)
+
     def _find_project(self, call, key='project_name_or_id', by_name=False, manage=False, access=True):
         value = call.params[key]
         by_name = by_name or (call.header('X-Is-Resource-Name') or '').lower() == 'true'
@@ -496,11 +504,7 @@ class HarborEmulator(Emulator):
         if project is None:
             # RequireProjectAccess runs first: it cannot grant anything on a project that does not exist,
             # so only a system admin reaches the 404 (goharbor/harbor#17586, #19342, #21800)
-            if call.user is None:
-                raise HttpError(401, 'unauthorized')
-            if not call.user.get('sysadmin_flag'):
-                raise self._forbidden()
-            raise HttpError(404, 'project %s not found' % value)
+            raise self._absent_project(call, value)
         if access:
             self._check_project_access(call, project, manage=manage)
         return project
@@ -690,11 +694,7 @@ class HarborEmulator(Emulator):
         name = call.arg('project_name')
         project = self.project(name)
         if project is None:
-            if call.user is None:
-                raise HttpError(401, 'unauthorized')
-            if not call.user.get('sysadmin_flag'):
-                raise self._forbidden()
-            raise HttpError(404, 'project %s not found' % name)
+            raise self._absent_project(call, name)
         self._check_project_access(call, project)
         return 200, None
 
@@ -1214,7 +1214,7 @@ class HarborEmulator(Emulator):
                 raise _bad('bad request permission level: %s' % kind)
             namespace = perm.get('namespace') or ''
             if kind == 'project' and namespace != '*' and self.project(namespace) is None:
-                raise HttpError(404, 'project %s not found' % namespace)
+                raise self._absent_project(call, namespace)
             if kind == 'system' and namespace != '/':
                 raise _bad('unknown namespace')
             for access in perm.get('access') or []:
@@ -1225,7 +1225,7 @@ class HarborEmulator(Emulator):
         if level == 'project':
             project = self.project(permissions[0].get('namespace'))
             if project is None:
-                raise HttpError(404, 'project %s not found' % permissions[0].get('namespace'))
+                raise self._absent_project(call, permissions[0].get('namespace'))
             self._check_project_access(call, project, manage=True)
             return project
         self._require_admin(call)
