@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark (not a test): converge a 60-bucket loop (versioning + bucket policy) on a real S3 API (a fresh
 moto server) with maestro.platform.minio_bucket (fast path: the action plugin runs in-process and reuses one
 boto3 client for the whole loop) and, side by side in the same run, with amazon.aws.s3_bucket on the same
@@ -55,7 +54,7 @@ POLICY = json.dumps({'Version': '2012-10-17', 'Statement': [
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--buckets', type=int, default=60)
     opts = parser.parse_args()
     server = MotoS3().start()
@@ -86,8 +85,8 @@ def main():
     print('| module | run | total (s) | per bucket (ms) | task changed |')
     print('|---|---|---:|---:|---|')
     for title, run, elapsed, changed in rows:
-        print('| %s | %s | %.1f | %.0f | %s |' % (title, run, elapsed, 1000 * elapsed / opts.buckets,
-                                                'yes' if changed else 'no'))
+        per_bucket = 1000 * elapsed / opts.buckets
+        print('| %s | %s | %.1f | %.0f | %s |' % (title, run, elapsed, per_bucket, 'yes' if changed else 'no'))
 
 
 def _moto_version():

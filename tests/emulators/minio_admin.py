@@ -247,9 +247,9 @@ class MinioAdminEmulator:
         expected = signer.signature(signer.string_to_sign(request, canonical), request)
         if expected != fields.get('Signature'):
             self.signature_failures.append((method, path, access_key))
-            raise AdminError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not '
-                                                          'match the signature you provided. Check your key '
-                                                          'and signing method.')
+            raise AdminError(403, 'SignatureDoesNotMatch',
+                             'The request signature we calculated does not match the signature you provided. '
+                             'Check your key and signing method.')
         return access_key, secret, is_root
 
     # -- dispatch ---------------------------------------------------------------------------------------
@@ -284,8 +284,8 @@ class MinioAdminEmulator:
 
     def _method(self, *allowed):
         if self.call['method'] not in allowed:
-            raise AdminError(405, 'MethodNotAllowed', 'The specified method is not allowed against this '
-                                                     'resource.')
+            raise AdminError(405, 'MethodNotAllowed',
+                             'The specified method is not allowed against this resource.')
 
     def _decrypt_body(self, bad_code='XMinioAdminConfigBadJSON'):
         if 'content-length' not in self.call['headers']:

@@ -37,7 +37,7 @@ def test_minio_py_client_is_accepted(emulator):
                               secure=False, region='us-east-1')
     client.user_add('alice', 'alice-secret-1')
     client.policy_add('reader', policy=POLICY)
-    assert json.loads(client.attach_policy(['reader'], user='alice')) ['policiesAttached'] == ['reader']
+    assert json.loads(client.attach_policy(['reader'], user='alice'))['policiesAttached'] == ['reader']
     assert json.loads(client.user_list()) == {'alice': {'status': 'enabled', 'policyName': 'reader'}}
     info = json.loads(client.policy_info('reader'))
     assert info['Statement'][0]['Action'] == ['s3:GetObject']  # re-serialised as MinIO does
