@@ -227,3 +227,31 @@ def test_s3_errors_become_one_sentence():
     with stub, pytest.raises(ModuleFailure) as err:
         Bucket(params, conn).execute()
     assert err.value.msg == 'Failed to set versioning on bucket data-bucket: AccessDenied: Access Denied'
+
+
+def test_aws_mode_without_endpoint():
+    """No endpoint_url: AWS S3's regional endpoint, virtual-host addressing, LocationConstraint outside us-east-1,
+    object lock asked at creation. No network: botocore's Stubber checks each request's parameters."""
+    from botocore.stub import Stubber
+
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
+
+    params = dict((k, None) for k in Bucket.argument_spec())
+    params.update(name='prod-backups', state='present', object_lock={'enabled': True, 'mode': None, 'days': None,
+                                                                      'years': None},
+                  purge_tags=False, force=False, validate_certs=True, timeout=30, access_key='AKID',
+                  secret_key='secret', region='eu-central-1')
+    conn = S3Connection(params, None)
+    assert not conn.is_minio
+    assert conn.s3.meta.endpoint_url == 'https://s3.eu-central-1.amazonaws.com'
+    stub = Stubber(conn.s3)
+    stub.add_client_error('head_bucket', service_error_code='404', http_status_code=404)
+    stub.add_response('create_bucket', {}, {'Bucket': 'prod-backups', 'ObjectLockEnabledForBucket': True,
+                                            'CreateBucketConfiguration': {'LocationConstraint': 'eu-central-1'}})
+    stub.add_response('head_bucket', {}, {'Bucket': 'prod-backups'})
+    stub.add_response('get_object_lock_configuration',
+                      {'ObjectLockConfiguration': {'ObjectLockEnabled': 'Enabled'}}, {'Bucket': 'prod-backups'})
+    with stub:
+        result = Bucket(params, conn).execute()
+    stub.assert_no_pending_responses()
+    assert result['changed'] and result['bucket']['object_lock']['enabled'] is True
