@@ -689,6 +689,8 @@ class Policy(AdminOperation, Resource):
             if exc.status == 404:
                 return None
             raise ModuleFailure('Failed to read %s: %s' % (self.describe(), exc.message), status=exc.status)
+        if isinstance(doc, dict) and 'PolicyName' in doc and isinstance(doc.get('Policy'), dict):
+            doc = doc['Policy']  # the v=2 answer of newer servers wraps the document
         if isinstance(doc, dict) and 'ID' in doc:
             doc = dict(doc, Id=doc.pop('ID'))
         return {'name': self.params['name'], 'policy': canonical_json(normalise_policy(doc))}
