@@ -81,8 +81,8 @@ class PlaybookResult:
         return self.returncode == 0
 
     def __str__(self):
-        return 'rc=%s\n--- stdout ---\n%s\n--- stderr ---\n%s' % (self.returncode, self.stdout[-20000:],
-                                                                self.stderr[-5000:])
+        return 'rc=%s\n--- stdout ---\n%s\n--- stderr ---\n%s' % (
+            self.returncode, self.stdout[-20000:], self.stderr[-5000:])
 
 
 def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None, inventory=None,
@@ -106,6 +106,6 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0
     if tags:
         cmd += ['--tags', tags]
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=str(ROOT), env=ansible_env(env), capture_output=True, text=True,
+    proc = subprocess.run(cmd, cwd=str(ROOT), env=ansible_env(env), capture_output=True, text=True, check=False,
                           timeout=timeout)
     return PlaybookResult(proc, time.monotonic() - started)

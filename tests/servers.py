@@ -95,7 +95,7 @@ class Postgres(Server):
     def stop(self):
         if getattr(self, 'data', None):
             subprocess.run(['runuser', '-u', 'postgres', '--', str(self.BIN / 'pg_ctl'), '-D', str(self.data),
-                            '-m', 'immediate', 'stop'], capture_output=True)
+                            '-m', 'immediate', 'stop'], capture_output=True, check=False)
         super().stop()
 
 

@@ -354,8 +354,8 @@ class RegisteredModel(MlflowOperation, Resource):
         if missing:
             raise ModuleFailure('aliases: %s of %s point to versions that do not exist (%s). Register the '
                                 'versions first with maestro.platform.mlflow_model_version.'
-                                % (', '.join(a for a, _ in missing), self.describe(),
-                                   ', '.join('version %s' % v for _, v in missing)))
+                                % (', '.join(alias for alias, version in missing), self.describe(),
+                                   ', '.join('version %s' % version for alias, version in missing)))
 
     def desired(self, current):
         description = self.params.get('description')

@@ -788,9 +788,8 @@ class User(NexusOperation, Resource):
         if current is None:
             missing = [f for f in ('first_name', 'last_name', 'email', 'user_password') if not p.get(f)]
             if missing:
-                raise ModuleFailure('%s required to create %s' % (', '.join(missing) + (' is' if len(missing) == 1
-                                                                                       else ' are'),
-                                                                   self.describe()))
+                verb = ' is' if len(missing) == 1 else ' are'
+                raise ModuleFailure('%s required to create %s' % (', '.join(missing) + verb, self.describe()))
 
     def _password_works(self):
         """Whether user_password already authenticates (401 means it does not; 403 is a valid login)."""

@@ -82,9 +82,9 @@ class Operation:
             if isinstance(value, (list, tuple, dict)):
                 raise ModuleFailure('%s must be a string, got a %s: %r' % (
                     field, 'list' if isinstance(value, (list, tuple)) else 'dict', value))
+            kind = 'a boolean' if isinstance(value, bool) else 'the number'
             raise ModuleFailure('%s must be a string, got %s %r; quote it in the task if it is meant as '
-                                'text, e.g. %s: "%s"' % (field, 'a boolean' if isinstance(value, bool) else
-                                                        'the number', value, field, value))
+                                'text, e.g. %s: "%s"' % (field, kind, value, field, value))
 
     @classmethod
     def make_client(cls, params):

@@ -15,7 +15,7 @@ description:
   - Create, update, restore and delete experiments on an MLflow tracking server through its REST API.
   - Deleting is MLflow's soft delete. An experiment that was soft-deleted keeps its name, so asking for it
     again restores it, keeping its id, runs and artifacts.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the experiment.

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Look up one experiment by name, or search experiments on an MLflow tracking server.
   - Never changes anything, so it is safe in check mode.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description:

@@ -14,10 +14,10 @@ version_added: 0.1.0
 description:
   - Register a model version from a source (and/or the run that produced it), and manage its description,
     tags and (deprecated) stage.
-  - Idempotent: a version with the same O(source) (and O(run_id), when given) is never registered twice; the
+  - Idempotent, a version with the same O(source) (and O(run_id), when given) is never registered twice; the
     oldest matching version is managed.
   - The registered model must exist (see M(maestro.platform.mlflow_registered_model)).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the registered model.

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Create, update and delete registered models, with their description, tags and aliases.
   - Aliases (MLflow 2.3 and later) name model versions, for example V(champion) points at version V(3).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the registered model.

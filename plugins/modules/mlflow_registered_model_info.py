@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Look up one registered model by name, or search registered models, optionally with all their versions.
   - Never changes anything, so it is safe in check mode.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of one registered model. Without it, models are searched with O(filter).

@@ -18,7 +18,7 @@ description:
   - If O(password) already works, nothing is changed (the task is idempotent). Otherwise the initial password is
     read from O(initial_password) or the file O(initial_password_file) and the password is changed to O(password).
   - Optionally accepts the Community Edition EULA, which Nexus 3.77 and later ask for.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   initial_password:
     description:

@@ -16,7 +16,7 @@ description:
   - S3 blob stores work with AWS S3 and with S3-compatible storage such as MinIO (O(endpoint),
     O(force_path_style)).
   - Options left unset are not managed.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the blob store.

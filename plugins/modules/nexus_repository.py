@@ -15,7 +15,7 @@ description:
   - Create, update and delete repositories of Nexus Repository 3 through its REST API (no Groovy scripts).
   - Options left unset are not managed; an existing repository keeps its current value for them.
   - One request per repository when nothing changes (the full settings are read by format, type and name).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the repository (letters, digits, V(-), V(_) and V(.); unique in Nexus, ignoring case).

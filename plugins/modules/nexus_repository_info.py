@@ -15,7 +15,7 @@ description:
   - Look up one repository by name, or list the full settings of all repositories, optionally filtered by format
     and type.
   - Never changes anything, so it is safe in check mode.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description:

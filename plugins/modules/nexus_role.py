@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Create, update and delete roles (sets of privileges and other roles) through Nexus's REST API.
   - Options left unset are not managed. Nexus's built-in read-only roles cannot be changed.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   id:
     description: The role's id, used to assign it to users.

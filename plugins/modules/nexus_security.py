@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Set which security realms are active, in order, and whether anonymous users may read.
   - Options left unset are not managed.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   realms:
     description:

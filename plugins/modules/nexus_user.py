@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Create, update and delete users of Nexus's local (default) user source through its REST API.
   - Options left unset are not managed.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   user_id:
     description: The user's login name.

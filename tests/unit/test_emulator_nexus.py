@@ -80,8 +80,8 @@ def test_summary_versus_full_settings_and_write_policy_echo(api):
 
 
 def test_remote_password_is_never_returned_and_a_put_without_it_clears_it(api, nexus_emulator):  # noqa: F811
-    api.post('/v1/repositories/pypi/proxy', proxy('pp', auth={'type': 'username', 'username': 'u',
-                                                                'password': 'remote-pw'}))
+    auth = {'type': 'username', 'username': 'u', 'password': 'remote-pw'}
+    api.post('/v1/repositories/pypi/proxy', proxy('pp', auth=auth))
     got = api.get('/v1/repositories/pypi/proxy/pp')
     assert got['httpClient']['authentication'] == {'type': 'username', 'username': 'u'}
     assert nexus_emulator.repo_secret('pp') == 'remote-pw'

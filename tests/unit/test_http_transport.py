@@ -207,7 +207,9 @@ def test_server_messages():
 def tls_server(tmp_path_factory):
     """An HTTPS server whose certificate is signed by a CA made for this test."""
     d = tmp_path_factory.mktemp('tls')
-    run = lambda *a: subprocess.run(a, cwd=d, check=True, capture_output=True)  # noqa: E731
+    def run(*command):
+        subprocess.run(command, cwd=d, check=True, capture_output=True)
+
     run('openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
         '-days', '2', '-subj', '/CN=maestro test CA')
     run('openssl', 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr',
