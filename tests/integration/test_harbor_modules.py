@@ -218,3 +218,14 @@ def test_persistent_500_fails_with_harbor_message_and_request_id(harbor_emulator
     assert 'returned HTTP 500: injected fault: HTTP 500' in result.stdout  # Harbor's own message
     assert 'X-Request-Id: %s' % failed[0].request_id in result.stdout
     assert harbor_emulator.writes == []
+
+
+def test_non_admin_gets_a_clear_403(harbor_emulator, prefix):
+    values = harbor_vars(harbor_emulator, prefix, 'controller', count=1)
+    values.update(harbor_user=harbor_emulator.user_username, harbor_password=harbor_emulator.user_password)
+    result = run_playbook('harbor_loop.yml', extra_vars=values)
+    assert not result.ok
+    assert "Failed to read Harbor project '%s-0'" % prefix in result.stdout or \
+        "Failed to create Harbor project '%s-0'" % prefix in result.stdout, str(result)
+    assert 'HTTP 403' in result.stdout
+    assert harbor_emulator.writes == []
