@@ -16,7 +16,7 @@ description:
     project creation restriction and robot token expiry.
   - Only the keys given in O(config) are managed; every other setting keeps its value.
   - Keys and value types are checked against the Harbor v2.15 API description before any request.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   config:
     description:

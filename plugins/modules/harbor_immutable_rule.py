@@ -16,7 +16,7 @@ description:
   - Harbor's immutable rules have no name; a rule is identified by its four selector options
     (O(repositories), O(repositories_decoration), O(tags), O(tags_decoration)). Changing a selector
     therefore means another rule; remove the old one with O(state=absent).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   project:
     description: Name of the project.

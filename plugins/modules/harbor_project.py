@@ -18,7 +18,7 @@ description:
   - A project can be a pull-through (proxy) cache of a registry endpoint made with
     M(maestro.platform.harbor_registry).
   - Options left unset are not managed; a project created without them gets Harbor's defaults.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description:

@@ -13,7 +13,7 @@ short_description: Read Harbor projects
 version_added: 0.1.0
 description:
   - Read one Harbor project by name, or list all projects the user can see (every page of the list).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of one project. Without it, all projects are listed.

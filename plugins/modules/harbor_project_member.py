@@ -13,7 +13,7 @@ short_description: Manage the members of a Harbor project and their roles
 version_added: 0.1.0
 description:
   - Add a user or a group to a Harbor project with a role, change the role, or remove the member.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   project:
     description: Name of the project.

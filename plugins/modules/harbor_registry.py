@@ -16,7 +16,7 @@ description:
     cache projects pull through.
   - Harbor shows the access secret masked, so it cannot be compared. It is written when the endpoint is
     created, when O(access_key) changes, and on every run with O(update_secret=always).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the registry endpoint.

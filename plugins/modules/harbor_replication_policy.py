@@ -15,7 +15,7 @@ description:
   - Create, update and delete replication rules that push artifacts from this Harbor to a registry endpoint
     (O(destination_registry)) or pull them from one (O(source_registry)).
   - Registry endpoints are named, not numbered; create them with M(maestro.platform.harbor_registry).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the policy.

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Set the tag retention rules of a Harbor project and when they run. A project has at most one retention
     policy; artifacts that no rule retains are deleted when the policy runs.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   project:
     description: Name of the project.

@@ -17,7 +17,7 @@ description:
     O(disabled) updates the robot in place and keeps its secret.
   - The secret Harbor generates is returned only when the robot is created or the secret is regenerated
     (O(regenerate_secret=true)); Harbor never shows it again. Register the result to store it.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description:

@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - List Harbor robot accounts (every page), optionally filtered.
   - Secrets are never returned, because Harbor does not show them after creation.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Short name of the robot accounts to return (without prefix and project).

@@ -13,7 +13,7 @@ short_description: Manage Harbor's garbage collection, scan-all and audit-log pu
 version_added: 0.1.0
 description:
   - Set or remove the schedule of one of Harbor's system jobs, with its parameters.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   job:
     description: V(gc) (garbage collection), V(scan_all) (scan every artifact) or V(purge_audit) (purge old audit logs).

@@ -13,7 +13,7 @@ short_description: Manage the webhooks of a Harbor project
 version_added: 0.1.0
 description:
   - Create, update and delete webhook policies of a Harbor project, identified by project and name.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   project:
     description: Name of the project.
