@@ -19,7 +19,8 @@ Usage::
 
 Users: ``admin`` (system admin, password given by the test: no default password in code) and, when
 ``user_password`` is given, ``developer`` (USER_NAME, not an admin: 403 on admin endpoints). Robot
-accounts can authenticate with their full name and secret (as a non-admin without project roles).
+accounts can authenticate with their full name and secret (as a non-admin that can read the projects
+its permissions name).
 
 Authentication (security middleware): missing or wrong credentials do not fail by themselves, Harbor
 falls back to an anonymous context: GET /projects then lists public projects only, a public project
@@ -36,8 +37,8 @@ so it does here; explicit messages (WithMessage) are Harbor's own wording.
 
 Implemented:
 - projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
-  sort (default: by name, the model's sort:"default"), page/page_size, X-Total-Count and Link (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"``
-  with an unescaped query); metadata values are strings, public defaults to "false" and only "true" or
+  sort (default: by name, the model's sort:"default"), page/page_size, X-Total-Count and Link
+  (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"`` with an unescaped query); metadata values are strings, public defaults to "false" and only "true" or
   "false" are accepted for it (project.go checks no other metadata value on create or update); name rule
   ^[a-z0-9]+(?:[._-][a-z0-9]+)*$ (1-255); 409 duplicate; storage_limit missing or 0 (or set by a
   non-admin) means storage_per_project; proxy cache projects (registry_id, admin only, registry types
@@ -48,9 +49,13 @@ Implemented:
   ``library`` project, as a new Harbor does. PUT merges metadata, replaces cve_allowlist, ignores the
   top-level public and storage_limit (quota goes through /quotas), rejects a foreign retention_id.
 - quotas (quota.go): list by reference/reference_id, get, PUT {"hard": {"storage": N}}, N = -1 or > 0.
-- members: users and groups (by id or name; HTTP/OIDC groups are onboarded on first use), roles
-  1 projectAdmin, 2 developer, 3 guest, 4 maintainer, 5 limitedGuest; the creator is projectAdmin.
-- users (list/search/current/get/create/delete; GET /users never lists admin) and user groups.
+- members (member.go and its controller): users by id or name, groups by id, LDAP DN or name + type
+  (HTTP/OIDC groups are onboarded on first use), roles 1 projectAdmin, 2 developer, 3 guest,
+  4 maintainer, 5 limitedGuest; the creator is projectAdmin; 409 "The project member specified already
+  exist"; Location names the project as the request did; ?entityname= filters the page but
+  X-Total-Count counts all members.
+- users (users.go: list/search/current/get/create/delete; GET /users never lists admin; password rule
+  checked first) and user groups (CRUD, search).
 - robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
   "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); PATCH with a custom secret
   answers {}; secret rule 8-128 chars with upper, lower and digit; PUT cannot change name or level (400);
@@ -90,8 +95,8 @@ goharbor/harbor src/server/v2.0/handler/*.go, read for details the README does n
 
 Where the spec and Harbor disagree (Harbor wins):
 - the spec omits error statuses Harbor's common error handler returns on many operations (e.g. 404 on
-  GET /projects/{name}, 409 on duplicate webhook or immutable rules): these are accepted on any
-  operation when the body has Harbor's error shape (framework generic_error_statuses);
+  GET /projects/{name}, 409 on duplicate webhook or immutable rules, 422 for validation): these are
+  accepted on any operation when the body has Harbor's error shape (framework generic_error_statuses);
 - GET of the GC, purge and scan-all schedules without a schedule: 200 without the declared body;
 - ``additionalProperties: {type: object}`` maps (rule params, schedule parameters) take any value, as
   go-swagger's map[string]interface{} does (prepare_spec).
