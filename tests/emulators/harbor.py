@@ -38,8 +38,9 @@ so it does here; explicit messages (WithMessage) are Harbor's own wording.
 Implemented:
 - projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
   sort (default: by name, the model's sort:"default"), page/page_size, X-Total-Count and Link
-  (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"`` with an unescaped query); metadata values are strings, public defaults to "false" and only "true" or
-  "false" are accepted for it (project.go checks no other metadata value on create or update); name rule
+  (Harbor's format: ``<url>; rel="prev" , <url>; rel="next"`` with an unescaped query); metadata
+  values are strings, public defaults to "false" and only "true" or "false" are accepted for it
+  (project.go checks no other metadata value on create or update); name rule
   ^[a-z0-9]+(?:[._-][a-z0-9]+)*$ (1-255); 409 duplicate; storage_limit missing or 0 (or set by a
   non-admin) means storage_per_project; proxy cache projects (registry_id, admin only, registry types
   Harbor permits) get a 7-day retention policy and retention_id, proxy_speed_kb/max_upstream_conn are
