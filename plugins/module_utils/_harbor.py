@@ -252,6 +252,18 @@ class HarborResource(HarborOperation, Resource):
             return None
         return raw if raw is not None else project_or_fail(self.client, name, field)
 
+    def registry_or_predict(self, field, name):
+        """A registry endpoint by name; in check mode a missing one is taken as created by an earlier task."""
+        registry = find_registry(self.client, name)
+        if registry is None:
+            if self.check_mode:
+                self.warn("%s: registry endpoint '%s' does not exist; check mode assumes an earlier task creates "
+                          "it" % (field, name))
+                return None
+            raise ModuleFailure("%s: there is no registry endpoint named '%s'; create it first with "
+                                "maestro.platform.harbor_registry" % (field, name))
+        return registry
+
     def list_in_project(self, suffix, query=None):
         """A paginated list under /projects/{project}; None when the project is missing in check mode."""
         try:
@@ -376,10 +388,9 @@ class Project(HarborResource):
         self.registry_id = None
         if proxy is None:
             return
-        registry = find_registry(self.client, proxy['registry'])
+        registry = self.registry_or_predict('proxy_cache.registry', proxy['registry'])
         if registry is None:
-            raise ModuleFailure("proxy_cache.registry: there is no registry endpoint named '%s'; create it "
-                                "first with maestro.platform.harbor_registry" % proxy['registry'])
+            return
         self.registry_id = registry['id']
         if current is not None and (current['proxy_cache'] or {}).get('registry_id') != registry['id']:
             raise ModuleFailure("proxy_cache can only be set when a project is created: %s %s. Remove "

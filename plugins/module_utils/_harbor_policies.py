@@ -264,12 +264,8 @@ class ReplicationPolicy(HarborResource):
         return None
 
     def _registry_id(self, option):
-        name = self.params.get(option)
-        registry = find_registry(self.client, name)
-        if registry is None:
-            raise ModuleFailure("%s: there is no registry endpoint named '%s'; create it first with "
-                                "maestro.platform.harbor_registry" % (option, name))
-        return registry['id']
+        registry = self.registry_or_predict(option, self.params.get(option))
+        return registry['id'] if registry else None
 
     def validate_against(self, current):
         self.ids = dict(current['_registry_ids']) if current else {'src': None, 'dest': None}
