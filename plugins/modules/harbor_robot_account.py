@@ -231,8 +231,10 @@ robot_account:
       sample: "2026-11-26T10:00:00.000Z"
 secret:
   description:
-    - The secret Harbor generated, when the robot was created without O(secret) or O(regenerate_secret=true).
-    - Harbor never returns it again. The task's output is censored when this is returned.
+    - "B(Secret): the robot's password, as Harbor generated it when the robot was created without O(secret), or
+      with O(regenerate_secret=true)."
+    - Harbor never returns it again, so store it from the registered result (in a vault, a Kubernetes secret ...).
+    - Whenever it is returned, the task's output is censored as with C(no_log) (the registered variable keeps it).
   returned: when Harbor generated a secret in this run
   type: str
   sample: Xy7...redacted
