@@ -11,6 +11,9 @@ from tests.servers import Mlflow, MotoS3, Postgres
 # Unit tests import the collection as ansible_collections.maestro.platform.
 sys.path.insert(0, str(ensure_collection_link()))
 
+# Spec-validated API emulators (Harbor, Nexus): harbor_emulator / nexus_emulator fixtures.
+pytest_plugins = ['tests.emulators.fixtures', 'tests.emulators.nexus_fixtures']
+
 
 @pytest.fixture(scope='session')
 def s3_server():

@@ -34,8 +34,10 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 EXECUTION_VAR = 'maestro_platform_execution'
 LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 
-# Clients kept for the life of the worker process (all items of one loop), keyed by connection options.
+# Kept for the life of the worker process (all items of one loop): HTTP clients keyed by connection
+# options, and one argument validator per module.
 _CLIENTS = {}
+_VALIDATORS = {}
 
 
 @contextmanager
@@ -92,7 +94,9 @@ class FastAction(ActionBase):
         except ModuleFailure as exc:
             result.update(failed=True, msg=exc.msg)
             return result
-        validator = ArgumentSpecValidator(op_cls.argument_spec(), **op_cls.module_kwargs)
+        validator = _VALIDATORS.get(op_cls)
+        if validator is None:
+            validator = _VALIDATORS[op_cls] = ArgumentSpecValidator(op_cls.argument_spec(), **op_cls.module_kwargs)
         with _environment(self._task_environment()):
             validated = validator.validate(dict(self._task.args))
         no_log_values = validated._no_log_values
