@@ -237,10 +237,9 @@ def test_aws_mode_without_endpoint():
     from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
 
     params = dict((k, None) for k in Bucket.argument_spec())
-    params.update(name='prod-backups', state='present', object_lock={'enabled': True, 'mode': None, 'days': None,
-                                                                      'years': None},
-                  purge_tags=False, force=False, validate_certs=True, timeout=30, access_key='AKID',
-                  secret_key='secret', region='eu-central-1')
+    lock = {'enabled': True, 'mode': None, 'days': None, 'years': None}
+    params.update(name='prod-backups', state='present', object_lock=lock, purge_tags=False, force=False,
+                  validate_certs=True, timeout=30, access_key='AKID', secret_key='secret', region='eu-central-1')
     conn = S3Connection(params, None)
     assert not conn.is_minio
     assert conn.s3.meta.endpoint_url == 'https://s3.eu-central-1.amazonaws.com'
