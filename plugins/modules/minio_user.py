@@ -15,7 +15,7 @@ description:
   - Create, update and delete an internal MinIO user (access key and secret key), enable or disable it, and
     attach canned policies to it, through MinIO's admin API.
   - The secret key is sent encrypted, as MinIO requires, and never returned or logged.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Access key (user name) of the user; at least 3 characters, no C(=) or C(,).
