@@ -16,6 +16,9 @@ description:
     attach canned policies to it, through MinIO's admin API.
   - The secret key is sent encrypted, as MinIO requires, and never returned or logged.
 author: Maestro Platform engineers (@maestro-platform)
+requirements:
+  - argon2-cffi, and cryptography or pycryptodome, where the module runs (MinIO requires user secrets and
+    policy changes to be sent encrypted with a key derived from the admin secret key)
 options:
   name:
     description: Access key (user name) of the user; at least 3 characters, no C(=) or C(,).
