@@ -10,7 +10,6 @@ mode wrote nothing: the writes of a whole rhythm must be exactly those of its re
 
 import pytest
 
-from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401 - fixtures
 from tests.helpers import run_playbook
 
 MODES = ['controller', 'module']
@@ -31,7 +30,7 @@ def writes(emulator):
 
 
 @pytest.mark.parametrize('mode', MODES)
-def test_repository_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+def test_repository_rhythm(nexus_emulator, prefix, mode):
     result = run(nexus_emulator, 'nexus_repository.yml', prefix, mode, remote_secret=REMOTE_SECRET)
     hosted, proxy, group = ('%s-pypi-%s' % (prefix, kind) for kind in ('hosted', 'proxy', 'group'))
     assert writes(nexus_emulator) == [
@@ -53,7 +52,7 @@ def test_repository_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixtur
 
 
 @pytest.mark.parametrize('mode', MODES)
-def test_blobstore_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+def test_blobstore_rhythm(nexus_emulator, prefix, mode):
     secret = 'S3-secret-%s' % prefix
     result = run(nexus_emulator, 'nexus_blobstore.yml', prefix, mode, s3_endpoint='http://127.0.0.1:9000',
                  s3_secret=secret)
@@ -77,7 +76,7 @@ def test_blobstore_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
 
 
 @pytest.mark.parametrize('mode', MODES)
-def test_users_roles_security_rhythm(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+def test_users_roles_security_rhythm(nexus_emulator, prefix, mode):
     secrets = ('User-pass-1-%s' % prefix, 'User-pass-2-%s' % prefix)
     result = run(nexus_emulator, 'nexus_users_roles.yml', prefix, mode, user_secret=secrets[0],
                  user_secret_2=secrets[1])
@@ -99,7 +98,7 @@ def test_users_roles_security_rhythm(nexus_emulator, prefix, mode):  # noqa: F81
 
 
 @pytest.mark.parametrize('mode', MODES)
-def test_admin_password_bootstrap(nexus_emulator, prefix, mode):  # noqa: F811 - fixture
+def test_admin_password_bootstrap(nexus_emulator, prefix, mode):
     desired = 'Adm1n-%s' % prefix
     generated = nexus_emulator.admin_password
     result = run(nexus_emulator, 'nexus_admin_password.yml', prefix, mode, admin_password=desired,
@@ -114,7 +113,7 @@ def test_admin_password_bootstrap(nexus_emulator, prefix, mode):  # noqa: F811 -
 LAYOUT_REPOSITORIES = 13
 
 
-def test_platform_layout_converges_and_is_idempotent(nexus_emulator, prefix):  # noqa: F811 - fixture
+def test_platform_layout_converges_and_is_idempotent(nexus_emulator, prefix):
     extra = {'s3_endpoint': 'http://127.0.0.1:9000', 's3_secret': 'S3-secret-%s' % prefix}
     checked = run(nexus_emulator, 'nexus_platform_layout.yml', prefix, 'controller', check=True, verbosity=0,
                   **extra)
@@ -142,20 +141,20 @@ def test_platform_layout_converges_and_is_idempotent(nexus_emulator, prefix):  #
         assert len(nexus_emulator.log) == LAYOUT_REPOSITORIES + 1 + 2
 
 
-def test_bad_input_is_refused_before_any_request(nexus_emulator, prefix):  # noqa: F811 - fixture
+def test_bad_input_is_refused_before_any_request(nexus_emulator, prefix):
     # Controller mode only: the module's own checks are the same code in both modes (the rhythm playbooks
     # show failures surfacing from ordinary modules too), and 25 failing module runs cost ~30 s here.
     run(nexus_emulator, 'nexus_bad_input.yml', prefix, 'controller', verbosity=0, tags='no_request')
     assert nexus_emulator.requests['total'] == 0
 
 
-def test_bad_input_needing_nexus_is_refused_before_any_write(nexus_emulator, prefix):  # noqa: F811 - fixture
+def test_bad_input_needing_nexus_is_refused_before_any_write(nexus_emulator, prefix):
     run(nexus_emulator, 'nexus_bad_input.yml', prefix, 'controller', verbosity=0, tags='no_write')
     assert nexus_emulator.requests['total'] > 0
     assert nexus_emulator.writes == []
 
 
-def test_faults_retried_or_reported(nexus_emulator, prefix):  # noqa: F811 - fixture
+def test_faults_retried_or_reported(nexus_emulator, prefix):
     nexus_emulator.inject('status', status=503, match=r'GET .*/raw/hosted/%s-retry$' % prefix)
     nexus_emulator.inject('status', status=503, match=r'POST .*/v1/repositories/raw/hosted$')
     nexus_emulator.inject('status', status=500, times=20, match=r'GET .*/raw/hosted/%s-broken$' % prefix)

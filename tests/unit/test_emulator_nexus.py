@@ -7,11 +7,10 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
 from tests.emulators.nexus import EULA_DISCLAIMER, PLACEHOLDER
-from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def api(nexus_emulator):  # noqa: F811 - fixture
+def api(nexus_emulator):
     client = HttpClient(nexus_emulator.url, username='admin', password=nexus_emulator.admin_password,
                         max_attempts=1)
     yield client
@@ -47,7 +46,7 @@ def status_of(call, *args, **kwargs):
         return exc.status
 
 
-def test_repository_create_duplicate_update_missing(api, nexus_emulator):  # noqa: F811
+def test_repository_create_duplicate_update_missing(api, nexus_emulator):
     assert api.request('POST', '/v1/repositories/pypi/hosted', json_body=hosted('py')).status == 201
     with pytest.raises(ApiError) as err:
         api.post('/v1/repositories/pypi/hosted', hosted('PY'))  # names are unique ignoring case
@@ -79,7 +78,7 @@ def test_summary_versus_full_settings_and_write_policy_echo(api):
     assert status_of(api.get, '/v1/repositories/npm/hosted/m') == 404
 
 
-def test_remote_password_is_never_returned_and_a_put_without_it_clears_it(api, nexus_emulator):  # noqa: F811
+def test_remote_password_is_never_returned_and_a_put_without_it_clears_it(api, nexus_emulator):
     auth = {'type': 'username', 'username': 'u', 'password': 'remote-pw'}
     api.post('/v1/repositories/pypi/proxy', proxy('pp', auth=auth))
     got = api.get('/v1/repositories/pypi/proxy/pp')
@@ -100,7 +99,7 @@ def test_rename_and_blob_store_change_rejected(api):
     assert err.value.status == 400
 
 
-def test_group_members_must_exist_have_the_format_and_leave_when_deleted(api, nexus_emulator):  # noqa: F811
+def test_group_members_must_exist_have_the_format_and_leave_when_deleted(api, nexus_emulator):
     api.post('/v1/repositories/npm/hosted', hosted('nh'))
     api.post('/v1/repositories/pypi/hosted', hosted('ph'))
     for members, message in ((['missing'], 'does not exist'), (['ph'], 'is of format pypi')):
@@ -113,7 +112,7 @@ def test_group_members_must_exist_have_the_format_and_leave_when_deleted(api, ne
     assert api.get('/v1/repositories/npm/group/ng')['group'] == {'memberNames': ['np']}
 
 
-def test_users_post_200_put_204_change_password_text_plain(api, nexus_emulator):  # noqa: F811
+def test_users_post_200_put_204_change_password_text_plain(api, nexus_emulator):
     user = {'userId': 'dev', 'firstName': 'D', 'lastName': 'E', 'emailAddress': 'd@example.com',
             'password': 'pw-1', 'status': 'active', 'roles': ['nx-anonymous']}
     created = api.request('POST', '/v1/security/users', json_body=user)
@@ -130,7 +129,7 @@ def test_users_post_200_put_204_change_password_text_plain(api, nexus_emulator):
     assert resp.status == 204 and nexus_emulator.passwords['dev'] == 'pw-2'
 
 
-def test_only_active_users_with_the_right_password_authenticate(api, nexus_emulator):  # noqa: F811
+def test_only_active_users_with_the_right_password_authenticate(api, nexus_emulator):
     anonymous = HttpClient(nexus_emulator.url, max_attempts=1)
     wrong = HttpClient(nexus_emulator.url, username='admin', password='wrong', max_attempts=1)
     assert status_of(anonymous.get, '/v1/security/realms/active') == 401
@@ -141,7 +140,7 @@ def test_only_active_users_with_the_right_password_authenticate(api, nexus_emula
     assert status_of(dev.get, '/v1/security/realms/active') == 403  # signed in, not allowed
 
 
-def test_admin_password_file_flow(nexus_emulator):  # noqa: F811
+def test_admin_password_file_flow(nexus_emulator):
     path = nexus_emulator.admin_password_file
     with open(path) as handle:
         generated = handle.read()
@@ -154,7 +153,7 @@ def test_admin_password_file_flow(nexus_emulator):  # noqa: F811
     assert os.path.exists(path) and nexus_emulator.admin_password != generated
 
 
-def test_eula(api, nexus_emulator):  # noqa: F811
+def test_eula(api, nexus_emulator):
     status = api.get('/v1/system/eula')
     assert status == {'accepted': False, 'disclaimer': EULA_DISCLAIMER}
     with pytest.raises(ApiError):
@@ -163,7 +162,7 @@ def test_eula(api, nexus_emulator):  # noqa: F811
     assert api.get('/v1/system/eula')['accepted'] and nexus_emulator.eula_accepted
 
 
-def test_s3_blob_store_field_names_and_secret_placeholder(api, nexus_emulator):  # noqa: F811
+def test_s3_blob_store_field_names_and_secret_placeholder(api, nexus_emulator):
     body = {'name': 's3', 'bucketConfiguration': {
         'bucket': {'name': 'nexus-blobs', 'region': 'us-east-1', 'prefix': ''},
         'security': {'accessKeyId': 'AK', 'secretAccessKey': 'SK'},
@@ -189,7 +188,7 @@ def test_realms_are_ordered_and_checked(api):
     assert err.value.status == 400
 
 
-def test_requests_outside_the_spec_are_rejected_not_served(api, nexus_emulator):  # noqa: F811
+def test_requests_outside_the_spec_are_rejected_not_served(api, nexus_emulator):
     with pytest.raises(ApiError) as err:  # storage is required by the spec
         api.post('/v1/repositories/raw/hosted', {'name': 'x', 'online': True})
     assert err.value.status == 400
@@ -201,7 +200,7 @@ def test_requests_outside_the_spec_are_rejected_not_served(api, nexus_emulator):
     assert nexus_emulator.violations == []  # a rejected request is the client's fault, not a violation
 
 
-def test_a_response_outside_the_spec_is_a_violation(api, nexus_emulator):  # noqa: F811
+def test_a_response_outside_the_spec_is_a_violation(api, nexus_emulator):
     api.post('/v1/repositories/raw/hosted', hosted('r'))
     nexus_emulator.repos['r']['config']['online'] = 'yes'  # corrupt the state: online must be a boolean
     with pytest.raises(ApiError) as err:

@@ -8,7 +8,6 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as nexus
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
-from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401 - fixtures
 
 
 class Runner:
@@ -31,7 +30,7 @@ class Runner:
 
 
 @pytest.fixture
-def converge(nexus_emulator):  # noqa: F811 - fixture
+def converge(nexus_emulator):
     return Runner(nexus_emulator)
 
 
@@ -45,7 +44,7 @@ def minimal(fmt, rtype, name):
 
 
 @pytest.mark.parametrize('fmt,rtype', [(f, t) for f, types in nexus.FORMATS.items() for t in types])
-def test_every_supported_format_and_type_converges_in_one_request(converge, nexus_emulator, fmt, rtype):  # noqa: F811
+def test_every_supported_format_and_type_converges_in_one_request(converge, nexus_emulator, fmt, rtype):
     args = minimal(fmt, rtype, '%s-%s' % (fmt, rtype))
     if rtype == 'group':
         member_type = [t for t in nexus.FORMATS[fmt] if t != 'group'][0]
@@ -62,7 +61,7 @@ def test_every_supported_format_and_type_converges_in_one_request(converge, nexu
     assert again['repository'] == created['repository']
 
 
-def test_check_mode_never_writes(converge, nexus_emulator):  # noqa: F811
+def test_check_mode_never_writes(converge, nexus_emulator):
     result = converge(nexus.Repository, check=True, **minimal('npm', 'hosted', 'npm-hosted'))
     assert result['changed'] and result['diff']['before'] == {} and result['repository']['write_policy'] == 'allow_once'
     converge(nexus.BlobStore, check=True, name='s3', type='s3', bucket='nexus-blobs', access_key_id='a',
@@ -74,7 +73,7 @@ def test_check_mode_never_writes(converge, nexus_emulator):  # noqa: F811
     assert nexus_emulator.writes == []
 
 
-def test_remote_password_semantics(converge, nexus_emulator):  # noqa: F811
+def test_remote_password_semantics(converge, nexus_emulator):
     args = dict(minimal('maven', 'proxy', 'maven-vendor'), remote_username='ci', remote_password='pw-1')
     converge(nexus.Repository, **args)
     assert nexus_emulator.repo_secret('maven-vendor') == 'pw-1'
@@ -93,7 +92,7 @@ def test_remote_password_semantics(converge, nexus_emulator):  # noqa: F811
     assert nexus_emulator.repo_secret('maven-vendor') is None
 
 
-def test_unmanaged_settings_are_kept_on_update(converge, nexus_emulator):  # noqa: F811
+def test_unmanaged_settings_are_kept_on_update(converge, nexus_emulator):
     converge(nexus.Repository, **minimal('pypi', 'proxy', 'pp'))
     nexus_emulator.repos['pp']['config']['httpClient']['connection'] = {'timeout': 120, 'retries': 3}
     converge(nexus.Repository, name='pp', format='pypi', type='proxy', content_max_age=60)
@@ -101,7 +100,7 @@ def test_unmanaged_settings_are_kept_on_update(converge, nexus_emulator):  # noq
     assert nexus_emulator.repository('pp')['proxy']['contentMaxAge'] == 60
 
 
-def test_docker_and_maven_options(converge, nexus_emulator):  # noqa: F811
+def test_docker_and_maven_options(converge, nexus_emulator):
     result = converge(nexus.Repository, name='dh', format='docker', type='hosted', write_policy='allow',
                       docker={'http_port': 8082, 'v1_enabled': True})
     assert result['repository']['docker']['http_port'] == 8082 and result['repository']['docker']['v1_enabled']
@@ -134,7 +133,7 @@ def test_repository_info(converge):
     assert converge(nexus.RepositoryInfo, name='missing')['repositories'] == []
 
 
-def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):  # noqa: F811
+def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):
     args = dict(name='s3', type='s3', bucket='nexus-blobs', access_key_id='key-1', secret_access_key='secret-1')
     converge(nexus.BlobStore, **args)
     assert not converge(nexus.BlobStore, **args)['changed'] and converge.requests == 1
@@ -142,7 +141,7 @@ def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):  
     assert nexus_emulator.blobstore_secret('s3') == 'secret-2'
 
 
-def test_user_password_always_for_a_user_that_cannot_sign_in(converge, nexus_emulator):  # noqa: F811
+def test_user_password_always_for_a_user_that_cannot_sign_in(converge, nexus_emulator):
     args = dict(user_id='u', first_name='U', last_name='V', email='u@example.com', user_password='pw-1',
                 status='disabled')
     converge(nexus.User, **args)
@@ -161,7 +160,7 @@ def test_writable_member_is_set_and_removed(converge):
     assert not converge(nexus.Repository, **group)['changed']
 
 
-def test_admin_password_variants(converge, nexus_emulator):  # noqa: F811
+def test_admin_password_variants(converge, nexus_emulator):
     generated = nexus_emulator.admin_password
     with pytest.raises(ModuleFailure) as err:  # neither works
         converge(nexus.AdminPassword, password='Desired-1', initial_password='not-it')
