@@ -196,15 +196,17 @@ def test_listing_spans_pages(harbor_emulator, prefix):
     assert harbor_emulator.count('GET', r'^/projects/%s-' % prefix) == 130
 
 
-def test_fault_503_is_retried(harbor_emulator, prefix):
+def test_faults_503_429_and_drop_are_retried(harbor_emulator, prefix):
     harbor_emulator.inject('status', status=503, times=1, match=r'POST /projects$')
     harbor_emulator.inject('429', retry_after=1, times=1, match=r'GET /projects/')
+    harbor_emulator.inject('drop', times=1, match=r'GET /quotas')  # a GET is safe to repeat after a drop
     result = run_playbook('harbor_loop.yml', extra_vars=harbor_vars(harbor_emulator, prefix, 'controller', count=1))
     assert result.ok, str(result)
     statuses = [(e.method, e.path, e.status) for e in harbor_emulator.log]
     assert ('POST', '/projects', 503) in statuses and ('POST', '/projects', 201) in statuses
     assert ('GET', '/projects/%s-0' % prefix, 429) in statuses
     assert harbor_emulator.count('POST', r'^/projects$') == 2
+    assert harbor_emulator.count('GET', r'^/quotas$') >= 2
 
 
 @pytest.mark.parametrize('mode', MODES)
