@@ -254,3 +254,13 @@ def test_aws_mode_without_endpoint():
         result = Bucket(params, conn).execute()
     stub.assert_no_pending_responses()
     assert result['changed'] and result['bucket']['object_lock']['enabled'] is True
+
+
+def test_missing_libraries_are_named(monkeypatch):
+    monkeypatch.setattr(_s3, 'HAS_BOTO3', False)
+    with pytest.raises(ModuleFailure, match='boto3'):
+        _s3.s3_client({'endpoint_url': None})
+    monkeypatch.setattr(_s3, 'HAS_ARGON2', False)
+    monkeypatch.setattr(_s3, '_KEYS', {})
+    with pytest.raises(ModuleFailure, match='argon2-cffi'):
+        _s3.encrypt_payload(b'{}', 'secret-key')
