@@ -1,0 +1,378 @@
+"""The one-host dev platform, end to end: ``site.yml -i inventories/dev`` on a real Docker engine.
+
+What runs for real: the Docker engine (Debian's docker.io, started by scripts/docker-engine.sh),
+PostgreSQL 15 and the MLflow 3 tracking server (images built here from Debian and PyPI by
+scripts/build-platform-images.sh), the roles' community.docker tasks (network, named volumes, containers
+with health checks and restart policies, ports published on 127.0.0.1), MLflow's `mlflow db upgrade`,
+DVC.
+
+What is a stand-in, because it cannot run on our machines (see tests/standins/): the object store is
+``maestro-standin-s3`` (moto's S3 API on MinIO's port with MinIO's health endpoint, in-memory), Nexus is
+``maestro-standin-nexus`` (the project's spec-validated Nexus emulator in a container, with Nexus's
+/nexus-data/admin.password first-start file), and Harbor is configured, not installed (its installer needs
+images and Compose v2): the harbor role runs in configure-only mode against the spec-validated Harbor
+emulator. The rendered harbor.yml is checked separately (test_dev_platform_harbor_yml.py).
+
+Scenario: full converge (timed) -> second converge changes nothing (timed) -> checks from outside (an MLflow
+run whose artifact lands in the bucket, DVC push/pull through the wired remote, Nexus and Harbor state as
+the inventory asked) -> ``--check --diff`` reports no change and writes nothing. Preflight failures (missing
+secret, missing image) stop before anything is created. Containers get unique names and free ports, and are
+removed afterwards. Timings are printed and written to build/dev-platform-timings.json.
+"""
+
+import base64
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port, wait_for_http
+
+INVENTORY = ROOT / 'inventories' / 'dev'
+STANDINS = ROOT / 'tests' / 'fixtures' / 'dev_platform' / 'standins.yml'
+GROUP_VARS = INVENTORY / 'group_vars' / 'all'
+TIMINGS = ROOT / 'build' / 'dev-platform-timings.json'
+RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.M)
+
+
+def _engine():
+    out = subprocess.run(['bash', str(ROOT / 'scripts' / 'docker-engine.sh')], capture_output=True, text=True,
+                         timeout=600)
+    if out.returncode != 0:
+        pytest.fail('the Docker engine did not start: %s' % out.stderr[-2000:])
+    match = re.search(r'DOCKER_HOST=(\S+)', out.stdout)
+    return match.group(1)
+
+
+def _docker(docker_host, *args, check=True):
+    proc = subprocess.run(['docker'] + list(args), env=dict(os.environ, DOCKER_HOST=docker_host),
+                          capture_output=True, text=True, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError('docker %s: %s' % (' '.join(args), proc.stderr))
+    return proc.stdout
+
+
+def _password(prefix=''):
+    # Harbor wants upper + lower case + digit; everything else takes any of these.
+    return prefix + 'Aa1' + secrets.token_hex(12)
+
+
+class Platform:
+    def __init__(self, tmp):
+        self.tmp = Path(tmp)
+        self.docker_host = _engine()
+        self.tag = 'dp' + uuid.uuid4().hex[:6]
+        self.vault = {
+            'vault_minio_root_password': _password(),
+            'vault_postgres_superuser_password': _password(),
+            # Characters that must be escaped in the backend store URI and in SQL.
+            'vault_mlflow_db_password': _password() + "/@:'%",
+            'vault_nexus_admin_password': _password(),
+            'vault_harbor_admin_password': _password(),
+            'vault_harbor_database_password': _password(),
+            'vault_harbor_robot_ci_push_secret': _password(),
+        }
+        self.ports = {'minio': free_port(), 'mlflow': free_port(), 'nexus': free_port(), 'harbor': 443}
+        self.harbor = None
+        self.overrides = {
+            'platform_network': self.tag + '-net',
+            'platform_ports': self.ports,
+            'minio_container_name': self.tag + '-minio', 'minio_data_volume': self.tag + '-minio-data',
+            'postgres_container_name': self.tag + '-postgres', 'postgres_data_volume': self.tag + '-postgres-data',
+            'mlflow_container_name': self.tag + '-mlflow',
+            'nexus_container_name': self.tag + '-nexus', 'nexus_data_volume': self.tag + '-nexus-data',
+        }
+
+    # --- set-up -------------------------------------------------------------------------------------------
+    def build_images(self):
+        started = time.monotonic()
+        proc = subprocess.run(['bash', str(ROOT / 'scripts' / 'build-platform-images.sh')], cwd=ROOT,
+                              env=dict(os.environ, DOCKER_HOST=self.docker_host), capture_output=True, text=True,
+                              timeout=1800)
+        if proc.returncode != 0:
+            pytest.fail('building the platform images failed:\n%s' % proc.stderr[-4000:])
+        return time.monotonic() - started
+
+    def start_harbor(self):
+        from tests.emulators.harbor import HarborEmulator
+        self.harbor = HarborEmulator(admin_password=self.vault['vault_harbor_admin_password'])
+        self.overrides['platform_harbor_url'] = self.harbor.start()
+
+    def write_vars(self, **extra):
+        path = self.tmp / ('vars-%s.json' % uuid.uuid4().hex[:6])
+        data = dict(self.vault)
+        data.update(self.overrides)
+        data.update(extra)
+        path.write_text(json.dumps(data))
+        return path
+
+    def env(self):
+        return ansible_env({
+            'DOCKER_HOST': self.docker_host,
+            # The roles use community.docker from the ansible package (site-packages).
+            'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'true',
+        })
+
+    def playbook(self, *args, vars_file=None, timeout=1200):
+        cmd = [str(VENV_BIN / 'ansible-playbook'), 'site.yml', '-i', str(INVENTORY), '-e', '@%s' % STANDINS,
+               '-e', '@%s' % (vars_file or self.write_vars())] + list(args)
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        proc.elapsed = time.monotonic() - started
+        recap = {m.group(1): {'ok': int(m.group(2)), 'changed': int(m.group(3)), 'failed': int(m.group(5))}
+                 for m in RECAP.finditer(proc.stdout)}
+        proc.recap = recap.get('localhost', {})
+        return proc
+
+    # --- state read from outside --------------------------------------------------------------------------
+    def containers(self):
+        out = _docker(self.docker_host, 'ps', '-a', '--filter', 'name=^%s-' % self.tag, '--format',
+                      '{{.Names}} {{.ID}} {{.Status}}')
+        return sorted(line for line in out.splitlines() if line)
+
+    def inspect(self, name):
+        return json.loads(_docker(self.docker_host, 'inspect', name))[0]
+
+    def s3(self):
+        import boto3
+        from botocore.config import Config
+        return boto3.client('s3', endpoint_url='http://127.0.0.1:%d' % self.ports['minio'],
+                            aws_access_key_id='maestro-root',
+                            aws_secret_access_key=self.vault['vault_minio_root_password'], region_name='us-east-1',
+                            config=Config(s3={'addressing_style': 'path'}))
+
+    def nexus(self, path, auth=True):
+        request = urllib.request.Request('http://127.0.0.1:%d/service/rest%s' % (self.ports['nexus'], path))
+        if auth:
+            token = base64.b64encode(('admin:' + self.vault['vault_nexus_admin_password']).encode()).decode()
+            request.add_header('Authorization', 'Basic ' + token)
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return json.loads(resp.read() or b'null')
+
+    def snapshot(self):
+        """Everything a converge could write, read from outside."""
+        s3 = self.s3()
+        buckets = {}
+        for bucket in sorted(b['Name'] for b in s3.list_buckets()['Buckets']):
+            versioning = s3.get_bucket_versioning(Bucket=bucket).get('Status')
+            buckets[bucket] = versioning
+        return {
+            'containers': {name: (self.inspect(name)['Id'], self.inspect(name)['State']['StartedAt'])
+                           for name in (line.split()[0] for line in self.containers())},
+            'buckets': buckets,
+            'nexus_repositories': sorted(r['name'] for r in self.nexus('/v1/repositories')),
+            'nexus_anonymous': self.nexus('/v1/security/anonymous'),
+            'harbor_writes': len(self.harbor.writes),
+        }
+
+    def teardown(self):
+        if self.harbor is not None:
+            self.harbor.stop()
+        names = [line.split()[0] for line in self.containers()]
+        if names:
+            _docker(self.docker_host, 'rm', '-f', '-v', *names, check=False)
+        for volume in ('minio-data', 'postgres-data', 'nexus-data'):
+            _docker(self.docker_host, 'volume', 'rm', '-f', '%s-%s' % (self.tag, volume), check=False)
+        _docker(self.docker_host, 'network', 'rm', self.tag + '-net', check=False)
+
+
+@pytest.fixture(scope='module')
+def platform():
+    tmp = tempfile.mkdtemp(prefix='dev-platform-')
+    plat = Platform(tmp)
+    plat.timings = {'image_build_s': round(plat.build_images(), 1)}
+    plat.start_harbor()
+    try:
+        yield plat
+    finally:
+        plat.teardown()
+        shutil.rmtree(tmp, ignore_errors=True)
+        TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+        TIMINGS.write_text(json.dumps(plat.timings, indent=2) + '\n')
+        print('\ndev platform timings: %s' % json.dumps(plat.timings))
+
+
+def _assert_ok(proc, what):
+    assert proc.returncode == 0, '%s failed (rc=%s):\n%s\n%s' % (what, proc.returncode, proc.stdout[-15000:],
+                                                               proc.stderr[-3000:])
+
+
+# --------------------------------------------------------------------------------------------------------
+def test_preflight_stops_before_any_change(platform):
+    """A missing secret and an image nobody can provide each stop the run with one clear message, before
+    the first container, volume or network exists."""
+    without_secret = platform.write_vars(vault_nexus_admin_password='')
+    proc = platform.playbook(vars_file=without_secret)
+    assert proc.returncode != 0
+    assert 'nexus_admin_password is empty: set vault_nexus_admin_password' in proc.stdout
+    assert platform.containers() == []
+
+    # An image from a registry that does not answer (a closed port on loopback: no traffic leaves the host).
+    missing = '127.0.0.1:9/maestro/absent-mlflow:0'
+    no_image = platform.write_vars(mlflow_image=missing, container_host_pull_images=True)
+    proc = platform.playbook(vars_file=no_image)
+    assert proc.returncode != 0
+    assert 'Missing container images: %s.' % missing in proc.stdout
+    assert 'docker load' in proc.stdout and 'offline installer' in proc.stdout
+    assert 'Nothing has been changed.' in proc.stdout
+    assert platform.containers() == []
+    networks = _docker(platform.docker_host, 'network', 'ls', '--format', '{{.Name}}').split()
+    assert platform.tag + '-net' not in networks
+
+
+def test_full_converge(platform):
+    proc = platform.playbook()
+    _assert_ok(proc, 'the first converge')
+    platform.timings['full_converge_s'] = round(proc.elapsed, 1)
+    assert proc.recap['changed'] > 0
+    names = [line.split()[0] for line in platform.containers()]
+    assert names == sorted('%s-%s' % (platform.tag, s) for s in ('minio', 'mlflow', 'nexus', 'postgres'))
+    # The migration ran as its own container, which is gone (cleanup), before the server started.
+    assert 'Migrate the database (mlflow db upgrade)' in proc.stdout
+    for name in names:
+        info = platform.inspect(name)
+        assert info['State']['Health']['Status'] == 'healthy', name
+        assert info['HostConfig']['RestartPolicy']['Name'] == 'unless-stopped', name
+        assert list(info['NetworkSettings']['Networks']) == [platform.tag + '-net'], name
+        for bindings in (info['HostConfig']['PortBindings'] or {}).values():
+            assert all(b['HostIp'] == '127.0.0.1' for b in bindings), name
+    # PostgreSQL publishes nothing; its data and the others' are on named volumes.
+    assert not platform.inspect(platform.tag + '-postgres')['HostConfig']['PortBindings']
+    mounts = {m['Name'] for name in names for m in platform.inspect(name)['Mounts'] if m['Type'] == 'volume'}
+    assert {platform.tag + '-postgres-data', platform.tag + '-minio-data', platform.tag + '-nexus-data'} <= mounts
+    # No secret in the output.
+    for secret in platform.vault.values():
+        assert secret not in proc.stdout
+
+
+def test_second_converge_changes_nothing(platform):
+    before = platform.snapshot()
+    proc = platform.playbook()
+    _assert_ok(proc, 'the second converge')
+    platform.timings['idempotent_rerun_s'] = round(proc.elapsed, 1)
+    assert proc.recap['changed'] == 0, proc.stdout[-15000:]
+    assert platform.snapshot() == before
+
+
+def test_mlflow_run_artifact_lands_in_the_bucket(platform):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    url = 'http://127.0.0.1:%d' % platform.ports['mlflow']
+    client = MlflowClient(tracking_uri=url)
+    experiment = client.get_experiment_by_name('maestro-baseline')
+    assert experiment is not None and experiment.tags.get('owner') == 'platform-team'
+    run = client.create_run(experiment.experiment_id)
+    artifact = Path(tempfile.mkdtemp()) / 'metrics.txt'
+    artifact.write_text('accuracy=0.93\n')
+    mlflow.set_tracking_uri(url)
+    client.log_metric(run.info.run_id, 'accuracy', 0.93)
+    client.log_artifact(run.info.run_id, str(artifact))
+    client.set_terminated(run.info.run_id)
+    keys = [o['Key'] for o in platform.s3().list_objects_v2(Bucket='mlflow-artifacts').get('Contents', [])]
+    assert any(k.endswith('%s/artifacts/metrics.txt' % run.info.run_id) for k in keys), keys
+    # The run itself is in PostgreSQL: the server reads it back.
+    assert client.get_run(run.info.run_id).data.metrics['accuracy'] == 0.93
+
+
+def test_dvc_push_pull_through_the_wired_remote(platform, tmp_path):
+    wired = yaml.safe_load((GROUP_VARS / 'platform_client.yml').read_text())
+    assert wired['platform_client_dvc_remote_url'] == 's3://{{ platform_buckets.dvc }}/projects'
+    remote_url = 's3://dvc-storage/projects'
+    endpoint = 'http://127.0.0.1:%d' % platform.ports['minio']
+    env = dict(os.environ, AWS_ACCESS_KEY_ID='maestro-root',
+               AWS_SECRET_ACCESS_KEY=platform.vault['vault_minio_root_password'])
+    repo = tmp_path / 'project'
+    repo.mkdir()
+
+    def run(*cmd):
+        proc = subprocess.run(list(cmd), cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, '%s: %s %s' % (' '.join(cmd), proc.stdout, proc.stderr)
+        return proc.stdout
+
+    dvc = str(VENV_BIN / 'dvc')
+    run('git', 'init', '-q')
+    run(dvc, 'init', '-q')
+    run(dvc, 'remote', 'add', '-d', 'maestro', remote_url)
+    run(dvc, 'remote', 'modify', 'maestro', 'endpointurl', endpoint)
+    (repo / 'data.csv').write_text('id,label\n1,cat\n2,dog\n')
+    run(dvc, 'add', 'data.csv')
+    run(dvc, 'push')
+    keys = [o['Key'] for o in platform.s3().list_objects_v2(Bucket='dvc-storage').get('Contents', [])]
+    assert any(k.startswith('projects/') for k in keys), keys
+    (repo / 'data.csv').unlink()
+    shutil.rmtree(repo / '.dvc' / 'cache')
+    run(dvc, 'pull')
+    assert (repo / 'data.csv').read_text() == 'id,label\n1,cat\n2,dog\n'
+
+
+def test_nexus_is_configured_as_the_inventory_asks(platform):
+    wanted = yaml.safe_load((GROUP_VARS / 'nexus.yml').read_text())
+    repos = {r['name']: r for r in platform.nexus('/v1/repositories')}
+    assert sorted(repos) == sorted(r['name'] for r in wanted['nexus_repositories'])
+    for repo in wanted['nexus_repositories']:
+        assert (repos[repo['name']]['format'], repos[repo['name']]['type']) == (repo['format'], repo['type'])
+    group = platform.nexus('/v1/repositories/pypi/group/pypi-group')
+    assert group['group']['memberNames'] == ['pypi-hosted', 'pypi-proxy']
+    assert group['storage']['blobStoreName'] == 'platform-s3'
+    blob = platform.nexus('/v1/blobstores/s3/platform-s3')
+    assert blob['bucketConfiguration']['bucket']['name'] == 'nexus-blobs'
+    # Wired from the object store: the internal address, as Nexus's container sees the stand-in.
+    assert blob['bucketConfiguration']['advancedConnection']['endpoint'] == 'http://%s-minio:9000' % platform.tag
+    assert platform.nexus('/v1/security/anonymous')['enabled'] is False
+    assert platform.nexus('/v1/security/realms/active') == wanted['nexus_realms']
+    # The first-start password file is gone: the vault password replaced it.
+    files = _docker(platform.docker_host, 'exec', platform.tag + '-nexus', 'ls', '/nexus-data')
+    assert 'admin.password' not in files.split()
+
+
+def test_harbor_is_configured_as_the_inventory_asks(platform):
+    wanted = yaml.safe_load((GROUP_VARS / 'harbor.yml').read_text())
+    harbor = platform.harbor
+    assert harbor.violations == []
+    client_auth = base64.b64encode(('admin:' + platform.vault['vault_harbor_admin_password']).encode()).decode()
+
+    def get(path):
+        request = urllib.request.Request(harbor.base_url + '/api/v2.0' + path,
+                                         headers={'Authorization': 'Basic ' + client_auth})
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    projects = {p['name']: p for p in get('/projects?page_size=100')}
+    for project in wanted['harbor_projects']:
+        assert project['name'] in projects
+        assert projects[project['name']]['metadata']['public'] == 'false'
+    for name in ('maestro-hive', 'maestro-frontend', 'maestro-engine', 'execution-platform', 'quality-fabric'):
+        assert projects[name]['metadata'].get('auto_scan') == 'true'
+    registries = {r['name']: r for r in get('/registries')}
+    assert registries['dockerhub']['type'] == 'docker-hub'
+    assert projects['dockerhub-cache']['registry_id'] == registries['dockerhub']['id']
+    robots = get('/robots?page_size=100&q=Level%%3Dproject%%2CProjectID%%3D%d' % projects['maestro-hive']['project_id'])
+    assert [r['name'] for r in robots] == ['robot$maestro-hive+ci-push']
+    assert robots[0]['permissions'][0]['access'] == [{'resource': 'repository', 'action': 'push'},
+                                                     {'resource': 'repository', 'action': 'pull'}]
+    # The client role logs in with that robot and its vault secret (wired in the inventory, not typed twice).
+    client_vars = yaml.safe_load((GROUP_VARS / 'platform_client.yml').read_text())
+    assert 'harbor_robot_accounts[0]' in client_vars['platform_client_docker_login_username']
+    hooks = get('/projects/maestro-hive/webhook/policies')
+    assert [h['name'] for h in hooks] == ['ci-notify']
+    assert hooks[0]['targets'][0]['address'] == 'https://ci.example.com/hooks/harbor'
+
+
+def test_check_mode_reports_no_change_and_writes_nothing(platform):
+    before = platform.snapshot()
+    proc = platform.playbook('--check', '--diff')
+    _assert_ok(proc, 'the converge in check mode')
+    platform.timings['check_mode_s'] = round(proc.elapsed, 1)
+    assert proc.recap['changed'] == 0, proc.stdout[-15000:]
+    assert platform.snapshot() == before
