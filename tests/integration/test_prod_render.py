@@ -1,0 +1,398 @@
+"""Prod on Kubernetes, proven without a cluster: playbooks/kubernetes.yml in render mode for inventories/prod
+(with an ansible-vault encrypted file of freshly generated secrets), then every rendered file is checked
+against the official chart values and schemas kept in ../shared/specs/deploy and against the Kubernetes
+schemas that kubernetes-validate ships:
+
+- every values key exists in the chart's own values.yaml (or in a block that file documents commented out)
+  with the same type; Kubernetes-shaped blocks (resources, env, ingress TLS) validate as Kubernetes objects;
+- the MLflow values, merged into the chart's defaults the way Helm merges them, validate against the
+  chart's values.schema.json;
+- every Kubernetes object validates (strict) against the Kubernetes KUBERNETES_VERSION schemas;
+- no vault value (nor its base64) appears in any values file, the plan or the playbook's -v --diff output;
+  secrets appear only in Secret objects, in the one file of mode 0600 (its folder 0700);
+- every Secret a values file points at exists, with the keys the chart reads;
+- a second run changes nothing; a missing vault value stops the run before anything is written.
+
+What this cannot prove (needs a real cluster): that the charts install and start with these values, that
+the TLS, IRSA, RDS and S3 wiring works at run time, and the configuration phase against the prod URLs.
+"""
+
+import base64
+import copy
+import json
+import os
+import re
+import secrets
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import kubernetes_validate
+import pytest
+import yaml
+
+from tests.helpers import ROOT, VENV_BIN, ansible_env
+
+SPECS = ROOT.parent / 'shared' / 'specs' / 'deploy'
+PROD = ROOT / 'inventories' / 'prod'
+PLAYBOOK = ROOT / 'playbooks' / 'kubernetes.yml'
+# The Kubernetes minor the prod inventory declares (platform_k8s_kubernetes_version); kubernetes-validate
+# 1.37.0 ships strict schemas for 1.25 to 1.37.
+KUBERNETES_VERSION = '1.33'
+CHART_VALUES = {
+    'harbor': SPECS / 'harbor-helm-values.yaml',
+    'nexus': SPECS / 'nexus3-chart-values.yaml',
+    'mlflow': SPECS / 'mlflow-chart-values.yaml',
+}
+MLFLOW_SCHEMA = SPECS / 'mlflow-chart-values.schema.json'
+
+# Where each chart reads a Secret, as its values.yaml documents it: (path of the Secret's name, keys the
+# chart reads; a key given as ('@', path) is itself read from the values).
+SECRET_REFERENCES = {
+    'harbor': [
+        ('existingSecretAdminPassword', [('@', 'existingSecretAdminPasswordKey')]),
+        ('existingSecretSecretKey', ['secretKey']),
+        ('database.external.existingSecret', ['password']),
+        ('persistence.imageChartStorage.s3.existingSecret',
+         ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']),
+        ('registry.credentials.existingSecret', ['REGISTRY_PASSWD', 'REGISTRY_HTPASSWD']),
+        ('redis.external.existingSecret', ['REDIS_PASSWORD']),
+    ],
+    'nexus': [
+        ('rootPassword.secret', [('@', 'rootPassword.key')]),
+        ('metrics.serviceMonitor.endpointConfig.basicAuth.username.name',
+         [('@', 'metrics.serviceMonitor.endpointConfig.basicAuth.username.key')]),
+        ('metrics.serviceMonitor.endpointConfig.basicAuth.password.name',
+         [('@', 'metrics.serviceMonitor.endpointConfig.basicAuth.password.key')]),
+    ],
+    'mlflow': [
+        ('backendStore.existingDatabaseSecret.name',
+         [('@', 'backendStore.existingDatabaseSecret.usernameKey'),
+          ('@', 'backendStore.existingDatabaseSecret.passwordKey')]),
+        ('auth.existingAdminSecret.name',
+         [('@', 'auth.existingAdminSecret.usernameKey'), ('@', 'auth.existingAdminSecret.passwordKey')]),
+        ('auth.postgres.existingSecret.name',
+         [('@', 'auth.postgres.existingSecret.usernameKey'), ('@', 'auth.postgres.existingSecret.passwordKey')]),
+    ],
+}
+
+
+def _collections_path():
+    # kubernetes.core and amazon.aws come with the ansible package (site-packages/ansible_collections).
+    site = next(Path(p) for p in sys.path if (Path(p) / 'ansible_collections' / 'kubernetes').is_dir())
+    return '%s:%s' % (ansible_env()['ANSIBLE_COLLECTIONS_PATH'], site)
+
+
+def _generated_vault():
+    """One fresh value per key of vault.yml.example, long and unique so a scan cannot match by chance."""
+    keys = yaml.safe_load((PROD / 'group_vars' / 'all' / 'vault.yml.example').read_text())
+    values = {}
+    for key in keys:
+        if key == 'vault_harbor_secret_key':
+            values[key] = secrets.token_hex(8)  # exactly 16 characters, as Harbor wants
+        else:
+            values[key] = 'Vx9-' + secrets.token_urlsafe(18)
+    return values
+
+
+def _render(tmp, vault_values, out, extra=None):
+    vault_file = tmp / 'vault.yml'
+    vault_file.write_text(yaml.safe_dump(vault_values))
+    password_file = tmp / 'vault-password'
+    password_file.write_text(secrets.token_hex(16))
+    env = ansible_env({'ANSIBLE_COLLECTIONS_PATH': _collections_path()})
+    subprocess.run([str(VENV_BIN / 'ansible-vault'), 'encrypt', '--vault-password-file', str(password_file),
+                    str(vault_file)], env=env, check=True, capture_output=True)
+    assert vault_file.read_text().startswith('$ANSIBLE_VAULT;')
+    cmd = [str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', str(PROD), '-v', '--diff',
+           '--vault-password-file', str(password_file), '-e', '@%s' % vault_file,
+           '-e', json.dumps(dict({'platform_k8s_mode': 'render', 'platform_k8s_render_dir': str(out)}, **(extra or {})))]
+    return subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture(scope='module')
+def rendered(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('prod-render')
+    vault_values = _generated_vault()
+    out = tmp / 'render'
+    first = _render(tmp, vault_values, out)
+    assert first.returncode == 0, first.stdout[-8000:] + first.stderr[-3000:]
+    second = _render(tmp, vault_values, out)
+    return {'out': out, 'vault': vault_values, 'runs': [first, second]}
+
+
+def _values(rendered, service):
+    return yaml.safe_load((rendered['out'] / 'values' / ('%s.yaml' % service)).read_text())
+
+
+def _secret_objects(rendered):
+    return [doc for doc in yaml.safe_load_all((rendered['out'] / 'kubernetes' / 'secrets.yaml').read_text()) if doc]
+
+
+def _get(data, dotted):
+    for part in dotted.split('.'):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+# --- the official values files, including the keys they document commented out -----------------------
+
+def _documented_commented_key(lines, parents, key):
+    """Value of `key` documented commented out (`# key: ...`, possibly a block) under the mapping at `parents`
+    in an official values file, or raise KeyError. Indentation decides what belongs to which block."""
+    start, end, indent = 0, len(lines), -2
+    for name in parents:
+        pattern = re.compile(r'^%s%s:' % (' ' * (indent + 2), re.escape(name)))
+        found = next((i for i in range(start, end) if pattern.match(lines[i])), None)
+        if found is None:
+            raise KeyError('.'.join(parents))
+        indent += 2
+        start = found + 1
+        end = next((i for i in range(start, len(lines))
+                    if lines[i].strip() and not lines[i].lstrip().startswith('#')
+                    and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
+    child = indent + 2
+    pattern = re.compile(r'^ {%d}#\s*(%s):' % (child, re.escape(key)))
+    for i in range(start, end):
+        match = pattern.match(lines[i])
+        if not match:
+            continue
+        column = match.start(1)
+        snippet = [lines[i][column:]]
+        for line in lines[i + 1:end]:
+            if re.match(r'^ *#\s*$', line[:column]) and line[column:column + 1] == ' ':
+                snippet.append(line[column:])
+            else:
+                break
+        return yaml.safe_load('\n'.join(snippet))[key]
+    raise KeyError('.'.join(parents + [key]))
+
+
+def _type_name(value):
+    if isinstance(value, bool):
+        return 'bool'
+    if isinstance(value, (int, float)):
+        return 'number'
+    return type(value).__name__
+
+
+# Blocks the charts hand to Kubernetes unchanged: a container's resources, its env list, an Ingress's tls list.
+KUBERNETES_SHAPED = {'resources': 'resources', 'env': 'env', 'tls': 'tls'}
+# Maps of the user's own keys (Kubernetes labels and annotations, environment variables): any key, scalar values.
+FREE_FORM_MAPS = {'annotations', 'labels', 'additionalLabels', 'podAnnotations', 'podLabels', 'commonLabels',
+                  'extraEnvVars'}
+
+
+def _check_keys(ours, reference, lines, path, problems, kubernetes_blocks):
+    for key, value in ours.items():
+        here = path + [key]
+        if key in reference:
+            ref = reference[key]
+        else:
+            try:
+                ref = _documented_commented_key(lines, path, key)
+            except KeyError:
+                problems.append('%s: not a key of the chart' % '.'.join(here))
+                continue
+        kubernetes_shaped = key == 'resources' or (key in KUBERNETES_SHAPED and isinstance(value, list))
+        if kubernetes_shaped and value not in ({}, []):
+            # The chart passes these blocks to Kubernetes as they are: checked against Kubernetes' schema.
+            kubernetes_blocks.append((KUBERNETES_SHAPED[key], '.'.join(here), value))
+        if ref is None:
+            continue  # documented as unset: any value
+        if key in FREE_FORM_MAPS and isinstance(ref, dict):
+            if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+                problems.append('%s: must be a map of scalars' % '.'.join(here))
+            continue
+        if _type_name(value) != _type_name(ref):
+            problems.append('%s: %s where the chart has %s' % ('.'.join(here), _type_name(value), _type_name(ref)))
+        elif isinstance(value, dict) and ref and not kubernetes_shaped:
+            _check_keys(value, ref, lines, here, problems, kubernetes_blocks)
+        elif isinstance(value, list) and ref and isinstance(ref[0], dict):
+            for index, item in enumerate(value):
+                _check_keys(item, ref[0], lines, here[:-1] + ['%s[%d]' % (key, index)], problems, kubernetes_blocks)
+
+
+def _pod_with(kind, block):
+    container = {'name': 'check', 'image': 'check'}
+    if kind == 'resources':
+        container['resources'] = block
+    elif kind == 'env':
+        container['env'] = block
+    pod = {'apiVersion': 'v1', 'kind': 'Pod', 'metadata': {'name': 'check'}, 'spec': {'containers': [container]}}
+    if kind == 'tls':
+        return {'apiVersion': 'networking.k8s.io/v1', 'kind': 'Ingress', 'metadata': {'name': 'check'},
+                'spec': {'tls': block}}
+    return pod
+
+
+@pytest.mark.parametrize('service', ['harbor', 'nexus', 'mlflow'])
+def test_every_values_key_exists_in_the_chart_with_its_type(rendered, service):
+    text = CHART_VALUES[service].read_text()
+    problems, kubernetes_blocks = [], []
+    ours = _values(rendered, service)
+    _check_keys(ours, yaml.safe_load(text), text.splitlines(), [], problems, kubernetes_blocks)
+    assert not problems, '\n'.join(problems)
+    assert {kind for kind, _, _ in kubernetes_blocks} >= {'resources'}, 'the prod inventory sets resources'
+    for kind, where, block in kubernetes_blocks:
+        try:
+            kubernetes_validate.validate(_pod_with(kind, block), KUBERNETES_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            pytest.fail('%s values %s is not a valid Kubernetes %s: %s' % (service, where, kind, exc))
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(_pod_with('resources', {'limits': {'memory': []}}), KUBERNETES_VERSION, strict=True)
+    # The checker itself: a key the chart lacks, and a wrong type, are reported.
+    bad = copy.deepcopy(ours)
+    bad['notAChartKey'] = 1
+    bad['ingress' if service != 'harbor' else 'expose'] = 'a string'
+    found = []
+    _check_keys(bad, yaml.safe_load(text), text.splitlines(), [], found, [])
+    assert len(found) == 2, found
+
+
+def test_commented_keys_are_read_from_the_official_file():
+    lines = CHART_VALUES['harbor'].read_text().splitlines()
+    assert _documented_commented_key(lines, ['persistence', 'imageChartStorage', 's3'], 'existingSecret') == ''
+    assert _documented_commented_key(lines, ['core'], 'resources') == {'requests': {'memory': '256Mi', 'cpu': '100m'}}
+    with pytest.raises(KeyError):
+        _documented_commented_key(lines, ['core'], 'notDocumented')
+
+
+def _helm_merge(defaults, overrides):
+    """Helm's coalescing of user values into the chart's: maps merge, anything else replaces, null deletes."""
+    merged = copy.deepcopy(defaults)
+    for key, value in overrides.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _helm_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def test_mlflow_values_validate_against_the_chart_schema(rendered):
+    schema = json.loads(MLFLOW_SCHEMA.read_text())
+    defaults = yaml.safe_load(CHART_VALUES['mlflow'].read_text())
+    validator = jsonschema.Draft7Validator(schema)
+    assert not list(validator.iter_errors(defaults)), 'the chart defaults themselves must validate'
+    merged = _helm_merge(defaults, _values(rendered, 'mlflow'))
+    errors = ['%s: %s' % ('.'.join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(merged)]
+    assert not errors, '\n'.join(errors)
+    # The schema catches a wrong type where the key check alone might not.
+    broken = _helm_merge(merged, {'backendStore': {'postgres': {'port': '5432'}}})
+    assert list(validator.iter_errors(broken))
+
+
+def test_every_kubernetes_object_validates(rendered):
+    out = rendered['out']
+    files = sorted((out / 'kubernetes').rglob('*.yaml'))
+    plan = yaml.safe_load((out / 'plan.yaml').read_text())
+    assert sorted(str(f.relative_to(out)) for f in files) == sorted(plan['objects'])
+    assert plan['kubernetes_version'] == KUBERNETES_VERSION
+    count = 0
+    for path in files:
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc:
+                assert kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True) == KUBERNETES_VERSION
+                count += 1
+    assert count >= 10, 'a Namespace and the Secrets of three services: %d objects' % count
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'Secret', 'metadata': {'name': 'x'},
+                                      'stringData': {'k': 1}}, KUBERNETES_VERSION, strict=True)
+
+
+def _needles(value):
+    return {value, base64.b64encode(value.encode()).decode()}
+
+
+def test_no_secret_outside_the_secret_objects(rendered):
+    out = rendered['out']
+    secret_file = out / 'kubernetes' / 'secrets.yaml'
+    files = [p for p in out.rglob('*') if p.is_file()]
+    assert len(files) == 6, files
+    leaks = []
+    for path in files:
+        text = path.read_text()
+        held = [k for k, v in rendered['vault'].items() if any(n in text for n in _needles(v))]
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if path == secret_file:
+            assert mode == 0o600, oct(mode)
+        elif held:
+            leaks.append('%s holds %s' % (path.relative_to(out), held))
+        assert not held or mode == 0o600, '%s holds secrets with mode %o' % (path, mode)
+    assert not leaks, leaks
+    assert stat.S_IMODE((out / 'kubernetes').stat().st_mode) == 0o700
+    for run in rendered['runs']:
+        output = run.stdout + run.stderr
+        shown = [k for k, v in rendered['vault'].items() if any(n in output for n in _needles(v))]
+        assert not shown, 'the -v --diff output shows %s' % shown
+
+
+def test_secrets_exist_where_the_charts_read_them(rendered):
+    objects = _secret_objects(rendered)
+    assert {o['kind'] for o in objects} == {'Secret'}
+    by_name = {o['metadata']['name']: o['stringData'] for o in objects}
+    referenced = set()
+    for service, references in SECRET_REFERENCES.items():
+        values = _values(rendered, service)
+        env_refs = [(e['valueFrom']['secretKeyRef']['name'], [e['valueFrom']['secretKeyRef']['key']])
+                    for e in values.get('env', []) if 'valueFrom' in e]
+        resolved = [(_get(values, path), [_get(values, k[1]) if isinstance(k, tuple) else k for k in keys])
+                    for path, keys in references if _get(values, path)] + env_refs
+        for name, keys in resolved:
+            assert name in by_name, '%s values point at Secret %s, which is not rendered' % (service, name)
+            assert set(keys) <= set(by_name[name]), '%s: Secret %s lacks %s' % (service, name, keys)
+            assert all(by_name[name][k] for k in keys)
+            referenced.add(name)
+    assert referenced == set(by_name), 'Secrets no chart reads: %s' % (set(by_name) - referenced)
+    # Every vault value the charts need is in a Secret (the robot's secret is for the configuration phase).
+    stored = {v for data in by_name.values() for v in data.values()}
+    missing = [k for k, v in rendered['vault'].items() if v not in stored and k != 'vault_harbor_robot_ci_push_secret']
+    assert not missing, missing
+    # The registry's htpasswd line holds a bcrypt hash of the registry password.
+    from passlib.hash import bcrypt
+    credentials = by_name['harbor-maestro-registry-credentials']
+    user, _, hashed = credentials['REGISTRY_HTPASSWD'].partition(':')
+    assert user == 'harbor_registry_user' and bcrypt.verify(credentials['REGISTRY_PASSWD'], hashed)
+
+
+def test_plan_lists_the_charts_and_the_buckets(rendered):
+    plan = yaml.safe_load((rendered['out'] / 'plan.yaml').read_text())
+    versions = {r['service']: r['chart_version'] for r in plan['releases']}
+    assert re.match(r'^1\.19\.\d+$', versions['harbor']) and re.match(r'^5\.\d+\.\d+$', versions['nexus'])
+    assert re.match(r'^1\.11\.\d+$', versions['mlflow'])
+    assert {r['chart_ref'] for r in plan['releases']} >= {'oci://ghcr.io/stevehipwell/helm-charts/nexus3'}
+    assert [b['name'] for b in plan['buckets']['items']] == [
+        'mlflow-artifacts', 'dvc-storage', 'nexus-blobs', 'harbor-registry', 'backups']
+    harbor = _values(rendered, 'harbor')
+    assert harbor['persistence']['imageChartStorage']['s3']['bucket'] == 'harbor-registry'
+    mlflow = _values(rendered, 'mlflow')
+    assert mlflow['artifactRoot']['s3']['bucket'] == 'mlflow-artifacts'
+    assert mlflow['serviceAccount']['annotations']['eks.amazonaws.com/role-arn'].startswith('arn:aws:iam::')
+
+
+def test_second_render_changes_nothing(rendered):
+    second = rendered['runs'][1]
+    assert second.returncode == 0, second.stdout[-5000:]
+    assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=0\s', second.stdout), second.stdout[-3000:]
+
+
+def test_missing_vault_value_stops_before_writing(tmp_path):
+    vault_values = _generated_vault()
+    del vault_values['vault_harbor_secret_key']
+    out = tmp_path / 'render'
+    result = _render(tmp_path, vault_values, out)
+    assert result.returncode != 0
+    assert 'platform_k8s_harbor_secret_key (exactly 16 characters)' in result.stdout
+    assert not out.exists()
+    shown = [k for k, v in vault_values.items() if v in result.stdout + result.stderr]
+    assert not shown, shown
+
+
+if __name__ == '__main__':  # pragma: no cover
+    sys.exit(pytest.main([os.path.abspath(__file__), '-v']))
