@@ -8,7 +8,7 @@ ROOT=$PWD
 bash scripts/bootstrap.sh
 # shellcheck disable=SC1091
 source .venv/bin/activate
-export ANSIBLE_COLLECTIONS_PATH=$ROOT/build/collections ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+export ANSIBLE_COLLECTIONS_PATH=$ROOT/build/collections
 
 stage() { printf '\n=== %s (%s) ===\n' "$1" "$(date -u +%H:%M:%S)"; }
 only=${1:-all}

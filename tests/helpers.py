@@ -53,7 +53,6 @@ def ansible_env(extra=None):
     env = dict(os.environ)
     env.update({
         'ANSIBLE_COLLECTIONS_PATH': str(ensure_collection_link()),
-        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
         'ANSIBLE_HOST_KEY_CHECKING': 'false',
         'ANSIBLE_RETRY_FILES_ENABLED': 'false',
         'ANSIBLE_NOCOLOR': '1',

@@ -145,6 +145,7 @@ def get_experiment(client, name):
 
 class Experiment(MlflowOperation, Resource):
     result_key = 'experiment'
+    complete_desired = True
     kind = 'MLflow experiment'
     module_options = dict(
         name=dict(type='str', required=True),
@@ -314,6 +315,7 @@ def search_registered_models(client, filter_string=None):
 
 class RegisteredModel(MlflowOperation, Resource):
     result_key = 'registered_model'
+    complete_desired = True
     kind = 'MLflow registered model'
     module_options = dict(
         name=dict(type='str', required=True),
@@ -420,6 +422,7 @@ class RegisteredModelInfo(MlflowOperation, Info):
 # -- model versions ------------------------------------------------------------------------------
 class ModelVersion(MlflowOperation, Resource):
     result_key = 'model_version'
+    complete_desired = True
     kind = 'MLflow model version'
     module_options = dict(
         name=dict(type='str', required=True, aliases=['model_name']),

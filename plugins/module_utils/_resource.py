@@ -124,6 +124,10 @@ class Resource(Operation):
     result_key = 'resource'
     #: human name used in messages ("MLflow experiment")
     kind = 'resource'
+    #: True when desired() returns the whole object (every key read() returns, unmanaged ones copied from
+    #: current): then any difference counts, including keys a purge removes from a nested mapping.
+    #: False: differs() semantics, keys absent from desired (or None) are not managed.
+    complete_desired = False
 
     def describe(self):
         return "%s '%s'" % (self.kind, self.params.get('name'))
@@ -190,7 +194,8 @@ class Resource(Operation):
         # validate_against and desired see it so that it can be restored rather than re-created.
         self.validate_against(current)
         desired = self.desired(current)
-        if exists and not differs(desired, current):
+        unchanged = (desired == current) if self.complete_desired else not differs(desired, current)
+        if exists and unchanged:
             return self._result(False, before, before)
         if self.check_mode:
             return self._result(True, before, self.public(desired))

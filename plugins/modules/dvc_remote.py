@@ -18,7 +18,7 @@ description:
     C(.dvc/config.local) (mode 0600, ignored by git); credentials found in the committed file are moved out
     when the task gives credentials.
   - Options left unset are not changed.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the remote.

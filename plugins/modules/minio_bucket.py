@@ -20,7 +20,7 @@ description:
   - Only the settings given in the task are managed and read; a setting left unset is not changed.
   - Every setting is checked before any request is sent (bucket naming rules, policy documents, lifecycle
     rules).
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 requirements:
   - boto3 and botocore (the collection pins 1.43.117 in requirements/runtime.txt)
 options:

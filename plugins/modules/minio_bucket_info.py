@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - List the buckets of a MinIO server or AWS account, or read one bucket, with versioning, policy,
     lifecycle rules, object lock, tags, default encryption and (MinIO only) quota.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 requirements:
   - boto3 and botocore (the collection pins 1.43.117 in requirements/runtime.txt)
 options:

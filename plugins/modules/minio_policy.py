@@ -16,7 +16,7 @@ description:
     M(maestro.platform.minio_user).
   - MinIO returns policies re-serialised (sorted actions, single values as lists); the module compares
     policies as data, so such differences never show as a change.
-author: Maestro Platform engineers
+author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
     description: Name of the policy (no commas).
