@@ -394,5 +394,16 @@ def test_missing_vault_value_stops_before_writing(tmp_path):
     assert not shown, shown
 
 
+def test_role_defaults_mirror_the_argument_specs():
+    role = ROOT / 'roles' / 'platform_k8s'
+    defaults = yaml.safe_load((role / 'defaults' / 'main.yml').read_text())
+    options = yaml.safe_load((role / 'meta' / 'argument_specs.yml').read_text())['argument_specs']['main']['options']
+    assert list(defaults) == list(options)
+    assert {k: v['default'] for k, v in options.items()} == defaults
+    assert all(k.startswith('platform_k8s_') for k in defaults)
+    secret_options = {k for k in options if re.search(r'(password|secret_key)$', k)}
+    assert secret_options and all(options[k].get('no_log') for k in secret_options)
+
+
 if __name__ == '__main__':  # pragma: no cover
     sys.exit(pytest.main([os.path.abspath(__file__), '-v']))
