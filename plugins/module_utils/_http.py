@@ -100,7 +100,7 @@ def server_message(data, text):
             return str(data['error'])
     if isinstance(data, list) and data and isinstance(data[0], dict):  # Nexus validation errors
         return '; '.join(str(e.get('message')) for e in data if e.get('message'))
-    text = (text or '').strip()
+    text = ' '.join((text or '').split())  # one line, even for an HTML or XML error page
     return text[:500] if text else 'no message in the response body'
 
 

@@ -1,0 +1,280 @@
+"""Fault matrix: every module that talks to a server, under 500, 502, 503, 429 (Retry-After), a dropped
+connection, a response slower than the timeout and a malformed JSON body, injected at the first request
+and in the middle of a multi-request change (tests/reliability/faults.py says how a case is classified).
+
+Servers: Harbor and Nexus are the spec-validated emulators (their own fault injection); MLflow is the
+real tracking server and S3 is moto behind the MinIO admin emulator, both behind the fault proxy
+(tests/reliability/fault_proxy.py). The logic runs in-process (the Operation classes with a real
+HttpClient, or boto3 for S3) with the client timeout lowered to faults.TIMEOUT and back-off sleeps
+recorded, not waited. dvc_remote writes local files only: it has no server to fault.
+"""
+
+import pytest
+
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from tests.reliability import summary
+from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
+from tests.servers import S3_KEYS
+
+
+S3_CLIENTS = {}
+
+
+# -- backends --------------------------------------------------------------------------------------------
+@pytest.fixture
+def harbor_backend(harbor_emulator):
+    return Backend('harbor', harbor_emulator, lambda: {
+        'url': harbor_emulator.base_url, 'username': harbor_emulator.admin_username,
+        'password': harbor_emulator.admin_password}, resettable=True)
+
+
+@pytest.fixture
+def nexus_backend(nexus_emulator):
+    return Backend('nexus', nexus_emulator, lambda: {
+        'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_emulator.admin_password},
+        resettable=True)
+
+
+@pytest.fixture
+def mlflow_backend(mlflow_proxy):
+    return Backend('mlflow', mlflow_proxy, lambda: {'tracking_uri': mlflow_proxy.base_url}, resettable=False,
+                   timeout=SERVER_TIMEOUT)
+
+
+@pytest.fixture
+def s3_backend(minio_proxy, monkeypatch):
+    import botocore.endpoint
+    monkeypatch.setattr(botocore.endpoint, 'time', FastTime())
+    # One boto3 client per connection for the whole session, as the action plugin keeps one per loop: building
+    # a client costs ~0.3 s, and a case builds up to four.
+    original = MI.s3_client
+
+    def shared_s3_client(params):
+        key = (params.get('endpoint_url'), params.get('timeout'), params.get('access_key'))
+        if key not in S3_CLIENTS:
+            S3_CLIENTS[key] = original(params)
+        return S3_CLIENTS[key]
+
+    monkeypatch.setattr(MI, 's3_client', shared_s3_client)
+    return Backend('s3', minio_proxy, lambda: {
+        'endpoint_url': minio_proxy.base_url, 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
+        'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}, resettable=False,
+        timeout=SERVER_TIMEOUT)
+
+
+# -- scenarios: (setup(ctx) -> task arguments) -------------------------------------------------------------
+def _name(args):
+    return args.get('name')
+
+
+def _exp(ctx):
+    return '%s-exp' % ctx.p
+
+
+def _experiment_retag(ctx):
+    ctx.run(M.Experiment, name=_exp(ctx), tags={'a': '1', 'b': '2'})
+    return {'name': _exp(ctx), 'tags': {'a': '10', 'c': '3'}, 'purge_tags': True}
+
+
+def _experiment_existing(extra):
+    def setup(ctx):
+        ctx.run(M.Experiment, name=_exp(ctx))
+        return dict({'name': _exp(ctx)}, **extra)
+    return setup
+
+
+def _model(ctx):
+    name = '%s-model' % ctx.p
+    ctx.run(M.RegisteredModel, name=name, description='first', tags={'x': '1'})
+    return name
+
+
+def _nexus_hosted(ctx, name, fmt='raw'):
+    ctx.run(N.Repository, name=name, format=fmt, type='hosted', write_policy='allow_once')
+    return name
+
+
+def _nexus_group(ctx):
+    m1, m2 = _nexus_hosted(ctx, ctx.p + '-a', 'pypi'), _nexus_hosted(ctx, ctx.p + '-b', 'pypi')
+    return {'name': ctx.p + '-group', 'format': 'pypi', 'type': 'group', 'members': [m1, m2], 'writable_member': m1}
+
+
+def _nexus_user(ctx):
+    ctx.run(N.User, user_id=ctx.p + '-u', first_name='Ada', last_name='Lovelace', email='ada@example.com',
+            user_password='First-%s' % ctx.p)
+    return {'user_id': ctx.p + '-u', 'first_name': 'Augusta', 'user_password': 'Second-%s' % ctx.p,
+            'update_password': 'always'}
+
+
+def _nexus_admin(ctx):
+    initial = ctx.backend.server.admin_password
+    return {'password': 'Desired-%s' % ctx.p, 'initial_password': initial}
+
+
+def _project(ctx):
+    name = '%s-proj' % ctx.p
+    ctx.run(H.Project, name=name)
+    return name
+
+
+def _harbor_registry(ctx):
+    name = '%s-reg' % ctx.p
+    ctx.run(HP.Registry, name=name, type='harbor', endpoint_url='https://harbor-dr.example.com',
+            access_key='robot$replicator', access_secret='Reg-secret-%s' % ctx.p)
+    return name
+
+
+def _robot_task(ctx, project):
+    return {'name': 'ci', 'project': project, 'permissions': [{'access': [{'resource': 'repository',
+                                                                            'action': 'pull'}]}]}
+
+
+def _robot_info(ctx):
+    project = _project(ctx)
+    ctx.run(H.RobotAccount, **_robot_task(ctx, project))
+    return {'project': project}
+
+
+def _bucket(ctx):
+    name = '%s-data' % ctx.p
+    ctx.run(MI.Bucket, name=name, versioning='enabled', tags={'team': 'ml'})
+    return name
+
+
+POLICY_DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': ['s3:GetObject'],
+                                                      'Resource': ['arn:aws:s3:::datasets/*']}]}
+
+
+def _minio_user(ctx):
+    policy = ctx.p + '-read'
+    ctx.run(MI.Policy, name=policy, policy=POLICY_DOC)
+    return {'name': ctx.p + '-user', 'secret': 'Secret-%s-0123' % ctx.p, 'policies': [policy]}
+
+
+SCENARIOS = [
+    # MLflow: the real server behind the fault proxy
+    Scenario('mlflow', 'mlflow_experiment', 'create', M.Experiment,
+             lambda c: {'name': _exp(c), 'tags': {'team': 'ml', 'tier': 'gold'}}, _name),
+    Scenario('mlflow', 'mlflow_experiment', 'retag', M.Experiment, _experiment_retag, _name),
+    Scenario('mlflow', 'mlflow_experiment', 'delete', M.Experiment, _experiment_existing({'state': 'absent'}),
+             _name),
+    Scenario('mlflow', 'mlflow_experiment_info', 'by-name', M.ExperimentInfo, _experiment_existing({}), _name),
+    Scenario('mlflow', 'mlflow_registered_model', 'create', M.RegisteredModel,
+             lambda c: {'name': c.p + '-model', 'description': 'd', 'tags': {'a': '1', 'b': '2'}}, _name),
+    Scenario('mlflow', 'mlflow_registered_model', 'update', M.RegisteredModel,
+             lambda c: {'name': _model(c), 'description': 'second', 'tags': {'y': '2'}, 'purge_tags': True},
+             _name),
+    Scenario('mlflow', 'mlflow_registered_model_info', 'with-versions', M.RegisteredModelInfo,
+             lambda c: {'name': _model(c), 'include_versions': True}, _name),
+    Scenario('mlflow', 'mlflow_model_version', 'register', M.ModelVersion,
+             lambda c: {'name': _model(c), 'source': 's3://mlflow-artifacts/%s/model' % c.p,
+                        'description': 'v1', 'tags': {'k': 'v'}}, _name),
+    # Nexus: the emulator
+    Scenario('nexus', 'nexus_repository', 'create-hosted', N.Repository,
+             lambda c: {'name': c.p + '-raw', 'format': 'raw', 'type': 'hosted', 'write_policy': 'allow_once'},
+             _name),
+    Scenario('nexus', 'nexus_repository', 'create-group', N.Repository, _nexus_group, _name),
+    Scenario('nexus', 'nexus_repository', 'update', N.Repository,
+             lambda c: {'name': _nexus_hosted(c, c.p + '-raw'), 'format': 'raw', 'type': 'hosted', 'online': False,
+                        'write_policy': 'deny'}, _name),
+    Scenario('nexus', 'nexus_repository_info', 'by-name', N.RepositoryInfo,
+             lambda c: {'name': _nexus_hosted(c, c.p + '-raw')}, _name),
+    Scenario('nexus', 'nexus_blobstore', 'create-s3', N.BlobStore,
+             lambda c: {'name': c.p + '-s3', 'type': 's3', 'bucket': 'nexus-blobs', 'region': 'us-east-1',
+                        'endpoint': 'http://127.0.0.1:9000', 'force_path_style': True, 'access_key_id': 'blob-key',
+                        'secret_access_key': 'Blob-secret-%s' % c.p}, _name),
+    Scenario('nexus', 'nexus_user', 'create', N.User,
+             lambda c: {'user_id': c.p + '-u', 'first_name': 'Ada', 'last_name': 'Lovelace',
+                        'email': 'ada@example.com', 'user_password': 'Pw-%s' % c.p, 'roles': ['nx-anonymous']},
+             lambda a: a['user_id']),
+    Scenario('nexus', 'nexus_user', 'update-password', N.User, _nexus_user, lambda a: a['user_id']),
+    Scenario('nexus', 'nexus_role', 'create', N.Role,
+             lambda c: {'id': c.p + '-role', 'description': 'readers', 'privileges': ['nx-search-read']},
+             lambda a: a['id']),
+    Scenario('nexus', 'nexus_security', 'realms', N.Security,
+             lambda c: {'realms': ['NexusAuthenticatingRealm', 'DockerToken'], 'anonymous_access': False}),
+    Scenario('nexus', 'nexus_admin_password', 'first-start', N.AdminPassword, _nexus_admin),
+    # Harbor: the emulator
+    Scenario('harbor', 'harbor_project', 'create', H.Project,
+             lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),
+    Scenario('harbor', 'harbor_project', 'update', H.Project,
+             lambda c: {'name': _project(c), 'severity': 'high', 'prevent_vulnerable': True,
+                        'storage_quota': '2GiB'}, _name),
+    Scenario('harbor', 'harbor_project', 'delete', H.Project,
+             lambda c: {'name': _project(c), 'state': 'absent'}, _name),
+    Scenario('harbor', 'harbor_project_info', 'by-name', H.ProjectInfo, lambda c: {'name': _project(c)}, _name),
+    Scenario('harbor', 'harbor_project_member', 'add', H.ProjectMember,
+             lambda c: {'project': _project(c), 'user': c.backend.server.user_username, 'role': 'developer'},
+             lambda a: a['project']),
+    Scenario('harbor', 'harbor_robot_account', 'create', H.RobotAccount,
+             lambda c: _robot_task(c, _project(c)), _name),
+    Scenario('harbor', 'harbor_robot_account_info', 'by-project', H.RobotAccountInfo, _robot_info,
+             lambda a: a['project']),
+    Scenario('harbor', 'harbor_registry', 'create', HP.Registry,
+             lambda c: {'name': c.p + '-reg', 'type': 'harbor', 'endpoint_url': 'https://harbor-dr.example.com',
+                        'access_key': 'robot$replicator', 'access_secret': 'Reg-secret-%s' % c.p}, _name),
+    Scenario('harbor', 'harbor_replication_policy', 'create', HP.ReplicationPolicy,
+             lambda c: {'name': c.p + '-nightly', 'destination_registry': _harbor_registry(c),
+                        'dest_namespace': 'backup', 'trigger': 'scheduled', 'cron': '0 0 2 * * *',
+                        'filters': [{'type': 'name', 'value': 'team/**'}], 'override': True}, _name),
+    Scenario('harbor', 'harbor_webhook', 'create', HP.Webhook,
+             lambda c: {'project': _project(c), 'name': 'deployer', 'event_types': ['push_artifact'],
+                        'targets': [{'address': 'https://deployer.example.com/hooks',
+                                     'auth_header': 'Bearer tok-%s' % c.p}]}, _name),
+    Scenario('harbor', 'harbor_retention_policy', 'create', HP.RetentionPolicy,
+             lambda c: {'project': _project(c), 'schedule': '0 0 0 * * *',
+                        'rules': [{'retain': 'latest_pushed', 'count': 10}]}, lambda a: a['project']),
+    Scenario('harbor', 'harbor_immutable_rule', 'create', HP.ImmutableRule,
+             lambda c: {'project': _project(c), 'tags': 'v*'}, lambda a: a['project']),
+    Scenario('harbor', 'harbor_config', 'settings', HP.Configuration,
+             lambda c: {'config': {'self_registration': False, 'robot_token_duration': '90'}}),
+    Scenario('harbor', 'harbor_schedule', 'gc', HP.Schedule,
+             lambda c: {'job': 'gc', 'cron': '0 0 2 * * 6', 'delete_untagged': True, 'workers': 2}),
+    # S3 (moto) and the MinIO admin API (emulator), behind the fault proxy
+    Scenario('s3', 'minio_bucket', 'create', MI.Bucket,
+             lambda c: {'name': c.p + '-data', 'versioning': 'enabled', 'tags': {'team': 'ml'}, 'quota': '1GiB',
+                        'lifecycle_rules': [{'id': 'expire', 'expiration_days': 30}]}, _name),
+    Scenario('s3', 'minio_bucket', 'update', MI.Bucket,
+             lambda c: {'name': _bucket(c), 'versioning': 'suspended', 'tags': {'team': 'data'},
+                        'purge_tags': True}, _name),
+    Scenario('s3', 'minio_bucket_info', 'by-name', MI.BucketInfo, lambda c: {'name': _bucket(c)}, _name),
+    Scenario('s3', 'minio_policy', 'create', MI.Policy,
+             lambda c: {'name': c.p + '-read', 'policy': POLICY_DOC}, _name),
+    Scenario('s3', 'minio_user', 'create', MI.User, _minio_user, _name),
+]
+
+# Known transport bug (reported, see test_transport_fix_makes_malformed_cases_clean): HttpClient._build_response
+# (plugins/module_utils/_http.py) turns a 2xx answer whose JSON body does not parse into json=None, so a module
+# reads a broken answer as "nothing there" (crash on data['experiment'], a resource believed absent, a list
+# believed empty, a write believed done). Counted as "other" in the summary; xfail here until fixed.
+MALFORMED_BUG = ('plugins/module_utils/_http.py HttpClient._build_response: a 2xx body that is not valid JSON '
+                 'becomes json=None instead of an ApiError')
+
+BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'nexus': 'nexus_backend', 'harbor': 'harbor_backend',
+                   's3': 's3_backend'}
+CASES = [pytest.param(s, k, p, id='%s-%s-%s' % (s.id, k, p)) for s in SCENARIOS for k in KINDS for p in POSITIONS]
+
+
+@pytest.mark.parametrize('scenario,kind,position', CASES)
+def test_fault(request, scenario, kind, position):
+    backend = request.getfixturevalue(BACKEND_FIXTURE[scenario.family])
+    outcome, detail = run_case(scenario, backend, kind, position)
+    if outcome is None:
+        pytest.skip(detail)
+    summary.record(summary.FAULT_CASES, family=scenario.family, module=scenario.module, scenario=scenario.name,
+                   kind=kind, position=position, outcome=outcome, detail=detail)
+    if outcome == 'other' and kind == 'malformed':
+        pytest.xfail(MALFORMED_BUG + ' -- ' + detail[:300])
+    assert outcome in ('recovered', 'failed cleanly'), detail
+
+
+def test_every_server_module_is_in_the_matrix():
+    """Every module with a same-named action plugin that talks to a server has at least one scenario."""
+    from pathlib import Path
+    modules = set(p.stem for p in (Path(__file__).resolve().parents[2] / 'plugins' / 'modules').glob('*.py'))
+    covered = set(s.module for s in SCENARIOS)
+    assert modules - covered == {'dvc_remote'}, 'modules without fault scenarios: %s' % (modules - covered - {'dvc_remote'})
