@@ -207,6 +207,7 @@ def test_server_messages():
 def tls_server(tmp_path_factory):
     """An HTTPS server whose certificate is signed by a CA made for this test."""
     d = tmp_path_factory.mktemp('tls')
+
     def run(*command):
         subprocess.run(command, cwd=d, check=True, capture_output=True)
 
