@@ -354,6 +354,8 @@ def main():
         print('| %d | %.1f | %.2f | %.2f | %.1f | %.2f | %d |' % (
             count, first['wall'], med(steady, 'wall'), med(check, 'wall'), 1000 * med(steady, 'wall') / count,
             med(steady, 'requests') / count, max(r['writes'] for r in steady)))
+    for n, count, first, steady, check in rows:
+        print('steady-state requests at N=%d by service: %s' % (count, json.dumps(steady[-1]['detail'])))
     for n, count, b_first, b_steady in base_rows:
         ours = [r for r in rows if r[0] == n]
         print('\nbaseline, same configuration with ansible.builtin.uri loops + amazon.aws.s3_bucket (N=%d):' % count)
