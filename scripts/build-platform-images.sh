@@ -128,8 +128,8 @@ RUN python3 -m venv /opt/standin \\
  && PIP_CERT=/tmp/build-ca.crt /opt/standin/bin/pip install -q --no-cache-dir 'moto[s3,server]==5.2.5' \\
  && rm /tmp/build-ca.crt
 COPY s3_standin.py /opt/standin/s3_standin.py
-COPY mc /usr/bin/mc
-RUN chmod 0755 /usr/bin/mc
+COPY mc.py /opt/standin/mc.py
+RUN printf '#!/bin/sh\\nexec /opt/standin/bin/python /opt/standin/mc.py "\$@"\\n' >/usr/bin/mc && chmod 0755 /usr/bin/mc
 LABEL org.opencontainers.image.title="maestro-standin-s3" \\
       org.opencontainers.image.description="NOT MinIO: moto's S3 API on MinIO's port, for tests only"
 VOLUME /data
@@ -169,7 +169,7 @@ for what in "${want[@]}"; do
       build maestro-platform/postgres:15 "$POSTGRES_DOCKERFILE" "$ep/docker-entrypoint.sh"
       rm -rf "$ep" ;;
     mlflow) build maestro-platform/mlflow:3.17.2 "$MLFLOW_DOCKERFILE" ;;
-    s3) build maestro-standin-s3:moto-5.2.5 "$S3_DOCKERFILE" tests/standins/s3_standin.py tests/standins/mc ;;
+    s3) build maestro-standin-s3:moto-5.2.5 "$S3_DOCKERFILE" tests/standins/s3_standin.py tests/standins/mc.py ;;
     nexus)
       build maestro-standin-nexus:emulator "$NEXUS_DOCKERFILE" "$NEXUS_SPEC" tests/emulators/__init__.py \
         tests/emulators/framework.py tests/emulators/fixtures.py tests/emulators/nexus.py \

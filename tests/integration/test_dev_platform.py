@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port, wait_for_http
+from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port
 
 INVENTORY = ROOT / 'inventories' / 'dev'
 STANDINS = ROOT / 'tests' / 'fixtures' / 'dev_platform' / 'standins.yml'
@@ -47,7 +47,7 @@ RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s
 
 def _engine():
     out = subprocess.run(['bash', str(ROOT / 'scripts' / 'docker-engine.sh')], capture_output=True, text=True,
-                         timeout=600)
+                         timeout=600, check=False)
     if out.returncode != 0:
         pytest.fail('the Docker engine did not start: %s' % out.stderr[-2000:])
     match = re.search(r'DOCKER_HOST=(\S+)', out.stdout)
@@ -56,7 +56,7 @@ def _engine():
 
 def _docker(docker_host, *args, check=True):
     proc = subprocess.run(['docker'] + list(args), env=dict(os.environ, DOCKER_HOST=docker_host),
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     if check and proc.returncode != 0:
         raise AssertionError('docker %s: %s' % (' '.join(args), proc.stderr))
     return proc.stdout
@@ -98,7 +98,7 @@ class Platform:
         started = time.monotonic()
         proc = subprocess.run(['bash', str(ROOT / 'scripts' / 'build-platform-images.sh')], cwd=ROOT,
                               env=dict(os.environ, DOCKER_HOST=self.docker_host), capture_output=True, text=True,
-                              timeout=1800)
+                              timeout=1800, check=False)
         if proc.returncode != 0:
             pytest.fail('building the platform images failed:\n%s' % proc.stderr[-4000:])
         return time.monotonic() - started
@@ -127,7 +127,8 @@ class Platform:
         cmd = [str(VENV_BIN / 'ansible-playbook'), 'site.yml', '-i', str(INVENTORY), '-e', '@%s' % STANDINS,
                '-e', '@%s' % (vars_file or self.write_vars())] + list(args)
         started = time.monotonic()
-        proc = subprocess.run(cmd, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout,
+                              check=False)
         proc.elapsed = time.monotonic() - started
         recap = {m.group(1): {'ok': int(m.group(2)), 'changed': int(m.group(3)), 'failed': int(m.group(5))}
                  for m in RECAP.finditer(proc.stdout)}
@@ -203,8 +204,8 @@ def platform():
 
 
 def _assert_ok(proc, what):
-    assert proc.returncode == 0, '%s failed (rc=%s):\n%s\n%s' % (what, proc.returncode, proc.stdout[-15000:],
-                                                               proc.stderr[-3000:])
+    tail = (proc.stdout[-15000:], proc.stderr[-3000:])
+    assert proc.returncode == 0, '%s failed (rc=%s):\n%s\n%s' % ((what, proc.returncode) + tail)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def test_dvc_push_pull_through_the_wired_remote(platform, tmp_path):
     repo.mkdir()
 
     def run(*cmd):
-        proc = subprocess.run(list(cmd), cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(list(cmd), cwd=repo, env=env, capture_output=True, text=True, timeout=300, check=False)
         assert proc.returncode == 0, '%s: %s %s' % (' '.join(cmd), proc.stdout, proc.stderr)
         return proc.stdout
 
@@ -359,8 +360,8 @@ def test_harbor_is_configured_as_the_inventory_asks(platform):
     assert projects['dockerhub-cache']['registry_id'] == registries['dockerhub']['id']
     robots = get('/robots?page_size=100&q=Level%%3Dproject%%2CProjectID%%3D%d' % projects['maestro-hive']['project_id'])
     assert [r['name'] for r in robots] == ['robot$maestro-hive+ci-push']
-    assert robots[0]['permissions'][0]['access'] == [{'resource': 'repository', 'action': 'push'},
-                                                     {'resource': 'repository', 'action': 'pull'}]
+    access = [(a['resource'], a['action']) for a in robots[0]['permissions'][0]['access']]
+    assert sorted(access) == [('repository', 'pull'), ('repository', 'push')]
     # The client role logs in with that robot and its vault secret (wired in the inventory, not typed twice).
     client_vars = yaml.safe_load((GROUP_VARS / 'platform_client.yml').read_text())
     assert 'harbor_robot_accounts[0]' in client_vars['platform_client_docker_login_username']
@@ -376,3 +377,98 @@ def test_check_mode_reports_no_change_and_writes_nothing(platform):
     platform.timings['check_mode_s'] = round(proc.elapsed, 1)
     assert proc.recap['changed'] == 0, proc.stdout[-15000:]
     assert platform.snapshot() == before
+
+
+def test_configure_only_mode(platform, s3_server, mlflow_server, tmp_path):
+    """Install off, URL and credentials given: the same roles configure instances they did not install (a
+    real MLflow server and moto's S3 API started by the test suite, and a Nexus emulator on its first start,
+    whose generated admin password is handed over as nexus_initial_admin_password). No container is made."""
+    from tests.emulators.nexus import NexusEmulator
+    from tests.servers import S3_KEYS
+
+    nexus = NexusEmulator(tmp_path / 'nexus-data')
+    nexus_url = nexus.start()
+    try:
+        prefix = platform.tag + '-co-'
+        buckets = {key: prefix + key for key in ('mlflow', 'dvc', 'nexus', 'harbor', 'backups')}
+        vars_file = platform.write_vars(
+            minio_install=False, mlflow_install=False, nexus_install=False,
+            platform_object_store_url=s3_server.url, platform_buckets=buckets,
+            minio_access_key=S3_KEYS['AWS_ACCESS_KEY_ID'], minio_secret_key=S3_KEYS['AWS_SECRET_ACCESS_KEY'],
+            platform_mlflow_url=mlflow_server.url,
+            platform_nexus_url=nexus_url, nexus_initial_admin_password=nexus.admin_password)
+        containers = platform.containers()
+        first = platform.playbook('--tags', 'minio,mlflow,nexus', vars_file=vars_file)
+        _assert_ok(first, 'the configure-only converge')
+        assert first.recap['changed'] > 0
+        second = platform.playbook('--tags', 'minio,mlflow,nexus', vars_file=vars_file)
+        _assert_ok(second, 'the configure-only rerun')
+        assert second.recap['changed'] == 0, second.stdout[-10000:]
+        assert platform.containers() == containers
+        existing = {b['Name'] for b in s3_server.client().list_buckets()['Buckets']}
+        assert set(buckets.values()) <= existing
+        assert nexus.admin_password == platform.vault['vault_nexus_admin_password']
+        assert not (tmp_path / 'nexus-data' / 'admin.password').exists()
+        assert nexus.eula_accepted and nexus.violations == []
+        assert nexus.repository('npm-group') is not None
+        from mlflow.tracking import MlflowClient
+        assert MlflowClient(tracking_uri=mlflow_server.url).get_experiment_by_name('maestro-baseline') is not None
+    finally:
+        nexus.stop()
+
+
+def test_images_from_a_docker_load_archive(platform, tmp_path):
+    """Air-gapped hosts: an image that is neither on the engine nor pullable is loaded from
+    container_host_image_archive_dir (a `docker save` archive) by the image check site.yml runs first;
+    check mode counts the archive as available without loading it."""
+    image = 'maestro-airgap/%s:15' % platform.tag
+    _docker(platform.docker_host, 'tag', 'maestro-platform/postgres:15', image)
+    archive = tmp_path / ('%s.tar' % re.sub('[/:@]', '_', image))
+    _docker(platform.docker_host, 'save', '-o', str(archive), image)
+    _docker(platform.docker_host, 'rmi', image)
+    playbook = ROOT / 'tests' / 'fixtures' / 'dev_platform' / 'image_check.yml'
+    extra = json.dumps({'container_host_images': [image], 'container_host_image_archive_dir': str(tmp_path),
+                        'container_host_pull_images': False})
+
+    def run(*args):
+        return subprocess.run([str(VENV_BIN / 'ansible-playbook'), str(playbook), '-i', str(INVENTORY),
+                               '-e', extra] + list(args), cwd=ROOT, env=platform.env(), capture_output=True,
+                              text=True, timeout=300, check=False)
+    try:
+        checked = run('--check')
+        _assert_ok(checked, 'the image check in check mode')
+        assert _docker(platform.docker_host, 'image', 'ls', '-q', image).strip() == ''
+        loaded = run()
+        _assert_ok(loaded, 'the image check')
+        assert re.search(r'changed: \[localhost\] => \(item=%s\)' % re.escape(image), loaded.stdout)
+        assert _docker(platform.docker_host, 'image', 'ls', '-q', image).strip() != ''
+        again = run()
+        _assert_ok(again, 'the image check again')
+        assert 'changed=0' in again.stdout
+    finally:
+        _docker(platform.docker_host, 'rmi', image, check=False)
+
+
+def test_client_role_is_fed_from_the_services(platform):
+    """The client role's inputs are derived in the inventory from the services' addresses and names (nothing
+    typed twice): as Ansible resolves them for this platform, they name a served Nexus group, the Harbor
+    registry with an existing robot account, the DVC bucket and the MLflow server."""
+    names = ['platform_client_pip_index_url', 'platform_client_npm_registry_url', 'platform_client_docker_registry_url',
+             'platform_client_docker_login_username', 'platform_client_dvc_remote_url',
+             'platform_client_dvc_remote_endpoint_url', 'platform_client_mlflow_tracking_uri']
+    proc = subprocess.run([str(VENV_BIN / 'ansible'), 'localhost', '-i', str(INVENTORY), '-e', '@%s' % STANDINS,
+                           '-e', '@%s' % platform.write_vars(), '-m', 'ansible.builtin.debug', '-a',
+                           'msg={{ {%s} | to_json }}' % ', '.join("'%s': %s" % (n, n) for n in names)],
+                          cwd=ROOT, env=platform.env(), capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    resolved = json.loads(json.loads(proc.stdout[proc.stdout.index('{'):])['msg'])
+    nexus = 'http://127.0.0.1:%d' % platform.ports['nexus']
+    assert resolved['platform_client_pip_index_url'] == nexus + '/repository/pypi-group/simple'
+    assert resolved['platform_client_npm_registry_url'] == nexus + '/repository/npm-group/'
+    assert platform.nexus('/v1/repositories/pypi-group')['type'] == 'group'
+    assert platform.nexus('/v1/repositories/npm-group')['type'] == 'group'
+    assert resolved['platform_client_docker_registry_url'] == platform.harbor.base_url
+    assert resolved['platform_client_docker_login_username'] == 'robot$maestro-hive+ci-push'
+    assert resolved['platform_client_dvc_remote_url'] == 's3://dvc-storage/projects'
+    assert resolved['platform_client_dvc_remote_endpoint_url'] == 'http://127.0.0.1:%d' % platform.ports['minio']
+    assert resolved['platform_client_mlflow_tracking_uri'] == 'http://127.0.0.1:%d' % platform.ports['mlflow']

@@ -44,7 +44,7 @@ class PublicServer(framework._Server):  # pylint: disable=protected-access
         self.emulator = emulator
         self.open_sockets = set()
         self.sockets_lock = threading.Lock()
-        ThreadingHTTPServer.__init__(self, ('0.0.0.0', port), StandinHandler)
+        ThreadingHTTPServer.__init__(self, ('0.0.0.0', port), StandinHandler)  # pylint: disable=non-parent-init-called
 
 
 def main():
