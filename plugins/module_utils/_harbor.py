@@ -326,11 +326,14 @@ def normalize_project(raw, quota=None, registry_name=None):
     return project
 
 
-def read_project(client, name, raw=None):
+def read_project(client, name, raw=None, with_quota=True):
+    """A project by name, normalised; its quota costs a second request, so it is read only when asked."""
     raw = raw if raw is not None else get_or_none(client, project_path(name), headers=BY_NAME)
     if raw is None:
         return None
-    quota = get_quota(client, raw['project_id']) if raw.get('project_id') is not None else None
+    quota = None
+    if with_quota and raw.get('project_id') is not None:
+        quota = get_quota(client, raw['project_id'])
     registry_name = None
     if raw.get('registry_id'):
         registry = get_or_none(client, '/registries/%s' % raw['registry_id'])
@@ -381,7 +384,8 @@ class Project(HarborResource):
                                 'got %s' % proxy['speed_kb'])
 
     def read(self):
-        return read_project(self.client, self.params['name'])
+        # storage_quota left unset is not managed: skip the quota read (one request per project instead of two).
+        return read_project(self.client, self.params['name'], with_quota=self.quota is not None)
 
     def validate_against(self, current):
         proxy = self.params.get('proxy_cache')
