@@ -424,6 +424,44 @@ def test_buckets_converge_without_an_endpoint(tmp_path):
         server.stop()
 
 
+@pytest.fixture
+def mlflow_with_auth(s3_server):
+    from tests.servers import Mlflow
+    server = Mlflow(s3_server, admin_password='Vx9-' + secrets.token_urlsafe(18)).start()
+    yield server
+    server.stop()
+
+
+def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator, nexus_emulator, mlflow_with_auth):
+    """playbooks/kubernetes.yml --tags configure with the prod inventory and apply mode, its URLs pointed at the
+    Harbor and Nexus emulators (each request and response checked against the official API description) and
+    a real MLflow server: the same configuration phase as dev, plus the Nexus metrics user of the
+    ServiceMonitor. No cluster is touched (the charts play is not selected). Run twice: nothing changes."""
+    vault_values = _generated_vault()
+    vault_values['vault_harbor_admin_password'] = harbor_emulator.admin_password
+    # The chart creates MLflow's admin from its Secret; the test server was started with the same password.
+    vault_values['vault_mlflow_admin_password'] = mlflow_with_auth.admin_password
+    # On the cluster the chart sets Nexus's admin password from its Secret (rootPassword): do the same here.
+    nexus_emulator.set_admin_password(vault_values['vault_nexus_admin_password'])
+    extra = {'platform_k8s_mode': 'apply', 'harbor_url': harbor_emulator.base_url, 'nexus_url': nexus_emulator.base_url,
+             'mlflow_url': mlflow_with_auth.url}
+    vault_file = tmp_path / 'vault.yml'
+    vault_file.write_text(yaml.safe_dump(vault_values))
+    env = ansible_env({'ANSIBLE_COLLECTIONS_PATH': _collections_path()})
+    cmd = [str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', str(PROD), '--tags', 'configure',
+           '-e', '@%s' % vault_file, '-e', json.dumps(extra)]
+    runs = [subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=600, check=False)
+            for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
+        assert 'kubernetes.core' not in run.stdout
+    assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=[1-9]', runs[0].stdout), runs[0].stdout[-3000:]
+    assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=0\s', runs[1].stdout), runs[1].stdout[-6000:]
+    output = ''.join(r.stdout + r.stderr for r in runs)
+    shown = [k for k, v in vault_values.items() if v in output]
+    assert not shown, shown
+
+
 def test_role_defaults_mirror_the_argument_specs():
     role = ROOT / 'roles' / 'platform_k8s'
     defaults = yaml.safe_load((role / 'defaults' / 'main.yml').read_text())
