@@ -1,0 +1,234 @@
+"""Bad input: a catalogue of invalid task arguments across the modules, each rejected before any request
+and naming the field to fix (role variables: tests/reliability/test_role_bad_input.py).
+
+Every case goes through the path the action plugin takes (plugins/plugin_utils/_fast_action.py): raw type
+checks, the module's argument spec, the connection options (make_client), then the module's logic, with the
+connection pointed at a server that counts requests (the Harbor and Nexus emulators, the fault proxy in
+front of MLflow and of the MinIO endpoint). A case passes when it fails with a message naming the field
+and the server saw no request at all. dvc_remote writes local files: its cases must leave them untouched.
+"""
+
+import os
+
+import pytest
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.maestro.platform.plugins.module_utils import _dvc as D
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from tests.reliability import summary
+from tests.servers import S3_KEYS
+
+POLICY = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': ['s3:GetObject'],
+                                                  'Resource': ['arn:aws:s3:::b/*']}]}
+PERM = [{'access': [{'resource': 'repository', 'action': 'pull'}]}]
+
+# (id, family, operation class, task arguments, the field the message must name)
+CASES = [
+    # -- MLflow: names, URLs, tags, enums, types, exclusive options
+    ('mlflow-empty-name', 'mlflow', M.Experiment, {'name': ''}, 'name'),
+    ('mlflow-padded-name', 'mlflow', M.Experiment, {'name': ' exp '}, 'name'),
+    ('mlflow-name-list', 'mlflow', M.Experiment, {'name': ['a', 'b']}, 'name'),
+    ('mlflow-name-number', 'mlflow', M.Experiment, {'name': 123}, 'name'),
+    ('mlflow-reserved-tag', 'mlflow', M.Experiment, {'name': 'e', 'tags': {'mlflow.user': 'x'}}, 'tags'),
+    ('mlflow-tag-value-list', 'mlflow', M.Experiment, {'name': 'e', 'tags': {'a': ['x']}}, 'tags'),
+    ('mlflow-blank-artifact-location', 'mlflow', M.Experiment, {'name': 'e', 'artifact_location': ' '},
+     'artifact_location'),
+    ('mlflow-state-enum', 'mlflow', M.Experiment, {'name': 'e', 'state': 'gone'}, 'state'),
+    ('mlflow-file-uri', 'mlflow', M.Experiment, {'name': 'e', 'tracking_uri': 'file:///tmp/mlruns'}, 'tracking_uri'),
+    ('mlflow-not-a-url', 'mlflow', M.Experiment, {'name': 'e', 'tracking_uri': 'mlflow server'}, 'tracking_uri'),
+    ('mlflow-zero-timeout', 'mlflow', M.Experiment, {'name': 'e', 'timeout': 0}, 'timeout'),
+    ('mlflow-timeout-type', 'mlflow', M.Experiment, {'name': 'e', 'timeout': 'soon'}, 'timeout'),
+    ('mlflow-token-and-user', 'mlflow', M.Experiment, {'name': 'e', 'token': 't', 'username': 'u', 'password': 'p'},
+     'token'),
+    ('mlflow-user-without-password', 'mlflow', M.Experiment, {'name': 'e', 'username': 'u'}, 'password'),
+    ('mlflow-purge-tags-type', 'mlflow', M.Experiment, {'name': 'e', 'purge_tags': 'perhaps'}, 'purge_tags'),
+    ('mlflow-reserved-alias', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'latest': 1}}, 'aliases'),
+    ('mlflow-alias-version-word', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'champion': 'one'}},
+     'aliases'),
+    ('mlflow-alias-name', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'bad alias!': 1}}, 'aliases'),
+    ('mlflow-version-zero', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '0'}, 'version'),
+    ('mlflow-version-missing-source', 'mlflow', M.ModelVersion, {'name': 'm'}, 'source'),
+    ('mlflow-stage-enum', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '1', 'stage': 'Live'}, 'stage'),
+    ('mlflow-info-name-and-filter', 'mlflow', M.ExperimentInfo, {'name': 'e', 'filter': "name = 'e'"}, 'filter'),
+    ('mlflow-info-view-type', 'mlflow', M.ExperimentInfo, {'view_type': 'everything'}, 'view_type'),
+    # -- Nexus
+    ('nexus-name-space', 'nexus', N.Repository, {'name': 'bad name', 'format': 'raw', 'type': 'hosted',
+                                                 'write_policy': 'allow'}, 'name'),
+    ('nexus-name-underscore', 'nexus', N.Repository, {'name': '_hidden', 'format': 'raw', 'type': 'hosted',
+                                                      'write_policy': 'allow'}, 'name'),
+    ('nexus-format-enum', 'nexus', N.Repository, {'name': 'r', 'format': 'rubygems', 'type': 'hosted'}, 'format'),
+    ('nexus-type-enum', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'mirror'}, 'type'),
+    ('nexus-format-type-combination', 'nexus', N.Repository, {'name': 'r', 'format': 'gitlfs', 'type': 'proxy',
+                                                              'remote_url': 'https://x.example.com'}, 'type'),
+    ('nexus-write-policy-enum', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'hosted',
+                                                        'write_policy': 'sometimes'}, 'write_policy'),
+    ('nexus-remote-url-scheme', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'proxy',
+                                                        'remote_url': 'ftp://mirror.example.com'}, 'remote_url'),
+    ('nexus-negative-max-age', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'proxy',
+                                                       'remote_url': 'https://x.example.com',
+                                                       'content_max_age': -5}, 'content_max_age'),
+    ('nexus-empty-members', 'nexus', N.Repository, {'name': 'g', 'format': 'raw', 'type': 'group', 'members': []},
+     'members'),
+    ('nexus-group-contains-itself', 'nexus', N.Repository, {'name': 'g', 'format': 'raw', 'type': 'group',
+                                                            'members': ['a', 'g']}, 'members'),
+    ('nexus-docker-port-range', 'nexus', N.Repository, {'name': 'd', 'format': 'docker', 'type': 'hosted',
+                                                        'write_policy': 'allow', 'docker': {'http_port': 70000}},
+     'docker.http_port'),
+    ('nexus-write-policy-on-proxy', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'proxy',
+                                                            'remote_url': 'https://x.example.com',
+                                                            'write_policy': 'allow'}, 'write_policy'),
+    ('nexus-password-without-user', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'proxy',
+                                                            'remote_url': 'https://x.example.com',
+                                                            'remote_password': 'Secret-1'}, 'remote_password'),
+    ('nexus-url-no-scheme', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'hosted',
+                                                    'write_policy': 'allow', 'url': 'nexus.example.com'}, 'url'),
+    ('nexus-file-store-with-bucket', 'nexus', N.BlobStore, {'name': 'b', 'type': 'file', 'bucket': 'x'}, 'bucket'),
+    ('nexus-s3-key-without-secret', 'nexus', N.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'x',
+                                                           'access_key_id': 'k'}, 'secret_access_key'),
+    ('nexus-quota-type-enum', 'nexus', N.BlobStore, {'name': 'b', 'type': 'file',
+                                                     'soft_quota': {'type': 'huge', 'limit_mb': 1}}, 'soft_quota'),
+    ('nexus-user-email', 'nexus', N.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
+    ('nexus-user-empty-password', 'nexus', N.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),
+    ('nexus-user-status-enum', 'nexus', N.User, {'user_id': 'u', 'status': 'sleeping'}, 'status'),
+    ('nexus-no-realms', 'nexus', N.Security, {'realms': []}, 'realms'),
+    ('nexus-duplicate-realm', 'nexus', N.Security, {'realms': ['DockerToken', 'DockerToken']}, 'realms'),
+    ('nexus-role-contains-itself', 'nexus', N.Role, {'id': 'r', 'roles': ['r']}, 'roles'),
+    ('nexus-admin-missing-password', 'nexus', N.AdminPassword, {'password': None}, 'password'),
+    # -- Harbor
+    ('harbor-project-name', 'harbor', H.Project, {'name': 'Bad_Name!'}, 'name'),
+    ('harbor-quota-words', 'harbor', H.Project, {'name': 'p', 'storage_quota': '50 gigs'}, 'storage_quota'),
+    ('harbor-cve-id', 'harbor', H.Project, {'name': 'p', 'cve_allowlist': ['CVE-bad']}, 'cve_allowlist'),
+    ('harbor-severity-enum', 'harbor', H.Project, {'name': 'p', 'severity': 'extreme'}, 'severity'),
+    ('harbor-proxy-speed', 'harbor', H.Project, {'name': 'p', 'proxy_cache': {'registry': 'r', 'speed_kb': 0}},
+     'speed_kb'),
+    ('harbor-public-type', 'harbor', H.Project, {'name': 'p', 'public': 'sometimes'}, 'public'),
+    ('harbor-url-no-scheme', 'harbor', H.Project, {'name': 'p', 'url': 'harbor.example.com'}, 'url'),
+    ('harbor-retention-cron-words', 'harbor', HP.RetentionPolicy, {'project': 'p', 'schedule': 'every day',
+                                                                   'rules': [{'retain': 'always'}]}, 'schedule'),
+    ('harbor-gc-cron-five-fields', 'harbor', HP.Schedule, {'job': 'gc', 'cron': '0 2 * * *'}, 'cron'),
+    ('harbor-replication-cron', 'harbor', HP.ReplicationPolicy, {'name': 'n', 'destination_registry': 'r',
+                                                                 'trigger': 'scheduled', 'cron': '61 * * * * *'},
+     'cron'),
+    ('harbor-schedule-job-enum', 'harbor', HP.Schedule, {'job': 'vacuum', 'cron': 'daily'}, 'job'),
+    ('harbor-robot-short-secret', 'harbor', H.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
+                                                             'secret': 'short'}, 'secret'),
+    ('harbor-registry-endpoint', 'harbor', HP.Registry, {'name': 'r', 'type': 'harbor',
+                                                         'endpoint_url': 'ftp://registry.example.com'},
+     'endpoint_url'),
+    ('harbor-registry-type-enum', 'harbor', HP.Registry, {'name': 'r', 'type': 'gitlab-ish',
+                                                          'endpoint_url': 'https://r.example.com'}, 'type'),
+    ('harbor-member-role-enum', 'harbor', H.ProjectMember, {'project': 'p', 'user': 'u', 'role': 'god'}, 'role'),
+    ('harbor-webhook-address', 'harbor', HP.Webhook, {'project': 'p', 'name': 'h', 'event_types': ['push_artifact'],
+                                                      'targets': [{'address': 'not a url'}]}, 'address'),
+    ('harbor-timeout-negative', 'harbor', H.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
+    # -- S3 buckets and the MinIO admin API
+    ('s3-bucket-upper-case', 's3', MI.Bucket, {'name': 'Bad_Bucket'}, 'name'),
+    ('s3-bucket-too-short', 's3', MI.Bucket, {'name': 'ab'}, 'name'),
+    ('s3-quota-words', 's3', MI.Bucket, {'name': 'data-bucket', 'quota': 'lots'}, 'quota'),
+    ('s3-policy-not-json', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': '{not json'}, 'policy'),
+    ('s3-policy-version', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': {
+        'Version': '2008-10-17', 'Statement': [dict(POLICY['Statement'][0], Principal={'AWS': ['*']})]}},
+     'Version'),
+    ('s3-lifecycle-date', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [
+        {'id': 'x', 'expiration_date': '2024-13-40'}]}, 'lifecycle_rules'),
+    ('s3-lifecycle-no-action', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [{'id': 'x'}]},
+     'lifecycle_rules'),
+    ('s3-versioning-enum', 's3', MI.Bucket, {'name': 'data-bucket', 'versioning': 'on'}, 'versioning'),
+    ('s3-kms-key-without-encryption', 's3', MI.Bucket, {'name': 'data-bucket', 'encryption_key_id': 'k'},
+     'encryption_key_id'),
+    ('s3-endpoint-no-scheme', 's3', MI.Bucket, {'name': 'data-bucket', 'endpoint_url': 'minio:9000'},
+     'endpoint_url'),
+    ('minio-policy-name-comma', 's3', MI.Policy, {'name': 'a,b', 'policy': POLICY}, 'name'),
+    ('minio-policy-effect', 's3', MI.Policy, {'name': 'p', 'policy': {
+        'Version': '2012-10-17', 'Statement': [{'Effect': 'Maybe', 'Action': 's3:GetObject', 'Resource': '*'}]}},
+     'Effect'),
+    ('minio-user-short-name', 's3', MI.User, {'name': 'ab', 'secret': 'Secret-12345'}, 'name'),
+    ('minio-missing-secret-key', 's3', MI.User, {'name': 'alice', 'secret_key': None}, 'secret_key'),
+    # -- DVC remotes (local files)
+    ('dvc-url-no-scheme', 'dvc', D.DvcRemote, {'name': 'store', 'url': 'bucket/path'}, 'url'),
+    ('dvc-name-quote', 'dvc', D.DvcRemote, {'name': 'st"ore', 'url': 's3://b/p'}, 'name'),
+    ('dvc-endpoint-no-scheme', 'dvc', D.DvcRemote, {'name': 'store', 'url': 's3://b/p',
+                                                    'endpoint_url': 'minio:9000'}, 'endpoint_url'),
+    ('dvc-key-without-secret', 'dvc', D.DvcRemote, {'name': 'store', 'url': 's3://b/p', 'access_key_id': 'k'},
+     'secret_access_key'),
+    ('dvc-level-enum', 'dvc', D.DvcRemote, {'name': 'store', 'url': 's3://b/p', 'level': 'project'}, 'level'),
+]
+
+
+@pytest.fixture
+def servers(request, tmp_path):
+    """family -> (connection arguments, request counter)."""
+    family = request.node.callspec.params['family']
+    if family == 'harbor':
+        emu = request.getfixturevalue('harbor_emulator')
+        return {'url': emu.base_url, 'username': emu.admin_username, 'password': emu.admin_password}, \
+            lambda: emu.requests['total']
+    if family == 'nexus':
+        emu = request.getfixturevalue('nexus_emulator')
+        return {'url': emu.base_url, 'username': 'admin', 'password': emu.admin_password}, \
+            lambda: emu.requests['total']
+    if family == 'mlflow':
+        proxy = request.getfixturevalue('mlflow_proxy')
+        return {'tracking_uri': proxy.base_url}, lambda: proxy.requests['total']
+    if family == 's3':
+        proxy = request.getfixturevalue('minio_proxy')
+        return {'endpoint_url': proxy.base_url, 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
+                'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}, \
+            lambda: proxy.requests['total']
+    repo = tmp_path / 'repo'
+    (repo / '.dvc').mkdir(parents=True)
+    (repo / '.dvc' / 'config').write_text('')
+
+    def files():  # any change to the DVC configuration counts as a "request"
+        return sum(os.path.getsize(str(p)) + 1000 * (p.name != 'config') for p in (repo / '.dvc').iterdir())
+    return {'repo': str(repo)}, files
+
+
+def attempt(cls, args):
+    """The action plugin's path; returns the failure message, or None if the task was accepted."""
+    try:
+        cls.check_raw_types(args)
+        validated = ArgumentSpecValidator(cls.argument_spec(), **cls.module_kwargs).validate(dict(args))
+        if validated.error_messages:
+            return '; '.join(validated.error_messages)
+        params = validated.validated_parameters
+        client = cls.make_client(params)
+        try:
+            cls(params, client, False, True).execute()
+        finally:
+            http = getattr(client, 'http', client)
+            if hasattr(http, 'close'):
+                http.close()
+    except ModuleFailure as exc:
+        return exc.msg
+    except ApiError as exc:
+        return 'API ERROR (a request was made): %s' % exc
+    return None
+
+
+@pytest.mark.parametrize('case,family,cls,args,field', [pytest.param(*c, id=c[0]) for c in CASES])
+def test_bad_input_is_rejected_before_any_request(servers, case, family, cls, args, field):
+    connection, requests = servers
+    task = dict(connection, **args)
+    task = dict((k, v) for k, v in task.items() if v is not None)
+    before = requests()
+    message = attempt(cls, task)
+    sent = requests() - before
+    rejected = message is not None and sent == 0 and field.lower() in message.lower()
+    summary.record(summary.BAD_INPUTS, case=case, field=field, rejected=rejected, requests=sent,
+                   message=message or 'accepted')
+    assert message is not None, 'accepted: %r' % (args,)
+    assert sent == 0, '%d request(s) before rejecting: %s' % (sent, message)
+    assert field.lower() in message.lower(), 'the message does not name %s: %s' % (field, message)
+    assert '\n' not in message.strip() and 'Traceback' not in message
+
+
+def test_the_catalogue_is_large_enough():
+    assert len(CASES) >= 60 and len(set(c[0] for c in CASES)) == len(CASES)
