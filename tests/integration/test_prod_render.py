@@ -303,7 +303,7 @@ def test_every_kubernetes_object_validates(rendered):
     assert count >= 10, 'a Namespace and the Secrets of three services: %d objects' % count
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'Secret', 'metadata': {'name': 'x'},
-                                      'stringData': {'k': 1}}, KUBERNETES_VERSION, strict=True)
+                                      'data': {'k': 1}}, KUBERNETES_VERSION, strict=True)
 
 
 def _needles(value):
@@ -336,7 +336,8 @@ def test_no_secret_outside_the_secret_objects(rendered):
 def test_secrets_exist_where_the_charts_read_them(rendered):
     objects = _secret_objects(rendered)
     assert {o['kind'] for o in objects} == {'Secret'}
-    by_name = {o['metadata']['name']: o['stringData'] for o in objects}
+    assert all('stringData' not in o for o in objects)
+    by_name = {o['metadata']['name']: {k: base64.b64decode(v).decode() for k, v in o['data'].items()} for o in objects}
     referenced = set()
     for service, references in SECRET_REFERENCES.items():
         values = _values(rendered, service)
