@@ -46,7 +46,9 @@ build() {
   cp "$HOST_CA_BUNDLE" "$ctx/build-ca.crt"
   for f in "$@"; do cp "$f" "$ctx/"; done
   log "docker build $image"
-  if ! docker build -q -t "$image" "$ctx" >&2; then rm -rf "$ctx"; log "building $image failed"; return 1; fi
+  # Host networking for the build's RUN steps: they need only the Debian mirror and PyPI, and this does not
+  # depend on the engine's default bridge (docker0), which other tools on a shared machine may remove.
+  if ! docker build --network host -q -t "$image" "$ctx" >&2; then rm -rf "$ctx"; log "building $image failed"; return 1; fi
   rm -rf "$ctx"
   log "$image built in $((SECONDS - start)) s"
 }
