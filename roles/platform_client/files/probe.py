@@ -27,7 +27,7 @@ def os_family():
     try:
         with open("/etc/os-release") as f:
             for line in f:
-                key, _, value = line.strip().partition("=")
+                key, _sep, value = line.strip().partition("=")
                 if key in ("ID", "ID_LIKE"):
                     ids += value.strip('"').split()
     except OSError:
@@ -52,7 +52,7 @@ def parse_npmrc(text):
         line = line.strip()
         if not line or line[0] in "#;" or "=" not in line:
             continue
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         out[key.strip()] = value.strip()
     return out
 
