@@ -25,21 +25,42 @@ engine_up() {
   DOCKER_HOST="$HOST" timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
 }
 
-if [[ "${1:-}" == "stop" ]]; then
+mkdir -p "$DIR"
+
+stop_engine() {
   if [[ -s "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     kill "$(cat "$PIDFILE")"
-    for _ in $(seq 1 30); do kill -0 "$(cat "$PIDFILE")" 2>/dev/null || break; sleep 0.5; done
-    log "stopped"
+    for _ in $(seq 1 60); do kill -0 "$(cat "$PIDFILE")" 2>/dev/null || break; sleep 0.5; done
   fi
+}
+
+if [[ "${1:-}" == "stop" ]]; then
+  stop_engine
+  log "stopped"
   exit 0
 fi
 
-mkdir -p "$DIR"
-
 if engine_up; then
-  log "reusing the engine already answering on $SOCK"
-  echo "export DOCKER_HOST=$HOST"
-  exit 0
+  # A dockerd started elsewhere with --bridge none deletes the host's docker0, which leaves this
+  # engine's default bridge network unusable until the engine restarts.
+  bridge=$(DOCKER_HOST="$HOST" docker network inspect bridge \
+             --format '{{ index .Options "com.docker.network.bridge.name" }}' 2>/dev/null || true)
+  if [[ -n "$bridge" ]] && ! ip link show "$bridge" >/dev/null 2>&1; then
+    running=$(DOCKER_HOST="$HOST" docker ps -q | wc -l)
+    if [[ "$running" -eq 0 ]]; then
+      log "the default bridge $bridge is gone: restarting the engine (no container is running)"
+      stop_engine
+    else
+      log "WARNING: the default bridge $bridge is gone; $running container(s) run, so the engine is left"
+      log "as is. Restart it when they are done: bash scripts/docker-engine.sh stop; then run this again."
+      echo "export DOCKER_HOST=$HOST"
+      exit 0
+    fi
+  else
+    log "reusing the engine already answering on $SOCK"
+    echo "export DOCKER_HOST=$HOST"
+    exit 0
+  fi
 fi
 
 if ! command -v dockerd >/dev/null 2>&1; then
