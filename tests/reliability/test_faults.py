@@ -9,6 +9,8 @@ HttpClient, or boto3 for S3) with the client timeout lowered to faults.TIMEOUT a
 recorded, not waited. dvc_remote writes local files only: it has no server to fault.
 """
 
+import re
+
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
@@ -278,3 +280,89 @@ def test_every_server_module_is_in_the_matrix():
     modules = set(p.stem for p in (Path(__file__).resolve().parents[2] / 'plugins' / 'modules').glob('*.py'))
     covered = set(s.module for s in SCENARIOS)
     assert modules - covered == {'dvc_remote'}, 'modules without fault scenarios: %s' % (modules - covered - {'dvc_remote'})
+
+
+def _proposed_transport_fix(monkeypatch):
+    """The fix proposed for MALFORMED_BUG, applied for one test: a 2xx answer that declares JSON but does not
+    parse raises ApiError instead of returning json=None."""
+    from ansible_collections.maestro.platform.plugins.module_utils import _http
+
+    original = _http.HttpClient.request
+
+    def request(self, method, path, *args, **kwargs):
+        response = original(self, method, path, *args, **kwargs)
+        declared = 'json' in (response.header('Content-Type') or '')
+        if response.body and response.json is None and declared:
+            raise _http.ApiError('the server answered with a body that is not valid JSON: %r'
+                                 % response.body[:80].decode('utf-8', 'replace'),
+                                 status=response.status, method=method, url=self.base_url + path)
+        return response
+
+    monkeypatch.setattr(_http.HttpClient, 'request', request)
+
+
+FIXED_BY_PROPOSAL = ['mlflow_experiment-create', 'nexus_repository_info-by-name', 'harbor_project-create',
+                     'harbor_project-update', 'nexus_role-create', 'harbor_replication_policy-create']
+
+
+@pytest.mark.parametrize('scenario', [s for s in SCENARIOS if s.id in FIXED_BY_PROPOSAL], ids=lambda s: s.id)
+@pytest.mark.parametrize('position', POSITIONS)
+def test_transport_fix_makes_malformed_cases_clean(request, monkeypatch, scenario, position):
+    """Evidence for the report: with the proposed fix, malformed-JSON cases that are "other" today are clean."""
+    _proposed_transport_fix(monkeypatch)
+    backend = request.getfixturevalue(BACKEND_FIXTURE[scenario.family])
+    outcome, detail = run_case(scenario, backend, 'malformed', position)
+    assert outcome in ('recovered', 'failed cleanly'), detail
+
+
+# -- a few cases through real ansible-playbook runs (the action plugin path, module_defaults-free tasks) ----
+PLAYBOOK_CASES = [
+    ('harbor', 'status', {'status': 503}, 'POST /api/v2.0/projects$', 'recovered'),
+    ('harbor', 'status', {'status': 500}, 'POST /api/v2.0/projects$', 'failed cleanly'),
+    ('nexus', '429', {'retry_after': 1}, 'POST /service/rest/v1/repositories/raw/hosted$', 'recovered'),
+    ('mlflow', 'status', {'status': 503}, 'POST /api/2.0/mlflow/experiments/create', 'recovered'),
+    ('mlflow', 'drop', {}, 'GET /api/2.0/mlflow/experiments/get-by-name', 'recovered'),
+]
+
+
+@pytest.mark.parametrize('service,kind,options,match,expected', PLAYBOOK_CASES,
+                         ids=['%s-%s-%s' % (c[0], c[1], c[2].get('status', '')) for c in PLAYBOOK_CASES])
+def test_fault_through_ansible_playbook(request, tmp_path, prefix, service, kind, options, match, expected):
+    from tests.helpers import ROOT, run_playbook
+    playbook = ROOT / 'tests' / 'reliability' / 'playbooks' / 'concurrent_converge.yml'
+    barrier = tmp_path / 'go'
+    barrier.write_text('go')
+    extra = {'service': service, 'barrier': str(barrier), 'run': 0, 'count': 2, 'prefix': prefix}
+    if service == 'harbor':
+        server = request.getfixturevalue('harbor_emulator')
+        extra.update(harbor_url=server.base_url, harbor_user=server.admin_username,
+                     harbor_password=server.admin_password)
+    elif service == 'nexus':
+        server = request.getfixturevalue('nexus_emulator')
+        extra.update(nexus_url=server.base_url, nexus_password=server.admin_password)
+    else:
+        server = request.getfixturevalue('mlflow_proxy')
+        extra.update(tracking_uri=server.base_url)
+    server.inject(kind, times=1, match=match, **options)
+    first = run_playbook(playbook, extra_vars=extra, timeout=300)
+    assert not server.faults, 'the fault was never reached'
+    messages = [line for line in first.stdout.splitlines() if line.startswith(('failed:', 'fatal:'))]
+    second = run_playbook(playbook, extra_vars=extra, timeout=300)  # fault-free: must converge, then be stable
+    if first.ok:
+        outcome = 'recovered' if 'changed=0' in second.stdout else 'other'
+        detail = 'run ok; a fault-free rerun changed nothing' if outcome == 'recovered' else str(second)[-800:]
+    else:
+        msg = re.search(r'"msg": "([^"]*)"', '\n'.join(messages))
+        msg = msg.group(1) if msg else ''
+        named = '%s-0' % prefix in msg or '%s-1' % prefix in msg
+        third = run_playbook(playbook, extra_vars=extra, timeout=300)
+        clean = bool(msg) and named and second.ok and 'changed=0' in third.stdout
+        outcome = 'failed cleanly' if clean else 'other'
+        detail = msg or str(first)[-800:]
+    summary.record(summary.FAULT_CASES, family=service, module='%s (ansible-playbook)' % PLAYBOOK_MODULE[service],
+                   scenario='loop of 2', kind=kind if kind != 'status' else str(options['status']),
+                   position=match, outcome=outcome, detail=detail)
+    assert outcome == expected, detail
+
+
+PLAYBOOK_MODULE = {'harbor': 'harbor_project', 'nexus': 'nexus_repository', 'mlflow': 'mlflow_experiment'}
