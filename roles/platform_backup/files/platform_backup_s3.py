@@ -6,6 +6,10 @@ access_key_id and secret_access_key; empty keys mean boto3's own chain (instance
 No secret is ever on the command line or in the environment of the task. Every command prints one JSON
 document on stdout.
 
+  backup    one whole backup after the dump: upload the dump, mirror the buckets, write the manifest
+            (0600) and upload it last (it marks the backup complete), then apply the retention
+  fetch     restore side: resolve the backup id ('latest' too), download its manifest and dump (0600)
+            and check the dump's sha256 and size against the manifest
   mirror    copy every object version (oldest first) and delete marker of buckets into
             BACKUP_BUCKET/PREFIX/ID/buckets/<bucket>/<n>, with sha256 and size of each version
   put       upload a local file to BACKUP_BUCKET/KEY
@@ -16,6 +20,7 @@ document on stdout.
 """
 
 import argparse
+import datetime
 import hashlib
 import json
 import os
@@ -79,6 +84,71 @@ def versions_oldest_first(s3, bucket):
 
 def bucket_versioning(s3, bucket):
     return s3.get_bucket_versioning(Bucket=bucket).get('Status', 'Disabled')
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_private(path, data):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, 'wb') as out:
+        out.write(data)
+
+
+def backup(args):
+    s3 = client()
+    started = args.started
+    root = args.prefix.strip('/') + '/' if args.prefix.strip('/') else ''
+    base = root + args.backup_id
+    dump_key = '%s/database/%s' % (base, os.path.basename(args.dump))
+    dump_sha = sha256_file(args.dump)
+    s3.upload_file(args.dump, args.backup_bucket, dump_key)
+    buckets = mirror(args)['buckets'] if args.bucket else []
+    dump_size = os.path.getsize(args.dump)
+    manifest = {
+        'format': 1, 'backup_id': args.backup_id, 'started': started,
+        'finished': datetime.datetime.now(datetime.timezone.utc).isoformat(),
+        'items': [{'type': 'postgresql_dump', 'name': args.db_name, 'key': dump_key, 'format': 'pg_dump custom',
+                   'encryption': args.encryption, 'size': dump_size, 'sha256': dump_sha}],
+        'buckets': buckets,
+        'total_size': dump_size + sum(b['size'] for b in buckets)}
+    local = os.path.join(os.path.dirname(args.dump), 'manifest.json')
+    write_private(local, (json.dumps(manifest, indent=2, sort_keys=True) + '\n').encode())
+    s3.upload_file(local, args.backup_bucket, base + '/manifest.json')
+    args.keep = args.retention
+    kept = retention(args)
+    return {'changed': True, 'backup_id': args.backup_id, 'manifest_key': base + '/manifest.json',
+            'total_size': manifest['total_size'], 'versions': sum(b['versions'] for b in buckets),
+            'kept': kept['kept'], 'deleted': kept['deleted']}
+
+
+def fetch(args):
+    s3 = client()
+    root, ids = complete_backups(s3, args.backup_bucket, args.prefix)
+    backup_id = (ids[-1] if ids else None) if args.backup_id == 'latest' else args.backup_id
+    if backup_id not in ids:
+        raise SystemExit('platform_backup_restore_id %s is not a complete backup in s3://%s/%s (complete backups: '
+                         '%s).' % (args.backup_id, args.backup_bucket, root, ', '.join(ids) or 'none'))
+    manifest_path = os.path.join(args.dir, 'manifest.json')
+    got = s3.get_object(Bucket=args.backup_bucket, Key='%s%s/manifest.json' % (root, backup_id))['Body'].read()
+    write_private(manifest_path, got)
+    manifest = json.loads(got)
+    item = [i for i in manifest['items'] if i['type'] == 'postgresql_dump'][0]
+    dump = os.path.join(args.dir, os.path.basename(item['key']))
+    fd = os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, 'wb') as out:
+        s3.download_fileobj(args.backup_bucket, item['key'], out)
+    if sha256_file(dump) != item['sha256'] or os.path.getsize(dump) != item['size']:
+        raise SystemExit('Dump %s does not match the manifest (sha256/size): the backup is damaged.' % item['key'])
+    return {'changed': True, 'backup_id': backup_id, 'manifest': manifest_path, 'dump': dump,
+            'encryption': item['encryption']}
 
 
 def mirror(args):
@@ -209,11 +279,19 @@ def restore(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest='command', required=True)
-    for name in ('mirror', 'put', 'get', 'list', 'retention', 'restore'):
+    for name in ('backup', 'fetch', 'mirror', 'put', 'get', 'list', 'retention', 'restore'):
         cmd = sub.add_parser(name)
         cmd.add_argument('--connection', required=True, help='JSON file with the S3 connection')
         cmd.add_argument('--backup-bucket', required=True)
-    sub.choices['list'].add_argument('--prefix', default='')
+    for name in ('backup', 'fetch', 'list'):
+        sub.choices[name].add_argument('--prefix', default='')
+    for name in ('backup', 'fetch'):
+        sub.choices[name].add_argument('--backup-id', required=True)
+    for option in ('--dump', '--db-name', '--encryption', '--started'):
+        sub.choices['backup'].add_argument(option, required=True)
+    sub.choices['backup'].add_argument('--bucket', action='append', default=[])
+    sub.choices['backup'].add_argument('--retention', type=int, required=True)
+    sub.choices['fetch'].add_argument('--dir', required=True)
     sub.choices['mirror'].add_argument('--prefix', default='')
     sub.choices['mirror'].add_argument('--backup-id', required=True)
     sub.choices['mirror'].add_argument('--bucket', action='append', required=True)
@@ -227,7 +305,7 @@ def main():
     args = parser.parse_args()
     with open(args.connection, encoding='utf-8') as handle:
         CONNECTION.update(json.load(handle))
-    commands = {'mirror': mirror, 'put': put, 'get': get, 'list': list_backups, 'retention': retention,
+    commands = {'backup': backup, 'fetch': fetch, 'mirror': mirror, 'put': put, 'get': get, 'list': list_backups, 'retention': retention,
                 'restore': restore}
     result = commands[args.command](args)
     json.dump(result, sys.stdout)
