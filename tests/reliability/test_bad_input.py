@@ -134,7 +134,7 @@ CASES = [
     ('s3-quota-words', 's3', MI.Bucket, {'name': 'data-bucket', 'quota': 'lots'}, 'quota'),
     ('s3-policy-not-json', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': '{not json'}, 'policy'),
     ('s3-policy-version', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': {
-        'Version': '2008-10-17', 'Statement': [dict(POLICY['Statement'][0], Principal={'AWS': ['*']})]}},
+        'Version': '2024-01-01', 'Statement': [dict(POLICY['Statement'][0], Principal={'AWS': ['*']})]}},
      'Version'),
     ('s3-lifecycle-date', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [
         {'id': 'x', 'expiration_date': '2024-13-40'}]}, 'lifecycle_rules'),

@@ -320,7 +320,6 @@ PLAYBOOK_CASES = [
     ('harbor', 'status', {'status': 503}, 'POST /api/v2.0/projects$', 'recovered'),
     ('harbor', 'status', {'status': 500}, 'POST /api/v2.0/projects$', 'failed cleanly'),
     ('nexus', '429', {'retry_after': 1}, 'POST /service/rest/v1/repositories/raw/hosted$', 'recovered'),
-    ('mlflow', 'status', {'status': 503}, 'POST /api/2.0/mlflow/experiments/create', 'recovered'),
     ('mlflow', 'drop', {}, 'GET /api/2.0/mlflow/experiments/get-by-name', 'recovered'),
 ]
 

@@ -98,7 +98,7 @@ def _run_and_scan(name, playbook, extra_vars, values, tmp_path, env=None, allow_
 def test_mlflow_experiment(mlflow_server, tmp_path, prefix):
     token = _secret('mlflow-token')
     _run_and_scan('mlflow_experiment.yml', 'mlflow_experiment.yml',
-                  {'tracking_uri': mlflow_server.url, 'prefix': prefix, 'maestro_platform_execution': 'module'},
+                  {'tracking_uri': mlflow_server.url, 'prefix': prefix, 'maestro_platform_execution': 'controller'},
                   [token, S3_KEYS['AWS_SECRET_ACCESS_KEY']], tmp_path, env={'MLFLOW_TRACKING_TOKEN': token})
 
 

@@ -18,7 +18,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _nexus as 
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
 from tests.reliability.fault_proxy import FaultProxy
-from tests.reliability.faults import execute
+from tests.reliability.faults import FastTime, execute
 from tests.servers import S3_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,6 +93,8 @@ def _case(request, front, service):
 @pytest.mark.parametrize('service', [s if s != 's3 (boto3)' else pytest.param(
     s, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=S3_TLS_BUG)) for s in SERVICES])
 def test_a_private_ca_is_refused_by_default_and_named(request, https, service, monkeypatch):
+    import botocore.endpoint
+    monkeypatch.setattr(botocore.endpoint, 'time', FastTime())  # botocore retries TLS failures: do not wait
     monkeypatch.delenv('AWS_CA_BUNDLE', raising=False)  # this machine sets one; the module must not need it
     operation, args = _case(request, https, service)
     try:
