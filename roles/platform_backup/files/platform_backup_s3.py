@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """S3 side of maestro.platform's backup and restore (run by the platform_backup role, needs boto3).
 
 Connection: --connection names a JSON file (mode 0600, written by the role) with endpoint_url, region,
