@@ -277,3 +277,22 @@ def test_disaster_recovery_drill(stack, tmp_path):
               sum(len(v) for h in histories_before.values() for v in h.values()),
               sum(len(e['runs']) for e in before['experiments'].values()), dump_item['size'] / 1024,
               backup_bytes / 2**20, backup_seconds, restore_seconds, stack['mlflow'].startup_seconds))
+
+
+@pytest.mark.parametrize('playbook, extra, field', [
+    ('backup.yml', {}, 'platform_backup_vault_password_file'),
+    ('backup.yml', {'platform_backup_vault_password_file': '/nonexistent/vault-pass'}, 'platform_backup_vault_password_file'),
+    ('backup.yml', {'platform_backup_encrypt': False, 'platform_backup_retention': 0}, 'platform_backup_retention'),
+    ('backup.yml', {'platform_backup_encrypt': False, 'platform_backup_bucket': 'dvc-storage'}, 'platform_backup_bucket'),
+    ('restore.yml', {'platform_backup_encrypt': False, 'platform_backup_restore_id': '../x'}, 'platform_backup_restore_id'),
+])
+def test_bad_input_fails_before_any_change(tmp_path, playbook, extra, field):
+    """Bad input stops the play in the preflight, naming the variable, with nothing written."""
+    local_dir = tmp_path / 'backups'
+    result = run_playbook(ROOT / 'playbooks' / playbook, extra_vars=dict(
+        {'platform_backup_hosts': 'localhost', 'platform_backup_mlflow_hosts': 'none',
+         'platform_backup_local_dir': str(local_dir), 'platform_backup_s3_endpoint_url': 'http://127.0.0.1:9'}, **extra))
+    assert not result.ok
+    failure = [line for line in result.stdout.splitlines() if '"msg"' in line or 'msg:' in line]
+    assert failure and field in failure[-1], str(result)
+    assert not local_dir.exists() or not any(local_dir.iterdir())
