@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
-from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401  pylint: disable=unused-import
 from tests.helpers import ROOT
 from tests.integration.conftest_minio import minio_server  # noqa: F401  pylint: disable=unused-import
 from tests.reliability import summary

@@ -12,6 +12,7 @@ BAD_INPUTS = []             # dicts: case, field, rejected (bool), requests (int
 SECRETS = collections.OrderedDict()   # playbook -> dict(bytes_scanned, occurrences, files, bad_modes)
 CONCURRENCY = []            # dicts: resource, runs_ok, state_ok, detail
 TLS = []                    # dicts: check, ok, detail
+NOTES = {}                  # fault kind -> the known root cause of its "other" cases
 SAFE_DEFAULTS = []          # dicts: check, ok, detail
 
 
@@ -48,18 +49,22 @@ def render():
         for family, cases in by_family.items():
             count = collections.Counter(c['outcome'] for c in cases)
             lines.append('| %s | %d | %d | %d | %d | %d |' % (
-                family, len(set(c['module'] for c in cases)), len(cases), count['recovered'],
+                family, len(set(c['module'].split(' ')[0] for c in cases)), len(cases), count['recovered'],
                 count['failed cleanly'], count['other']))
         lines.append('| **all** | %d | %d | %d | %d | %d |' % (
-            len(set(c['module'] for c in FAULT_CASES)), len(FAULT_CASES), outcomes['recovered'],
+            len(set(c['module'].split(' ')[0] for c in FAULT_CASES)), len(FAULT_CASES), outcomes['recovered'],
             outcomes['failed cleanly'], outcomes['other']))
         lines.append('')
         others = [c for c in FAULT_CASES if c['outcome'] == 'other']
         if others:
             lines += ['Cases classified "other" (a bug to fix):', '']
+            for kind, note in sorted(NOTES.items()):
+                count = sum(1 for c in others if c['kind'] == kind)
+                if count:
+                    lines += ['%d of them (fault %s) have one root cause: %s' % (count, kind, note), '']
             for case in others:
                 lines.append('- %s / %s / %s at %s: %s' % (case['module'], case['scenario'], case['kind'],
-                                                            case['position'], case['detail'][:300]))
+                                                            case['position'], case['detail'][:160]))
             lines.append('')
     if BAD_INPUTS:
         rejected = [b for b in BAD_INPUTS if b['rejected']]

@@ -256,6 +256,8 @@ SCENARIOS = [
 MALFORMED_BUG = ('plugins/module_utils/_http.py HttpClient._build_response: a 2xx body that is not valid JSON '
                  'becomes json=None instead of an ApiError')
 
+summary.NOTES['malformed'] = MALFORMED_BUG
+
 BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'nexus': 'nexus_backend', 'harbor': 'harbor_backend',
                    's3': 's3_backend'}
 CASES = [pytest.param(s, k, p, id='%s-%s-%s' % (s.id, k, p)) for s in SCENARIOS for k in KINDS for p in POSITIONS]
