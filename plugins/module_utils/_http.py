@@ -71,13 +71,14 @@ class StaleConnection(Exception):
 
 
 class Response:
-    __slots__ = ('status', 'headers', 'body', 'json')
+    __slots__ = ('status', 'headers', 'body', 'json', 'malformed')
 
-    def __init__(self, status, headers, body, data):
+    def __init__(self, status, headers, body, data, malformed=False):
         self.status = status
         self.headers = headers
         self.body = body
         self.json = data
+        self.malformed = malformed  # announced (or looked like) JSON, but did not parse
 
     def header(self, name, default=None):
         for key, value in self.headers:
@@ -282,13 +283,22 @@ class HttpClient:
             else:
                 response = self._build_response(status, resp_headers, raw)
                 ok = (status in expected) if expected else (200 <= status < 300)
-                if ok:
+                if ok and not response.malformed:
                     return response
-                last_error = self._error(method, url, response)
-                retryable = status in RETRY_STATUSES and (idempotent or status in REFUSED_STATUSES)
-                if not retryable:
-                    raise last_error
-                wait = retry_after_seconds(response.header('Retry-After'))
+                if ok:
+                    # A success whose JSON body is cut or garbled (a proxy, a dying server): the outcome is
+                    # unknown, so only a request that is safe to repeat is sent again.
+                    last_error = ApiError('the server answered HTTP %s with a body that is not valid JSON '
+                                          '(%d bytes)' % (status, len(raw)), status=status, method=method,
+                                          url=url, request_id=response.header('X-Request-Id'))
+                    if not idempotent:
+                        raise last_error
+                else:
+                    last_error = self._error(method, url, response)
+                    retryable = status in RETRY_STATUSES and (idempotent or status in REFUSED_STATUSES)
+                    if not retryable:
+                        raise last_error
+                    wait = retry_after_seconds(response.header('Retry-After'))
             if attempt >= self.max_attempts:
                 raise last_error
             if wait is None:
@@ -300,6 +310,7 @@ class HttpClient:
     @staticmethod
     def _build_response(status, headers, raw):
         data = None
+        malformed = False
         if raw:
             ctype = ''
             for key, value in headers:
@@ -309,8 +320,8 @@ class HttpClient:
                 try:
                     data = json.loads(raw.decode('utf-8'))
                 except ValueError:
-                    data = None
-        return Response(status, headers, raw, data)
+                    malformed = True
+        return Response(status, headers, raw, data, malformed)
 
     @staticmethod
     def _error(method, url, response):

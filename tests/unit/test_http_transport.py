@@ -49,6 +49,13 @@ def make_handler(script):
             if isinstance(step, tuple) and step[0] == 'hang':
                 time.sleep(step[1])
                 step = (200, {'late': True}, {})
+            if isinstance(step, tuple) and step[0] == 'raw':
+                self.send_response(200)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(step[1])))
+                self.end_headers()
+                self.wfile.write(step[1])
+                return
             status, payload, headers = step
             raw = json.dumps(payload).encode() if payload is not None else b''
             self.send_response(status)
@@ -127,6 +134,17 @@ def test_retry_after_http_date():
     value = when.strftime('%a, %d %b %Y %H:%M:%S GMT')
     assert 28 <= retry_after_seconds(value, now=now) <= 31
     assert retry_after_seconds('garbage') is None
+
+
+def test_malformed_json_success_retried_for_get_not_for_post(server):
+    server.steps = [('raw', b'{"truncated": '), (200, {'ok': 1}, {})]
+    assert client(server.url).get('/x') == {'ok': 1}
+    assert len(server.seen) == 2
+    server.seen.clear()
+    server.steps = [('raw', b'{"id": 1')]
+    with pytest.raises(ApiError) as err:
+        client(server.url).post('/create', {})
+    assert 'not valid JSON' in str(err.value) and len(server.seen) == 1
 
 
 def test_retries_are_bounded_in_attempts(server):
