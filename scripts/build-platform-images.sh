@@ -5,7 +5,7 @@
 # Real services, built here from Debian packages and PyPI (no registry is reachable from our machines):
 #   maestro-platform/postgres:15          Debian's PostgreSQL 15, with the official image's interface
 #                                         (POSTGRES_PASSWORD[_FILE], POSTGRES_USER, PGDATA, initdb on first start)
-#   maestro-platform/mlflow:3.17.2        MLflow tracking server + psycopg 3 + boto3 (artifacts on S3)
+#   maestro-platform/mlflow:3.17.2        MLflow tracking server with its basic-auth app + psycopg 3 + boto3
 # Stand-ins, for services that cannot run here (named so nobody takes them for the real thing):
 #   maestro-standin-s3:moto-5.2.5         moto's S3 API on MinIO's port with MinIO's health endpoints
 #                                         (tests/standins/s3_standin.py)
@@ -110,7 +110,7 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3
 COPY build-ca.crt /tmp/build-ca.crt
 RUN python3 -m venv /opt/mlflow \\
  && PIP_CERT=/tmp/build-ca.crt /opt/mlflow/bin/pip install -q --no-cache-dir \\
-      'mlflow==3.17.2' 'psycopg[binary]==3.3.9' 'boto3==1.43.117' 'botocore==1.43.117' \\
+      'mlflow[auth]==3.17.2' 'psycopg[binary]==3.3.9' 'boto3==1.43.117' 'botocore==1.43.117' \\
  && rm /tmp/build-ca.crt \\
  && useradd --system --create-home --home-dir /home/mlflow mlflow
 ENV PATH=/opt/mlflow/bin:\$PATH

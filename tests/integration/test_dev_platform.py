@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -77,6 +78,8 @@ class Platform:
             'vault_postgres_superuser_password': _password(),
             # Characters that must be escaped in the backend store URI and in SQL.
             'vault_mlflow_db_password': _password() + "/@:'%",
+            'vault_mlflow_auth_admin_password': _password(),
+            'vault_mlflow_auth_secret_key': _password(),
             'vault_nexus_admin_password': _password(),
             'vault_harbor_admin_password': _password(),
             'vault_harbor_database_password': _password(),
@@ -90,6 +93,11 @@ class Platform:
             'minio_container_name': self.tag + '-minio', 'minio_data_volume': self.tag + '-minio-data',
             'postgres_container_name': self.tag + '-postgres', 'postgres_data_volume': self.tag + '-postgres-data',
             'mlflow_container_name': self.tag + '-mlflow',
+            # The dev inventory runs MLflow without auth; the proof runs its basic-auth app.
+            'mlflow_auth_enabled': True,
+            # Shared CI machines can be loaded: give slow first starts time (the roles' defaults are shorter).
+            'mlflow_wait_timeout': 600, 'nexus_wait_timeout': 600, 'postgres_wait_timeout': 300,
+            'minio_wait_timeout': 300,
             'nexus_container_name': self.tag + '-nexus', 'nexus_data_volume': self.tag + '-nexus-data',
         }
 
@@ -265,11 +273,20 @@ def test_second_converge_changes_nothing(platform):
     assert platform.snapshot() == before
 
 
-def test_mlflow_run_artifact_lands_in_the_bucket(platform):
+def test_mlflow_run_artifact_lands_in_the_bucket(platform, monkeypatch):
     import mlflow
     from mlflow.tracking import MlflowClient
 
     url = 'http://127.0.0.1:%d' % platform.ports['mlflow']
+    # Basic auth is on: anonymous calls are refused, /health stays open (the container's health check).
+    request = urllib.request.Request(url + '/api/2.0/mlflow/experiments/get-by-name?experiment_name=maestro-baseline')
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+    with urllib.request.urlopen(url + '/health', timeout=10) as resp:
+        assert resp.status == 200
+    monkeypatch.setenv('MLFLOW_TRACKING_USERNAME', 'admin')
+    monkeypatch.setenv('MLFLOW_TRACKING_PASSWORD', platform.vault['vault_mlflow_auth_admin_password'])
     client = MlflowClient(tracking_uri=url)
     experiment = client.get_experiment_by_name('maestro-baseline')
     assert experiment is not None and experiment.tags.get('owner') == 'platform-team'
@@ -392,7 +409,7 @@ def test_configure_only_mode(platform, s3_server, mlflow_server, tmp_path):
         prefix = platform.tag + '-co-'
         buckets = {key: prefix + key for key in ('mlflow', 'dvc', 'nexus', 'harbor', 'backups')}
         vars_file = platform.write_vars(
-            minio_install=False, mlflow_install=False, nexus_install=False,
+            minio_install=False, mlflow_install=False, nexus_install=False, mlflow_auth_enabled=False,
             platform_object_store_url=s3_server.url, platform_buckets=buckets,
             minio_access_key=S3_KEYS['AWS_ACCESS_KEY_ID'], minio_secret_key=S3_KEYS['AWS_SECRET_ACCESS_KEY'],
             platform_mlflow_url=mlflow_server.url,
