@@ -215,11 +215,11 @@ def test_disaster_recovery_drill(stack, tmp_path):
         client.put_object(Bucket=BACKUPS, Key='maestro/20000101T000000Z/database/mlflow.dump.vault', Body=body)
     client.put_object(Bucket=BACKUPS, Key='maestro/20000101T000000Z/manifest.json', Body=b'{}')
     started = time.monotonic()
-    result = run_playbook(ROOT / 'playbooks' / 'backup.yml', extra_vars=dict(
+    result = run_playbook(ROOT / 'playbooks' / 'backup.yml', verbosity=3, extra_vars=dict(
         common, platform_backup_retention=1, platform_backup_keep_local=True))
     backup_seconds = time.monotonic() - started
     assert result.ok, str(result)
-    for secret in secrets:
+    for secret in secrets:  # not even at -vvv
         assert secret not in result.stdout + result.stderr
 
     assert not client.list_object_versions(Bucket=BACKUPS, Prefix='maestro/20000101T000000Z/').get('Versions')
@@ -251,7 +251,7 @@ def test_disaster_recovery_drill(stack, tmp_path):
 
     # --- restore, then MLflow started on the restored database
     started = time.monotonic()
-    restored = run_playbook(ROOT / 'playbooks' / 'restore.yml', extra_vars=dict(
+    restored = run_playbook(ROOT / 'playbooks' / 'restore.yml', verbosity=3, extra_vars=dict(
         common, platform_backup_restore_id='latest', platform_backup_mlflow_hosts='no_mlflow_host_in_this_drill'))
     assert restored.ok, str(restored)
     stack['mlflow'] = Mlflow(s3, backend_uri=stack['uri']).start()
@@ -269,6 +269,12 @@ def test_disaster_recovery_drill(stack, tmp_path):
     shutil.rmtree(repo / '.dvc' / 'cache')
     _run([dvc, 'pull'], repo, env)
     assert {p.name: p.read_bytes() for p in data.iterdir()} == dataset
+
+    # a second restore onto the live, restored stack is refused before anything is written
+    again = run_playbook(ROOT / 'playbooks' / 'restore.yml', extra_vars=dict(
+        common, platform_backup_restore_id=backup_id, platform_backup_mlflow_hosts='no_mlflow_host_in_this_drill'))
+    assert not again.ok and 'restore needs an empty database' in again.stdout, str(again)
+    assert _object_histories(s3) == histories_before
 
     print('\nDR drill: data %.1f MiB logged (%.1f MiB of object versions in %d objects, %d runs, database dump '
           '%.0f KiB encrypted); backup %.1f MiB in the backups bucket, backup time %.1f s (ansible-playbook '
