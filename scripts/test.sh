@@ -59,7 +59,8 @@ containers() {
   # A real Docker engine (Debian's docker.io, started here) and the Debian-based host image that the
   # Molecule scenarios and the dev platform run on; MAESTRO_REQUIRE_MOLECULE makes a missing engine a
   # failure instead of a skip.
-  eval "$(bash scripts/docker-engine.sh)" && bash scripts/build-images.sh && export DOCKER_HOST MAESTRO_REQUIRE_MOLECULE=1
+  eval "$(bash scripts/docker-engine.sh)" && bash scripts/build-images.sh && bash scripts/build-platform-images.sh \
+    && export DOCKER_HOST MAESTRO_REQUIRE_MOLECULE=1
 }
 if want pytest; then
   run_stage "docker engine and test images" containers
