@@ -436,7 +436,9 @@ class Repository(NexusOperation, Resource):
 
     def _refuse_if_taken(self):
         existing = repository_summary(self.client, self.params['name'])
-        if existing is not None:
+        same_kind = existing is not None and (existing['format'], existing['type']) == (
+            self.params['format'], self.params['type'])
+        if existing is not None and not same_kind:
             raise ModuleFailure(
                 "repository '%s' already exists as a %s %s repository: Nexus cannot change a repository's "
                 "format or type. Delete it first, or choose another name."
@@ -507,6 +509,14 @@ class Repository(NexusOperation, Resource):
             if exc.status == 400:  # a duplicate name is a 400 too: say what holds the name
                 self._refuse_if_taken()
             raise
+
+    def lost_create_race(self, exc):
+        # Nexus answers a duplicate name with 400; _refuse_if_taken has already refused another kind.
+        if exc.status != 400:
+            return False
+        existing = repository_summary(self.client, self.params['name'])
+        return existing is not None and (existing['format'], existing['type']) == (self.params['format'],
+                                                                                    self.params['type'])
 
     def update(self, current, desired):
         p = self.params

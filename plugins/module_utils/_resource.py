@@ -194,8 +194,7 @@ class Resource(Operation):
         # validate_against and desired see it so that it can be restored rather than re-created.
         self.validate_against(current)
         desired = self.desired(current)
-        unchanged = (desired == current) if self.complete_desired else not differs(desired, current)
-        if exists and unchanged:
+        if exists and not self._differs(desired, current):
             return self._result(False, before, before)
         if self.check_mode:
             return self._result(True, before, self.public(desired))
@@ -204,9 +203,35 @@ class Resource(Operation):
         elif current is not None:
             self._write('restore', self.restore, current, desired)
         else:
-            self._write('create', self.create, desired)
+            self._create_or_join(desired)
         after = self.read()
         return self._result(True, before, self.public(after))
+
+    def _differs(self, desired, current):
+        return desired != current if self.complete_desired else differs(desired, current)
+
+    def _create_or_join(self, desired):
+        """Create; if another run created the object between our read and our create (two playbooks
+        converging the same resources), converge the object that is there instead of failing."""
+        try:
+            self.create(desired)
+            return
+        except ApiError as exc:
+            failure = ModuleFailure('Failed to create %s: %s' % (self.describe(), exc), status=exc.status,
+                                    request_id=exc.request_id)
+            if not self.lost_create_race(exc):
+                raise failure
+        current = self.read()
+        if not self.exists(current):
+            raise failure
+        self.validate_against(current)
+        desired = self.desired(current)
+        if self._differs(desired, current):
+            self._write('update', self.update, current, desired)
+
+    def lost_create_race(self, exc):
+        """Whether a failed create means "it exists now" (409; MLflow's RESOURCE_ALREADY_EXISTS)."""
+        return exc.status == 409 or exc.error_code == 'RESOURCE_ALREADY_EXISTS'
 
     def _write(self, verb, func, *args):
         try:

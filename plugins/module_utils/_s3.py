@@ -328,6 +328,10 @@ def client_error_message(exc, verb, what):
         code = err.get('Code') or exc.response.get('ResponseMetadata', {}).get('HTTPStatusCode')
         message = err.get('Message') or 'no message from the server'
         return 'Failed to %s %s: %s: %s' % (verb, what, code, message)
+    if 'CERTIFICATE_VERIFY_FAILED' in str(exc) or type(exc).__name__ == 'SSLError':
+        return ('Failed to %s %s: TLS certificate verification failed (%s). Give the CA bundle that signed the '
+                'server certificate in ca_path (aws_ca_bundle), or set validate_certs=false only for a test '
+                'server' % (verb, what, exc))
     return 'Failed to %s %s: %s' % (verb, what, exc)
 
 

@@ -49,11 +49,8 @@ def _check(resource, results, state_ok, detail):
     assert state_ok, detail
 
 
-# Real bugs shown by these tests (forced, deterministic races): a create that loses the race fails instead of
-# becoming "already exists". strict xfail: the test starts passing (and must lose its marker) once fixed.
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    'plugins/module_utils/_mlflow.py:193 Experiment.create: RESOURCE_ALREADY_EXISTS (HTTP 400) from a lost race '
-    'fails the task; catch it, re-read and update (or restore) the experiment instead'))
+# Forced, deterministic races: both runs read "absent", one create loses and must become "already exists"
+# (the engine re-reads and converges the object the other run created) instead of failing.
 def test_mlflow_experiments(mlflow_proxy, tmp_path, prefix):
     mlflow_proxy.inject('slow', times=2, match='POST /api/2.0/mlflow/experiments/create', seconds=2.5)
     results = _run_twice({'service': 'mlflow', 'tracking_uri': mlflow_proxy.base_url, 'prefix': prefix}, tmp_path)
@@ -70,10 +67,6 @@ def test_mlflow_experiments(mlflow_proxy, tmp_path, prefix):
            '%d experiments with tags team=ml; %d create requests for %d names' % (len(found), creates, COUNT))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "plugins/module_utils/_nexus.py:508 Repository.create -> _refuse_if_taken (line 437) refuses a repository that "
-    "exists with the SAME format and type ('Nexus cannot change a repository's format or type'); when format and "
-    "type match, re-read and update instead"))
 def test_nexus_repositories(nexus_emulator, tmp_path, prefix):
     nexus_emulator.inject('slow', times=2, match='POST /service/rest/v1/repositories/raw/hosted$', seconds=2.5)
     results = _run_twice({'service': 'nexus', 'nexus_url': nexus_emulator.base_url,
@@ -85,9 +78,6 @@ def test_nexus_repositories(nexus_emulator, tmp_path, prefix):
            '%d repositories allow_once; %d create requests for %d names' % (sum(1 for r in repos if r), creates, COUNT))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    'plugins/module_utils/_harbor.py:454 Project.create: HTTP 409 (name taken by a concurrent run) fails the task; '
-    'catch 409, re-read and update the project instead'))
 def test_harbor_projects(harbor_emulator, tmp_path, prefix):
     harbor_emulator.inject('slow', times=2, match='POST /api/v2.0/projects$', seconds=2.5)
     results = _run_twice({'service': 'harbor', 'harbor_url': harbor_emulator.base_url,

@@ -249,14 +249,11 @@ SCENARIOS = [
     Scenario('s3', 'minio_user', 'create', MI.User, _minio_user, _name),
 ]
 
-# Known transport bug (reported, see test_transport_fix_makes_malformed_cases_clean): HttpClient._build_response
-# (plugins/module_utils/_http.py) turns a 2xx answer whose JSON body does not parse into json=None, so a module
-# reads a broken answer as "nothing there" (crash on data['experiment'], a resource believed absent, a list
-# believed empty, a write believed done). Counted as "other" in the summary; xfail here until fixed.
+# Found by this suite and fixed in plugins/module_utils/_http.py: a 2xx answer whose JSON body does not parse
+# used to become json=None (a crash, a resource believed absent, a write believed done); it is now an ApiError,
+# retried only when the request is safe to repeat. Every malformed case must recover or fail cleanly.
 MALFORMED_BUG = ('plugins/module_utils/_http.py HttpClient._build_response: a 2xx body that is not valid JSON '
                  'becomes json=None instead of an ApiError')
-
-summary.NOTES['malformed'] = MALFORMED_BUG
 
 BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'nexus': 'nexus_backend', 'harbor': 'harbor_backend',
                    's3': 's3_backend'}
@@ -271,8 +268,6 @@ def test_fault(request, scenario, kind, position):
         pytest.skip(detail)
     summary.record(summary.FAULT_CASES, family=scenario.family, module=scenario.module, scenario=scenario.name,
                    kind=kind, position=position, outcome=outcome, detail=detail)
-    if outcome == 'other' and kind == 'malformed':
-        pytest.xfail(MALFORMED_BUG + ' -- ' + detail[:300])
     assert outcome in ('recovered', 'failed cleanly'), detail
 
 

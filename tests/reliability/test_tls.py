@@ -65,11 +65,6 @@ def https(test_ca, request):
 
 
 SERVICES = ['harbor', 'nexus', 'mlflow', 'minio admin API', 's3 (boto3)']
-S3_TLS_BUG = ("plugins/module_utils/_s3.py:324 client_error_message: botocore's SSLError (certificate verify failed) "
-              "is passed through without naming ca_path; for botocore.exceptions.SSLError add the hint the HTTP "
-              "transport gives: 'Give the CA bundle that signed the server certificate in ca_path (aws_ca_bundle), "
-              "or set validate_certs=false only for a test server'")
-
 
 def _case(request, front, service):
     """(operation, task arguments without TLS options) of a read-only task of the service."""
@@ -90,8 +85,7 @@ def _case(request, front, service):
     return MI.BucketInfo, dict(keys, details=False)
 
 
-@pytest.mark.parametrize('service', [s if s != 's3 (boto3)' else pytest.param(
-    s, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=S3_TLS_BUG)) for s in SERVICES])
+@pytest.mark.parametrize('service', SERVICES)
 def test_a_private_ca_is_refused_by_default_and_named(request, https, service, monkeypatch):
     import botocore.endpoint
     monkeypatch.setattr(botocore.endpoint, 'time', FastTime())  # botocore retries TLS failures: do not wait
