@@ -515,8 +515,8 @@ class Repository(NexusOperation, Resource):
         if exc.status != 400:
             return False
         existing = repository_summary(self.client, self.params['name'])
-        return existing is not None and (existing['format'], existing['type']) == (self.params['format'],
-                                                                                    self.params['type'])
+        wanted = (self.params['format'], self.params['type'])
+        return existing is not None and (existing['format'], existing['type']) == wanted
 
     def update(self, current, desired):
         p = self.params
