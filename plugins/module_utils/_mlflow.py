@@ -37,10 +37,6 @@ ALIAS_NAME = re.compile(r'^[\w\-]+$')
 STAGES = ('None', 'Staging', 'Production', 'Archived')
 
 
-def _bool_env(value):
-    return str(value).strip().lower() in ('1', 'true', 'yes', 'on')
-
-
 class MlflowOperation:
     """Connection options and client for every MLflow module (mixed into Resource / Info)."""
 
@@ -78,10 +74,6 @@ class MlflowOperation:
 
 def _tags_to_dict(tags):
     return dict((t['key'], t.get('value', '')) for t in tags or [])
-
-
-def _user_tags(tags):
-    return dict((k, v) for k, v in (tags or {}).items() if not k.startswith(SYSTEM_TAG_PREFIX))
 
 
 def _check_tags(tags, field='tags'):

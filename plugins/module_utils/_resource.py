@@ -271,15 +271,6 @@ def differs(desired, current):
     return desired != current
 
 
-def merge_managed(current, wanted):
-    """current overlaid with the managed (non-None) values of wanted."""
-    result = copy.deepcopy(current) if current else {}
-    for key, value in wanted.items():
-        if value is not None:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
 def desired_mapping(current, wanted, purge):
     """A tags/labels dict as it should be: wanted added to current, or replacing it when purge."""
     if wanted is None:
