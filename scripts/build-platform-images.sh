@@ -6,6 +6,8 @@
 #   maestro-platform/postgres:15          Debian's PostgreSQL 15, with the official image's interface
 #                                         (POSTGRES_PASSWORD[_FILE], POSTGRES_USER, PGDATA, initdb on first start)
 #   maestro-platform/mlflow:3.17.2        MLflow tracking server with its basic-auth app + psycopg 3 + boto3
+#   maestro-platform/prometheus:2.42      Debian's prometheus package (server + promtool), with the official
+#                                         image's layout (/etc/prometheus, /prometheus, user nobody, port 9090)
 # Stand-ins, for services that cannot run here (named so nobody takes them for the real thing):
 #   maestro-standin-s3:moto-5.2.5         moto's S3 API on MinIO's port with MinIO's health endpoints
 #                                         (tests/standins/s3_standin.py)
@@ -14,7 +16,7 @@
 #                                         (tests/standins/nexus_standin.py wrapping tests/emulators/nexus.py)
 #
 # Cached: an image is rebuilt only when missing or when its recipe (Dockerfile + copied files) changed.
-# Usage: bash scripts/build-platform-images.sh [postgres|mlflow|s3|nexus ...]   (default: all)
+# Usage: bash scripts/build-platform-images.sh [postgres|mlflow|prometheus|s3|nexus ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DOCKER_HOST:?export DOCKER_HOST first: eval \"\$(bash scripts/docker-engine.sh)\"}"
@@ -120,6 +122,22 @@ EXPOSE 5000
 CMD ["mlflow", "server", "--host", "0.0.0.0", "--port", "5000"]
 EOF
 
+# Debian 12's prometheus 2.42 (promtool included); the TSDB lives in /prometheus (a named volume in the
+# monitoring role).
+read -r -d '' PROMETHEUS_DOCKERFILE <<EOF || true
+FROM $BASE_IMAGE
+ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \\
+ && mkdir -p /prometheus && chown nobody:nogroup /prometheus
+USER nobody
+WORKDIR /prometheus
+VOLUME /prometheus
+EXPOSE 9090
+ENTRYPOINT ["/usr/bin/prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
+EOF
+
 read -r -d '' S3_DOCKERFILE <<EOF || true
 FROM $BASE_IMAGE
 ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
@@ -163,7 +181,7 @@ CMD ["/opt/standin/bin/python", "/opt/standin/nexus_standin.py"]
 EOF
 
 want=("$@")
-[[ ${#want[@]} -eq 0 ]] && want=(postgres mlflow s3 nexus)
+[[ ${#want[@]} -eq 0 ]] && want=(postgres mlflow prometheus s3 nexus)
 for what in "${want[@]}"; do
   case $what in
     postgres)
@@ -171,11 +189,12 @@ for what in "${want[@]}"; do
       build maestro-platform/postgres:15 "$POSTGRES_DOCKERFILE" "$ep/docker-entrypoint.sh"
       rm -rf "$ep" ;;
     mlflow) build maestro-platform/mlflow:3.17.2 "$MLFLOW_DOCKERFILE" ;;
+    prometheus) build maestro-platform/prometheus:2.42 "$PROMETHEUS_DOCKERFILE" ;;
     s3) build maestro-standin-s3:moto-5.2.5 "$S3_DOCKERFILE" tests/standins/s3_standin.py tests/standins/mc.py ;;
     nexus)
       build maestro-standin-nexus:emulator "$NEXUS_DOCKERFILE" "$NEXUS_SPEC" tests/emulators/__init__.py \
         tests/emulators/framework.py tests/emulators/fixtures.py tests/emulators/nexus.py \
         tests/emulators/nexus_fixtures.py tests/standins/nexus_standin.py ;;
-    *) log "unknown image '$what' (postgres, mlflow, s3, nexus)"; exit 2 ;;
+    *) log "unknown image '$what' (postgres, mlflow, prometheus, s3, nexus)"; exit 2 ;;
   esac
 done
