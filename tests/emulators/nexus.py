@@ -34,6 +34,7 @@ State helpers for tests: ``admin_password`` (current admin password), ``repo_sec
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import os
@@ -832,3 +833,68 @@ class NexusEmulator(Emulator):
                        'PARAMETER disclaimer')
         self.eula_accepted = bool(body.get('accepted'))
         return 204, None
+
+    # --- Prometheus metrics (outside the REST API and its spec) ---------------------------------------------
+    # Nexus serves /service/metrics/prometheus next to (not under) /service/rest, so the spec does not describe
+    # it and the framework's spec validation does not apply: this answer is produced here, before routing.
+    # Access as Nexus checks it: no or bad credentials -> 401 with Nexus's BASIC challenge; a user without the
+    # nx-metrics-all privilege (directly, through nested roles, or through nx-all) -> 403.
+    METRICS_PATH = '/service/metrics/prometheus'
+
+    def _answer(self, method, path, full_path, query_string, raw_headers, raw, request_id, fault):
+        if full_path.rstrip('/') == self.METRICS_PATH and fault is None:
+            return self._metrics_answer(method, raw_headers)
+        return super()._answer(method, path, full_path, query_string, raw_headers, raw, request_id, fault)
+
+    def _privileges_of(self, user):
+        seen, privileges, pending = set(), set(), list(user['roles'])
+        while pending:
+            role = self.roles.get(pending.pop())
+            if role is None or role['id'] in seen:
+                continue
+            seen.add(role['id'])
+            privileges.update(role['privileges'])
+            pending.extend(role['roles'])
+        return privileges
+
+    def _metrics_answer(self, method, raw_headers):
+        if method not in ('GET', 'HEAD'):
+            return 405, {'Allow': 'GET, HEAD'}, b''
+        scheme, _sep, value = (raw_headers.get('Authorization') or '').partition(' ')
+        user = None
+        if scheme.lower() == 'basic' and value:
+            try:
+                username, _sep, password = base64.b64decode(value.strip()).decode('utf-8').partition(':')
+            except (ValueError, UnicodeDecodeError):
+                username, password = '', ''
+            with self._lock:
+                user = self.check_credentials(username, password)
+        if user is None:
+            return 401, {'WWW-Authenticate': 'BASIC realm="Sonatype Nexus Repository Manager"'}, b''
+        with self._lock:
+            allowed = {'nx-all', 'nx-metrics-all'} & self._privileges_of(user)
+            text = self.metrics_text() if allowed else None
+        if text is None:
+            return 403, {}, b''
+        self.metrics_scrapes = getattr(self, 'metrics_scrapes', 0) + 1
+        return 200, {'Content-Type': 'text/plain; version=0.0.4; charset=utf-8'}, text.encode('utf-8')
+
+    def metrics_text(self):
+        """The exposition served on /service/metrics/prometheus.
+
+        Nexus exports its Dropwizard metric registry with the Prometheus Java client (DropwizardExports turns
+        "a.b-c" into a_b_c). The emulator has no JVM, so it serves only a few gauges in that naming, with
+        values from this process where one exists (resident memory, threads). NOT verified against a live
+        Nexus's output: the project's rules and dashboards therefore use only Prometheus's own `up` for Nexus.
+        """
+        import resource
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        lines = [
+            '# HELP jvm_memory_heap_used Stand-in value: resident memory of the emulator process',
+            '# TYPE jvm_memory_heap_used gauge',
+            'jvm_memory_heap_used %d' % rss,
+            '# HELP jvm_threads_count Stand-in value: threads of the emulator process',
+            '# TYPE jvm_threads_count gauge',
+            'jvm_threads_count %d' % threading.active_count(),
+        ]
+        return '\n'.join(lines) + '\n'
