@@ -1,21 +1,28 @@
-"""S3 side of maestro.platform's backup and restore (run by the platform_backup role, needs boto3).
+"""S3 and file side of maestro.platform's backup and restore (run by the platform_backup role, needs boto3).
 
 Connection: --connection names a JSON file (mode 0600, written by the role) with endpoint_url, region,
 access_key_id and secret_access_key; empty keys mean boto3's own chain (instance role, environment).
 No secret is ever on the command line or in the environment of the task. Every command prints one JSON
-document on stdout.
+document on stdout; every file it writes is created with mode 0600.
 
-  backup    one whole backup after the dump: upload the dump, mirror the buckets, write the manifest
-            (0600) and upload it last (it marks the backup complete), then apply the retention
-  fetch     restore side: resolve the backup id ('latest' too), download its manifest and dump (0600)
-            and check the dump's sha256 and size against the manifest
-  mirror    copy every object version (oldest first) and delete marker of buckets into
-            BACKUP_BUCKET/PREFIX/ID/buckets/<bucket>/<n>, with sha256 and size of each version
-  put       upload a local file to BACKUP_BUCKET/KEY
-  get       download BACKUP_BUCKET/KEY to a local file created with mode 0600
-  retention keep the newest N complete backups (those with a manifest.json) under PREFIX, delete the rest
-  restore   replay a manifest's versions into the (empty) target buckets in their version order,
-            checking every object's sha256 against the manifest
+A backup is made in phases, one per service (mlflow, harbor, nexus), each in the order its service needs
+(database first, then storage); the role runs the dumps and the encryption between these commands:
+
+  archive   tar.gz (0600) of directories (registry storage, file blob stores, an H2 export directory)
+  collect   one phase: upload its dumps and archives (sha256 and size computed while reading them) and
+            mirror its buckets (every object version, oldest first, and every delete marker) into
+            BACKUP_BUCKET/PREFIX/ID/{database,archives,buckets/<bucket>/<n>}; writes the phase's part file
+  finish    merge the part files into the manifest (0600), upload it last (it marks the backup complete),
+            then apply the retention
+  fetch     restore side: resolve the backup id ('latest' too), download its manifest and every dump and
+            archive (0600), each checked against the manifest's sha256 and size
+  check     restore side: every target (bucket, directory) of the manifest is empty or missing
+  restore   restore one service's storage (archives extracted, bucket versions replayed in their order,
+            every sha256 checked) or its database archives
+  list      complete backups (those with a manifest.json) under PREFIX, oldest first
+  retention keep the newest N complete backups under PREFIX, delete the rest
+  mirror    (by hand) mirror buckets without a manifest
+  put/get   (by hand) upload a local file to BACKUP_BUCKET/KEY, download one (0600)
 """
 
 import argparse
@@ -24,6 +31,7 @@ import hashlib
 import json
 import os
 import sys
+import tarfile
 import tempfile
 
 import boto3
@@ -100,31 +108,115 @@ def write_private(path, data):
         out.write(data)
 
 
-def backup(args):
+def backup_root(prefix, backup_id):
+    return ('%s/%s' % (prefix.strip('/'), backup_id)) if prefix.strip('/') else backup_id
+
+
+def open_private(path):
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, 'wb')
+
+
+def make_archive(source, path):
+    """tar.gz of a directory (owners as numeric ids, modes kept, the directory itself as '.'); files counted."""
+    files = []
+
+    def counted(info):
+        if info.isfile():
+            files.append(info.name)
+        return info
+
+    with open_private(path) as out:
+        with tarfile.open(fileobj=out, mode='w:gz', compresslevel=6) as tar:
+            tar.add(source, arcname='.', recursive=True, filter=counted)
+    return len(files)
+
+
+def archive(args):
+    """One archive per directory, named <service>-<role>-<directory name>.tar.gz."""
+    made = []
+    for role, sources in (('database', args.database_dir), ('storage', args.storage_dir)):
+        for source in sources:
+            if not os.path.isdir(source):
+                raise SystemExit('%s is not a directory: the %s %s archive cannot be made (check the variable that '
+                                 'names it).' % (source, args.service, role))
+            name = '%s-%s-%s' % (args.service, role, os.path.basename(os.path.normpath(source)))
+            path = os.path.join(args.output_dir, '%s.tar.gz' % name)
+            files = make_archive(source, path)
+            made.append({'type': 'archive', 'role': role, 'name': name, 'source': os.path.abspath(source),
+                         'file': path, 'files': files, 'format': 'tar.gz', 'size': os.path.getsize(path)})
+    return {'changed': bool(made), 'archives': made}
+
+
+def collect(args):
+    """Upload a phase's dumps and archives and mirror its buckets; write the phase's part file."""
     s3 = client()
-    started = args.started
-    root = args.prefix.strip('/') + '/' if args.prefix.strip('/') else ''
-    base = root + args.backup_id
-    dump_key = '%s/database/%s' % (base, os.path.basename(args.dump))
-    dump_sha = sha256_file(args.dump)
-    s3.upload_file(args.dump, args.backup_bucket, dump_key)
+    base = backup_root(args.prefix, args.backup_id)
+    encrypted = args.encryption == 'ansible-vault'
+    files = []
+    for name in args.dump:
+        files.append({'type': 'postgresql_dump', 'role': 'database', 'name': name, 'format': 'pg_dump custom',
+                      'encryption': args.encryption,
+                      'file': os.path.join(args.dir, name + '.dump' + ('.vault' if encrypted else ''))})
+    for made in json.loads(args.archives):
+        secret = made['role'] == 'database' and encrypted  # database exports can hold secrets, storage does not
+        entry = dict((k, v) for k, v in made.items() if k != 'size')
+        entry.update(encryption=args.encryption if secret else 'none', file=made['file'] + ('.vault' if secret else ''))
+        files.append(entry)
+    items = []
+    for item in files:
+        folder = 'database' if item['type'] == 'postgresql_dump' else 'archives'
+        key = '%s/%s/%s' % (base, folder, os.path.basename(item['file']))
+        sha256 = sha256_file(item['file'])
+        size = os.path.getsize(item['file'])
+        s3.upload_file(item['file'], args.backup_bucket, key)
+        entry = dict((k, v) for k, v in item.items() if k != 'file')
+        entry.update({'service': args.service, 'key': key, 'size': size, 'sha256': sha256})
+        items.append(entry)
     buckets = mirror(args)['buckets'] if args.bucket else []
-    dump_size = os.path.getsize(args.dump)
+    for bucket in buckets:
+        bucket['service'] = args.service
+    part = {'service': args.service, 'items': items, 'buckets': buckets}
+    write_private(os.path.join(args.dir, 'part-%s.json' % args.service),
+                  (json.dumps(part, indent=2, sort_keys=True) + '\n').encode())
+    return {'changed': True, 'service': args.service, 'items': len(items), 'buckets': len(buckets),
+            'size': sum(i['size'] for i in items) + sum(b['size'] for b in buckets)}
+
+
+def finish(args):
+    """The manifest from the phases' part files, uploaded last (a backup without it is incomplete)."""
+    s3 = client()
+    base = backup_root(args.prefix, args.backup_id)
+    items, buckets = [], []
+    for service in args.service:
+        with open(os.path.join(args.dir, 'part-%s.json' % service), encoding='utf-8') as handle:
+            part = json.load(handle)
+        items += part['items']
+        buckets += part['buckets']
     manifest = {
-        'format': 1, 'backup_id': args.backup_id, 'started': started,
+        'format': 2, 'backup_id': args.backup_id, 'started': args.started,
         'finished': datetime.datetime.now(datetime.timezone.utc).isoformat(),
-        'items': [{'type': 'postgresql_dump', 'name': args.db_name, 'key': dump_key, 'format': 'pg_dump custom',
-                   'encryption': args.encryption, 'size': dump_size, 'sha256': dump_sha}],
-        'buckets': buckets,
-        'total_size': dump_size + sum(b['size'] for b in buckets)}
-    local = os.path.join(os.path.dirname(args.dump), 'manifest.json')
+        'services': json.loads(args.services), 'items': items, 'buckets': buckets,
+        'total_size': sum(i['size'] for i in items) + sum(b['size'] for b in buckets)}
+    local = os.path.join(args.dir, 'manifest.json')
     write_private(local, (json.dumps(manifest, indent=2, sort_keys=True) + '\n').encode())
     s3.upload_file(local, args.backup_bucket, base + '/manifest.json')
     args.keep = args.retention
     kept = retention(args)
     return {'changed': True, 'backup_id': args.backup_id, 'manifest_key': base + '/manifest.json',
-            'total_size': manifest['total_size'], 'versions': sum(b['versions'] for b in buckets),
-            'kept': kept['kept'], 'deleted': kept['deleted']}
+            'total_size': manifest['total_size'], 'items': len(items),
+            'versions': sum(b['versions'] for b in buckets), 'kept': kept['kept'], 'deleted': kept['deleted']}
+
+
+def normalised(manifest):
+    """Format 1 manifests (MLflow only) read as format 2: every item and bucket belongs to mlflow."""
+    for entry in manifest.get('items', []) + manifest.get('buckets', []):
+        entry.setdefault('service', 'mlflow')
+    for item in manifest.get('items', []):
+        item.setdefault('role', 'database')
+    manifest.setdefault('services', {})
+    return manifest
 
 
 def fetch(args):
@@ -136,18 +228,27 @@ def fetch(args):
                          '%s).' % (args.backup_id, args.backup_bucket, root, ', '.join(ids) or 'none'))
     manifest_path = os.path.join(args.dir, 'manifest.json')
     got = s3.get_object(Bucket=args.backup_bucket, Key='%s%s/manifest.json' % (root, backup_id))['Body'].read()
-    write_private(manifest_path, got)
-    manifest = json.loads(got)
-    item = [i for i in manifest['items'] if i['type'] == 'postgresql_dump'][0]
-    dump = os.path.join(args.dir, os.path.basename(item['key']))
-    fd = os.open(dump, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, 'wb') as out:
-        s3.download_fileobj(args.backup_bucket, item['key'], out)
-    if sha256_file(dump) != item['sha256'] or os.path.getsize(dump) != item['size']:
-        raise SystemExit('Dump %s does not match the manifest (sha256/size): the backup is damaged.' % item['key'])
-    return {'changed': True, 'backup_id': backup_id, 'manifest': manifest_path, 'dump': dump,
-            'encryption': item['encryption']}
+    manifest = normalised(json.loads(got))
+    write_private(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + '\n').encode())
+    items = []
+    for item in manifest['items']:
+        local = os.path.join(args.dir, os.path.basename(item['key']))
+        with open_private(local) as out:
+            s3.download_fileobj(args.backup_bucket, item['key'], out)
+        if sha256_file(local) != item['sha256'] or os.path.getsize(local) != item['size']:
+            raise SystemExit('%s does not match the manifest (sha256/size): the backup is damaged.' % item['key'])
+        encrypted = item.get('encryption') == 'ansible-vault'
+        items.append({'service': item['service'], 'type': item['type'], 'role': item['role'], 'name': item['name'],
+                      'local': local, 'encrypted': encrypted,
+                      'plain': local[:-len('.vault')] if encrypted and local.endswith('.vault') else local,
+                      'sha256': item['sha256'], 'size': item['size']})
+    dumps = [i for i in items if i['type'] == 'postgresql_dump']
+    return {'changed': True, 'backup_id': backup_id, 'manifest': manifest_path, 'items': items,
+            'services': sorted(set(i['service'] for i in manifest['items'] + manifest['buckets'])),
+            'service_info': manifest['services'],
+            # format 1 callers: the MLflow dump
+            'dump': dumps[0]['local'] if dumps else None,
+            'encryption': 'ansible-vault' if dumps and dumps[0]['encrypted'] else 'none'}
 
 
 def mirror(args):
@@ -236,21 +337,97 @@ def retention(args):
     return {'changed': bool(expired), 'kept': ids[len(expired):], 'deleted': expired}
 
 
-def restore(args):
-    s3 = client()
+def load_manifest(args):
     with open(args.manifest, encoding='utf-8') as handle:
-        manifest = json.load(handle)
-    mapping = dict(item.split('=', 1) for item in args.map) if args.map else {}
-    restored = []
+        manifest = normalised(json.load(handle))
+    bucket_map = dict(item.split('=', 1) for item in args.map) if args.map else {}
+    dir_map = dict(item.split('=', 1) for item in args.dir_map) if args.dir_map else {}
+    return manifest, bucket_map, dir_map
+
+
+def archive_target(item, dir_map):
+    return dir_map.get(item['source'], item['source'])
+
+
+def dir_is_empty(path):
+    return not os.path.exists(path) or (os.path.isdir(path) and not os.listdir(path))
+
+
+def bucket_is_empty(s3, bucket):
+    try:
+        listed = s3.list_object_versions(Bucket=bucket, MaxKeys=1)
+    except ClientError as exc:
+        if exc.response['Error']['Code'] in ('NoSuchBucket', '404'):
+            return True
+        raise
+    return not (listed.get('Versions') or listed.get('DeleteMarkers'))
+
+
+def check(args):
+    """Every bucket and directory the manifest restores into is empty or missing (nothing is written)."""
+    s3 = client()
+    manifest, bucket_map, dir_map = load_manifest(args)
+    full = []
     for entry in manifest['buckets']:
-        target = mapping.get(entry['bucket'], entry['bucket'])
+        target = bucket_map.get(entry['bucket'], entry['bucket'])
+        if not bucket_is_empty(s3, target):
+            full.append('bucket %s' % target)
+    for item in manifest['items']:
+        if item['type'] == 'archive' and not dir_is_empty(archive_target(item, dir_map)):
+            full.append('directory %s' % archive_target(item, dir_map))
+    if full:
+        raise SystemExit('Restore needs empty targets, and these are not empty: %s (wipe them, or map the backup '
+                         'elsewhere with platform_backup_restore_bucket_map / platform_backup_restore_dir_map).'
+                         % ', '.join(full))
+    return {'changed': False, 'buckets': [bucket_map.get(b['bucket'], b['bucket']) for b in manifest['buckets']],
+            'directories': [archive_target(i, dir_map) for i in manifest['items'] if i['type'] == 'archive']}
+
+
+def safe_members(tar, target):
+    """Regular files, directories and links that stay inside the target; anything else refuses the archive."""
+    root = os.path.realpath(target)
+    for member in tar.getmembers():
+        path = os.path.realpath(os.path.join(root, member.name))
+        if os.path.isabs(member.name) or (path != root and not path.startswith(root + os.sep)):
+            raise SystemExit('Archive member %r leaves the target directory: the archive is refused.' % member.name)
+        if member.issym() or member.islnk():
+            base = os.path.dirname(path) if member.issym() else root
+            link = os.path.realpath(os.path.join(base, member.linkname))
+            if link != root and not link.startswith(root + os.sep):
+                raise SystemExit('Archive link %r points outside the target directory: the archive is refused.'
+                                 % member.name)
+        elif not (member.isfile() or member.isdir()):
+            raise SystemExit('Archive member %r is not a file, directory or link: the archive is refused.'
+                             % member.name)
+        yield member
+
+
+def extract(item, local, target):
+    if sha256_file(local) != item['sha256'] or os.path.getsize(local) != item['size']:
+        raise SystemExit('%s does not match the manifest (sha256/size): the backup is damaged.' % local)
+    if not dir_is_empty(target):
+        raise SystemExit('Directory %s is not empty: restore needs an empty directory (wipe it or map the backup '
+                         'elsewhere with platform_backup_restore_dir_map).' % target)
+    os.makedirs(target, mode=0o700, exist_ok=True)
+    files = 0
+    with tarfile.open(local, mode='r:gz') as tar:
+        members = list(safe_members(tar, target))
+        # numeric owners as archived (the registry and Nexus run as their own uid); modes as archived
+        tar.extractall(target, members=members, numeric_owner=True)
+        files = sum(1 for m in members if m.isfile())
+    return files
+
+
+def restore_buckets(s3, args, entries, bucket_map):
+    restored = []
+    for entry in entries:
+        target = bucket_map.get(entry['bucket'], entry['bucket'])
         try:
             s3.create_bucket(Bucket=target)
         except ClientError as exc:
             if exc.response['Error']['Code'] not in ('BucketAlreadyOwnedByYou', 'BucketAlreadyExists'):
                 raise
-        listed = s3.list_object_versions(Bucket=target, MaxKeys=1)
-        if listed.get('Versions') or listed.get('DeleteMarkers'):
+        if not bucket_is_empty(s3, target):
             raise SystemExit('Bucket %s is not empty: restore needs an empty bucket (wipe it or map the backup '
                              'to another bucket).' % target)
         if entry['versioning'] == 'Enabled':
@@ -272,40 +449,81 @@ def restore(args):
                 s3.upload_fileobj(tmp, target, item['key'], ExtraArgs=extra)
             count += 1
         restored.append({'bucket': target, 'versions': count})
-    return {'changed': True, 'buckets': restored}
+    return restored
+
+
+def restore(args):
+    """One service's storage (archives, then buckets) or its database archives, from a fetched backup."""
+    s3 = client()
+    manifest, bucket_map, dir_map = load_manifest(args)
+    folder = os.path.dirname(os.path.abspath(args.manifest))
+    directories = []
+    for item in manifest['items']:
+        if item['service'] != args.service or item['type'] != 'archive' or item['role'] != args.role:
+            continue
+        local = os.path.join(folder, os.path.basename(item['key']))
+        if item.get('encryption') == 'ansible-vault':
+            # the role decrypted it next to the checked, encrypted file
+            encrypted, local = local, local[:-len('.vault')]
+            if sha256_file(encrypted) != item['sha256']:
+                raise SystemExit('%s does not match the manifest (sha256): the backup is damaged.' % encrypted)
+            item = dict(item, sha256=sha256_file(local), size=os.path.getsize(local))
+        target = archive_target(item, dir_map)
+        directories.append({'name': item['name'], 'directory': target, 'files': extract(item, local, target)})
+    buckets = []
+    if args.role == 'storage':
+        buckets = restore_buckets(s3, args, [b for b in manifest['buckets'] if b['service'] == args.service],
+                                  bucket_map)
+    return {'changed': bool(directories or buckets), 'service': args.service, 'role': args.role,
+            'directories': directories, 'buckets': buckets}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest='command', required=True)
-    for name in ('backup', 'fetch', 'mirror', 'put', 'get', 'list', 'retention', 'restore'):
+    commands = {'archive': archive, 'collect': collect, 'finish': finish, 'fetch': fetch, 'check': check,
+                'restore': restore, 'list': list_backups, 'retention': retention, 'mirror': mirror, 'put': put,
+                'get': get}
+    for name in commands:
         cmd = sub.add_parser(name)
-        cmd.add_argument('--connection', required=True, help='JSON file with the S3 connection')
-        cmd.add_argument('--backup-bucket', required=True)
-    for name in ('backup', 'fetch', 'list'):
+        if name != 'archive':
+            cmd.add_argument('--connection', required=True, help='JSON file with the S3 connection')
+            cmd.add_argument('--backup-bucket', required=True)
+    sub.choices['archive'].add_argument('--output-dir', required=True)
+    sub.choices['archive'].add_argument('--service', required=True)
+    sub.choices['archive'].add_argument('--database-dir', action='append', default=[])
+    sub.choices['archive'].add_argument('--storage-dir', action='append', default=[])
+    for name in ('collect', 'finish', 'fetch', 'list', 'retention', 'mirror'):
         sub.choices[name].add_argument('--prefix', default='')
-    for name in ('backup', 'fetch'):
+    for name in ('collect', 'finish', 'fetch', 'mirror'):
         sub.choices[name].add_argument('--backup-id', required=True)
-    for option in ('--dump', '--db-name', '--encryption', '--started'):
-        sub.choices['backup'].add_argument(option, required=True)
-    sub.choices['backup'].add_argument('--bucket', action='append', default=[])
-    sub.choices['backup'].add_argument('--retention', type=int, required=True)
-    sub.choices['fetch'].add_argument('--dir', required=True)
-    sub.choices['mirror'].add_argument('--prefix', default='')
-    sub.choices['mirror'].add_argument('--backup-id', required=True)
+    sub.choices['collect'].add_argument('--service', required=True)
+    sub.choices['collect'].add_argument('--dir', required=True, help='the run directory (dumps, archives, part)')
+    sub.choices['collect'].add_argument('--dump', action='append', default=[], help='database name (NAME.dump)')
+    sub.choices['collect'].add_argument('--archives', default='[]', help="JSON list: the archive command's output")
+    sub.choices['collect'].add_argument('--encryption', choices=['ansible-vault', 'none'], required=True)
+    sub.choices['collect'].add_argument('--bucket', action='append', default=[])
     sub.choices['mirror'].add_argument('--bucket', action='append', required=True)
+    sub.choices['finish'].add_argument('--service', action='append', default=[], help='merged in this order')
+    sub.choices['finish'].add_argument('--services', default='{}', help='JSON facts per service')
+    sub.choices['finish'].add_argument('--started', required=True)
+    sub.choices['finish'].add_argument('--retention', type=int, required=True)
+    sub.choices['finish'].add_argument('--dir', required=True)
+    sub.choices['fetch'].add_argument('--dir', required=True)
+    for name in ('check', 'restore'):
+        sub.choices[name].add_argument('--manifest', required=True)
+        sub.choices[name].add_argument('--map', action='append', help='SOURCE=TARGET bucket name')
+        sub.choices[name].add_argument('--dir-map', action='append', help='SOURCE=TARGET directory')
+    sub.choices['restore'].add_argument('--service', required=True)
+    sub.choices['restore'].add_argument('--role', choices=['storage', 'database'], required=True)
     for name in ('put', 'get'):
         sub.choices[name].add_argument('--key', required=True)
         sub.choices[name].add_argument('--file', required=True)
-    sub.choices['retention'].add_argument('--prefix', default='')
     sub.choices['retention'].add_argument('--keep', type=int, required=True)
-    sub.choices['restore'].add_argument('--manifest', required=True)
-    sub.choices['restore'].add_argument('--map', action='append', help='SOURCE=TARGET bucket name')
     args = parser.parse_args()
-    with open(args.connection, encoding='utf-8') as handle:
-        CONNECTION.update(json.load(handle))
-    commands = {'backup': backup, 'fetch': fetch, 'mirror': mirror, 'put': put, 'get': get, 'list': list_backups, 'retention': retention,
-                'restore': restore}
+    if getattr(args, 'connection', None):
+        with open(args.connection, encoding='utf-8') as handle:
+            CONNECTION.update(json.load(handle))
     result = commands[args.command](args)
     json.dump(result, sys.stdout)
 
