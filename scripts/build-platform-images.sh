@@ -6,6 +6,7 @@
 #   maestro-platform/postgres:15          Debian's PostgreSQL 15, with the official image's interface
 #                                         (POSTGRES_PASSWORD[_FILE], POSTGRES_USER, PGDATA, initdb on first start)
 #   maestro-platform/mlflow:3.17.2        MLflow tracking server with its basic-auth app + psycopg 3 + boto3
+#                                         + prometheus-flask-exporter (`--expose-prometheus` needs it)
 #   maestro-platform/prometheus:2.42      Debian's prometheus package (server + promtool), with the official
 #                                         image's layout (/etc/prometheus, /prometheus, user nobody, port 9090)
 # Stand-ins, for services that cannot run here (named so nobody takes them for the real thing):
@@ -113,6 +114,7 @@ COPY build-ca.crt /tmp/build-ca.crt
 RUN python3 -m venv /opt/mlflow \\
  && PIP_CERT=/tmp/build-ca.crt /opt/mlflow/bin/pip install -q --no-cache-dir \\
       'mlflow[auth]==3.17.2' 'psycopg[binary]==3.3.9' 'boto3==1.43.117' 'botocore==1.43.117' \\
+      'prometheus-flask-exporter==0.23.2' \\
  && rm /tmp/build-ca.crt \\
  && useradd --system --create-home --home-dir /home/mlflow mlflow
 ENV PATH=/opt/mlflow/bin:\$PATH
