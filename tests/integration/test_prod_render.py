@@ -11,7 +11,11 @@ schemas that kubernetes-validate ships:
 - no vault value (nor its base64) appears in any values file, the plan or the playbook's -v --diff output;
   secrets appear only in Secret objects, in the one file of mode 0600 (its folder 0700);
 - every Secret a values file points at exists, with the keys the chart reads;
-- a second run changes nothing; a missing vault value stops the run before anything is written.
+- a second run changes nothing; a missing vault value stops the run before anything is written;
+- monitoring: the PrometheusRule carries exactly the rule groups of roles/monitoring's rule file (the one dev
+  loads) and validates against the prometheus-operator v1 PrometheusRule structure (written out below: the CRD
+  itself is not available offline), one Grafana-sidecar ConfigMap per dashboard file holds that file byte for
+  byte, and the three charts' ServiceMonitors carry the same selector labels as the PrometheusRule.
 
 What this cannot prove (needs a real cluster): that the charts install and start with these values, that
 the TLS, IRSA, RDS and S3 wiring works at run time, and the configuration phase against the prod URLs.
@@ -98,7 +102,7 @@ def _generated_vault():
     return values
 
 
-def _render(tmp, vault_values, out, extra=None):
+def _render(tmp, vault_values, out, extra=None, playbook=PLAYBOOK):
     vault_file = tmp / 'vault.yml'
     vault_file.write_text(yaml.safe_dump(vault_values))
     password_file = tmp / 'vault-password'
@@ -107,7 +111,7 @@ def _render(tmp, vault_values, out, extra=None):
     subprocess.run([str(VENV_BIN / 'ansible-vault'), 'encrypt', '--vault-password-file', str(password_file),
                     str(vault_file)], env=env, check=True, capture_output=True)
     assert vault_file.read_text().startswith('$ANSIBLE_VAULT;')
-    cmd = [str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', str(PROD), '-v', '--diff',
+    cmd = [str(VENV_BIN / 'ansible-playbook'), str(playbook), '-i', str(PROD), '-v', '--diff',
            '--vault-password-file', str(password_file), '-e', '@%s' % vault_file,
            '-e', json.dumps(dict({'platform_k8s_mode': 'render', 'platform_k8s_render_dir': str(out)}, **(extra or {})))]
     return subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False)
@@ -298,10 +302,12 @@ def test_every_kubernetes_object_validates(rendered):
     count = 0
     for path in files:
         for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc['apiVersion'].startswith('monitoring.coreos.com/'):
+                continue  # a CRD kind: test_prometheus_rule_has_the_operator_structure
             if doc:
                 assert kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True) == KUBERNETES_VERSION
                 count += 1
-    assert count >= 10, 'a Namespace and the Secrets of three services: %d objects' % count
+    assert count >= 14, 'a Namespace, the Secrets of three services and 4 dashboards: %d objects' % count
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'Secret', 'metadata': {'name': 'x'},
                                       'data': {'k': 1}}, KUBERNETES_VERSION, strict=True)
@@ -315,7 +321,8 @@ def test_no_secret_outside_the_secret_objects(rendered):
     out = rendered['out']
     secret_file = out / 'kubernetes' / 'secrets.yaml'
     files = [p for p in out.rglob('*') if p.is_file()]
-    assert len(files) == 6, files
+    plan = yaml.safe_load((out / 'plan.yaml').read_text())
+    assert len(files) == 1 + 3 + len(plan['objects']) == 9, files  # plan, values, objects (3 of monitoring)
     leaks = []
     for path in files:
         text = path.read_text()
@@ -351,7 +358,13 @@ def test_secrets_exist_where_the_charts_read_them(rendered):
             assert set(keys) <= set(by_name[name]), '%s: Secret %s lacks %s' % (service, name, keys)
             assert all(by_name[name][k] for k in keys)
             referenced.add(name)
-    assert referenced == set(by_name), 'Secrets no chart reads: %s' % (set(by_name) - referenced)
+    # The role's own ServiceMonitor (MLflow's) reads its scrape user's Secret through basicAuth.
+    for monitor in _monitoring_objects(rendered, 'service-monitors.yaml'):
+        for endpoint in monitor['spec']['endpoints']:
+            for part in endpoint.get('basicAuth', {}).values():
+                assert part['key'] in by_name.get(part['name'], {}), 'ServiceMonitor reads missing %s' % part
+                referenced.add(part['name'])
+    assert referenced == set(by_name), 'Secrets nothing reads: %s' % (set(by_name) - referenced)
     # Every vault value the charts need is in a Secret (the robot's secret is for the configuration phase).
     stored = {v for data in by_name.values() for v in data.values()}
     missing = [k for k, v in rendered['vault'].items() if v not in stored and k != 'vault_harbor_robot_ci_push_secret']
@@ -429,7 +442,7 @@ def test_buckets_converge_without_an_endpoint(tmp_path):
 @pytest.fixture
 def mlflow_with_auth(s3_server):
     from tests.servers import Mlflow
-    server = Mlflow(s3_server, admin_password='Vx9-' + secrets.token_urlsafe(18)).start()
+    server = Mlflow(s3_server, admin_password='Vx9-' + secrets.token_urlsafe(18), metrics=True).start()
     yield server
     server.stop()
 
@@ -462,7 +475,312 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
     output = ''.join(r.stdout + r.stderr for r in runs)
     shown = [k for k, v in vault_values.items() if v in output]
     assert not shown, shown
+    # The ServiceMonitor's scrape user now exists and reads /metrics, which basic auth does not exempt (and
+    # refuses to users that are not admins: 403).
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(mlflow_with_auth.url + '/metrics')
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        urllib.request.urlopen(request, timeout=30)
+    assert anonymous.value.code == 401
+    token = base64.b64encode(('metrics:%s' % vault_values['vault_mlflow_metrics_password']).encode()).decode()
+    request.add_header('Authorization', 'Basic ' + token)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert 'mlflow_http_request_total' in response.read().decode()
 
+
+# --- monitoring: PrometheusRule, Grafana dashboards, ServiceMonitors ----------------------------------------
+
+MONITORING_FILES = ROOT / 'roles' / 'monitoring' / 'files'
+RULES_FILE = MONITORING_FILES / 'rules' / 'maestro-platform.rules.yml'
+# The variants below need only the prod playbook (site.yml adds the dev plays, all skipped, ~3 s each run).
+K8S_PLAYBOOK = ROOT / 'playbooks' / 'kubernetes.yml'
+# Prometheus duration (prometheus-operator's Duration type: monitoring/v1 types.go).
+DURATION = r'^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$'
+STRING_MAP = {'type': 'object', 'additionalProperties': {'type': 'string'}}
+# monitoring.coreos.com/v1 PrometheusRule as the prometheus-operator API defines it (PrometheusRuleSpec,
+# RuleGroup, Rule). The CRD's own openAPIV3Schema is not available offline here, so its fields are written
+# out; unknown fields are refused (the API server would prune them silently, losing what they carry).
+PROMETHEUS_RULE_SCHEMA = {
+    'type': 'object',
+    'required': ['apiVersion', 'kind', 'metadata', 'spec'],
+    'additionalProperties': False,
+    'properties': {
+        'apiVersion': {'const': 'monitoring.coreos.com/v1'},
+        'kind': {'const': 'PrometheusRule'},
+        'metadata': {'type': 'object'},  # checked as Kubernetes ObjectMeta by kubernetes-validate below
+        'spec': {
+            'type': 'object', 'additionalProperties': False, 'required': ['groups'],
+            'properties': {'groups': {'type': 'array', 'minItems': 1, 'items': {
+                'type': 'object', 'additionalProperties': False, 'required': ['name', 'rules'],
+                'properties': {
+                    'name': {'type': 'string', 'minLength': 1},
+                    'interval': {'type': 'string', 'pattern': DURATION},
+                    'query_offset': {'type': 'string', 'pattern': DURATION},
+                    'limit': {'type': 'integer'},
+                    'labels': STRING_MAP,
+                    'partial_response_strategy': {'type': 'string', 'pattern': '^((?i)abort|warn)?$'},
+                    'rules': {'type': 'array', 'minItems': 1, 'items': {
+                        'type': 'object', 'additionalProperties': False, 'required': ['expr'],
+                        # exactly one of alert and record (the operator's admission webhook refuses others)
+                        'oneOf': [{'required': ['alert'], 'not': {'required': ['record']}},
+                                  {'required': ['record'], 'not': {'required': ['alert']},
+                                   'properties': {'for': False, 'keep_firing_for': False, 'annotations': False}}],
+                        'properties': {
+                            'alert': {'type': 'string', 'minLength': 1},
+                            'record': {'type': 'string', 'minLength': 1},
+                            'expr': {'type': ['string', 'integer'], 'minLength': 1},
+                            'for': {'type': 'string', 'pattern': DURATION},
+                            'keep_firing_for': {'type': 'string', 'minLength': 1, 'pattern': DURATION},
+                            'labels': STRING_MAP,
+                            'annotations': STRING_MAP,
+                        }}},
+                }}}},
+        },
+    },
+}
+
+
+SECRET_KEY_SELECTOR = {'type': 'object', 'additionalProperties': False, 'required': ['name', 'key'],
+                       'properties': {'name': {'type': 'string', 'minLength': 1}, 'key': {'type': 'string'},
+                                      'optional': {'type': 'boolean'}}}
+RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase',
+                   'uppercase', 'keepequal', 'dropequal']
+RELABEL_CONFIG = {'type': 'object', 'additionalProperties': False, 'properties': {
+    'sourceLabels': {'type': 'array', 'items': {'type': 'string', 'pattern': '^[a-zA-Z_][a-zA-Z0-9_]*$'}},
+    'separator': {'type': 'string'}, 'targetLabel': {'type': 'string'}, 'regex': {'type': 'string'},
+    'modulus': {'type': 'integer'}, 'replacement': {'type': 'string'},
+    'action': {'enum': RELABEL_ACTIONS + [a.capitalize() for a in RELABEL_ACTIONS]}}}
+# monitoring.coreos.com/v1 ServiceMonitor: the fields of ServiceMonitorSpec and Endpoint this role may write (a
+# subset of the API; anything else is refused here rather than pruned by the API server).
+SERVICE_MONITOR_SCHEMA = {
+    'type': 'object', 'required': ['apiVersion', 'kind', 'metadata', 'spec'], 'additionalProperties': False,
+    'properties': {
+        'apiVersion': {'const': 'monitoring.coreos.com/v1'}, 'kind': {'const': 'ServiceMonitor'},
+        'metadata': {'type': 'object'},
+        'spec': {'type': 'object', 'additionalProperties': False, 'required': ['selector', 'endpoints'], 'properties': {
+            'jobLabel': {'type': 'string'},
+            'namespaceSelector': {'type': 'object', 'additionalProperties': False, 'properties': {
+                'any': {'type': 'boolean'}, 'matchNames': {'type': 'array', 'items': {'type': 'string'}}}},
+            'selector': {'type': 'object', 'additionalProperties': False, 'properties': {
+                'matchLabels': STRING_MAP, 'matchExpressions': {'type': 'array'}}},
+            'endpoints': {'type': 'array', 'minItems': 1, 'items': {
+                'type': 'object', 'additionalProperties': False, 'properties': {
+                    'port': {'type': 'string'}, 'path': {'type': 'string', 'pattern': '^/'},
+                    'scheme': {'enum': ['http', 'https', 'HTTP', 'HTTPS']},
+                    'interval': {'type': 'string', 'pattern': DURATION},
+                    'scrapeTimeout': {'type': 'string', 'pattern': DURATION},
+                    'honorLabels': {'type': 'boolean'},
+                    'basicAuth': {'type': 'object', 'additionalProperties': False, 'properties': {
+                        'username': SECRET_KEY_SELECTOR, 'password': SECRET_KEY_SELECTOR}},
+                    'relabelings': {'type': 'array', 'items': RELABEL_CONFIG},
+                    'metricRelabelings': {'type': 'array', 'items': RELABEL_CONFIG}}}}}},
+    },
+}
+
+
+def test_service_monitor_objects_have_the_operator_structure(rendered):
+    """The role's own ServiceMonitor (MLflow's) and the endpoint settings it hands to the Harbor and Nexus charts."""
+    validator = jsonschema.Draft7Validator(SERVICE_MONITOR_SCHEMA)
+    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
+    errors = ['%s: %s' % ('/'.join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(monitor)]
+    assert not errors, '\n'.join(errors)
+    kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': monitor['metadata']},
+                                 KUBERNETES_VERSION, strict=True)
+    endpoint_schema = SERVICE_MONITOR_SCHEMA['properties']['spec']['properties']['endpoints']['items']
+    nexus_endpoint = _values(rendered, 'nexus')['metrics']['serviceMonitor']['endpointConfig']
+    assert not list(jsonschema.Draft7Validator(endpoint_schema).iter_errors(nexus_endpoint))
+    harbor_relabelings = _values(rendered, 'harbor')['metrics']['serviceMonitor']['relabelings']
+    assert harbor_relabelings and not list(jsonschema.Draft7Validator(RELABEL_CONFIG).iter_errors(harbor_relabelings[0]))
+    broken = copy.deepcopy(monitor)
+    broken['spec']['endpoints'][0]['basicAuth']['password'] = 'in clear'
+    assert list(validator.iter_errors(broken)), 'a password in clear is refused'
+
+
+def _monitoring_objects(rendered, name):
+    return [doc for doc in yaml.safe_load_all((rendered['out'] / 'kubernetes' / name).read_text()) if doc]
+
+
+def _inventory_selector_labels():
+    return yaml.safe_load((PROD / 'group_vars' / 'all' / 'platform_k8s.yml').read_text())[
+        'platform_k8s_service_monitor_labels']
+
+
+def test_prometheus_rule_carries_the_dev_rule_groups(rendered):
+    (rule,) = _monitoring_objects(rendered, 'prometheus-rule.yaml')
+    dev_groups = yaml.safe_load(RULES_FILE.read_text())['groups']
+    # Same groups, same order, same keys in the same order, same strings (Prometheus templates untouched).
+    assert json.dumps(rule['spec']['groups']) == json.dumps(dev_groups)
+    assert rule['spec'] == {'groups': dev_groups}
+    annotations = [r['annotations']['summary'] for g in dev_groups for r in g['rules'] if 'annotations' in r]
+    assert any('{{ $labels.' in a for a in annotations), 'the dev rules use Prometheus templates: kept as text'
+    assert rule['metadata']['namespace'] == 'maestro-platform'
+    selector = _inventory_selector_labels()
+    assert selector and selector.items() <= rule['metadata']['labels'].items()
+
+
+def test_prometheus_rule_has_the_operator_structure(rendered):
+    (rule,) = _monitoring_objects(rendered, 'prometheus-rule.yaml')
+    validator = jsonschema.Draft7Validator(PROMETHEUS_RULE_SCHEMA)
+    errors = ['%s: %s' % ('/'.join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(rule)]
+    assert not errors, '\n'.join(errors)
+    # metadata is an ObjectMeta: checked by Kubernetes' own schema on a core object carrying it.
+    kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': rule['metadata']},
+                                 KUBERNETES_VERSION, strict=True)
+    alerts = [r for g in rule['spec']['groups'] for r in g['rules'] if 'alert' in r]
+    assert alerts and all(r['labels'].get('severity') for r in alerts)
+    # The schema refuses what it must: unknown fields, a bad duration, a rule with both alert and record.
+    for mutate in (lambda g: g[0]['rules'][0].update(unknown='x'),
+                   lambda g: g[0]['rules'][0].update({'for': '5 minutes'}),
+                   lambda g: g[0]['rules'][0].update(record='x:y'),
+                   lambda g: g[0].pop('name')):
+        broken = copy.deepcopy(rule)
+        mutate(broken['spec']['groups'])
+        assert list(validator.iter_errors(broken)), 'the schema should refuse this rule'
+
+
+def test_dashboards_are_the_dev_files_in_sidecar_configmaps(rendered):
+    maps = _monitoring_objects(rendered, 'grafana-dashboards.yaml')
+    files = sorted(MONITORING_FILES.glob('dashboards/*.json'))
+    assert len(files) >= 1 and len(maps) == len(files)
+    by_key = {}
+    for config_map in maps:
+        assert config_map['kind'] == 'ConfigMap' and config_map['apiVersion'] == 'v1'
+        assert config_map['metadata']['labels']['grafana_dashboard'] == '1'
+        assert config_map['metadata']['namespace'] == 'maestro-platform'
+        ((key, text),) = config_map['data'].items()
+        by_key[key] = text
+        kubernetes_validate.validate(config_map, KUBERNETES_VERSION, strict=True)
+        assert len(yaml.safe_dump(config_map).encode()) < 1024 * 1024, 'a ConfigMap holds at most 1 MiB'
+    assert sorted(by_key) == [f.name for f in files]
+    for path in files:
+        assert by_key[path.name].encode() == path.read_bytes(), '%s differs from the file' % path.name
+        assert json.loads(by_key[path.name])['title']
+    assert len({m['metadata']['name'] for m in maps}) == len(maps)
+    # No secret in a dashboard or in the rule (both are plain files of the repository).
+    for name in ('grafana-dashboards.yaml', 'prometheus-rule.yaml'):
+        text = (rendered['out'] / 'kubernetes' / name).read_text()
+        assert not [k for k, v in rendered['vault'].items() if any(n in text for n in _needles(v))]
+        assert 'kind: Secret' not in text
+
+
+def test_service_monitors_are_on_with_the_same_selector_labels(rendered):
+    selector = _inventory_selector_labels()
+    harbor, nexus, mlflow = (_values(rendered, s) for s in ('harbor', 'nexus', 'mlflow'))
+    assert harbor['metrics']['enabled'] is True and harbor['metrics']['serviceMonitor']['enabled'] is True
+    assert harbor['metrics']['serviceMonitor']['additionalLabels'] == selector
+    assert nexus['metrics']['enabled'] is True and nexus['metrics']['serviceMonitor']['enabled'] is True
+    assert nexus['metrics']['serviceMonitor']['additionalLabels'] == selector
+    # Nexus's scrape user comes from a Secret (never from the values in clear).
+    basic_auth = nexus['metrics']['serviceMonitor']['endpointConfig']['basicAuth']
+    secrets_by_name = {o['metadata']['name']: o for o in _secret_objects(rendered)}
+    for part in ('username', 'password'):
+        assert set(basic_auth[part]) == {'name', 'key'}
+        assert basic_auth[part]['key'] in secrets_by_name[basic_auth[part]['name']]['data']
+    password = base64.b64decode(secrets_by_name[basic_auth['password']['name']]['data']['password']).decode()
+    assert password == rendered['vault']['vault_nexus_metrics_password']
+    # MLflow: the chart's ServiceMonitor cannot sign in (its values have no basicAuth), so it is off, the server
+    # still exposes /metrics (extraArgs -> --expose-prometheus, into a writable emptyDir) and the role's own
+    # ServiceMonitor scrapes it as the metrics user, from a Secret.
+    assert mlflow['serviceMonitor'] == {'enabled': False}
+    metrics_dir = mlflow['extraArgs']['exposePrometheus']
+    assert mlflow['extraVolumeMounts'] == [{'name': 'maestro-metrics', 'mountPath': metrics_dir}]
+    assert mlflow['extraVolumes'] == [{'name': 'maestro-metrics', 'emptyDir': {}}]
+    pod = {'apiVersion': 'v1', 'kind': 'Pod', 'metadata': {'name': 'check'}, 'spec': {
+        'volumes': mlflow['extraVolumes'],
+        'containers': [{'name': 'mlflow', 'image': 'check', 'volumeMounts': mlflow['extraVolumeMounts']}]}}
+    kubernetes_validate.validate(pod, KUBERNETES_VERSION, strict=True)
+    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
+    assert monitor['metadata']['labels'].items() >= selector.items()
+    assert monitor['spec']['selector']['matchLabels'] == {'app.kubernetes.io/name': 'mlflow',
+                                                          'app.kubernetes.io/instance': 'mlflow'}
+    (endpoint,) = monitor['spec']['endpoints']
+    assert (endpoint['port'], endpoint['path']) == ('http', '/metrics')  # the chart's service.name; MLflow's path
+    assert endpoint['basicAuth']['password']['name'] == 'mlflow-maestro-metrics'
+    password = base64.b64decode(secrets_by_name['mlflow-maestro-metrics']['data']['password']).decode()
+    assert password == rendered['vault']['vault_mlflow_metrics_password']
+    (rule,) = _monitoring_objects(rendered, 'prometheus-rule.yaml')
+    assert selector.items() <= rule['metadata']['labels'].items()
+
+
+def _service_label_set_by(relabelings):
+    """The value a ServiceMonitor endpoint's relabelings give the target label `service`, as Prometheus applies
+    a replace rule without source labels (regex (.*) matches the empty string: the replacement is written)."""
+    found = None
+    for rule in relabelings:
+        if rule.get('targetLabel') == 'service' and rule.get('action', 'replace') == 'replace' \
+                and not rule.get('sourceLabels') and rule.get('regex', '(.*)') == '(.*)':
+            found = rule['replacement']
+    return found
+
+
+def test_service_monitors_label_targets_as_the_rules_expect(rendered):
+    """The dev rules select targets by service=<name> (MaestroServiceDown: up{service=~"harbor|nexus|..."}); the
+    operator would set `service` to the Kubernetes Service's name (harbor-core, nexus-nexus3): the endpoints
+    override it with the names the rules list."""
+    (rule,) = _monitoring_objects(rendered, 'prometheus-rule.yaml')
+    exprs = [r['expr'] for g in rule['spec']['groups'] for r in g['rules']]
+    names = set()
+    for expr in exprs:
+        for match in re.finditer(r'service=~?"([^"]+)"', expr):
+            names.update(match.group(1).split('|'))
+    assert {'harbor', 'nexus', 'mlflow'} <= names, names
+    harbor, nexus = _values(rendered, 'harbor'), _values(rendered, 'nexus')
+    assert _service_label_set_by(harbor['metrics']['serviceMonitor']['relabelings']) == 'harbor'
+    assert _service_label_set_by(nexus['metrics']['serviceMonitor']['endpointConfig']['relabelings']) == 'nexus'
+    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
+    assert _service_label_set_by(monitor['spec']['endpoints'][0]['relabelings']) == 'mlflow'
+    assert _service_label_set_by([{'targetLabel': 'service', 'sourceLabels': ['x'], 'replacement': 'y'}]) is None
+
+
+def test_monitoring_settings_and_monitoring_off(tmp_path):
+    """Other selector labels, another dashboard label and namespace: every object follows; MLflow's chart
+    default label (release: prometheus) is removed. Then monitoring off over the same folder: no ServiceMonitor,
+    no PrometheusRule, no dashboards, no metrics Secret, and the files of the first render are gone."""
+    vault_values = _generated_vault()
+    out = tmp_path / 'render'
+    labels = {'prometheus': 'platform'}
+    first = _render(tmp_path, vault_values, out, {
+        'platform_k8s_service_monitor_labels': labels, 'platform_k8s_prometheus_rule_labels': labels,
+        'platform_k8s_grafana_dashboard_label': 'maestro/dashboard', 'platform_k8s_grafana_dashboard_label_value': 'yes',
+        'platform_k8s_grafana_dashboard_namespace': 'monitoring',
+        'platform_k8s_grafana_dashboard_annotations': {'grafana_folder': 'Maestro'}}, playbook=K8S_PLAYBOOK)
+    assert first.returncode == 0, first.stdout[-6000:]
+    values = {s: yaml.safe_load((out / 'values' / ('%s.yaml' % s)).read_text()) for s in ('harbor', 'nexus', 'mlflow')}
+    assert values['harbor']['metrics']['serviceMonitor']['additionalLabels'] == labels
+    assert values['nexus']['metrics']['serviceMonitor']['additionalLabels'] == labels
+    monitor = yaml.safe_load((out / 'kubernetes' / 'service-monitors.yaml').read_text())
+    rule = yaml.safe_load((out / 'kubernetes' / 'prometheus-rule.yaml').read_text())
+    for labelled in (monitor, rule):
+        assert labels.items() <= labelled['metadata']['labels'].items() and 'release' not in labelled['metadata']['labels']
+    maps = [d for d in yaml.safe_load_all((out / 'kubernetes' / 'grafana-dashboards.yaml').read_text()) if d]
+    assert maps and all(m['metadata']['labels']['maestro/dashboard'] == 'yes' and 'grafana_dashboard' not in
+                        m['metadata']['labels'] and m['metadata']['namespace'] == 'monitoring' and
+                        m['metadata']['annotations'] == {'grafana_folder': 'Maestro'} for m in maps)
+
+    off = _render(tmp_path, vault_values, out, {'platform_k8s_monitoring': False}, playbook=K8S_PLAYBOOK)
+    assert off.returncode == 0, off.stdout[-6000:]
+    plan = yaml.safe_load((out / 'plan.yaml').read_text())
+    assert plan['objects'] == ['kubernetes/namespace.yaml', 'kubernetes/secrets.yaml']
+    # The monitoring files of the first render are gone.
+    assert sorted(p.name for p in (out / 'kubernetes').iterdir()) == ['namespace.yaml', 'secrets.yaml']
+    values = {s: yaml.safe_load((out / 'values' / ('%s.yaml' % s)).read_text()) for s in ('harbor', 'nexus', 'mlflow')}
+    assert values['harbor']['metrics']['serviceMonitor']['enabled'] is False
+    assert values['nexus']['metrics']['serviceMonitor']['enabled'] is False
+    assert 'endpointConfig' not in values['nexus']['metrics']['serviceMonitor']
+    assert values['mlflow']['serviceMonitor'] == {'enabled': False}
+    assert not {'extraArgs', 'extraVolumes', 'extraVolumeMounts'} & set(values['mlflow'])
+    names = [d['metadata']['name'] for d in yaml.safe_load_all((out / 'kubernetes' / 'secrets.yaml').read_text()) if d]
+    assert 'nexus-maestro-metrics' not in names and 'mlflow-maestro-metrics' not in names
+
+
+def test_missing_rule_file_stops_before_writing(tmp_path):
+    out = tmp_path / 'render'
+    result = _render(tmp_path, _generated_vault(), out, {'_platform_k8s_monitoring_files': str(tmp_path / 'none')},
+                     playbook=K8S_PLAYBOOK)
+    assert result.returncode != 0
+    assert "platform_k8s_monitoring needs the monitoring role's alert rules" in result.stdout
+    assert not out.exists()
 
 def test_role_defaults_mirror_the_argument_specs():
     role = ROOT / 'roles' / 'platform_k8s'
