@@ -157,13 +157,21 @@ def collect(args):
     files = []
     for name in args.dump:
         files.append({'type': 'postgresql_dump', 'role': 'database', 'name': name, 'format': 'pg_dump custom',
-                      'encryption': args.encryption,
-                      'file': os.path.join(args.dir, name + '.dump' + ('.vault' if encrypted else ''))})
+                      'encryption': args.encryption, 'file': os.path.join(args.dir, name + '.dump')})
     for made in json.loads(args.archives):
         secret = made['role'] == 'database' and encrypted  # database exports can hold secrets, storage does not
         entry = dict((k, v) for k, v in made.items() if k != 'size')
-        entry.update(encryption=args.encryption if secret else 'none', file=made['file'] + ('.vault' if secret else ''))
+        entry['encryption'] = args.encryption if secret else 'none'
         files.append(entry)
+    for item in files:
+        if item['encryption'] == 'ansible-vault':
+            # the role encrypted it in place (ansible-vault shreds the plaintext): name it for what it is
+            with open(item['file'], 'rb') as handle:
+                sealed = handle.read(14) == b'$ANSIBLE_VAULT'
+            if not sealed:
+                raise SystemExit('%s is not vault-encrypted: refusing to upload it.' % item['file'])
+            os.rename(item['file'], item['file'] + '.vault')
+            item['file'] += '.vault'
     items = []
     for item in files:
         folder = 'database' if item['type'] == 'postgresql_dump' else 'archives'
@@ -232,23 +240,19 @@ def fetch(args):
     write_private(manifest_path, (json.dumps(manifest, indent=2, sort_keys=True) + '\n').encode())
     items = []
     for item in manifest['items']:
-        local = os.path.join(args.dir, os.path.basename(item['key']))
+        encrypted = item.get('encryption') == 'ansible-vault'
+        name = os.path.basename(item['key'])
+        # an encrypted file lands under its plain name: the role decrypts it in place (one ansible-vault call)
+        local = os.path.join(args.dir, name[:-len('.vault')] if encrypted and name.endswith('.vault') else name)
         with open_private(local) as out:
             s3.download_fileobj(args.backup_bucket, item['key'], out)
         if sha256_file(local) != item['sha256'] or os.path.getsize(local) != item['size']:
             raise SystemExit('%s does not match the manifest (sha256/size): the backup is damaged.' % item['key'])
-        encrypted = item.get('encryption') == 'ansible-vault'
         items.append({'service': item['service'], 'type': item['type'], 'role': item['role'], 'name': item['name'],
-                      'local': local, 'encrypted': encrypted,
-                      'plain': local[:-len('.vault')] if encrypted and local.endswith('.vault') else local,
-                      'sha256': item['sha256'], 'size': item['size']})
-    dumps = [i for i in items if i['type'] == 'postgresql_dump']
+                      'local': local, 'encrypted': encrypted, 'sha256': item['sha256'], 'size': item['size']})
     return {'changed': True, 'backup_id': backup_id, 'manifest': manifest_path, 'items': items,
             'services': sorted(set(i['service'] for i in manifest['items'] + manifest['buckets'])),
-            'service_info': manifest['services'],
-            # format 1 callers: the MLflow dump
-            'dump': dumps[0]['local'] if dumps else None,
-            'encryption': 'ansible-vault' if dumps and dumps[0]['encrypted'] else 'none'}
+            'service_info': manifest['services']}
 
 
 def mirror(args):
@@ -461,13 +465,13 @@ def restore(args):
     for item in manifest['items']:
         if item['service'] != args.service or item['type'] != 'archive' or item['role'] != args.role:
             continue
-        local = os.path.join(folder, os.path.basename(item['key']))
+        name = os.path.basename(item['key'])
         if item.get('encryption') == 'ansible-vault':
-            # the role decrypted it next to the checked, encrypted file
-            encrypted, local = local, local[:-len('.vault')]
-            if sha256_file(encrypted) != item['sha256']:
-                raise SystemExit('%s does not match the manifest (sha256): the backup is damaged.' % encrypted)
+            # fetch checked the encrypted file's sha256, the role decrypted it in place under its plain name
+            local = os.path.join(folder, name[:-len('.vault')] if name.endswith('.vault') else name)
             item = dict(item, sha256=sha256_file(local), size=os.path.getsize(local))
+        else:
+            local = os.path.join(folder, name)
         target = archive_target(item, dir_map)
         directories.append({'name': item['name'], 'directory': target, 'files': extract(item, local, target)})
     buckets = []
