@@ -39,6 +39,8 @@ API_PATH = '/api/v2.0'
 BY_NAME = {'X-Is-Resource-Name': 'true'}
 PAGE_SIZE = 100
 MAX_PAGES = 10000
+#: the most objects a loop's read-ahead lists (a loop over a few items of a huge server reads one by one)
+READ_AHEAD_LIMIT = 5000
 
 NAME_RULE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
 NAME_RULE_TEXT = ('lower-case letters and digits, optionally separated by single ".", "_" or "-" '
@@ -92,11 +94,14 @@ def get_or_none(client, path, **kwargs):
         raise
 
 
-def list_all(client, path, query=None, headers=None):
-    """Every item of a paginated Harbor list (page/page_size, X-Total-Count and Link headers)."""
+def list_all(client, path, query=None, headers=None, limit=None):
+    """Every item of a paginated Harbor list (page/page_size, X-Total-Count and Link headers); with limit,
+    None when there are more than limit items."""
     items = []
     page = 1
     while page <= MAX_PAGES:
+        if limit is not None and len(items) > limit:
+            return None
         params = dict(query or {})
         params.update(page=page, page_size=PAGE_SIZE)
         response = client.request('GET', path, query=params, headers=headers)
@@ -387,6 +392,24 @@ class Project(HarborResource):
         # storage_quota left unset is not managed: skip the quota read (one request per project instead of two).
         return read_project(self.client, self.params['name'], with_quota=self.quota is not None)
 
+    def batch_scope(self):
+        # The project list answers for projects whose every managed setting it carries: not the quota (a
+        # request of its own) nor a proxy cache's registry name.
+        if self.quota is not None or self.params.get('proxy_cache') is not None:
+            return None
+        return 'projects'
+
+    def read_batch(self):
+        projects = list_all(self.client, '/projects', limit=READ_AHEAD_LIMIT)
+        if projects is None:
+            return None
+        # Harbor's ListProjects loads each project's metadata, CVE allowlist and owner, as GET by name does
+        # (src/server/v2.0/handler/project.go). Entries without them are still left out, so that a list
+        # that lacks them never stands for "nothing to change" (such projects are read one by one).
+        return dict((raw['name'], read_project(self.client, raw['name'], raw=raw, with_quota=False))
+                    for raw in projects
+                    if isinstance(raw.get('metadata'), dict) and 'cve_allowlist' in raw and not raw.get('registry_id'))
+
     def validate_against(self, current):
         proxy = self.params.get('proxy_cache')
         self.registry_id = None
@@ -570,20 +593,35 @@ class ProjectMember(HarborResource):
         self.role_id = role_id(self.params['role']) if self.params.get('role') is not None else None
 
     def read(self):
-        name = self.params.get('user') or self.params['group']
-        entity_type = 'u' if self.params.get('user') else 'g'
+        name, entity_type = self.batch_key()
         members = self.list_in_project('/members', query={'entityname': name})
         for raw in members or []:
             if raw.get('entity_name') == name and raw.get('entity_type') == entity_type:
-                return {
-                    'id': raw.get('id'),
-                    'project': self.params['project'],
-                    'entity_name': name,
-                    'entity_type': 'user' if entity_type == 'u' else 'group',
-                    'role': ROLE_NAMES.get(raw.get('role_id'), raw.get('role_name')),
-                    'role_id': raw.get('role_id'),
-                }
+                return self._member(raw)
         return None
+
+    def _member(self, raw):
+        return {
+            'id': raw.get('id'),
+            'project': self.params['project'],
+            'entity_name': raw.get('entity_name'),
+            'entity_type': 'user' if raw.get('entity_type') == 'u' else 'group',
+            'role': ROLE_NAMES.get(raw.get('role_id'), raw.get('role_name')),
+            'role_id': raw.get('role_id'),
+        }
+
+    def batch_scope(self):
+        return ('members', self.params['project'])
+
+    def batch_key(self):
+        return (self.params.get('user') or self.params['group'], 'u' if self.params.get('user') else 'g')
+
+    def read_batch(self):
+        members = list_all(self.client, project_path(self.params['project'], '/members'), headers=BY_NAME,
+                           limit=READ_AHEAD_LIMIT)
+        if members is None:
+            return None
+        return dict(((raw.get('entity_name'), raw.get('entity_type')), self._member(raw)) for raw in members)
 
     def desired(self, current):
         base = dict(current) if current else {
@@ -662,7 +700,7 @@ def normalize_robot(raw, prefix):
     }
 
 
-def list_robots(client, level, project_id=None, name=None):
+def list_robots(client, level, project_id=None, name=None, limit=None):
     """Robot accounts of one level. Harbor lists only system robots without Level, and project robots only
     with Level=project and the project's id; name is matched (fuzzy) without the prefix."""
     query = ['Level=%s' % level]
@@ -670,7 +708,7 @@ def list_robots(client, level, project_id=None, name=None):
         query.append('ProjectID=%s' % project_id)
     if name:
         query.append('name=~%s' % name)
-    return list_all(client, '/robots', query={'q': ','.join(query)})
+    return list_all(client, '/robots', query={'q': ','.join(query)}, limit=limit)
 
 
 def find_robot(client, full_name, level, prefix, project_id=None):
@@ -695,6 +733,10 @@ PERMISSION_OPTIONS = dict(
 class RobotAccount(HarborResource):
     result_key = 'robot_account'
     kind = 'Harbor robot account'
+    # per run (reset by run()): the parent project's id, whether the robot existed, a secret to return
+    _project_id = None
+    existed = None
+    new_secret = None
     module_options = dict(
         name=dict(type='str', required=True),
         level=dict(type='str', choices=['system', 'project'], default='project'),
@@ -790,6 +832,23 @@ class RobotAccount(HarborResource):
             self.existed = current is not None
         return current
 
+    def batch_scope(self):
+        return ('robots', self.params['level'], self.params.get('project'), self.params['name_prefix'])
+
+    def batch_key(self):
+        return self.full_name()
+
+    def read_batch(self):
+        level = self.params['level']
+        if level == 'project' and not self.project_id():
+            return None
+        robots = list_robots(self.client, level, self.project_id() if level == 'project' else None,
+                             limit=READ_AHEAD_LIMIT)
+        if robots is None:
+            return None
+        return dict((raw['name'], normalize_robot(raw, self.params['name_prefix']))
+                    for raw in robots if raw.get('level') == level)
+
     def validate_against(self, current):
         if current is None and self.permissions is None:
             raise ModuleFailure('permissions is required to create %s' % self.describe())
@@ -811,6 +870,8 @@ class RobotAccount(HarborResource):
         self.existed = None
         self._project_id = None
         result = super(RobotAccount, self).run()
+        if self.existed is None:  # answered from the loop's read-ahead: nothing to change, so it is there
+            self.existed = bool(result.get(self.result_key))
         if self.params['state'] == 'absent' or not self.existed:
             # a new robot already has the secret Harbor generated (or the one the task gave)
             return self._with_secret(result)

@@ -72,6 +72,10 @@ class MlflowOperation:
             raise ModuleFailure(exc.message)
 
 
+#: the most objects a loop's read-ahead lists (a loop over a few items of a huge server reads one by one)
+READ_AHEAD_LIMIT = 5000
+
+
 def _tags_to_dict(tags):
     return dict((t['key'], t.get('value', '')) for t in tags or [])
 
@@ -157,6 +161,14 @@ class Experiment(MlflowOperation, Resource):
     def read(self):
         return get_experiment(self.client, self.params['name'])
 
+    def batch_scope(self):
+        return 'experiments'
+
+    def read_batch(self):
+        # Deleted ones too: a soft-deleted experiment is a tombstone to restore, as get-by-name returns it.
+        experiments = search_experiments(self.client, 'ALL', limit=READ_AHEAD_LIMIT)
+        return None if experiments is None else dict((e['name'], e) for e in experiments)
+
     def exists(self, current):
         return current is not None and current['lifecycle_stage'] != 'deleted'
 
@@ -207,9 +219,12 @@ class Experiment(MlflowOperation, Resource):
         return dict(current, lifecycle_stage='deleted')
 
 
-def search_experiments(client, view_type='ACTIVE_ONLY', filter_string=None):
+def search_experiments(client, view_type='ACTIVE_ONLY', filter_string=None, limit=None):
+    """Every experiment matching; None when there are more than limit."""
     experiments, token = [], None
     while True:
+        if limit is not None and len(experiments) > limit:
+            return None
         body = {'max_results': 1000, 'view_type': view_type}
         if filter_string:
             body['filter'] = filter_string
@@ -294,9 +309,12 @@ def search_model_versions(client, name):
             return sorted(versions, key=lambda v: int(v['version']))
 
 
-def search_registered_models(client, filter_string=None):
+def search_registered_models(client, filter_string=None, limit=None):
+    """Every registered model matching; None when there are more than limit."""
     models, token = [], None
     while True:
+        if limit is not None and len(models) > limit:
+            return None
         query = {'max_results': 1000, 'filter': filter_string, 'page_token': token}
         data = client.get(API + '/registered-models/search', query=query) or {}
         models.extend(_registered_model(m) for m in data.get('registered_models', []))
@@ -338,6 +356,13 @@ class RegisteredModel(MlflowOperation, Resource):
 
     def read(self):
         return get_registered_model(self.client, self.params['name'])
+
+    def batch_scope(self):
+        return 'registered-models'
+
+    def read_batch(self):
+        models = search_registered_models(self.client, limit=READ_AHEAD_LIMIT)
+        return None if models is None else dict((m['name'], m) for m in models)
 
     def validate_against(self, current):
         if not self.aliases:

@@ -409,6 +409,18 @@ class Repository(NexusOperation, Resource):
         self.raw = raw
         return repository_view(raw) if raw is not None else None
 
+    def batch_scope(self):
+        return 'repositories'
+
+    def batch_key(self):
+        p = self.params
+        return (p['name'].lower(), p['format'], p['type'])
+
+    def read_batch(self):
+        # repositorySettings holds every repository's full settings, as the per-format GETs return them.
+        views = [repository_view(raw) for raw in self.client.get('/v1/repositorySettings') or []]
+        return dict((((v['name'] or '').lower(), v['format'], v['type']), v) for v in views)
+
     def validate_against(self, current):
         p = self.params
         self._summaries = {}

@@ -173,29 +173,75 @@ class Resource(Operation):
         """The object as returned and diffed (drop anything secret or internal)."""
         return obj
 
+    # -- read-ahead (optional) ---------------------------------------------------------------
+    # A resource that one list call can read together with its siblings (every experiment, every
+    # repository, every member of one project) implements these three; the fast path then reads a long
+    # loop's resources with one listing instead of one request each (see ReadAhead).
+    def batch_scope(self):
+        """A hashable name of the collection this resource is listed in, or None (no read-ahead)."""
+        return None
+
+    def batch_key(self):
+        """This resource's key in read_batch()'s mapping."""
+        return self.params.get('name')
+
+    def read_batch(self):
+        """{batch_key: object normalised exactly as read() returns it} for the whole scope, or None when
+        the collection is too large to list (read-ahead is then not used for this scope)."""
+        return None
+
     # -- engine ---------------------------------------------------------------------------------
+    #: set by the fast path (plugin_utils/_fast_action.py) to the loop's ReadAhead; None in a module
+    read_ahead = None
+
     def run(self):
         self.validate()
+        cached = self.read_ahead.lookup(self) if self.read_ahead is not None else ReadAhead.MISS
+        if cached is ReadAhead.MISS:
+            return self._converge(self.read())
+        result = self._converge(cached, confirm_only=True)
+        if result is not None:
+            return result
+        # The listing says there is something to do: decide again on a fresh read, never write on the
+        # strength of a listing.
+        return self._converge(self.read())
+
+    def _converge(self, current, confirm_only=False):
+        """Converge from current; with confirm_only (current came from a listing), return None instead of
+        doing or predicting anything beyond "nothing to change"."""
         state = self.params.get('state', 'present')
-        current = self.read()
         exists = self.exists(current)
         before = self.public(current) if exists else None
 
         if state == 'absent':
             if not exists:
                 return self._result(False, before, self.public(current) if current is not None else None)
+            if confirm_only:
+                return None
             if self.check_mode:
                 return self._result(True, before, self.absent_view(current))
             self._write('delete', self.delete, current)
             after = self.read()
+            if self.read_ahead is not None:
+                self.read_ahead.forget(self)
             return self._result(True, before, self.public(after) if after is not None else None)
 
         # current may be a tombstone (exists() is False, e.g. a soft-deleted MLflow experiment):
         # validate_against and desired see it so that it can be restored rather than re-created.
-        self.validate_against(current)
+        if confirm_only and not exists:
+            return None
+        if confirm_only:
+            try:
+                self.validate_against(current)
+            except ModuleFailure:
+                return None  # decided on a fresh read, which reports the failure if it is still true
+        else:
+            self.validate_against(current)
         desired = self.desired(current)
         if exists and not self._differs(desired, current):
             return self._result(False, before, before)
+        if confirm_only:
+            return None
         if self.check_mode:
             return self._result(True, before, self.public(desired))
         if exists:
@@ -205,6 +251,8 @@ class Resource(Operation):
         else:
             self._create_or_join(desired)
         after = self.read()
+        if self.read_ahead is not None:
+            self.read_ahead.forget(self)
         return self._result(True, before, self.public(after))
 
     def _differs(self, desired, current):
@@ -249,6 +297,61 @@ class Resource(Operation):
             result['diff'] = {'before': before if before is not None else {},
                               'after': after if after is not None else {}}
         return result
+
+
+class ReadAhead:
+    """The read-ahead of one loop (one task on one host, in the fast path's worker process).
+
+    The first items of a loop are read one by one; from the third item of the same scope on, the scope is
+    listed once and later items are answered from the listing. A listed object is only ever used to
+    conclude "nothing to change": when the listing shows a difference (or the object is missing), the
+    engine reads the object again and decides on that, so a write never rests on a listing. A listing is
+    listed again after max_age seconds; an object this loop wrote is read one by one from then on.
+    """
+
+    MISS = object()
+    #: single reads of a scope before it is listed (a loop of one or two items never lists)
+    singles_before_listing = 2
+    max_age = 120.0
+
+    def __init__(self, clock=None):
+        import time
+        self._clock = clock or time.monotonic
+        self._listings = {}  # scope -> (time listed, {key: object} or None when not listable)
+        self._singles = {}
+        self._written = set()  # (scope, key) written by this loop
+        self.listings = 0
+
+    def lookup(self, resource):
+        scope = resource.batch_scope()
+        if scope is None:
+            return self.MISS
+        key = resource.batch_key()
+        if (scope, key) in self._written:
+            return self.MISS
+        listing = self._listings.get(scope)
+        if listing is not None and listing[1] is not None and self._clock() - listing[0] > self.max_age:
+            listing = None
+        if listing is None:
+            seen = self._singles.get(scope, 0)
+            if seen < self.singles_before_listing:
+                self._singles[scope] = seen + 1
+                return self.MISS
+            try:
+                objects = resource.read_batch()
+            except (ApiError, ModuleFailure):
+                objects = None  # e.g. no permission to list: read one by one, as without read-ahead
+            listing = self._listings[scope] = (self._clock(), objects)
+            self.listings += 1
+        if listing[1] is None:
+            return self.MISS
+        return listing[1].get(key)
+
+    def forget(self, resource):
+        """resource was written: its listed state is out of date."""
+        scope = resource.batch_scope()
+        if scope is not None:
+            self._written.add((scope, resource.batch_key()))
 
 
 class Info(Operation):

@@ -11,6 +11,9 @@ the same-named action plugin validates the arguments with the module's own argum
 module's logic directly, reusing one HTTP client (one kept-alive connection) across the items of a loop:
 a worker process runs all items of a task's loop for one host.
 
+Resources that a list call returns together also get a loop read-ahead (_resource.ReadAhead): after two
+single reads, the rest of the loop is answered from one listing whenever it shows nothing to change.
+
 The ordinary module is still used when the task runs on a remote host (delegate_to, or an inventory host
 with another connection), so network reachability is the user's choice, and can be forced with the
 variable `maestro_platform_execution` (auto | controller | module).
@@ -29,15 +32,17 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, ReadAhead, Resource
 
 EXECUTION_VAR = 'maestro_platform_execution'
 LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 
 # Kept for the life of the worker process (all items of one loop): HTTP clients keyed by connection
-# options, and one argument validator per module.
+# options, one argument validator per module, and the loop's read-ahead (see _resource.ReadAhead) keyed
+# by task, host and connection options.
 _CLIENTS = {}
 _VALIDATORS = {}
+_READ_AHEADS = {}
 
 
 @contextmanager
@@ -112,7 +117,13 @@ class FastAction(ActionBase):
             client = _CLIENTS.get(key)
             if client is None:
                 client = _CLIENTS[key] = op_cls.make_client(params)
-            outcome = op_cls(params, client, check_mode, diff_mode).execute()
+            operation = op_cls(params, client, check_mode, diff_mode)
+            if isinstance(operation, Resource):
+                ahead_key = (self._task._uuid, task_vars.get('inventory_hostname'), key)
+                operation.read_ahead = _READ_AHEADS.get(ahead_key)
+                if operation.read_ahead is None:
+                    operation.read_ahead = _READ_AHEADS[ahead_key] = ReadAhead()
+            outcome = operation.execute()
         except ModuleFailure as exc:
             outcome = dict(exc.extra, failed=True, msg=exc.msg)
         except ApiError as exc:

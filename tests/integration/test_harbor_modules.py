@@ -182,18 +182,35 @@ def test_listing_spans_pages(harbor_emulator, prefix):
     loop_vars = harbor_vars(harbor_emulator, prefix, 'controller', count=130)
     result = run_playbook('harbor_loop.yml', extra_vars=loop_vars)
     assert result.ok, str(result)
+    # First run: the loop's read-ahead lists the projects once, at its third item (one page: almost none
+    # exist yet); every missing project is then read again by name before it is created. The info task
+    # reads two pages.
     pages = [e for e in harbor_emulator.log if e.method == 'GET' and e.path == '/projects']
-    assert len(pages) == 2
+    assert len(pages) == 1 + 2
     assert harbor_emulator.count('POST', r'^/projects$') == 130
-    # Steady state: one direct GET by name per project (storage_quota is not managed, so no quota read),
-    # never a whole listing in the loop; the info task then reads two pages of projects and two of quotas.
+    assert harbor_emulator.count('GET', r'^/projects/%s-' % prefix) == 2 * 130  # before and after each create
+    # Steady state: the first two items are read by name (storage_quota is not managed, so no quota read),
+    # then the whole project list once (two pages) answers the other 128; the info task then reads two
+    # pages of projects and two of quotas. No per-item listing.
     del harbor_emulator.log[:]
     loop_vars = harbor_vars(harbor_emulator, prefix, 'controller', count=130)
     result = run_playbook('harbor_loop.yml', extra_vars=loop_vars)
     assert result.ok, str(result)
     assert 'changed=0' in result.stdout
-    assert len(harbor_emulator.log) == 130 + 4
-    assert harbor_emulator.count('GET', r'^/projects/%s-' % prefix) == 130
+    assert harbor_emulator.count('GET', r'^/projects/%s-' % prefix) == 2
+    assert harbor_emulator.count('GET', r'^/projects$') == 2 + 2
+    assert len(harbor_emulator.log) == 2 + 2 + 4
+    # A project changed behind Ansible's back is found by the listing and converged on a fresh read.
+    changed = [p for p in harbor_emulator.projects.values() if p['name'] == '%s-77' % prefix][0]
+    changed['metadata']['auto_scan'] = 'false'
+    del harbor_emulator.log[:]
+    before = len(harbor_emulator.writes)
+    result = run_playbook('harbor_loop.yml', extra_vars=dict(loop_vars, check_listing=False))
+    assert result.ok, str(result)
+    assert 'changed=1' in result.stdout
+    assert harbor_emulator.count('GET', r'^/projects/%s-77$' % prefix) == 2  # the fresh read, the re-read
+    assert writes(harbor_emulator)[before:] == ['PUT /projects/%s-77' % prefix]
+    assert changed['metadata']['auto_scan'] == 'true'
 
 
 def test_faults_503_429_and_drop_are_retried(harbor_emulator, prefix):

@@ -1,0 +1,130 @@
+"""The loop read-ahead answers exactly as single reads do.
+
+For every resource that can be read from a listing (MLflow experiments and registered models on the real
+MLflow server; Nexus repositories, Harbor projects, project members and robot accounts on the
+spec-validated emulators), objects of every shape are created through the modules' own logic, then each
+one's single read() is compared with its entry in read_batch(). The engine only ever uses a listing to
+conclude "nothing to change" (tests/unit/test_read_ahead.py), so an entry that differs would cost a fresh
+read, not a wrong result; equality is what makes the read-ahead save requests.
+"""
+
+import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus
+from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
+
+
+def operation(cls, client, **params):
+    validated = ArgumentSpecValidator(cls.argument_spec(), **cls.module_kwargs).validate(params)
+    assert not validated.error_messages, validated.error_messages
+    return cls(validated.validated_parameters, client)
+
+
+def assert_listing_matches(cls, client, all_params):
+    for params in all_params:
+        result = operation(cls, client, **params).execute()
+        assert result['changed'] is True, result
+    listing = None
+    for params in all_params:
+        op = operation(cls, client, **params)
+        op.validate()
+        assert op.batch_scope() is not None
+        listing = listing if listing is not None and op.batch_scope() == scope else op.read_batch()
+        scope = op.batch_scope()
+        single = op.read()
+        assert single is not None
+        assert listing[op.batch_key()] == single, params
+
+
+def test_mlflow(mlflow_server, prefix):
+    client = HttpClient(mlflow_server.url)
+    conn = {'tracking_uri': mlflow_server.url}
+    experiments = [
+        dict(conn, name='%s-exp-plain' % prefix),
+        dict(conn, name='%s-exp-tagged' % prefix, tags={'team': 'ml', 'cost': '3'}),
+        dict(conn, name='%s-exp-located' % prefix, artifact_location='s3://mlflow-artifacts/%s/x' % prefix),
+    ]
+    assert_listing_matches(_mlflow.Experiment, client, experiments)
+    # A soft-deleted experiment is a tombstone in both reads.
+    operation(_mlflow.Experiment, client, state='absent', **experiments[1]).execute()
+    op = operation(_mlflow.Experiment, client, **experiments[1])
+    assert op.read()['lifecycle_stage'] == 'deleted'
+    assert op.read_batch()[op.batch_key()] == op.read()
+
+    models = [dict(conn, name='%s-model-plain' % prefix),
+              dict(conn, name='%s-model-rich' % prefix, description='the champion', tags={'owner': 'ml'})]
+    assert_listing_matches(_mlflow.RegisteredModel, client, models)
+    # With versions and an alias.
+    for source in ('s3://mlflow-artifacts/a', 's3://mlflow-artifacts/b'):
+        client.post(_mlflow.API + '/model-versions/create', {'name': models[1]['name'], 'source': source})
+    operation(_mlflow.RegisteredModel, client, aliases={'champion': 1}, **models[1]).execute()
+    op = operation(_mlflow.RegisteredModel, client, **models[1])
+    single = op.read()
+    assert single['aliases'] == {'champion': '1'} and single['latest_versions']
+    assert op.read_batch()[op.batch_key()] == single
+
+
+def test_nexus(nexus_emulator, prefix):
+    client = operation(_nexus.Repository, None, url=nexus_emulator.base_url, username='admin',
+                       password=nexus_emulator.admin_password, name='x', format='raw', type='hosted').make_client(
+        {'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_emulator.admin_password,
+         'validate_certs': True, 'timeout': 30})
+    conn = {'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_emulator.admin_password}
+    repositories = [
+        dict(conn, name='%s-pypi-hosted' % prefix, format='pypi', type='hosted', write_policy='allow_once'),
+        dict(conn, name='%s-pypi-proxy' % prefix, format='pypi', type='proxy', remote_url='https://pypi.org/'),
+        dict(conn, name='%s-pypi-group' % prefix, format='pypi', type='group',
+             members=['%s-pypi-hosted' % prefix, '%s-pypi-proxy' % prefix]),
+        dict(conn, name='%s-maven' % prefix, format='maven', type='hosted', write_policy='allow_once',
+             maven={'version_policy': 'release'}),
+        dict(conn, name='%s-docker' % prefix, format='docker', type='hosted', write_policy='allow',
+             docker={'http_port': 18082}),
+        dict(conn, name='%s-npm-proxy' % prefix, format='npm', type='proxy',
+             remote_url='https://registry.npmjs.org/', remote_username='reader', remote_password='S3cret-x'),
+        dict(conn, name='%s-raw' % prefix, format='raw', type='hosted', write_policy='deny', online=False),
+    ]
+    assert_listing_matches(_nexus.Repository, client, repositories)
+
+
+@pytest.fixture()
+def harbor(harbor_emulator):
+    conn = {'url': harbor_emulator.base_url, 'username': harbor_emulator.admin_username,
+            'password': harbor_emulator.admin_password}
+    client = _harbor.Project.make_client(dict(conn, validate_certs=True, ca_path=None, timeout=30))
+    return harbor_emulator, conn, client
+
+
+def test_harbor_projects(harbor, prefix):
+    emulator, conn, client = harbor
+    projects = [
+        dict(conn, name='%s-plain' % prefix),
+        dict(conn, name='%s-scan' % prefix, public=True, auto_scan=True, severity='high', prevent_vulnerable=True),
+        dict(conn, name='%s-cves' % prefix, reuse_sys_cve_allowlist=False,
+             cve_allowlist=['CVE-2023-12345', 'CVE-2021-44228'], cve_allowlist_expires_at=4102444800),
+    ]
+    assert_listing_matches(_harbor.Project, client, projects)
+
+
+def test_harbor_members_and_robots(harbor, prefix):
+    emulator, conn, client = harbor
+    project = '%s-team' % prefix
+    operation(_harbor.Project, client, name=project, **conn).execute()
+    for user in ('alice', 'bob'):
+        emulator.add_user('%s-%s' % (prefix, user), 'Aa1-unused-password')
+    members = [
+        dict(conn, project=project, user='%s-alice' % prefix, role='developer'),
+        dict(conn, project=project, user='%s-bob' % prefix, role='maintainer'),
+        dict(conn, project=project, group='%s-ops' % prefix, group_type='oidc', role='guest'),
+    ]
+    assert_listing_matches(_harbor.ProjectMember, client, members)
+    pull = [{'resource': 'repository', 'action': 'pull'}]
+    robots = [
+        dict(conn, name='ci', project=project, permissions=[{'access': pull}]),
+        dict(conn, name='deploy', project=project, description='deployments', duration=30, disabled=True,
+             permissions=[{'access': pull + [{'resource': 'repository', 'action': 'push'}]}]),
+    ]
+    assert_listing_matches(_harbor.RobotAccount, client, robots)
+    system = [dict(conn, name='%s-sys' % prefix, level='system',
+                   permissions=[{'kind': 'project', 'namespace': project, 'access': pull}])]
+    assert_listing_matches(_harbor.RobotAccount, client, system)

@@ -1,0 +1,182 @@
+"""The engine's loop read-ahead (_resource.ReadAhead): a listing may only ever conclude "nothing to change";
+every write is decided on a fresh single read."""
+
+import pytest
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, ReadAhead, Resource
+
+
+class Store:
+    """A fake server: objects by name, and a log of every call."""
+
+    def __init__(self, **objects):
+        self.objects = dict((k, dict(v)) for k, v in objects.items())
+        self.log = []
+        self.list_error = None
+        self.listable = True
+
+    def get(self, name):
+        self.log.append(('get', name))
+        value = self.objects.get(name)
+        return dict(value) if value is not None else None
+
+    def list(self):
+        self.log.append(('list',))
+        if self.list_error:
+            raise self.list_error
+        return dict((k, dict(v)) for k, v in self.objects.items()) if self.listable else None
+
+
+class Thing(Resource):
+    kind = 'thing'
+    result_key = 'thing'
+
+    def read(self):
+        return self.client.get(self.params['name'])
+
+    def batch_scope(self):
+        return 'things'
+
+    def read_batch(self):
+        return self.client.list()
+
+    def desired(self, current):
+        return {'size': self.params['size']}
+
+    def create(self, desired):
+        self.client.log.append(('create', self.params['name']))
+        self.client.objects[self.params['name']] = dict(desired)
+
+    def update(self, current, desired):
+        self.client.log.append(('update', self.params['name']))
+        self.client.objects[self.params['name']].update(desired)
+
+    def delete(self, current):
+        self.client.log.append(('delete', self.params['name']))
+        del self.client.objects[self.params['name']]
+
+
+def converge(store, ahead, name, size=1, state='present', check_mode=False):
+    thing = Thing({'name': name, 'size': size, 'state': state}, store, check_mode=check_mode)
+    thing.read_ahead = ahead
+    return thing.execute()
+
+
+def test_two_single_reads_then_one_listing_answers_the_rest():
+    store = Store(**dict(('t%d' % i, {'size': 1}) for i in range(10)))
+    ahead = ReadAhead()
+    results = [converge(store, ahead, 't%d' % i) for i in range(10)]
+    assert [r['changed'] for r in results] == [False] * 10
+    assert results[5]['thing'] == {'size': 1}
+    assert store.log == [('get', 't0'), ('get', 't1'), ('list',)]
+    assert ahead.listings == 1
+
+
+def test_a_difference_in_the_listing_is_decided_on_a_fresh_read():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2}, d={'size': 1})
+    ahead = ReadAhead()
+    for name in 'ab':
+        converge(store, ahead, name)
+    del store.log[:]
+    result = converge(store, ahead, 'c')
+    assert result['changed'] is True
+    assert store.log == [('list',), ('get', 'c'), ('update', 'c'), ('get', 'c')]
+    assert store.objects['c'] == {'size': 1}
+
+
+def test_a_stale_listing_never_causes_a_write():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2})
+    ahead = ReadAhead()
+    for name in 'ab':
+        converge(store, ahead, name)
+    converge(store, ahead, 'a')  # lists: c has size 2 in the listing
+    store.objects['c']['size'] = 1  # then somebody else fixes c
+    del store.log[:]
+    result = converge(store, ahead, 'c')
+    assert result['changed'] is False
+    assert store.log == [('get', 'c')]  # the fresh read found nothing to do: no write
+
+
+def test_missing_objects_are_read_again_then_created():
+    store = Store(a={'size': 1}, b={'size': 1})
+    ahead = ReadAhead()
+    for name in 'ab':
+        converge(store, ahead, name)
+    del store.log[:]
+    result = converge(store, ahead, 'new')
+    assert result['changed'] is True
+    assert store.log == [('list',), ('get', 'new'), ('create', 'new'), ('get', 'new')]
+
+
+def test_check_mode_predicts_from_a_fresh_read_and_writes_nothing():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2})
+    ahead = ReadAhead()
+    for name in 'ab':
+        converge(store, ahead, name, check_mode=True)
+    del store.log[:]
+    result = converge(store, ahead, 'c', check_mode=True)
+    assert result['changed'] is True and result['thing'] == {'size': 1}
+    assert store.log == [('list',), ('get', 'c')]
+    assert store.objects['c'] == {'size': 2}
+
+
+def test_absent_uses_the_listing_only_for_objects_already_gone():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 1})
+    ahead = ReadAhead()
+    for name in 'ab':
+        converge(store, ahead, name, state='absent')
+    del store.log[:]
+    assert converge(store, ahead, 'gone', state='absent')['changed'] is False
+    assert store.log == [('list',)]
+    assert converge(store, ahead, 'c', state='absent')['changed'] is True
+    assert store.log[1:] == [('get', 'c'), ('delete', 'c'), ('get', 'c')]
+
+
+def test_an_object_written_by_the_loop_is_read_one_by_one_afterwards():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2})
+    ahead = ReadAhead()
+    for name in 'abc':
+        converge(store, ahead, name)  # c is updated after the listing
+    del store.log[:]
+    assert converge(store, ahead, 'c')['changed'] is False
+    assert store.log == [('get', 'c')]  # not the listing, which still shows size 2
+
+
+@pytest.mark.parametrize('failure', [ApiError('forbidden', status=403), ModuleFailure('no project')])
+def test_a_listing_that_fails_falls_back_to_single_reads(failure):
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 1}, d={'size': 1})
+    store.list_error = failure
+    ahead = ReadAhead()
+    for name in 'abcd':
+        assert converge(store, ahead, name)['changed'] is False
+    assert store.log == [('get', 'a'), ('get', 'b'), ('list',), ('get', 'c'), ('get', 'd')]
+
+
+def test_a_collection_too_large_to_list_is_read_one_by_one():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 1}, d={'size': 1})
+    store.listable = False  # read_batch returns None past its limit
+    ahead = ReadAhead()
+    for name in 'abcd':
+        converge(store, ahead, name)
+    assert store.log == [('get', 'a'), ('get', 'b'), ('list',), ('get', 'c'), ('get', 'd')]
+
+
+def test_an_old_listing_is_listed_again():
+    now = [0.0]
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 1})
+    ahead = ReadAhead(clock=lambda: now[0])
+    for name in 'abc':
+        converge(store, ahead, name)
+    now[0] = ReadAhead.max_age + 1
+    del store.log[:]
+    converge(store, ahead, 'a')
+    assert store.log == [('list',)]
+    assert ahead.listings == 2
+
+
+def test_no_read_ahead_outside_the_fast_path():
+    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 1})
+    for name in 'abc':
+        converge(store, None, name)
+    assert store.log == [('get', 'a'), ('get', 'b'), ('get', 'c')]
