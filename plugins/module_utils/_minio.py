@@ -306,21 +306,25 @@ def _public_rule(rule):
 def read_bucket(conn, name, aspects):
     """The bucket's state for the given aspects (internal form: JSON-canonical strings), or None."""
     s3, what = conn.s3, 'bucket %s' % name
+    state = {'name': name}
     try:
-        s3.head_bucket(Bucket=name)
+        if 'versioning' in aspects:
+            # GetBucketVersioning answers NoSuchBucket for a missing bucket, as HeadBucket does: it is the
+            # existence check too (one request per bucket less).
+            data = s3.get_bucket_versioning(Bucket=name)
+            state['versioning'] = (data.get('Status') or 'disabled').lower()
+        else:
+            s3.head_bucket(Bucket=name)
     except ClientError as exc:
         if error_code(exc) in NOT_FOUND:
             return None
         if error_code(exc) in ('403', 'AccessDenied'):
             raise ModuleFailure('Failed to read bucket %s: 403: access denied; the bucket exists but these '
-                                'credentials cannot use it (bucket names are global on AWS S3)' % name)
+                                'credentials cannot read it (bucket names are global on AWS S3: it may belong to '
+                                'another account)' % name)
         raise ModuleFailure(client_error_message(exc, 'read', what), error_code=error_code(exc))
     except BotoCoreError as exc:
         raise ModuleFailure(client_error_message(exc, 'read', what))
-    state = {'name': name}
-    if 'versioning' in aspects:
-        data = _s3_call(what, 'read versioning of', s3.get_bucket_versioning, Bucket=name)
-        state['versioning'] = (data.get('Status') or 'disabled').lower()
     if 'policy' in aspects:
         data = _absent_on(('NoSuchBucketPolicy',), what, 'read the policy of', s3.get_bucket_policy, Bucket=name)
         doc = json.loads(data['Policy']) if data and data.get('Policy') else None

@@ -220,7 +220,6 @@ def test_s3_errors_become_one_sentence():
                   endpoint_url='http://127.0.0.1:9')
     conn = S3Connection(params, None)
     stub = Stubber(conn.s3)
-    stub.add_response('head_bucket', {}, {'Bucket': 'data-bucket'})
     stub.add_response('get_bucket_versioning', {}, {'Bucket': 'data-bucket'})
     stub.add_client_error('put_bucket_versioning', service_error_code='AccessDenied', service_message='Access Denied',
                           http_status_code=403)
