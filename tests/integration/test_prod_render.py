@@ -307,7 +307,7 @@ def test_every_kubernetes_object_validates(rendered):
             if doc:
                 assert kubernetes_validate.validate(doc, KUBERNETES_VERSION, strict=True) == KUBERNETES_VERSION
                 count += 1
-    assert count >= 14, 'a Namespace, the Secrets of three services and 4 dashboards: %d objects' % count
+    assert count >= 15, 'Namespace, Secrets of three services, 4 dashboards, a data source: %d objects' % count
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'Secret', 'metadata': {'name': 'x'},
                                       'data': {'k': 1}}, KUBERNETES_VERSION, strict=True)
@@ -322,7 +322,7 @@ def test_no_secret_outside_the_secret_objects(rendered):
     secret_file = out / 'kubernetes' / 'secrets.yaml'
     files = [p for p in out.rglob('*') if p.is_file()]
     plan = yaml.safe_load((out / 'plan.yaml').read_text())
-    assert len(files) == 1 + 3 + len(plan['objects']) == 9, files  # plan, values, objects (3 of monitoring)
+    assert len(files) == 1 + 3 + len(plan['objects']) == 10, files  # plan, values, objects (4 of monitoring)
     leaks = []
     for path in files:
         text = path.read_text()
@@ -657,11 +657,41 @@ def test_dashboards_are_the_dev_files_in_sidecar_configmaps(rendered):
         assert by_key[path.name].encode() == path.read_bytes(), '%s differs from the file' % path.name
         assert json.loads(by_key[path.name])['title']
     assert len({m['metadata']['name'] for m in maps}) == len(maps)
-    # No secret in a dashboard or in the rule (both are plain files of the repository).
-    for name in ('grafana-dashboards.yaml', 'prometheus-rule.yaml'):
+    # No secret in a dashboard, the data source or the rule.
+    for name in ('grafana-dashboards.yaml', 'grafana-datasource.yaml', 'prometheus-rule.yaml'):
         text = (rendered['out'] / 'kubernetes' / name).read_text()
         assert not [k for k, v in rendered['vault'].items() if any(n in text for n in _needles(v))]
         assert 'kind: Secret' not in text
+
+
+def _datasource_uids(node, found):
+    if isinstance(node, dict):
+        if isinstance(node.get('datasource'), dict) and node['datasource'].get('type') == 'prometheus':
+            found.add(node['datasource'].get('uid'))
+        for value in node.values():
+            _datasource_uids(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _datasource_uids(value, found)
+    return found
+
+
+def test_grafana_datasource_is_the_one_the_dashboards_query(rendered):
+    uids = set()
+    for path in MONITORING_FILES.glob('dashboards/*.json'):
+        _datasource_uids(json.loads(path.read_text()), uids)
+    (config_map,) = _monitoring_objects(rendered, 'grafana-datasource.yaml')
+    kubernetes_validate.validate(config_map, KUBERNETES_VERSION, strict=True)
+    assert config_map['metadata']['labels']['grafana_datasource'] == '1'
+    assert config_map['metadata']['namespace'] == 'maestro-platform'
+    ((key, text),) = config_map['data'].items()
+    provisioning = yaml.safe_load(text)
+    assert provisioning['apiVersion'] == 1
+    (source,) = provisioning['datasources']
+    assert uids == {source['uid']}, 'the dashboards query %s' % uids
+    inventory = yaml.safe_load((PROD / 'group_vars' / 'all' / 'platform_k8s.yml').read_text())
+    assert source['url'] == inventory['platform_k8s_grafana_datasource_url']
+    assert (source['type'], source['access'], source['isDefault']) == ('prometheus', 'proxy', False)
 
 
 def test_service_monitors_are_on_with_the_same_selector_labels(rendered):
@@ -744,11 +774,13 @@ def test_monitoring_settings_and_monitoring_off(tmp_path):
         'platform_k8s_service_monitor_labels': labels, 'platform_k8s_prometheus_rule_labels': labels,
         'platform_k8s_grafana_dashboard_label': 'maestro/dashboard', 'platform_k8s_grafana_dashboard_label_value': 'yes',
         'platform_k8s_grafana_dashboard_namespace': 'monitoring',
-        'platform_k8s_grafana_dashboard_annotations': {'grafana_folder': 'Maestro'}}, playbook=K8S_PLAYBOOK)
+        'platform_k8s_grafana_dashboard_annotations': {'grafana_folder': 'Maestro'},
+        'platform_k8s_grafana_datasource_url': ''}, playbook=K8S_PLAYBOOK)
     assert first.returncode == 0, first.stdout[-6000:]
     values = {s: yaml.safe_load((out / 'values' / ('%s.yaml' % s)).read_text()) for s in ('harbor', 'nexus', 'mlflow')}
     assert values['harbor']['metrics']['serviceMonitor']['additionalLabels'] == labels
     assert values['nexus']['metrics']['serviceMonitor']['additionalLabels'] == labels
+    assert not (out / 'kubernetes' / 'grafana-datasource.yaml').exists()  # no URL, no data source
     monitor = yaml.safe_load((out / 'kubernetes' / 'service-monitors.yaml').read_text())
     rule = yaml.safe_load((out / 'kubernetes' / 'prometheus-rule.yaml').read_text())
     for labelled in (monitor, rule):
