@@ -13,9 +13,12 @@ schemas that kubernetes-validate ships:
 - every Secret a values file points at exists, with the keys the chart reads;
 - a second run changes nothing; a missing vault value stops the run before anything is written;
 - monitoring: the PrometheusRule carries exactly the rule groups of roles/monitoring's rule file (the one dev
-  loads) and validates against the prometheus-operator v1 PrometheusRule structure (written out below: the CRD
-  itself is not available offline), one Grafana-sidecar ConfigMap per dashboard file holds that file byte for
-  byte, and the three charts' ServiceMonitors carry the same selector labels as the PrometheusRule.
+  loads); it and the ServiceMonitors validate against the prometheus-operator v1 structure written out below
+  (strict: unknown fields refused) and against the validators of the npm package
+  @kubernetes-models/prometheus-operator, generated from prometheus-operator's Go API types (the CRD YAML
+  itself is not shipped by any registry package here); one Grafana-sidecar ConfigMap per dashboard file
+  holds that file byte for byte, the data source they query is declared, and the three ServiceMonitors carry
+  the same selector labels as the PrometheusRule and label targets service=<name> as the rules expect.
 
 What this cannot prove (needs a real cluster): that the charts install and start with these values, that
 the TLS, IRSA, RDS and S3 wiring works at run time, and the configuration phase against the prod URLs.
@@ -596,6 +599,58 @@ def test_service_monitor_objects_have_the_operator_structure(rendered):
     broken['spec']['endpoints'][0]['basicAuth']['password'] = 'in clear'
     assert list(validator.iter_errors(broken)), 'a password in clear is refused'
 
+
+OPERATOR_MODELS = ROOT / 'tests' / 'fixtures' / 'prod_monitoring'
+
+
+def _operator_models_check(objects):
+    """Validity of each object per @kubernetes-models/prometheus-operator (its validators are generated from
+    prometheus-operator's Go API types), via tests/fixtures/prod_monitoring/check.mjs. The npm package is
+    installed once into build/ from the pinned lock file (npm registry)."""
+    import shutil
+    node, npm = shutil.which('node'), shutil.which('npm')
+    if not node or not npm:
+        pytest.skip('node and npm are needed for the prometheus-operator models check')
+    prefix = ROOT / 'build' / 'prod-monitoring-node'
+    lock = (OPERATOR_MODELS / 'package-lock.json').read_text()
+    if not (prefix / 'node_modules' / '@kubernetes-models' / 'prometheus-operator').is_dir() \
+            or not (prefix / 'package-lock.json').is_file() or (prefix / 'package-lock.json').read_text() != lock:
+        prefix.mkdir(parents=True, exist_ok=True)
+        for name in ('package.json', 'package-lock.json'):
+            shutil.copyfile(OPERATOR_MODELS / name, prefix / name)
+        subprocess.run([npm, 'ci', '--no-audit', '--no-fund'], cwd=str(prefix), check=True, capture_output=True,
+                       timeout=300)
+    shutil.copyfile(OPERATOR_MODELS / 'check.mjs', prefix / 'check.mjs')  # resolves its imports from prefix
+    (prefix / 'objects.json').write_text(json.dumps(objects))
+    run = subprocess.run([node, str(prefix / 'check.mjs'), str(prefix / 'objects.json')], capture_output=True,
+                         text=True, timeout=60, check=True)
+    return json.loads(run.stdout)
+
+
+def test_monitoring_objects_pass_the_prometheus_operator_models(rendered):
+    """The PrometheusRule, MLflow's ServiceMonitor, and ServiceMonitors shaped as the Harbor and Nexus charts build
+    theirs from our values (endpoint: the chart's port/path plus what we hand over), through the validators
+    generated from prometheus-operator's own API types; a broken rule must be refused."""
+    (rule,) = _monitoring_objects(rendered, 'prometheus-rule.yaml')
+    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
+    nexus = _values(rendered, 'nexus')['metrics']['serviceMonitor']
+    harbor = _values(rendered, 'harbor')['metrics']['serviceMonitor']
+
+    def chart_monitor(name, endpoint):
+        return {'apiVersion': 'monitoring.coreos.com/v1', 'kind': 'ServiceMonitor',
+                'metadata': {'name': name, 'labels': nexus['additionalLabels']},
+                'spec': {'selector': {'matchLabels': {'app.kubernetes.io/name': name}}, 'endpoints': [endpoint]}}
+    broken = copy.deepcopy(rule)
+    broken['spec']['groups'][0]['rules'][0]['for'] = '5 minutes'
+    objects = [rule, monitor,
+               chart_monitor('nexus3', dict({'port': 'http', 'path': '/service/metrics/prometheus'},
+                                            **nexus['endpointConfig'])),
+               chart_monitor('harbor', {'port': 'http-metrics', 'honorLabels': True,
+                                        'relabelings': harbor['relabelings']}),
+               broken]
+    results = _operator_models_check(objects)
+    assert [r['valid'] for r in results] == [True, True, True, True, False], results
+    assert 'for' in results[-1]['error'], results[-1]
 
 def _monitoring_objects(rendered, name):
     return [doc for doc in yaml.safe_load_all((rendered['out'] / 'kubernetes' / name).read_text()) if doc]
