@@ -383,3 +383,39 @@ def test_bad_service_input_fails_before_any_change(tmp_path, extra, field):
     failure = [line for line in result.stdout.splitlines() if '"msg"' in line or 'msg:' in line]
     assert failure and field in failure[-1], str(result)
     assert not local_dir.exists() or not any(local_dir.iterdir())
+
+
+def test_pgpass_authenticates_with_special_characters(tmp_path):
+    """The pgpass file the role writes (one line per database with a password, ':' and '\\' escaped) logs in to a
+    PostgreSQL that checks passwords (scram-sha-256), and a database without a password gets no line."""
+    pg = Postgres().start()
+    try:
+        password = 'p:w\\' + os.urandom(4).hex()
+        _psql(pg, 'postgres', "CREATE ROLE svc LOGIN PASSWORD '%s'" % password.replace("'", "''"))
+        (pg.data / 'pg_hba.conf').write_text('local all postgres trust\nhost all postgres 127.0.0.1/32 trust\n'
+                                             'host all all 127.0.0.1/32 scram-sha-256\n')
+        subprocess.run(['runuser', '-u', 'postgres', '--', str(Postgres.BIN / 'pg_ctl'), '-D', str(pg.data),
+                        'reload'], check=True, capture_output=True)
+        workdir = tmp_path / 'run'
+        result = run_playbook(ROOT / 'tests' / 'fixtures' / 'backup_pgpass' / 'connection.yml', verbosity=3,
+                              extra_vars={'pgpass_test_dir': str(workdir), 'platform_backup_db_port': pg.port,
+                                          'platform_backup_db_user': 'svc', 'platform_backup_db_password': password,
+                                          'platform_backup_harbor_db_port': pg.port + 1,
+                                          'platform_backup_harbor_db_password': '',
+                                          'platform_backup_s3_secret_access_key': 'unused-' + os.urandom(4).hex()})
+        assert result.ok, str(result)
+        assert password not in result.stdout + result.stderr
+        pgpass = workdir / 'pgpass'
+        assert pgpass.stat().st_mode & 0o777 == 0o600 and (workdir / 's3.json').stat().st_mode & 0o777 == 0o600
+        assert len(pgpass.read_text().splitlines()) == 1  # harbor's empty and nexus's empty password: no line
+        login = [str(Postgres.BIN / 'psql'), '-h', '127.0.0.1', '-p', str(pg.port), '-U', 'svc', '-d', 'postgres',
+                 '--no-password', '-Atc', 'SELECT current_user']
+        ok = subprocess.run(login, env=dict(os.environ, PGPASSFILE=str(pgpass)), capture_output=True, text=True,
+                            check=False)
+        assert ok.returncode == 0 and ok.stdout.strip() == 'svc', ok.stderr
+        pgpass.write_text('127.0.0.1:%d:*:svc:wrong\n' % pg.port)  # the server really checks the password
+        refused = subprocess.run(login, env=dict(os.environ, PGPASSFILE=str(pgpass)), capture_output=True, text=True,
+                                 check=False)
+        assert refused.returncode != 0 and 'password authentication failed' in refused.stderr
+    finally:
+        pg.stop()
