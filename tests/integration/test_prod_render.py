@@ -490,6 +490,26 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
     request.add_header('Authorization', 'Basic ' + token)
     with urllib.request.urlopen(request, timeout=30) as response:
         assert 'mlflow_http_request_total' in response.read().decode()
+    # Drift: someone changed the scrape user's password and took its admin flag. `--tags monitoring` (the scrape
+    # users alone) puts both back from the vault; the user then reads /metrics again.
+    admin = base64.b64encode(('admin:%s' % mlflow_with_auth.admin_password).encode()).decode()
+    for path, body in (('update-password', {'username': 'metrics', 'password': 'Other-' + secrets.token_hex(8)}),
+                       ('update-admin', {'username': 'metrics', 'is_admin': False})):
+        change = urllib.request.Request(mlflow_with_auth.url + '/api/2.0/mlflow/users/' + path, method='PATCH',
+                                        data=json.dumps(body).encode(),
+                                        headers={'Authorization': 'Basic ' + admin, 'Content-Type': 'application/json'})
+        urllib.request.urlopen(change, timeout=30).close()
+    with pytest.raises(urllib.error.HTTPError) as drifted:
+        urllib.request.urlopen(request, timeout=30)
+    assert drifted.value.code == 401
+    repair = subprocess.run(cmd[:cmd.index('--tags') + 1] + ['monitoring'] + cmd[cmd.index('--tags') + 2:], cwd=str(ROOT),
+                            env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert repair.returncode == 0, repair.stdout[-6000:]
+    assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=[1-9]', repair.stdout), repair.stdout[-3000:]
+    assert 'Configure | MLflow experiments' not in repair.stdout
+    assert not [k for k, v in vault_values.items() if v in repair.stdout + repair.stderr]
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert 'mlflow_http_request_total' in response.read().decode()
 
 
 # --- monitoring: PrometheusRule, Grafana dashboards, ServiceMonitors ----------------------------------------
