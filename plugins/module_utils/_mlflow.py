@@ -225,12 +225,8 @@ def search_experiments(client, view_type='ACTIVE_ONLY', filter_string=None, limi
     while True:
         if limit is not None and len(experiments) > limit:
             return None
-        body = {'max_results': 1000, 'view_type': view_type}
-        if filter_string:
-            body['filter'] = filter_string
-        if token:
-            body['page_token'] = token
-        data = client.post(API + '/experiments/search', body, idempotent=True) or {}
+        query = {'max_results': 1000, 'view_type': view_type, 'filter': filter_string or None, 'page_token': token}
+        data = client.get(API + '/experiments/search', query=query) or {}  # a read: GET (MLflow serves both)
         experiments.extend(_experiment(e) for e in data.get('experiments', []))
         token = data.get('next_page_token')
         if not token:

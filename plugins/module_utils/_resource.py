@@ -198,7 +198,10 @@ class Resource(Operation):
         self.validate()
         cached = self.read_ahead.lookup(self) if self.read_ahead is not None else ReadAhead.MISS
         if cached is ReadAhead.MISS:
-            return self._converge(self.read())
+            result = self._converge(self.read())
+            if self.read_ahead is not None:
+                self.read_ahead.observe(result['changed'])
+            return result
         result = self._converge(cached, confirm_only=True)
         if result is not None:
             return result
@@ -302,15 +305,16 @@ class Resource(Operation):
 class ReadAhead:
     """The read-ahead of one loop (one task on one host, in the fast path's worker process).
 
-    The first items of a loop are read one by one; from the third item of the same scope on, the scope is
-    listed once and later items are answered from the listing. A listed object is only ever used to
+    Items are read one by one until two of them in a row needed no change (so a loop of one or two items,
+    or a first run that creates everything, never lists); from then on, each scope (a collection, e.g.
+    the members of one project) is listed when first needed and its items are answered from the listing. A listed object is only ever used to
     conclude "nothing to change": when the listing shows a difference (or the object is missing), the
     engine reads the object again and decides on that, so a write never rests on a listing. A listing is
     listed again after max_age seconds; an object this loop wrote is read one by one from then on.
     """
 
     MISS = object()
-    #: single reads of a scope before it is listed (a loop of one or two items never lists)
+    #: unchanged single reads in a row before the loop starts listing
     singles_before_listing = 2
     max_age = 120.0
 
@@ -318,7 +322,7 @@ class ReadAhead:
         import time
         self._clock = clock or time.monotonic
         self._listings = {}  # scope -> (time listed, {key: object} or None when not listable)
-        self._singles = {}
+        self._unchanged = 0  # single reads in a row that found nothing to change
         self._written = set()  # (scope, key) written by this loop
         self.listings = 0
 
@@ -333,9 +337,7 @@ class ReadAhead:
         if listing is not None and listing[1] is not None and self._clock() - listing[0] > self.max_age:
             listing = None
         if listing is None:
-            seen = self._singles.get(scope, 0)
-            if seen < self.singles_before_listing:
-                self._singles[scope] = seen + 1
+            if self._unchanged < self.singles_before_listing:
                 return self.MISS
             try:
                 objects = resource.read_batch()
@@ -346,6 +348,10 @@ class ReadAhead:
         if listing[1] is None:
             return self.MISS
         return listing[1].get(key)
+
+    def observe(self, changed):
+        """The outcome of an item decided on a single read."""
+        self._unchanged = 0 if changed else self._unchanged + 1
 
     def forget(self, resource):
         """resource was written: its listed state is out of date."""

@@ -122,9 +122,9 @@ def test_check_mode_predicts_from_a_fresh_read_and_writes_nothing():
 
 
 def test_absent_uses_the_listing_only_for_objects_already_gone():
-    store = Store(a={'size': 1}, b={'size': 1}, c={'size': 1})
+    store = Store(c={'size': 1})
     ahead = ReadAhead()
-    for name in 'ab':
+    for name in 'ab':  # already gone: nothing to change
         converge(store, ahead, name, state='absent')
     del store.log[:]
     assert converge(store, ahead, 'gone', state='absent')['changed'] is False
@@ -180,3 +180,42 @@ def test_no_read_ahead_outside_the_fast_path():
     for name in 'abc':
         converge(store, None, name)
     assert store.log == [('get', 'a'), ('get', 'b'), ('get', 'c')]
+
+
+class GroupedThing(Thing):
+    """Listed per group (as the members of one Harbor project are)."""
+
+    def batch_scope(self):
+        return ('group', self.params['name'][0])
+
+    def read_batch(self):
+        self.client.log.append(('list', self.batch_scope()[1]))
+        return dict((k, dict(v)) for k, v in self.client.objects.items() if k[0] == self.batch_scope()[1])
+
+
+def test_each_scope_is_listed_once_after_the_loops_first_two_items():
+    store = Store(**dict(('%s%d' % (g, i), {'size': 1}) for g in 'abc' for i in range(2)))
+    ahead = ReadAhead()
+    for name in ('a0', 'a1', 'b0', 'b1', 'c0', 'c1'):
+        thing = GroupedThing({'name': name, 'size': 1, 'state': 'present'}, store)
+        thing.read_ahead = ahead
+        assert thing.execute()['changed'] is False
+    assert store.log == [('get', 'a0'), ('get', 'a1'), ('list', 'b'), ('list', 'c')]
+
+
+def test_a_loop_that_creates_everything_never_lists():
+    store = Store()
+    ahead = ReadAhead()
+    for i in range(6):
+        assert converge(store, ahead, 't%d' % i)['changed'] is True
+    assert ('list',) not in store.log
+    assert ahead.listings == 0
+
+
+def test_listing_starts_after_two_unchanged_items_in_a_row():
+    store = Store(a={'size': 1}, c={'size': 1}, d={'size': 1}, e={'size': 1})
+    ahead = ReadAhead()
+    for name in 'abcde':  # b is created: the count of unchanged items starts again
+        converge(store, ahead, name)
+    assert [e for e in store.log if e[0] != 'create'] == [
+        ('get', 'a'), ('get', 'b'), ('get', 'b'), ('get', 'c'), ('get', 'd'), ('list',)]
