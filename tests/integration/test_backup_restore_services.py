@@ -405,8 +405,9 @@ def test_pgpass_authenticates_with_special_characters(tmp_path):
                                           'platform_backup_s3_secret_access_key': 'unused-' + os.urandom(4).hex()})
         assert result.ok, str(result)
         assert password not in result.stdout + result.stderr
-        pgpass = workdir / 'pgpass'
-        assert pgpass.stat().st_mode & 0o777 == 0o600 and (workdir / 's3.json').stat().st_mode & 0o777 == 0o600
+        pgpass = workdir / '.run' / 'pgpass'
+        assert workdir.stat().st_mode & 0o777 == 0o700 and (workdir / '.run').stat().st_mode & 0o777 == 0o700
+        assert pgpass.stat().st_mode & 0o777 == 0o600 and (workdir / '.run' / 's3.json').stat().st_mode & 0o777 == 0o600
         assert len(pgpass.read_text().splitlines()) == 1  # harbor's empty and nexus's empty password: no line
         login = [str(Postgres.BIN / 'psql'), '-h', '127.0.0.1', '-p', str(pg.port), '-U', 'svc', '-d', 'postgres',
                  '--no-password', '-Atc', 'SELECT current_user']

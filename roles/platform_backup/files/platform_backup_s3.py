@@ -186,7 +186,7 @@ def collect(args):
     for bucket in buckets:
         bucket['service'] = args.service
     part = {'service': args.service, 'items': items, 'buckets': buckets}
-    write_private(os.path.join(args.dir, 'part-%s.json' % args.service),
+    write_private(os.path.join(args.run_dir, 'part-%s.json' % args.service),
                   (json.dumps(part, indent=2, sort_keys=True) + '\n').encode())
     return {'changed': True, 'service': args.service, 'items': len(items), 'buckets': len(buckets),
             'size': sum(i['size'] for i in items) + sum(b['size'] for b in buckets)}
@@ -198,7 +198,7 @@ def finish(args):
     base = backup_root(args.prefix, args.backup_id)
     items, buckets = [], []
     for service in args.service:
-        with open(os.path.join(args.dir, 'part-%s.json' % service), encoding='utf-8') as handle:
+        with open(os.path.join(args.run_dir, 'part-%s.json' % service), encoding='utf-8') as handle:
             part = json.load(handle)
         items += part['items']
         buckets += part['buckets']
@@ -502,7 +502,9 @@ def main():
     for name in ('collect', 'finish', 'fetch', 'mirror'):
         sub.choices[name].add_argument('--backup-id', required=True)
     sub.choices['collect'].add_argument('--service', required=True)
-    sub.choices['collect'].add_argument('--dir', required=True, help='the run directory (dumps, archives, part)')
+    for name in ('collect', 'finish'):
+        sub.choices[name].add_argument('--run-dir', required=True, help='where the part files are')
+    sub.choices['collect'].add_argument('--dir', required=True, help="the backup's directory (dumps, archives)")
     sub.choices['collect'].add_argument('--dump', action='append', default=[], help='database name (NAME.dump)')
     sub.choices['collect'].add_argument('--archives', default='[]', help="JSON list: the archive command's output")
     sub.choices['collect'].add_argument('--encryption', choices=['ansible-vault', 'none'], required=True)
