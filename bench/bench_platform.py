@@ -220,6 +220,11 @@ class CountingProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = 'HTTP/1.1'
+            # The status line and headers go out in one write, the body in another: without TCP_NODELAY,
+            # Nagle's algorithm and the client's delayed ACK add ~40 ms to every response (measured: 60
+            # buckets took 7.5 s through the proxy, 2.0 s without it).
+            disable_nagle_algorithm = True
+            upstream = None  # one kept-alive connection to the S3 server per client connection
 
             def log_message(self, *args):
                 pass
@@ -229,7 +234,9 @@ class CountingProxy:
                     proxy.counts[self.command] = proxy.counts.get(self.command, 0) + 1
                 length = int(self.headers.get('Content-Length') or 0)
                 body = self.rfile.read(length) if length else None
-                conn = http.client.HTTPConnection('127.0.0.1', target_port, timeout=60)
+                if self.upstream is None:
+                    self.upstream = http.client.HTTPConnection('127.0.0.1', target_port, timeout=60)
+                conn = self.upstream
                 headers = {k: v for k, v in self.headers.items() if k.lower() != 'connection'}
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
@@ -242,7 +249,6 @@ class CountingProxy:
                 self.end_headers()
                 if self.command != 'HEAD':
                     self.wfile.write(data)
-                conn.close()
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
 
