@@ -839,9 +839,10 @@ def test_service_monitors_label_targets_as_the_rules_expect(rendered):
 
 
 def test_monitoring_settings_and_monitoring_off(tmp_path):
-    """Other selector labels, another dashboard label and namespace: every object follows; MLflow's chart
-    default label (release: prometheus) is removed. Then monitoring off over the same folder: no ServiceMonitor,
-    no PrometheusRule, no dashboards, no metrics Secret, and the files of the first render are gone."""
+    """Other selector labels, another dashboard label and namespace, no data source URL, MLflow without basic
+    auth: every object follows (MLflow's ServiceMonitor then signs in as nobody). Then monitoring off over the
+    same folder: no ServiceMonitor, no PrometheusRule, no dashboards, no metrics Secret, and the files of the
+    first render are gone."""
     vault_values = _generated_vault()
     out = tmp_path / 'render'
     labels = {'prometheus': 'platform'}
@@ -850,13 +851,16 @@ def test_monitoring_settings_and_monitoring_off(tmp_path):
         'platform_k8s_grafana_dashboard_label': 'maestro/dashboard', 'platform_k8s_grafana_dashboard_label_value': 'yes',
         'platform_k8s_grafana_dashboard_namespace': 'monitoring',
         'platform_k8s_grafana_dashboard_annotations': {'grafana_folder': 'Maestro'},
-        'platform_k8s_grafana_datasource_url': ''}, playbook=K8S_PLAYBOOK)
+        'platform_k8s_grafana_datasource_url': '', 'platform_k8s_mlflow_password': ''}, playbook=K8S_PLAYBOOK)
     assert first.returncode == 0, first.stdout[-6000:]
     values = {s: yaml.safe_load((out / 'values' / ('%s.yaml' % s)).read_text()) for s in ('harbor', 'nexus', 'mlflow')}
     assert values['harbor']['metrics']['serviceMonitor']['additionalLabels'] == labels
     assert values['nexus']['metrics']['serviceMonitor']['additionalLabels'] == labels
     assert not (out / 'kubernetes' / 'grafana-datasource.yaml').exists()  # no URL, no data source
     monitor = yaml.safe_load((out / 'kubernetes' / 'service-monitors.yaml').read_text())
+    assert 'basicAuth' not in monitor['spec']['endpoints'][0]  # MLflow without basic auth: none needed
+    names = [d['metadata']['name'] for d in yaml.safe_load_all((out / 'kubernetes' / 'secrets.yaml').read_text()) if d]
+    assert 'mlflow-maestro-metrics' not in names and 'nexus-maestro-metrics' in names
     rule = yaml.safe_load((out / 'kubernetes' / 'prometheus-rule.yaml').read_text())
     for labelled in (monitor, rule):
         assert labels.items() <= labelled['metadata']['labels'].items() and 'release' not in labelled['metadata']['labels']
