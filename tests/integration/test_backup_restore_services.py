@@ -420,3 +420,72 @@ def test_pgpass_authenticates_with_special_characters(tmp_path):
         assert refused.returncode != 0 and 'password authentication failed' in refused.stderr
     finally:
         pg.stop()
+
+
+SCRIPT = ROOT / 'roles' / 'platform_backup' / 'files' / 'platform_backup_s3.py'
+
+
+def _script(connection, *args):
+    proc = subprocess.run([str(VENV_BIN / 'python'), str(SCRIPT), args[0], '--connection', str(connection)]
+                          + list(args[1:]), capture_output=True, text=True, check=False)
+    return proc.returncode, (json.loads(proc.stdout) if proc.returncode == 0 else proc.stderr)
+
+
+def test_script_reads_old_manifests_and_refuses_damaged_or_escaping_archives(s3_server, tmp_path, prefix):
+    """The role's script on the real S3 API: a format 1 manifest (MLflow only, written before Harbor and Nexus)
+    is fetched as an MLflow backup; an archive whose bytes changed, or whose member leaves the target directory,
+    is refused before anything is extracted."""
+    client = s3_server.client()
+    bucket = prefix + '-old-backups'
+    client.create_bucket(Bucket=bucket)
+    connection = tmp_path / 's3.json'
+    connection.write_text(json.dumps({'endpoint_url': s3_server.url, 'region': 'us-east-1',
+                                      'access_key_id': S3_KEYS['AWS_ACCESS_KEY_ID'],
+                                      'secret_access_key': S3_KEYS['AWS_SECRET_ACCESS_KEY']}))
+    dump = b'PGDMP old dump'
+    client.put_object(Bucket=bucket, Key='maestro/20250101T000000Z/database/mlflow.dump', Body=dump)
+    old = {'format': 1, 'backup_id': '20250101T000000Z', 'buckets': [],
+           'items': [{'type': 'postgresql_dump', 'name': 'mlflow', 'key': 'maestro/20250101T000000Z/database/mlflow.dump',
+                      'format': 'pg_dump custom', 'encryption': 'none', 'size': len(dump),
+                      'sha256': hashlib.sha256(dump).hexdigest()}]}
+    client.put_object(Bucket=bucket, Key='maestro/20250101T000000Z/manifest.json', Body=json.dumps(old).encode())
+    fetched_dir = tmp_path / 'fetched'
+    fetched_dir.mkdir()
+    code, fetched = _script(connection, 'fetch', '--backup-bucket', bucket, '--prefix', 'maestro', '--backup-id',
+                            'latest', '--dir', str(fetched_dir))
+    assert code == 0, fetched
+    assert fetched['services'] == ['mlflow'] and fetched['items'][0]['role'] == 'database'
+    assert (fetched_dir / 'mlflow.dump').read_bytes() == dump
+    assert (fetched_dir / 'mlflow.dump').stat().st_mode & 0o777 == 0o600
+
+    source = tmp_path / 'src'
+    source.mkdir()
+    (source / 'blob').write_bytes(b'blob')
+    out = tmp_path / 'made'
+    out.mkdir()
+    proc = subprocess.run([str(VENV_BIN / 'python'), str(SCRIPT), 'archive', '--service', 'nexus', '--output-dir',
+                           str(out), '--storage-dir', str(source)], capture_output=True, text=True, check=True)
+    made = json.loads(proc.stdout)['archives'][0]
+    assert made['name'] == 'nexus-storage-src' and made['files'] == 1
+    assert (out / 'nexus-storage-src.tar.gz').stat().st_mode & 0o777 == 0o600
+    evil = tmp_path / 'evil.tar.gz'
+    with tarfile.open(evil, 'w:gz') as tar:
+        info = tarfile.TarInfo('../outside')
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b'evil'))
+    for archive, damaged in ((out / 'nexus-storage-src.tar.gz', True), (evil, False)):
+        body = archive.read_bytes()
+        fetched_dir = tmp_path / ('restore-' + archive.name)
+        fetched_dir.mkdir()
+        (fetched_dir / archive.name).write_bytes(body + (b'x' if damaged else b''))
+        manifest = {'format': 2, 'services': {}, 'buckets': [], 'items': [
+            {'type': 'archive', 'service': 'nexus', 'role': 'storage', 'name': archive.name, 'encryption': 'none',
+             'key': 'x/archives/' + archive.name, 'source': str(tmp_path / 'target' / archive.name),
+             'size': len(body), 'sha256': hashlib.sha256(body).hexdigest()}]}
+        (fetched_dir / 'manifest.json').write_text(json.dumps(manifest))
+        code, err = _script(connection, 'restore', '--backup-bucket', bucket, '--manifest',
+                            str(fetched_dir / 'manifest.json'), '--service', 'nexus', '--role', 'storage')
+        assert code != 0
+        assert ('does not match the manifest' if damaged else 'leaves the target directory') in err, err
+        assert not (tmp_path / 'outside').exists()
+        assert not (tmp_path / 'target' / archive.name).exists()  # refused before the directory was made

@@ -412,14 +412,14 @@ def extract(item, local, target):
     if not dir_is_empty(target):
         raise SystemExit('Directory %s is not empty: restore needs an empty directory (wipe it or map the backup '
                          'elsewhere with platform_backup_restore_dir_map).' % target)
-    os.makedirs(target, mode=0o700, exist_ok=True)
-    files = 0
     with tarfile.open(local, mode='r:gz') as tar:
-        members = list(safe_members(tar, target))
-        # numeric owners as archived (the registry and Nexus run as their own uid); modes as archived
-        tar.extractall(target, members=members, numeric_owner=True)
-        files = sum(1 for m in members if m.isfile())
-    return files
+        members = list(safe_members(tar, target))  # every member checked before anything is written
+        os.makedirs(target, mode=0o700, exist_ok=True)
+        # numeric owners as archived (the registry and Nexus run as their own uid); modes as archived. The members
+        # were checked above; Python 3.12+ would otherwise apply its own filter (3.14's default drops owners).
+        extra = {'filter': 'fully_trusted'} if hasattr(tarfile, 'fully_trusted_filter') else {}
+        tar.extractall(target, members=members, numeric_owner=True, **extra)
+    return sum(1 for m in members if m.isfile())
 
 
 def restore_buckets(s3, args, entries, bucket_map):
