@@ -443,9 +443,10 @@ def test_script_reads_old_manifests_and_refuses_damaged_or_escaping_archives(s3_
                                       'access_key_id': S3_KEYS['AWS_ACCESS_KEY_ID'],
                                       'secret_access_key': S3_KEYS['AWS_SECRET_ACCESS_KEY']}))
     dump = b'PGDMP old dump'
-    client.put_object(Bucket=bucket, Key='maestro/20250101T000000Z/database/mlflow.dump', Body=dump)
+    dump_key = 'maestro/20250101T000000Z/database/mlflow.dump'
+    client.put_object(Bucket=bucket, Key=dump_key, Body=dump)
     old = {'format': 1, 'backup_id': '20250101T000000Z', 'buckets': [],
-           'items': [{'type': 'postgresql_dump', 'name': 'mlflow', 'key': 'maestro/20250101T000000Z/database/mlflow.dump',
+           'items': [{'type': 'postgresql_dump', 'name': 'mlflow', 'key': dump_key,
                       'format': 'pg_dump custom', 'encryption': 'none', 'size': len(dump),
                       'sha256': hashlib.sha256(dump).hexdigest()}]}
     client.put_object(Bucket=bucket, Key='maestro/20250101T000000Z/manifest.json', Body=json.dumps(old).encode())

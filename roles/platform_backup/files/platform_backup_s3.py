@@ -35,6 +35,7 @@ import tarfile
 import tempfile
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 CHUNK = 1024 * 1024
@@ -44,7 +45,10 @@ CONNECTION = {}
 
 
 def client():
-    kwargs = {'region_name': CONNECTION.get('region') or 'us-east-1'}
+    # AWS's 'standard' retry mode (3 attempts, jittered backoff, throttling and transient errors) rather than the
+    # SDK's 'legacy' default: an unreachable endpoint fails in seconds, not after ~10 s of blind retries.
+    kwargs = {'region_name': CONNECTION.get('region') or 'us-east-1',
+              'config': Config(retries={'mode': 'standard'})}
     if CONNECTION.get('endpoint_url'):
         kwargs['endpoint_url'] = CONNECTION['endpoint_url']
     if CONNECTION.get('access_key_id'):
