@@ -109,7 +109,11 @@ def list_all(client, path, query=None, headers=None, limit=None):
         items.extend(data)
         link = response.header('Link') or ''
         total = response.header('X-Total-Count')
-        if 'rel="next"' in link:
+        if len(data) < PAGE_SIZE:
+            # A short page is the last one, whatever the headers say: with ?entityname= Harbor filters the
+            # page but counts (X-Total-Count, Link) every member of the project.
+            more = False
+        elif 'rel="next"' in link:
             more = True
         elif total is not None and str(total).isdigit():
             more = bool(data) and len(items) < int(total)
@@ -839,15 +843,23 @@ class RobotAccount(HarborResource):
         return self.full_name()
 
     def read_batch(self):
-        level = self.params['level']
-        if level == 'project' and not self.project_id():
-            return None
-        robots = list_robots(self.client, level, self.project_id() if level == 'project' else None,
-                             limit=READ_AHEAD_LIMIT)
+        level, project_id = self.params['level'], None
+        if level == 'project':
+            # Robots are listed per project id: one project listing per loop finds every project's id (a
+            # listing is only used to find nothing to change; writes use the id read by name).
+            ids = self.read_ahead.memo('harbor-project-ids', self._project_ids) if self.read_ahead else {}
+            project_id = ids.get(self.params['project']) or self.project_id()
+            if not project_id:
+                return None
+        robots = list_robots(self.client, level, project_id, limit=READ_AHEAD_LIMIT)
         if robots is None:
             return None
         return dict((raw['name'], normalize_robot(raw, self.params['name_prefix']))
                     for raw in robots if raw.get('level') == level)
+
+    def _project_ids(self):
+        projects = list_all(self.client, '/projects', limit=READ_AHEAD_LIMIT) or []
+        return dict((raw.get('name'), raw.get('project_id')) for raw in projects)
 
     def validate_against(self, current):
         if current is None and self.permissions is None:

@@ -323,6 +323,7 @@ class ReadAhead:
         self._clock = clock or time.monotonic
         self._listings = {}  # scope -> (time listed, {key: object} or None when not listable)
         self._unchanged = 0  # single reads in a row that found nothing to change
+        self._memos = {}
         self._written = set()  # (scope, key) written by this loop
         self.listings = 0
 
@@ -348,6 +349,13 @@ class ReadAhead:
         if listing[1] is None:
             return self.MISS
         return listing[1].get(key)
+
+    def memo(self, key, load):
+        """A value the loop's listings need (e.g. project ids by name), loaded once per max_age."""
+        entry = self._memos.get(key)
+        if entry is None or self._clock() - entry[0] > self.max_age:
+            entry = self._memos[key] = (self._clock(), load())
+        return entry[1]
 
     def observe(self, changed):
         """The outcome of an item decided on a single read."""

@@ -13,6 +13,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
+from tests.helpers import run_playbook
 
 
 def operation(cls, client, **params):
@@ -128,3 +129,55 @@ def test_harbor_members_and_robots(harbor, prefix):
     system = [dict(conn, name='%s-sys' % prefix, level='system',
                    permissions=[{'kind': 'project', 'namespace': project, 'access': pull}])]
     assert_listing_matches(_harbor.RobotAccount, client, system)
+
+
+TEAM_PLAYBOOK = """---
+- name: Team access across projects
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/maestro.platform.harbor: {url: "{{ url }}", username: "{{ user }}", password: "{{ password }}"}
+  tasks:
+    - name: Projects
+      maestro.platform.harbor_project: {name: "{{ item }}"}
+      loop: "{{ projects }}"
+    - name: Members
+      maestro.platform.harbor_project_member: {project: "{{ item.0 }}", user: "{{ item.1 }}", role: developer}
+      loop: "{{ projects | product(users) | list }}"
+    - name: Robots
+      maestro.platform.harbor_robot_account:
+        name: "{{ item.1 }}"
+        project: "{{ item.0 }}"
+        permissions: [{access: [{resource: repository, action: pull}]}]
+      loop: "{{ projects | product(['ci', 'deploy']) | list }}"
+"""
+
+
+def test_harbor_loop_requests_in_steady_state(harbor, prefix, tmp_path):
+    """A real loop through ansible-playbook: the steady state reads each collection once, not each item."""
+    emulator, conn, client = harbor
+    users = ['%s-u%d' % (prefix, i) for i in range(3)]
+    for user in users:
+        emulator.add_user(user, 'Aa1-unused-password')
+    projects = ['%s-p%d' % (prefix, i) for i in range(4)]
+    playbook = tmp_path / 'team.yml'
+    playbook.write_text(TEAM_PLAYBOOK)
+    extra = {'url': conn['url'], 'user': conn['username'], 'password': conn['password'], 'projects': projects,
+             'users': users}
+    first = run_playbook(str(playbook), extra_vars=extra)
+    assert first.ok and 'changed=3' in first.stdout, str(first)  # three tasks, every item created
+    del emulator.log[:]
+    again = run_playbook(str(playbook), extra_vars=extra)
+    assert again.ok and 'changed=0' in again.stdout, str(again)
+    gets = [e.path for e in emulator.log if e.method == 'GET']
+    assert len(gets) == len(emulator.log)  # reads only
+    # projects (4): 2 read by name, then one listing answers the other 2
+    # members (12): 2 single reads, then one listing per project when first needed (the first project's
+    # third member included): 2 + 4
+    assert len([p for p in gets if p.endswith('/members')]) == 2 + 4
+    # robots (8): 2 single reads (each: the project by name + the filtered robot list) cover the first
+    # project; then one project listing for the ids, and one robot listing for each other project
+    assert len([p for p in gets if p == '/robots']) == 2 + 3
+    assert len([p for p in gets if p == '/projects']) == 1 + 1
+    assert len([p for p in gets if p.startswith('/projects/') and '/members' not in p]) == 2 + 2
+    assert len(gets) == 17  # without the read-ahead: 4 + 12 + 8 * 2 = 32

@@ -219,3 +219,14 @@ def test_listing_starts_after_two_unchanged_items_in_a_row():
         converge(store, ahead, name)
     assert [e for e in store.log if e[0] != 'create'] == [
         ('get', 'a'), ('get', 'b'), ('get', 'b'), ('get', 'c'), ('get', 'd'), ('list',)]
+
+
+def test_memo_loads_once_per_max_age():
+    now = [0.0]
+    ahead = ReadAhead(clock=lambda: now[0])
+    loads = []
+    assert ahead.memo('ids', lambda: loads.append(1) or {'p': 1}) == {'p': 1}
+    assert ahead.memo('ids', lambda: loads.append(1) or {'p': 2}) == {'p': 1}
+    now[0] = ReadAhead.max_age + 1
+    assert ahead.memo('ids', lambda: loads.append(1) or {'p': 3}) == {'p': 3}
+    assert len(loads) == 2
