@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark: a loop of N mlflow_experiment items against a real MLflow server, side by side in one run:
 the fast path (the action plugin runs the module logic in-process, one kept-alive connection for the
-loop) and the same loop as ordinary modules (maestro_platform_execution=module).
+loop, with and without its read-ahead) and the same loop as ordinary modules (maestro_platform_execution=module).
 
 Usage: .venv/bin/python bench/bench_mlflow.py [--items 200] [--repeat 3]
 Prints a table. Not a test: numbers depend on the machine.
@@ -42,10 +42,11 @@ PLAYBOOK = """
 """
 
 
-def one_run(playbook, url, items, mode, server):
+def one_run(playbook, url, items, mode, server, read_ahead=True):
     before = server.request_counts()
     result = run_playbook(playbook, extra_vars={'tracking_uri': url, 'items': items,
-                                                'maestro_platform_execution': mode})
+                                                'maestro_platform_execution': mode,
+                                                'maestro_platform_read_ahead': read_ahead})
     if not result.ok:
         raise SystemExit(str(result))
     after = server.request_counts()
@@ -71,11 +72,12 @@ def main():
         first = one_run(playbook, server.url, args.items, 'controller', server)
         assert first['changed'] == 1, 'first run must create (one changed loop task)'
         rows.append(('first run (create %d), fast path' % args.items, [first]))
-        for mode in ('controller', 'module'):
-            runs = [one_run(playbook, server.url, args.items, mode, server) for _ in range(args.repeat)]
+        for label, mode, read_ahead in (('fast path (action plugin)', 'controller', True),
+                                        ('fast path, read-ahead off (one read per item)', 'controller', False),
+                                        ('ordinary modules', 'module', True)):
+            runs = [one_run(playbook, server.url, args.items, mode, server, read_ahead) for _ in range(args.repeat)]
             assert all(r['changed'] == 0 for r in runs), 'steady state must change nothing'
-            rows.append(('steady state, %s' % ('fast path (action plugin)' if mode == 'controller'
-                                               else 'ordinary modules'), runs))
+            rows.append(('steady state, ' + label, runs))
     finally:
         server.stop()
         s3.stop()
@@ -92,10 +94,12 @@ def main():
         per_item = '%.2f / %.2f' % (req.get('GET', 0) / args.items, req.get('POST', 0) / args.items)
         medians[label] = loop
         print('| %s | %.2f | %.2f | %.1f | %s |' % (label, wall, loop, 1000 * loop / args.items, per_item))
-    fast = [v for k, v in medians.items() if 'steady state, fast' in k][0]
-    slow = [v for k, v in medians.items() if 'ordinary' in k][0]
-    print('\nsteady-state speed-up of the fast path: %.1fx' % (slow / fast))
+    fast = medians['steady state, fast path (action plugin)']
+    plain = medians['steady state, fast path, read-ahead off (one read per item)']
+    slow = medians['steady state, ordinary modules']
+    print('\nsteady-state speed-up of the fast path: %.1fx (read-ahead off: %.1fx)' % (slow / fast, slow / plain))
     print(json.dumps({'items': args.items, 'fast_ms_per_item': 1000 * fast / args.items,
+                      'no_read_ahead_ms_per_item': 1000 * plain / args.items,
                       'module_ms_per_item': 1000 * slow / args.items, 'speedup': slow / fast}))
 
 

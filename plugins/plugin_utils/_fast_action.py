@@ -29,12 +29,14 @@ from contextlib import contextmanager
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, ReadAhead, Resource
 
 EXECUTION_VAR = 'maestro_platform_execution'
+READ_AHEAD_VAR = 'maestro_platform_read_ahead'
 LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 
 # Kept for the life of the worker process (all items of one loop): HTTP clients keyed by connection
@@ -77,6 +79,14 @@ class FastAction(ActionBase):
             return 'controller' if transport in LOCAL_CONNECTIONS else 'module'
         return mode
 
+    def _read_ahead_enabled(self, task_vars):
+        value = task_vars.get(READ_AHEAD_VAR, True)
+        value = self._templar.template(value) if isinstance(value, str) else value
+        try:
+            return boolean(value, strict=True)
+        except TypeError:
+            raise AnsibleError('%s must be a boolean, got %r' % (READ_AHEAD_VAR, value))
+
     def _task_environment(self):
         env = {}
         for item in self._task.environment or []:
@@ -118,7 +128,7 @@ class FastAction(ActionBase):
             if client is None:
                 client = _CLIENTS[key] = op_cls.make_client(params)
             operation = op_cls(params, client, check_mode, diff_mode)
-            if isinstance(operation, Resource):
+            if isinstance(operation, Resource) and self._read_ahead_enabled(task_vars):
                 ahead_key = (self._task._uuid, task_vars.get('inventory_hostname'), key)
                 operation.read_ahead = _READ_AHEADS.get(ahead_key)
                 if operation.read_ahead is None:
