@@ -108,3 +108,19 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0
     proc = subprocess.run(cmd, cwd=str(ROOT), env=ansible_env(env), capture_output=True, text=True, check=False,
                           timeout=timeout)
     return PlaybookResult(proc, time.monotonic() - started)
+
+
+def docker_engine(*images):
+    """DOCKER_HOST of the project's Docker engine (started if needed), with the given platform images built
+    (scripts/build-platform-images.sh selectors, e.g. 'prometheus'). Fails the test when either fails."""
+    import re
+    out = subprocess.run(['bash', str(ROOT / 'scripts' / 'docker-engine.sh')], capture_output=True, text=True,
+                         timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    host = re.search(r'DOCKER_HOST=(\S+)', out.stdout).group(1)
+    if images:
+        build = subprocess.run(['bash', str(ROOT / 'scripts' / 'build-platform-images.sh')] + list(images),
+                               cwd=ROOT, env=dict(os.environ, DOCKER_HOST=host), capture_output=True, text=True,
+                               timeout=900, check=False)
+        assert build.returncode == 0, build.stderr[-3000:]
+    return host

@@ -16,7 +16,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env
+from tests.helpers import ROOT, VENV_BIN, ansible_env, docker_engine
 
 PLAYBOOK = ROOT / 'tests' / 'fixtures' / 'monitoring' / 'render.yml'
 IMAGE = 'maestro-platform/prometheus:2.42'
@@ -28,15 +28,7 @@ MLFLOW_SECRET = 'Aa1-mlflow-admin-secret'
 
 @pytest.fixture(scope='module')
 def docker_host():
-    out = subprocess.run(['bash', str(ROOT / 'scripts' / 'docker-engine.sh')], capture_output=True, text=True,
-                         timeout=600, check=False)
-    assert out.returncode == 0, out.stderr[-2000:]
-    host = re.search(r'DOCKER_HOST=(\S+)', out.stdout).group(1)
-    build = subprocess.run(['bash', str(ROOT / 'scripts' / 'build-platform-images.sh'), 'prometheus'], cwd=ROOT,
-                           env=dict(os.environ, DOCKER_HOST=host), capture_output=True, text=True, timeout=900,
-                           check=False)
-    assert build.returncode == 0, build.stderr[-3000:]
-    return host
+    return docker_engine('prometheus')
 
 
 def run_role(tmp_path, **overrides):
