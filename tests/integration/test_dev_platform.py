@@ -329,8 +329,9 @@ def test_prometheus_scrapes_every_service(platform):
         # Scraped after the state changes above (each job has its own scrape schedule).
         scan_errors = query('harbor_jobservice_task_total{type="IMAGE_SCAN",status="Error"}')
         usage = query('harbor_project_quota_usage_byte{project_name="maestro-hive"}')
+        bucket = query('minio_bucket_usage_total_bytes{bucket="mlflow-artifacts"}')
         ready = (all(t['health'] == 'up' for t in targets) and {t['scrapePool'] for t in targets} == expected
-                 and scan_errors == ['1'] and usage == ['4096'])
+                 and scan_errors == ['1'] and usage == ['4096'] and bucket and float(bucket[0]) >= 1000)
         if ready or time.monotonic() > deadline:
             break
         time.sleep(2)
@@ -340,7 +341,7 @@ def test_prometheus_scrapes_every_service(platform):
     assert any(n.startswith('mlflow_http_request') for n in names)
     assert scan_errors == ['1'] and usage == ['4096']
     # MinIO's bucket metrics follow the object written above (moto's state, read by the stand-in).
-    assert float(query('minio_bucket_usage_total_bytes{bucket="mlflow-artifacts"}')[0]) >= 1000
+    assert bucket and float(bucket[0]) >= 1000, bucket
     # Nexus's metrics endpoint as Nexus guards it.
     metrics_url = 'http://127.0.0.1:%d/service/metrics/prometheus' % platform.ports['nexus']
     with pytest.raises(urllib.error.HTTPError) as anonymous:
