@@ -54,4 +54,4 @@ echo "dev-up: MinIO and Nexus run as stand-ins (maestro-standin-s3, maestro-stan
 export ANSIBLE_COLLECTIONS_PATH=$PWD/build/collections
 # Harbor is skipped, so Prometheus is not told to scrape it (its targets would be down for ever).
 ansible-playbook site.yml -i inventories/dev -e @tests/fixtures/dev_platform/standins.yml "${vault_args[@]}" \
-  -e harbor_metrics_enabled=false --skip-tags harbor "$@"
+  -e '{"harbor_metrics_enabled": false}' --skip-tags harbor "$@"
