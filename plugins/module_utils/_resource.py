@@ -307,10 +307,11 @@ class ReadAhead:
 
     Items are read one by one until two of them in a row needed no change (so a loop of one or two items,
     or a first run that creates everything, never lists); from then on, each scope (a collection, e.g.
-    the members of one project) is listed when first needed and its items are answered from the listing. A listed object is only ever used to
-    conclude "nothing to change": when the listing shows a difference (or the object is missing), the
-    engine reads the object again and decides on that, so a write never rests on a listing. A listing is
-    listed again after max_age seconds; an object this loop wrote is read one by one from then on.
+    the members of one project) is listed when first needed and its items are answered from the listing.
+    A listed object is only ever used to conclude "nothing to change": when the listing shows a difference
+    (or the object is missing), the engine reads the object again and decides on that, so a write never
+    rests on a listing. A scope is listed again after max_age seconds; an object this loop wrote is read
+    one by one from then on.
     """
 
     MISS = object()

@@ -11,8 +11,9 @@ the same-named action plugin validates the arguments with the module's own argum
 module's logic directly, reusing one HTTP client (one kept-alive connection) across the items of a loop:
 a worker process runs all items of a task's loop for one host.
 
-Resources that a list call returns together also get a loop read-ahead (_resource.ReadAhead): after two
-single reads, the rest of the loop is answered from one listing whenever it shows nothing to change.
+Resources that a list call returns together also get a loop read-ahead (_resource.ReadAhead): once two
+items in a row needed no change, the rest of the loop is answered from one listing per collection whenever
+it shows nothing to change (variable `maestro_platform_read_ahead`, default true).
 
 The ordinary module is still used when the task runs on a remote host (delegate_to, or an inventory host
 with another connection), so network reachability is the user's choice, and can be forced with the
