@@ -30,6 +30,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient, path_quote
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    READ_AHEAD_LIMIT,
     Info,
     ModuleFailure,
     Resource,
@@ -39,8 +40,6 @@ API_PATH = '/api/v2.0'
 BY_NAME = {'X-Is-Resource-Name': 'true'}
 PAGE_SIZE = 100
 MAX_PAGES = 10000
-#: the most objects a loop's read-ahead lists (a loop over a few items of a huge server reads one by one)
-READ_AHEAD_LIMIT = 5000
 
 NAME_RULE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
 NAME_RULE_TEXT = ('lower-case letters and digits, optionally separated by single ".", "_" or "-" '
@@ -100,13 +99,13 @@ def list_all(client, path, query=None, headers=None, limit=None):
     items = []
     page = 1
     while page <= MAX_PAGES:
-        if limit is not None and len(items) > limit:
-            return None
         params = dict(query or {})
         params.update(page=page, page_size=PAGE_SIZE)
         response = client.request('GET', path, query=params, headers=headers)
         data = response.json or []
         items.extend(data)
+        if limit is not None and len(items) > limit:
+            return None
         link = response.header('Link') or ''
         total = response.header('X-Total-Count')
         if len(data) < PAGE_SIZE:
@@ -116,9 +115,9 @@ def list_all(client, path, query=None, headers=None, limit=None):
         elif 'rel="next"' in link:
             more = True
         elif total is not None and str(total).isdigit():
-            more = bool(data) and len(items) < int(total)
+            more = len(items) < int(total)
         else:
-            more = len(data) >= PAGE_SIZE
+            more = True  # a full page and no headers: ask for the next
         if not more:
             break
         page += 1

@@ -22,6 +22,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    READ_AHEAD_LIMIT,
     Info,
     ModuleFailure,
     Resource,
@@ -70,10 +71,6 @@ class MlflowOperation:
                               url_option='tracking_uri')
         except ApiError as exc:
             raise ModuleFailure(exc.message)
-
-
-#: the most objects a loop's read-ahead lists (a loop over a few items of a huge server reads one by one)
-READ_AHEAD_LIMIT = 5000
 
 
 def _tags_to_dict(tags):
@@ -223,11 +220,11 @@ def search_experiments(client, view_type='ACTIVE_ONLY', filter_string=None, limi
     """Every experiment matching; None when there are more than limit."""
     experiments, token = [], None
     while True:
-        if limit is not None and len(experiments) > limit:
-            return None
         query = {'max_results': 1000, 'view_type': view_type, 'filter': filter_string or None, 'page_token': token}
         data = client.get(API + '/experiments/search', query=query) or {}  # a read: GET (MLflow serves both)
         experiments.extend(_experiment(e) for e in data.get('experiments', []))
+        if limit is not None and len(experiments) > limit:
+            return None
         token = data.get('next_page_token')
         if not token:
             return experiments
@@ -309,11 +306,11 @@ def search_registered_models(client, filter_string=None, limit=None):
     """Every registered model matching; None when there are more than limit."""
     models, token = [], None
     while True:
-        if limit is not None and len(models) > limit:
-            return None
         query = {'max_results': 1000, 'filter': filter_string, 'page_token': token}
         data = client.get(API + '/registered-models/search', query=query) or {}
         models.extend(_registered_model(m) for m in data.get('registered_models', []))
+        if limit is not None and len(models) > limit:
+            return None
         token = data.get('next_page_token')
         if not token:
             return models

@@ -233,13 +233,12 @@ class Resource(Operation):
         # validate_against and desired see it so that it can be restored rather than re-created.
         if confirm_only and not exists:
             return None
-        if confirm_only:
-            try:
-                self.validate_against(current)
-            except ModuleFailure:
-                return None  # decided on a fresh read, which reports the failure if it is still true
-        else:
+        try:
             self.validate_against(current)
+        except ModuleFailure:
+            if confirm_only:
+                return None  # decided on a fresh read, which reports the failure if it is still true
+            raise
         desired = self.desired(current)
         if exists and not self._differs(desired, current):
             return self._result(False, before, before)
@@ -300,6 +299,11 @@ class Resource(Operation):
             result['diff'] = {'before': before if before is not None else {},
                               'after': after if after is not None else {}}
         return result
+
+
+#: the most objects a loop's read-ahead lists per collection (a loop over a few items of a huge server reads
+#: them one by one instead)
+READ_AHEAD_LIMIT = 5000
 
 
 class ReadAhead:
