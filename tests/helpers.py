@@ -124,3 +124,23 @@ def docker_engine(*images):
                                timeout=900, check=False)
         assert build.returncode == 0, build.stderr[-3000:]
     return host
+
+
+def dvc_env(tmp_path):
+    """DVC's environment for a test: no AWS/MinIO/MLflow settings of this machine (credentials must come from
+    the DVC config under test), isolated global/system configs, a git identity. This machine's AWS_CA_BUNDLE
+    is kept: DVC (s3fs/aiobotocore) works with it against a plain-HTTP endpoint."""
+    env = dict((k, v) for k, v in os.environ.items()
+               if not k.startswith(('AWS_', 'MINIO_', 'MLFLOW_')) or k == 'AWS_CA_BUNDLE')
+    env.update({'DVC_GLOBAL_CONFIG_DIR': str(tmp_path / 'dvc-global'),
+                'DVC_SYSTEM_CONFIG_DIR': str(tmp_path / 'dvc-system'), 'DVC_NO_ANALYTICS': '1',
+                'GIT_AUTHOR_NAME': 'test', 'GIT_AUTHOR_EMAIL': 'test@example.com',
+                'GIT_COMMITTER_NAME': 'test', 'GIT_COMMITTER_EMAIL': 'test@example.com'})
+    return env
+
+
+def run_ok(cmd, cwd, env):
+    """Run a command; fail the test with its output unless it succeeds. Returns stdout."""
+    proc = subprocess.run(cmd, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, '%s failed:\n%s\n%s' % (' '.join(cmd), proc.stdout, proc.stderr)
+    return proc.stdout

@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from tests.helpers import ROOT, VENV_BIN, run_playbook
+from tests.helpers import ROOT, VENV_BIN, dvc_env, run_ok, run_playbook
 from tests.servers import S3_KEYS, MotoS3, Mlflow, Postgres
 
 BUCKETS = ['mlflow-artifacts', 'dvc-storage']
@@ -51,22 +51,6 @@ def stack():
 
 def _sha(data):
     return hashlib.sha256(data).hexdigest()
-
-
-def _dvc_env(tmp_path):
-    env = dict((k, v) for k, v in os.environ.items()
-               if not k.startswith(('AWS_', 'MINIO_', 'MLFLOW_')) or k == 'AWS_CA_BUNDLE')
-    env.update({'DVC_GLOBAL_CONFIG_DIR': str(tmp_path / 'dvc-global'),
-                'DVC_SYSTEM_CONFIG_DIR': str(tmp_path / 'dvc-system'), 'DVC_NO_ANALYTICS': '1',
-                'GIT_AUTHOR_NAME': 'drill', 'GIT_AUTHOR_EMAIL': 'drill@example.com',
-                'GIT_COMMITTER_NAME': 'drill', 'GIT_COMMITTER_EMAIL': 'drill@example.com'})
-    return env
-
-
-def _run(cmd, cwd, env):
-    proc = subprocess.run(cmd, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, '%s failed:\n%s\n%s' % (' '.join(cmd), proc.stdout, proc.stderr)
-    return proc.stdout
 
 
 def _make_data(mlflow_url, tmp_path):
@@ -166,26 +150,26 @@ def test_disaster_recovery_drill(stack, tmp_path):
     s3, pg = stack['s3'], stack['pg']
     # --- data: MLflow experiments/runs/artifacts/model, and a DVC dataset pushed to dvc-storage
     logged = _make_data(stack['mlflow'].url, tmp_path)
-    env = _dvc_env(tmp_path)
+    env = dvc_env(tmp_path)
     repo = tmp_path / 'project'
     repo.mkdir()
     dvc = str(VENV_BIN / 'dvc')
-    _run(['git', 'init', '-q'], repo, env)
-    _run([dvc, 'init', '-q'], repo, env)
-    _run([dvc, 'remote', 'add', '-d', 'storage', 's3://dvc-storage/project'], repo, env)
-    _run([dvc, 'remote', 'modify', 'storage', 'endpointurl', s3.url], repo, env)
-    _run([dvc, 'remote', 'modify', '--local', 'storage', 'access_key_id', S3_KEYS['AWS_ACCESS_KEY_ID']], repo, env)
-    _run([dvc, 'remote', 'modify', '--local', 'storage', 'secret_access_key', S3_KEYS['AWS_SECRET_ACCESS_KEY']],
+    run_ok(['git', 'init', '-q'], repo, env)
+    run_ok([dvc, 'init', '-q'], repo, env)
+    run_ok([dvc, 'remote', 'add', '-d', 'storage', 's3://dvc-storage/project'], repo, env)
+    run_ok([dvc, 'remote', 'modify', 'storage', 'endpointurl', s3.url], repo, env)
+    run_ok([dvc, 'remote', 'modify', '--local', 'storage', 'access_key_id', S3_KEYS['AWS_ACCESS_KEY_ID']], repo, env)
+    run_ok([dvc, 'remote', 'modify', '--local', 'storage', 'secret_access_key', S3_KEYS['AWS_SECRET_ACCESS_KEY']],
          repo, env)
     data = repo / 'data'
     data.mkdir()
     dataset = {'part-%d.bin' % i: os.urandom(256 * 1024) for i in range(4)}
     for name, blob in dataset.items():
         (data / name).write_bytes(blob)
-    _run([dvc, 'add', 'data'], repo, env)
-    _run(['git', 'add', '-A'], repo, env)
-    _run(['git', 'commit', '-q', '-m', 'dataset'], repo, env)
-    _run([dvc, 'push'], repo, env)
+    run_ok([dvc, 'add', 'data'], repo, env)
+    run_ok(['git', 'add', '-A'], repo, env)
+    run_ok(['git', 'commit', '-q', '-m', 'dataset'], repo, env)
+    run_ok([dvc, 'push'], repo, env)
     logged += sum(len(b) for b in dataset.values())
 
     before = _snapshot(stack['mlflow'].url, tmp_path, 'before')
@@ -267,7 +251,7 @@ def test_disaster_recovery_drill(stack, tmp_path):
     # DVC: a fresh checkout (no data, no cache) pulls the dataset from the restored bucket
     shutil.rmtree(data)
     shutil.rmtree(repo / '.dvc' / 'cache')
-    _run([dvc, 'pull'], repo, env)
+    run_ok([dvc, 'pull'], repo, env)
     assert {p.name: p.read_bytes() for p in data.iterdir()} == dataset
 
     # a second restore onto the live, restored stack is refused before anything is written

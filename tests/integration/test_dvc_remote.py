@@ -2,49 +2,30 @@
 DVC itself using the result: `dvc push` and `dvc pull` of a small dataset through the configured remote
 against a real S3 API (moto server), with no credentials in any file git sees."""
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import VENV_BIN, run_playbook
+from tests.helpers import VENV_BIN, dvc_env, run_ok, run_playbook
 from tests.servers import S3_KEYS
 
 MODES = ['controller', 'module']
 SECRET = S3_KEYS['AWS_SECRET_ACCESS_KEY']
 
 
-def _clean_env(tmp_path):
-    """DVC's environment: no AWS credentials (they must come from the config), isolated user/system configs.
-    This machine's AWS_CA_BUNDLE is kept: DVC (s3fs/aiobotocore) works with it against a plain-HTTP endpoint."""
-    env = dict((k, v) for k, v in os.environ.items()
-               if not k.startswith(('AWS_', 'MINIO_')) or k == 'AWS_CA_BUNDLE')
-    env.update({'DVC_GLOBAL_CONFIG_DIR': str(tmp_path / 'dvc-global'),
-                'DVC_SYSTEM_CONFIG_DIR': str(tmp_path / 'dvc-system'), 'DVC_NO_ANALYTICS': '1',
-                'GIT_AUTHOR_NAME': 'test', 'GIT_AUTHOR_EMAIL': 'test@example.com',
-                'GIT_COMMITTER_NAME': 'test', 'GIT_COMMITTER_EMAIL': 'test@example.com'})
-    return env
-
-
-def _run(cmd, cwd, env):
-    proc = subprocess.run(cmd, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, '%s failed:\n%s\n%s' % (' '.join(cmd), proc.stdout, proc.stderr)
-    return proc.stdout
-
-
 def _repo(tmp_path, env):
     repo = tmp_path / 'project'
     repo.mkdir()
-    _run(['git', 'init', '-q'], repo, env)
-    _run([str(VENV_BIN / 'dvc'), 'init', '-q'], repo, env)
-    _run(['git', 'commit', '-q', '-m', 'dvc init'], repo, env)
+    run_ok(['git', 'init', '-q'], repo, env)
+    run_ok([str(VENV_BIN / 'dvc'), 'init', '-q'], repo, env)
+    run_ok(['git', 'commit', '-q', '-m', 'dvc init'], repo, env)
     return repo
 
 
 @pytest.mark.parametrize('mode', MODES)
 def test_rhythm(s3_server, tmp_path, prefix, mode):
-    repo = _repo(tmp_path, _clean_env(tmp_path))
+    repo = _repo(tmp_path, dvc_env(tmp_path))
     result = run_playbook('dvc_remote.yml', extra_vars={
         'repo': str(repo), 'url': 's3://%s-dvc/project' % prefix, 'endpoint_url': s3_server.url,
         'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'], 'secret_key': SECRET, 'maestro_platform_execution': mode})
@@ -54,7 +35,7 @@ def test_rhythm(s3_server, tmp_path, prefix, mode):
 
 
 def test_dvc_push_and_pull_through_the_configured_remote(s3_server, tmp_path, prefix):
-    env = _clean_env(tmp_path)
+    env = dvc_env(tmp_path)
     repo = _repo(tmp_path, env)
     bucket = '%s-dvc-storage' % prefix
     s3_server.client().create_bucket(Bucket=bucket)
@@ -70,10 +51,10 @@ def test_dvc_push_and_pull_through_the_configured_remote(s3_server, tmp_path, pr
     for name, text in dataset.items():
         (data / name).write_text(text)
     dvc = str(VENV_BIN / 'dvc')
-    _run([dvc, 'add', 'data'], repo, env)
-    _run(['git', 'add', '-A'], repo, env)
-    _run(['git', 'commit', '-q', '-m', 'dataset'], repo, env)
-    _run([dvc, 'push'], repo, env)
+    run_ok([dvc, 'add', 'data'], repo, env)
+    run_ok(['git', 'add', '-A'], repo, env)
+    run_ok(['git', 'commit', '-q', '-m', 'dataset'], repo, env)
+    run_ok([dvc, 'push'], repo, env)
     stored = s3_server.client().list_objects_v2(Bucket=bucket, Prefix='project/')
     assert stored.get('KeyCount', 0) >= 3  # the files (and the directory manifest) are on the S3 server
 
@@ -82,12 +63,12 @@ def test_dvc_push_and_pull_through_the_configured_remote(s3_server, tmp_path, pr
         path.unlink()
     data.rmdir()
     subprocess.run(['rm', '-rf', str(repo / '.dvc' / 'cache')], check=True)
-    _run([dvc, 'pull'], repo, env)
+    run_ok([dvc, 'pull'], repo, env)
     assert dict((p.name, p.read_text()) for p in data.iterdir()) == dataset
 
     # nothing git sees holds a credential
-    assert _run(['git', 'status', '--porcelain'], repo, env) == ''
-    assert _run(['git', 'check-ignore', '.dvc/config.local'], repo, env).strip() == '.dvc/config.local'
+    assert run_ok(['git', 'status', '--porcelain'], repo, env) == ''
+    assert run_ok(['git', 'check-ignore', '.dvc/config.local'], repo, env).strip() == '.dvc/config.local'
     assert _git_grep(repo, env) == ''
     assert SECRET in (repo / '.dvc' / 'config.local').read_text()
     assert (repo / '.dvc' / 'config.local').stat().st_mode & 0o777 == 0o600
@@ -97,7 +78,7 @@ def test_dvc_push_and_pull_through_the_configured_remote(s3_server, tmp_path, pr
 def _git_grep(repo, env):
     """Lines of committed files (every commit) that mention a secret key or its value."""
     proc = subprocess.run(['git', 'grep', '-I', '-n', '-e', SECRET, '-e', 'secret_access_key',
-                           *_run(['git', 'rev-list', '--all'], repo, env).split()],
+                           *run_ok(['git', 'rev-list', '--all'], repo, env).split()],
                           cwd=str(repo), env=env, capture_output=True, text=True, check=False)
     assert proc.returncode in (0, 1), proc.stderr  # 1: no match
     return proc.stdout
@@ -105,7 +86,7 @@ def _git_grep(repo, env):
 
 def test_user_level_remote_is_used_by_dvc(s3_server, tmp_path, prefix):
     """level=user writes the user's DVC config (credentials included, mode 0600); DVC reads it."""
-    env = _clean_env(tmp_path)
+    env = dvc_env(tmp_path)
     repo = _repo(tmp_path, env)
     result = run_playbook('dvc_remote_setup.yml', extra_vars={
         'level': 'user', 'config_dir': env['DVC_GLOBAL_CONFIG_DIR'], 'url': 's3://%s-user/x' % prefix,
@@ -113,6 +94,6 @@ def test_user_level_remote_is_used_by_dvc(s3_server, tmp_path, prefix):
     assert result.ok, str(result)
     config = Path(env['DVC_GLOBAL_CONFIG_DIR']) / 'config'
     assert config.stat().st_mode & 0o777 == 0o600
-    listed = _run([str(VENV_BIN / 'dvc'), 'remote', 'default', '--global'], repo, env).strip()
+    listed = run_ok([str(VENV_BIN / 'dvc'), 'remote', 'default', '--global'], repo, env).strip()
     assert listed == 'storage'
-    assert 's3://%s-user/x' % prefix in _run([str(VENV_BIN / 'dvc'), 'remote', 'list'], repo, env)
+    assert 's3://%s-user/x' % prefix in run_ok([str(VENV_BIN / 'dvc'), 'remote', 'list'], repo, env)

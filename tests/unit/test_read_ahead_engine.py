@@ -63,6 +63,16 @@ def converge(store, ahead, name, size=1, state='present', check_mode=False):
     return thing.execute()
 
 
+def primed(store, **kwargs):
+    """A read-ahead after two items (a, b) that needed no change, with the store's log cleared: the next
+    item lists."""
+    ahead = ReadAhead()
+    for name in 'ab':
+        assert converge(store, ahead, name, **kwargs)['changed'] is False
+    del store.log[:]
+    return ahead
+
+
 def test_two_single_reads_then_one_listing_answers_the_rest():
     store = Store(**dict(('t%d' % i, {'size': 1}) for i in range(10)))
     ahead = ReadAhead()
@@ -75,10 +85,7 @@ def test_two_single_reads_then_one_listing_answers_the_rest():
 
 def test_a_difference_in_the_listing_is_decided_on_a_fresh_read():
     store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2}, d={'size': 1})
-    ahead = ReadAhead()
-    for name in 'ab':
-        converge(store, ahead, name)
-    del store.log[:]
+    ahead = primed(store)
     result = converge(store, ahead, 'c')
     assert result['changed'] is True
     assert store.log == [('list',), ('get', 'c'), ('update', 'c'), ('get', 'c')]
@@ -87,9 +94,7 @@ def test_a_difference_in_the_listing_is_decided_on_a_fresh_read():
 
 def test_a_stale_listing_never_causes_a_write():
     store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2})
-    ahead = ReadAhead()
-    for name in 'ab':
-        converge(store, ahead, name)
+    ahead = primed(store)
     converge(store, ahead, 'a')  # lists: c has size 2 in the listing
     store.objects['c']['size'] = 1  # then somebody else fixes c
     del store.log[:]
@@ -100,10 +105,7 @@ def test_a_stale_listing_never_causes_a_write():
 
 def test_missing_objects_are_read_again_then_created():
     store = Store(a={'size': 1}, b={'size': 1})
-    ahead = ReadAhead()
-    for name in 'ab':
-        converge(store, ahead, name)
-    del store.log[:]
+    ahead = primed(store)
     result = converge(store, ahead, 'new')
     assert result['changed'] is True
     assert store.log == [('list',), ('get', 'new'), ('create', 'new'), ('get', 'new')]
@@ -111,10 +113,7 @@ def test_missing_objects_are_read_again_then_created():
 
 def test_check_mode_predicts_from_a_fresh_read_and_writes_nothing():
     store = Store(a={'size': 1}, b={'size': 1}, c={'size': 2})
-    ahead = ReadAhead()
-    for name in 'ab':
-        converge(store, ahead, name, check_mode=True)
-    del store.log[:]
+    ahead = primed(store, check_mode=True)
     result = converge(store, ahead, 'c', check_mode=True)
     assert result['changed'] is True and result['thing'] == {'size': 1}
     assert store.log == [('list',), ('get', 'c')]
@@ -123,10 +122,7 @@ def test_check_mode_predicts_from_a_fresh_read_and_writes_nothing():
 
 def test_absent_uses_the_listing_only_for_objects_already_gone():
     store = Store(c={'size': 1})
-    ahead = ReadAhead()
-    for name in 'ab':  # already gone: nothing to change
-        converge(store, ahead, name, state='absent')
-    del store.log[:]
+    ahead = primed(store, state='absent')  # a and b: already gone
     assert converge(store, ahead, 'gone', state='absent')['changed'] is False
     assert store.log == [('list',)]
     assert converge(store, ahead, 'c', state='absent')['changed'] is True
