@@ -57,8 +57,8 @@ rm -rf ~/.ansible/collections/ansible_collections/maestro/platform
 want lint && run_stage "ansible-lint (production profile)" ansible-lint --profile production
 containers() {
   # A real Docker engine (Debian's docker.io, started here) and the Debian-based host image that the
-  # Molecule scenarios and the dev platform run on; MAESTRO_REQUIRE_MOLECULE makes a missing engine a
-  # failure instead of a skip.
+  # Molecule scenarios and the dev platform run on. MAESTRO_REQUIRE_MOLECULE=1 turns the tests' skips for a
+  # missing prerequisite (Docker engine, node/npm, the dev scenario's served metric names) into failures.
   eval "$(bash scripts/docker-engine.sh)" && bash scripts/build-images.sh && bash scripts/build-platform-images.sh \
     && export DOCKER_HOST MAESTRO_REQUIRE_MOLECULE=1
 }
