@@ -223,11 +223,14 @@ class HttpClient:
         return resp.status, resp.getheaders(), raw
 
     def request(self, method, path, query=None, json_body=None, data=None, content_type=None,
-                headers=None, expected=None, idempotent=None):
+                headers=None, expected=None, idempotent=None, binary=False):
         """Send one request; return a Response. Raises ApiError for non-2xx (or not in expected).
 
         idempotent: whether repeating the request is safe after a dropped connection or a 502/504.
         Defaults by HTTP method; pass True for POST endpoints that only set state (MLflow's set-tag).
+        binary: a successful body is bytes, whatever its Content-Type says (MinIO sends its encrypted
+        admin answers as application/json); it is neither parsed nor judged malformed. Error bodies are
+        still parsed.
         """
         method = method.upper()
         if idempotent is None:
@@ -281,8 +284,8 @@ class HttpClient:
                     raise error
                 last_error = error
             else:
-                response = self._build_response(status, resp_headers, raw)
                 ok = (status in expected) if expected else (200 <= status < 300)
+                response = self._build_response(status, resp_headers, raw, parse=not (ok and binary))
                 if ok and not response.malformed:
                     return response
                 if ok:
@@ -308,19 +311,22 @@ class HttpClient:
             self._sleep(wait)
 
     @staticmethod
-    def _build_response(status, headers, raw):
+    def _build_response(status, headers, raw, parse=True):
         data = None
         malformed = False
-        if raw:
+        if raw and parse:
             ctype = ''
             for key, value in headers:
                 if key.lower() == 'content-type':
                     ctype = value
-            if 'json' in ctype or raw[:1] in (b'{', b'['):
+            announced = 'json' in ctype
+            if announced or raw[:1] in (b'{', b'['):
                 try:
                     data = json.loads(raw.decode('utf-8'))
                 except ValueError:
-                    malformed = True
+                    # Only a body that says it is JSON is malformed; one that merely starts like JSON
+                    # (binary data, text) is left as bytes.
+                    malformed = announced
         return Response(status, headers, raw, data, malformed)
 
     @staticmethod

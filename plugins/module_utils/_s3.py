@@ -540,7 +540,7 @@ class MinioAdmin:
         try:
             response = self.http.request(method, target, data=body if body is not None else None,
                                          content_type='application/octet-stream', headers=headers,
-                                         expected=expected, idempotent=idempotent)
+                                         expected=expected, idempotent=idempotent, binary=decrypt)
         except ApiError as exc:
             raise admin_error(exc)
         raw = response.body or b''

@@ -15,7 +15,8 @@ minio/minio, read as reference) for the calls the minio_* modules make:
   caller's secret key, sio-go packages of 16 KiB sealed with AES-256-GCM or ChaCha20-Poly1305, the last
   one marked by 0x80 in its additional data), implemented here with pycryptodome; a body that does not
   decrypt is answered 400 XMinioAdminConfigBadJSON like MinIO. Encrypted responses (list-users,
-  attach/detach) are encrypted the same way with the caller's secret key.
+  attach/detach) are encrypted the same way with the caller's secret key and, like MinIO's, sent as
+  Content-Type application/json (writeSuccessResponseJSON), so a client must not parse them as JSON.
 - Errors are MinIO's JSON error documents {"Code", "Message", "Resource", "RequestId", "HostId"} with
   MinIO's status codes; add-user and attach/detach refuse a body without Content-Length, attach/detach a
   Content-Type other than application/octet-stream; canned policies are re-serialised the way MinIO
@@ -94,8 +95,8 @@ def madmin_decrypt(blob, secret):
     return plain
 
 
-def madmin_encrypt(plain, secret):
-    salt, nonce = os.urandom(32), os.urandom(8)
+def madmin_encrypt(plain, secret, salt=None):
+    salt, nonce = salt or os.urandom(32), os.urandom(8)
     key = _key(secret, salt)
     additional = b'\x00' + _cipher(0, key, nonce + b'\x00' * 4).digest()
     chunks = [plain[i:i + 16384] for i in range(0, len(plain), 16384)] or [b'']
@@ -512,11 +513,13 @@ class _Handler(BaseHTTPRequestHandler):
             payload = {'Code': exc.code, 'Message': exc.message, 'Resource': parts.path,
                        'RequestId': request_id, 'HostId': 'emulator'}
         if isinstance(payload, (dict, list)):
-            data, ctype = json.dumps(payload).encode(), 'application/json'
-        else:
-            data, ctype = payload or b'', 'application/octet-stream'
+            payload = json.dumps(payload).encode()
+        data = payload or b''
         self.send_response(status)
-        self.send_header('Content-Type', ctype)
+        if data:
+            # MinIO writes every admin answer with writeSuccessResponseJSON, its encrypted ones included:
+            # application/json over bytes that are not JSON. A body-less answer has no Content-Type.
+            self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(data)))
         self.send_header('X-Amz-Request-Id', request_id)
         self.end_headers()

@@ -51,7 +51,7 @@ def make_handler(script):
                 step = (200, {'late': True}, {})
             if isinstance(step, tuple) and step[0] == 'raw':
                 self.send_response(200)
-                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Type', step[2] if len(step) > 2 else 'application/json')
                 self.send_header('Content-Length', str(len(step[1])))
                 self.end_headers()
                 self.wfile.write(step[1])
@@ -145,6 +145,22 @@ def test_malformed_json_success_retried_for_get_not_for_post(server):
     with pytest.raises(ApiError) as err:
         client(server.url).post('/create', {})
     assert 'not valid JSON' in str(err.value) and len(server.seen) == 1
+
+
+def test_bytes_that_only_start_like_json(server):
+    # Binary or text that happens to begin with '{' is not malformed JSON unless it says it is JSON ...
+    server.steps = [('raw', b'{\x8f\x01 binary', 'application/octet-stream')]
+    response = client(server.url).request('POST', '/blob')
+    assert response.json is None and response.body == b'{\x8f\x01 binary' and len(server.seen) == 1
+    # ... and a caller that expects bytes gets them even under application/json (MinIO's encrypted answers)
+    server.steps = [('raw', b'[\x00\x02 sealed')]
+    response = client(server.url).request('POST', '/admin', binary=True)
+    assert response.json is None and response.body == b'[\x00\x02 sealed' and len(server.seen) == 2
+    # errors are still read as JSON under binary
+    server.steps = [(404, {'Code': 'NoSuchThing', 'Message': 'gone'}, {})]
+    with pytest.raises(ApiError) as err:
+        client(server.url).request('GET', '/admin', binary=True)
+    assert err.value.status == 404 and err.value.body == {'Code': 'NoSuchThing', 'Message': 'gone'}
 
 
 def test_retries_are_bounded_in_attempts(server):

@@ -114,3 +114,27 @@ def test_attach_needs_an_opaque_content_type(emulator, admin):
     headers['Content-Type'] = 'application/x-www-form-urlencoded'
     response = admin.http.request('POST', path, data=body, headers=headers, expected=(200, 400))
     assert response.status == 400 and response.json['Code'] == 'BadRequest'
+
+
+@pytest.mark.parametrize('first_byte', [b'{', b'['])
+def test_an_encrypted_answer_that_starts_like_json_is_decrypted(admin, emulator, monkeypatch, first_byte):
+    """MinIO sends its encrypted answers as application/json; the random salt that starts them begins with
+    '{' or '[' once in 128 answers. The client must decrypt such a body, not judge it malformed JSON (a CI
+    run failed on exactly this)."""
+    from tests.emulators import minio_admin
+    encrypt = minio_admin.madmin_encrypt
+    monkeypatch.setattr(minio_admin, 'madmin_encrypt',
+                        lambda plain, secret: encrypt(plain, secret, salt=first_byte + b'\x01' * 31))
+    admin.request('PUT', 'add-user', {'accessKey': 'dave'}, body={'secretKey': 'dave-secret-1', 'status': 'enabled'},
+                  encrypt=True)
+    raw = admin.request('GET', 'list-users', decrypt=True)
+    assert json.loads(raw)['dave']['status'] == 'enabled'
+    answer = admin.json('POST', 'idp/builtin/policy/attach', body={'policies': ['readonly'], 'user': 'dave'},
+                        encrypt=True, decrypt=True)
+    assert answer['policiesAttached'] == ['readonly']
+    # the emulator labels the encrypted answer the way MinIO does
+    from ansible_collections.maestro.platform.plugins.module_utils import _s3
+    path = '/minio/admin/v3/list-users'
+    headers = _s3.sigv4_headers('GET', admin.host, path, '', None, ROOT[0], ROOT[1], 'us-east-1')
+    response = admin.http.request('GET', path, headers=headers, binary=True)
+    assert response.header('Content-Type') == 'application/json' and response.body[:1] == first_byte
