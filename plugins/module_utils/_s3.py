@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.maestro.platform.plugins.module_utils._http import IDEMPOTENT_METHODS, ApiError, HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 try:
@@ -537,19 +537,27 @@ class MinioAdmin:
         headers = sigv4_headers(method, self.host, path, query_string, body, access_key, secret_key, self.region,
                                 self.session_token)
         target = '%s/%s%s' % (ADMIN_PREFIX, op, ('?' + query_string) if query_string else '')
-        try:
-            response = self.http.request(method, target, data=body if body is not None else None,
-                                         content_type='application/octet-stream', headers=headers,
-                                         expected=expected, idempotent=idempotent, binary=decrypt)
-        except ApiError as exc:
-            raise admin_error(exc)
-        raw = response.body or b''
-        if decrypt and raw:
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                raw = decrypt_payload(raw, secret_key)
+                response = self.http.request(method, target, data=body if body is not None else None,
+                                             content_type='application/octet-stream', headers=headers,
+                                             expected=expected, idempotent=idempotent, binary=decrypt)
+            except ApiError as exc:
+                raise admin_error(exc)
+            raw = response.body or b''
+            if not (decrypt and raw):
+                return raw
+            try:
+                return decrypt_payload(raw, secret_key)
             except PayloadError as exc:
-                raise ApiError(str(exc), status=response.status, method=method, url=target)
-        return raw
+                # A success whose sealed body does not open (cut by a proxy, garbled): like a garbled JSON
+                # body in the transport, only a call that is safe to repeat is sent once more.
+                if not idempotent or attempt >= 2:
+                    raise ApiError(str(exc), status=response.status, method=method, url=target)
 
     def json(self, method, op, query=None, body=None, **kwargs):
         raw = self.request(method, op, query=query, body=body, **kwargs)

@@ -138,3 +138,28 @@ def test_an_encrypted_answer_that_starts_like_json_is_decrypted(admin, emulator,
     headers = _s3.sigv4_headers('GET', admin.host, path, '', None, ROOT[0], ROOT[1], 'us-east-1')
     response = admin.http.request('GET', path, headers=headers, binary=True)
     assert response.header('Content-Type') == 'application/json' and response.body[:1] == first_byte
+
+
+def test_a_sealed_answer_that_does_not_open_is_asked_again_only_when_safe(admin, emulator, monkeypatch):
+    from tests.emulators import minio_admin
+    encrypt = minio_admin.madmin_encrypt
+    garbled = []
+
+    def garble_once(plain, secret):
+        sealed = encrypt(plain, secret)
+        if garbled:
+            return sealed
+        garbled.append(True)
+        return sealed[:-1] + bytes(bytearray([sealed[-1] ^ 1]))  # the tag no longer matches
+
+    admin.request('PUT', 'add-user', {'accessKey': 'erin'}, body={'secretKey': 'erin-secret-1', 'status': 'enabled'},
+                  encrypt=True)
+    monkeypatch.setattr(minio_admin, 'madmin_encrypt', garble_once)
+    before = admin.http.request_count
+    assert 'erin' in json.loads(admin.request('GET', 'list-users', decrypt=True))  # a read: asked again
+    assert admin.http.request_count - before == 2
+    garbled.clear()
+    with pytest.raises(ApiError) as err:  # a POST not declared safe to repeat: reported, not re-sent
+        admin.request('POST', 'idp/builtin/policy/attach', body={'policies': ['readonly'], 'user': 'erin'},
+                      encrypt=True, decrypt=True)
+    assert 'cannot decrypt the payload' in str(err.value) and admin.http.request_count - before == 3
