@@ -517,7 +517,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = payload or b''
         self.send_response(status)
         if data:
-            # MinIO writes every admin answer with writeSuccessResponseJSON, its encrypted ones included:
+            # MinIO writes the admin answers emulated here with writeSuccessResponseJSON, encrypted ones too:
             # application/json over bytes that are not JSON. A body-less answer has no Content-Type.
             self.send_header('Content-Type', 'application/json')
         self.send_header('Content-Length', str(len(data)))
