@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, ensure_collection_link
+from tests.helpers import ROOT, ensure_collection_link, unavailable
 
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'platform_client'
 SCENARIO = 'platform_client'
@@ -61,12 +61,6 @@ SECRETS = {
 }
 
 
-def _unavailable(reason):
-    if os.environ.get('MAESTRO_REQUIRE_MOLECULE') == '1':
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 def _docker(*args, check=True, env=None):
     return subprocess.run(['docker', *args], capture_output=True, text=True, check=check, env=env)
 
@@ -76,14 +70,14 @@ def engine():
     host = os.environ.get('DOCKER_HOST') or DEFAULT_DOCKER_HOST
     env = dict(os.environ, DOCKER_HOST=host)
     if shutil.which('docker') is None:
-        _unavailable('no docker CLI: run scripts/docker-engine.sh')
+        unavailable('no docker CLI: run scripts/docker-engine.sh')
     if _docker('version', '--format', '{{.Server.Version}}', check=False, env=env).returncode != 0:
-        _unavailable('no Docker engine on %s: eval "$(bash scripts/docker-engine.sh)"' % host)
+        unavailable('no Docker engine on %s: eval "$(bash scripts/docker-engine.sh)"' % host)
     if _docker('image', 'inspect', IMAGE, check=False, env=env).returncode != 0:
-        _unavailable('image %s missing: bash scripts/build-images.sh' % IMAGE)
+        unavailable('image %s missing: bash scripts/build-images.sh' % IMAGE)
     for tool in ('docker-registry', 'skopeo', 'npm', 'dockerd'):
         if shutil.which(tool) is None:
-            _unavailable('%s is not installed on the test host (apt-get install docker-registry skopeo)' % tool)
+            unavailable('%s is not installed on the test host (apt-get install docker-registry skopeo)' % tool)
     # The scenario's own network (molecule.yml attaches every host to it); the stand-in servers bind to
     # its gateway address, which only this host and the scenario's containers reach.
     if _docker('network', 'inspect', NETWORK, check=False, env=env).returncode != 0:
