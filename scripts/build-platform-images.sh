@@ -26,7 +26,10 @@ export DOCKER_BUILDKIT=0
 SUITE="${MAESTRO_DEBIAN_SUITE:-bookworm}"
 BASE_IMAGE="maestro-platform/debian:$SUITE"
 HOST_CA_BUNDLE="${MAESTRO_HOST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
-NEXUS_SPEC="${MAESTRO_NEXUS_SPEC:-/work/shared/specs/nexus-openapi.yaml}"
+# The official API descriptions: ../shared/specs beside the repository (MAESTRO_SPECS_DIR overrides).
+SPECS_DIR="${MAESTRO_SPECS_DIR:-$(cd .. && pwd)/shared/specs}"
+NEXUS_SPEC="${MAESTRO_NEXUS_SPEC:-$SPECS_DIR/nexus-openapi.yaml}"
+[[ -f "$NEXUS_SPEC" ]] || { echo "build-platform-images: $NEXUS_SPEC is missing: the official API descriptions are expected in ../shared/specs beside the repository; set MAESTRO_SPECS_DIR" >&2; exit 1; }
 
 log() { echo "build-platform-images: $*" >&2; }
 recipe_label() { docker image inspect --format '{{ index .Config.Labels "maestro.recipe" }}' "$1" 2>/dev/null || true; }
@@ -173,6 +176,7 @@ RUN python3 -m venv /opt/standin \\
 COPY nexus-openapi.yaml /opt/standin/nexus-openapi.yaml
 COPY __init__.py framework.py fixtures.py nexus.py nexus_fixtures.py /opt/standin/tests/emulators/
 COPY nexus_standin.py /opt/standin/nexus_standin.py
+COPY specs.py /opt/standin/tests/specs.py
 RUN touch /opt/standin/tests/__init__.py
 ENV MAESTRO_NEXUS_SPEC=/opt/standin/nexus-openapi.yaml PYTHONPATH=/opt/standin
 LABEL org.opencontainers.image.title="maestro-standin-nexus" \\
@@ -196,7 +200,7 @@ for what in "${want[@]}"; do
     nexus)
       build maestro-standin-nexus:emulator "$NEXUS_DOCKERFILE" "$NEXUS_SPEC" tests/emulators/__init__.py \
         tests/emulators/framework.py tests/emulators/fixtures.py tests/emulators/nexus.py \
-        tests/emulators/nexus_fixtures.py tests/standins/nexus_standin.py ;;
+        tests/emulators/nexus_fixtures.py tests/standins/nexus_standin.py tests/specs.py ;;
     *) log "unknown image '$what' (postgres, mlflow, prometheus, s3, nexus)"; exit 2 ;;
   esac
 done

@@ -12,7 +12,7 @@ Writing an emulator
 ::
 
     class HarborEmulator(Emulator):
-        spec_path = '/work/shared/specs/harbor-openapi3.yaml'   # OpenAPI 3 file (loaded once per process)
+        spec_path = spec_path('harbor-openapi3.yaml')        # OpenAPI 3 file (loaded once per process)
         base_path = '/api/v2.0'                                 # prefix of every API path
         validate_spec = True                                    # False: load without checking the spec
 

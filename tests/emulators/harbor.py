@@ -112,7 +112,6 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-import os
 import re
 import secrets
 import string
@@ -121,10 +120,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, unquote_plus, urlencode, urlsplit
 
 from .framework import Emulator, HttpError, load_spec, route
+from ..specs import spec_path
 
-_REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SPECS_DIR = os.environ.get('MAESTRO_SPECS_DIR', os.path.join(os.path.dirname(_REPO_ROOT), 'shared', 'specs'))
-HARBOR_SPEC = os.path.join(SPECS_DIR, 'harbor-openapi3.yaml')
+HARBOR_SPEC = spec_path('harbor-openapi3.yaml')
 
 HARBOR_VERSION = 'v2.15.2-080b0220'
 ADMIN_NAME = 'admin'

@@ -5,12 +5,12 @@
 
 Nexus cannot run on our machines, so the nexus_* modules are tested against this emulator. Every request
 and response is validated against the official description of Nexus 3.94's API
-(/work/shared/specs/nexus-openapi.yaml) by the shared framework (tests/emulators/framework.py). Where the
+(../shared/specs/nexus-openapi.yaml) by the shared framework (tests/emulators/framework.py). Where the
 spec forgets a status the server sends (200 on GET /v1/repositories/{name}, 200 on user creation, ...), the
 route allows it explicitly and the body is still checked against the component schema the server uses
 (``_check_schema``), so nothing the emulator sends goes unchecked.
 
-Behaviour implemented from /work/shared/specs/README.md (read from the server's source code):
+Behaviour implemented from ../shared/specs/README.md (read from the server's source code):
 - repositories: create 201, duplicate name (case-insensitive) 400 [{"id","message"}], update 204, 404
   when missing, rename and blob store change rejected (400). GET /v1/repositories/{name} is a summary; the
   full settings come from GET /v1/repositories/{format}/{type}/{name} (404 for another format/type).
@@ -44,8 +44,9 @@ import threading
 import uuid
 
 from tests.emulators.framework import Emulator, HttpError, route
+from tests.specs import spec_path
 
-SPEC = os.environ.get('MAESTRO_NEXUS_SPEC', '/work/shared/specs/nexus-openapi.yaml')
+SPEC = os.environ.get('MAESTRO_NEXUS_SPEC') or spec_path('nexus-openapi.yaml')
 PLACEHOLDER = '#~NXRM~PLACEHOLDER~PASSWORD~#'
 EULA_DISCLAIMER = ('Use of Sonatype Nexus Repository - Community Edition is governed by the End User License '
                    'Agreement at https://links.sonatype.com/products/nxrm/ce-eula. By returning the value from '

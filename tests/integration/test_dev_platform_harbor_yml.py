@@ -1,4 +1,4 @@
-"""The harbor role's harbor.yml against Harbor's own template (/work/shared/specs/deploy/harbor.yml.tmpl,
+"""The harbor role's harbor.yml against Harbor's own template (../shared/specs/deploy/harbor.yml.tmpl,
 goharbor/harbor v2.15.2 make/harbor.yml.tmpl): every key the role renders exists there with the same type.
 
 Harbor's installer cannot run here (no images, no Compose v2), so this is the check of the install path's
@@ -16,8 +16,9 @@ import subprocess
 import yaml
 
 from tests.helpers import ROOT, VENV_BIN, ansible_env
+from tests.specs import spec_path
 
-TEMPLATE = '/work/shared/specs/deploy/harbor.yml.tmpl'
+TEMPLATE = spec_path('deploy', 'harbor.yml.tmpl')
 S3_DRIVER = {'accesskey': str, 'secretkey': str, 'region': str, 'regionendpoint': str, 'forcepathstyle': bool,
              'bucket': str, 'encrypt': bool, 'keyid': str, 'secure': bool, 'skipverify': bool, 'v4auth': bool,
              'chunksize': int, 'multipartcopychunksize': int, 'multipartcopymaxconcurrency': int,

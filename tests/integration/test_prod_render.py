@@ -41,8 +41,9 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, VENV_BIN, ansible_env, unavailable
+from tests.specs import SPECS_DIR
 
-SPECS = ROOT.parent / 'shared' / 'specs' / 'deploy'
+SPECS = SPECS_DIR / 'deploy'
 PROD = ROOT / 'inventories' / 'prod'
 # Through the root site.yml, as users run it: platform_target in inventories/prod selects the charts.
 PLAYBOOK = ROOT / 'site.yml'

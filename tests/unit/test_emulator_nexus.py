@@ -1,5 +1,5 @@
 """The Nexus emulator itself: the Nexus behaviour it promises (tests/emulators/nexus.py's docstring and
-/work/shared/specs/README.md), and that it validates requests and responses against the spec."""
+../shared/specs/README.md), and that it validates requests and responses against the spec."""
 
 import os
 
