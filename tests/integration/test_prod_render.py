@@ -33,7 +33,6 @@ import secrets
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import kubernetes_validate
@@ -41,12 +40,13 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, VENV_BIN, ansible_env, unavailable
+from tests.integration.prod_render import K8S_PLAYBOOK, PLAYBOOK, PROD, shared_render
+from tests.integration.prod_render import collections_path as _collections_path
+from tests.integration.prod_render import generated_vault as _generated_vault
+from tests.integration.prod_render import render as _render
 from tests.specs import SPECS_DIR
 
 SPECS = SPECS_DIR / 'deploy'
-PROD = ROOT / 'inventories' / 'prod'
-# Through the root site.yml, as users run it: platform_target in inventories/prod selects the charts.
-PLAYBOOK = ROOT / 'site.yml'
 # The Kubernetes minor the prod inventory declares (platform_k8s_kubernetes_version); kubernetes-validate
 # 1.37.0 ships strict schemas for 1.25 to 1.37.
 KUBERNETES_VERSION = '1.33'
@@ -88,48 +88,11 @@ SECRET_REFERENCES = {
 }
 
 
-def _collections_path():
-    # kubernetes.core and amazon.aws come with the ansible package (site-packages/ansible_collections).
-    site = next(Path(p) for p in sys.path if (Path(p) / 'ansible_collections' / 'kubernetes').is_dir())
-    return '%s:%s' % (ansible_env()['ANSIBLE_COLLECTIONS_PATH'], site)
-
-
-def _generated_vault():
-    """One fresh value per key of vault.yml.example, long and unique so a scan cannot match by chance."""
-    keys = yaml.safe_load((PROD / 'group_vars' / 'all' / 'vault.yml.example').read_text())
-    values = {}
-    for key in keys:
-        if key == 'vault_harbor_secret_key':
-            values[key] = secrets.token_hex(8)  # exactly 16 characters, as Harbor wants
-        else:
-            values[key] = 'Vx9-' + secrets.token_urlsafe(18)
-    return values
-
-
-def _render(tmp, vault_values, out, extra=None, playbook=PLAYBOOK):
-    vault_file = tmp / 'vault.yml'
-    vault_file.write_text(yaml.safe_dump(vault_values))
-    password_file = tmp / 'vault-password'
-    password_file.write_text(secrets.token_hex(16))
-    env = ansible_env({'ANSIBLE_COLLECTIONS_PATH': _collections_path()})
-    subprocess.run([str(VENV_BIN / 'ansible-vault'), 'encrypt', '--vault-password-file', str(password_file),
-                    str(vault_file)], env=env, check=True, capture_output=True)
-    assert vault_file.read_text().startswith('$ANSIBLE_VAULT;')
-    cmd = [str(VENV_BIN / 'ansible-playbook'), str(playbook), '-i', str(PROD), '-v', '--diff',
-           '--vault-password-file', str(password_file), '-e', '@%s' % vault_file,
-           '-e', json.dumps(dict({'platform_k8s_mode': 'render', 'platform_k8s_render_dir': str(out)}, **(extra or {})))]
-    return subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False)
-
-
 @pytest.fixture(scope='module')
 def rendered(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp('prod-render')
-    vault_values = _generated_vault()
-    out = tmp / 'render'
-    first = _render(tmp, vault_values, out)
-    assert first.returncode == 0, first.stdout[-8000:] + first.stderr[-3000:]
-    second = _render(tmp, vault_values, out)
-    return {'out': out, 'vault': vault_values, 'runs': [first, second]}
+    first = shared_render(tmp_path_factory)  # the session's render, also read by test_prod_charts.py
+    second = _render(first['tmp'], first['vault'], first['out'])
+    return {'out': first['out'], 'vault': first['vault'], 'runs': [first['run'], second]}
 
 
 def _values(rendered, service):
@@ -517,8 +480,6 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
 
 MONITORING_FILES = ROOT / 'roles' / 'monitoring' / 'files'
 RULES_FILE = MONITORING_FILES / 'rules' / 'maestro-platform.rules.yml'
-# The variants below need only the prod playbook (site.yml adds the dev plays, all skipped, ~3 s each run).
-K8S_PLAYBOOK = ROOT / 'playbooks' / 'kubernetes.yml'
 # Prometheus duration (prometheus-operator's Duration type: monitoring/v1 types.go).
 DURATION = r'^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$'
 STRING_MAP = {'type': 'object', 'additionalProperties': {'type': 'string'}}
@@ -604,19 +565,17 @@ SERVICE_MONITOR_SCHEMA = {
 
 
 def test_service_monitor_objects_have_the_operator_structure(rendered):
-    """The role's own ServiceMonitor (MLflow's) and the endpoint settings it hands to the Harbor and Nexus charts."""
+    """The role's own ServiceMonitors (Harbor's and MLflow's) and the endpoint settings it hands to the Nexus chart."""
     validator = jsonschema.Draft7Validator(SERVICE_MONITOR_SCHEMA)
-    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
-    errors = ['%s: %s' % ('/'.join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(monitor)]
-    assert not errors, '\n'.join(errors)
-    kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': monitor['metadata']},
-                                 KUBERNETES_VERSION, strict=True)
+    for monitor in _role_monitors(rendered).values():
+        errors = ['%s: %s' % ('/'.join(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(monitor)]
+        assert not errors, '\n'.join(errors)
+        kubernetes_validate.validate({'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': monitor['metadata']},
+                                     KUBERNETES_VERSION, strict=True)
     endpoint_schema = SERVICE_MONITOR_SCHEMA['properties']['spec']['properties']['endpoints']['items']
     nexus_endpoint = _values(rendered, 'nexus')['metrics']['serviceMonitor']['endpointConfig']
     assert not list(jsonschema.Draft7Validator(endpoint_schema).iter_errors(nexus_endpoint))
-    harbor_relabelings = _values(rendered, 'harbor')['metrics']['serviceMonitor']['relabelings']
-    assert harbor_relabelings and not list(jsonschema.Draft7Validator(RELABEL_CONFIG).iter_errors(harbor_relabelings[0]))
-    broken = copy.deepcopy(monitor)
+    broken = copy.deepcopy(_role_monitors(rendered)['mlflow'])
     broken['spec']['endpoints'][0]['basicAuth']['password'] = 'in clear'
     assert list(validator.iter_errors(broken)), 'a password in clear is refused'
 
@@ -649,13 +608,12 @@ def _operator_models_check(objects):
 
 
 def test_monitoring_objects_pass_the_prometheus_operator_models(rendered):
-    """The PrometheusRule, MLflow's ServiceMonitor, and ServiceMonitors shaped as the Harbor and Nexus charts build
-    theirs from our values (endpoint: the chart's port/path plus what we hand over), through the validators
+    """The PrometheusRule, the role's ServiceMonitors (MLflow's, Harbor's), and one shaped as the Nexus chart builds
+    it from our values (endpoint: the chart's port/path plus what we hand over), through the validators
     generated from prometheus-operator's own API types; a broken rule must be refused."""
     (rule,) = _monitoring_objects(rendered, 'prometheus-rule.yaml')
-    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
+    monitors = _role_monitors(rendered)
     nexus = _values(rendered, 'nexus')['metrics']['serviceMonitor']
-    harbor = _values(rendered, 'harbor')['metrics']['serviceMonitor']
 
     def chart_monitor(name, endpoint):
         return {'apiVersion': 'monitoring.coreos.com/v1', 'kind': 'ServiceMonitor',
@@ -663,11 +621,10 @@ def test_monitoring_objects_pass_the_prometheus_operator_models(rendered):
                 'spec': {'selector': {'matchLabels': {'app.kubernetes.io/name': name}}, 'endpoints': [endpoint]}}
     broken = copy.deepcopy(rule)
     broken['spec']['groups'][0]['rules'][0]['for'] = '5 minutes'
-    objects = [rule, monitor,
+    objects = [rule, monitors['mlflow'],
                chart_monitor('nexus3', dict({'port': 'http', 'path': '/service/metrics/prometheus'},
                                             **nexus['endpointConfig'])),
-               chart_monitor('harbor', {'port': 'http-metrics', 'honorLabels': True,
-                                        'relabelings': harbor['relabelings']}),
+               monitors['harbor'],
                broken]
     results = _operator_models_check(objects)
     assert [r['valid'] for r in results] == [True, True, True, True, False], results
@@ -675,6 +632,14 @@ def test_monitoring_objects_pass_the_prometheus_operator_models(rendered):
 
 def _monitoring_objects(rendered, name):
     return [doc for doc in yaml.safe_load_all((rendered['out'] / 'kubernetes' / name).read_text()) if doc]
+
+
+def _role_monitors(rendered):
+    """The role's own ServiceMonitors by service: Harbor's and MLflow's (the Nexus chart's is used as is)."""
+    monitors = {m['metadata']['name'].rsplit('-maestro', 1)[0]: m
+                for m in _monitoring_objects(rendered, 'service-monitors.yaml')}
+    assert sorted(monitors) == ['harbor', 'mlflow'], sorted(monitors)
+    return monitors
 
 
 def _inventory_selector_labels():
@@ -773,8 +738,13 @@ def test_grafana_datasource_is_the_one_the_dashboards_query(rendered):
 def test_service_monitors_are_on_with_the_same_selector_labels(rendered):
     selector = _inventory_selector_labels()
     harbor, nexus, mlflow = (_values(rendered, s) for s in ('harbor', 'nexus', 'mlflow'))
-    assert harbor['metrics']['enabled'] is True and harbor['metrics']['serviceMonitor']['enabled'] is True
-    assert harbor['metrics']['serviceMonitor']['additionalLabels'] == selector
+    # Harbor: metrics on, the chart's ServiceMonitor off (it always labels itself `release: harbor`, and the selector
+    # label `release` would be written twice); the role's own selects the same Services and port.
+    assert harbor['metrics'] == {'enabled': True, 'serviceMonitor': {'enabled': False}}
+    harbor_monitor = _role_monitors(rendered)['harbor']
+    assert harbor_monitor['metadata']['labels'].items() >= selector.items()
+    assert harbor_monitor['spec']['selector']['matchLabels'] == {'release': 'harbor', 'app': 'harbor'}
+    assert [(e['port'], e['honorLabels']) for e in harbor_monitor['spec']['endpoints']] == [('http-metrics', True)]
     assert nexus['metrics']['enabled'] is True and nexus['metrics']['serviceMonitor']['enabled'] is True
     assert nexus['metrics']['serviceMonitor']['additionalLabels'] == selector
     # Nexus's scrape user comes from a Secret (never from the values in clear).
@@ -796,7 +766,7 @@ def test_service_monitors_are_on_with_the_same_selector_labels(rendered):
         'volumes': mlflow['extraVolumes'],
         'containers': [{'name': 'mlflow', 'image': 'check', 'volumeMounts': mlflow['extraVolumeMounts']}]}}
     kubernetes_validate.validate(pod, KUBERNETES_VERSION, strict=True)
-    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
+    monitor = _role_monitors(rendered)['mlflow']
     assert monitor['metadata']['labels'].items() >= selector.items()
     assert monitor['spec']['selector']['matchLabels'] == {'app.kubernetes.io/name': 'mlflow',
                                                           'app.kubernetes.io/instance': 'mlflow'}
@@ -831,11 +801,10 @@ def test_service_monitors_label_targets_as_the_rules_expect(rendered):
         for match in re.finditer(r'service=~?"([^"]+)"', expr):
             names.update(match.group(1).split('|'))
     assert {'harbor', 'nexus', 'mlflow'} <= names, names
-    harbor, nexus = _values(rendered, 'harbor'), _values(rendered, 'nexus')
-    assert _service_label_set_by(harbor['metrics']['serviceMonitor']['relabelings']) == 'harbor'
+    nexus = _values(rendered, 'nexus')
     assert _service_label_set_by(nexus['metrics']['serviceMonitor']['endpointConfig']['relabelings']) == 'nexus'
-    (monitor,) = _monitoring_objects(rendered, 'service-monitors.yaml')
-    assert _service_label_set_by(monitor['spec']['endpoints'][0]['relabelings']) == 'mlflow'
+    for name, monitor in _role_monitors(rendered).items():
+        assert _service_label_set_by(monitor['spec']['endpoints'][0]['relabelings']) == name
     assert _service_label_set_by([{'targetLabel': 'service', 'sourceLabels': ['x'], 'replacement': 'y'}]) is None
 
 
@@ -855,15 +824,14 @@ def test_monitoring_settings_and_monitoring_off(tmp_path):
         'platform_k8s_grafana_datasource_url': '', 'platform_k8s_mlflow_password': ''}, playbook=K8S_PLAYBOOK)
     assert first.returncode == 0, first.stdout[-6000:]
     values = {s: yaml.safe_load((out / 'values' / ('%s.yaml' % s)).read_text()) for s in ('harbor', 'nexus', 'mlflow')}
-    assert values['harbor']['metrics']['serviceMonitor']['additionalLabels'] == labels
     assert values['nexus']['metrics']['serviceMonitor']['additionalLabels'] == labels
     assert not (out / 'kubernetes' / 'grafana-datasource.yaml').exists()  # no URL, no data source
-    monitor = yaml.safe_load((out / 'kubernetes' / 'service-monitors.yaml').read_text())
+    harbor_monitor, monitor = yaml.safe_load_all((out / 'kubernetes' / 'service-monitors.yaml').read_text())
     assert 'basicAuth' not in monitor['spec']['endpoints'][0]  # MLflow without basic auth: none needed
     names = [d['metadata']['name'] for d in yaml.safe_load_all((out / 'kubernetes' / 'secrets.yaml').read_text()) if d]
     assert 'mlflow-maestro-metrics' not in names and 'nexus-maestro-metrics' in names
     rule = yaml.safe_load((out / 'kubernetes' / 'prometheus-rule.yaml').read_text())
-    for labelled in (monitor, rule):
+    for labelled in (harbor_monitor, monitor, rule):
         assert labels.items() <= labelled['metadata']['labels'].items() and 'release' not in labelled['metadata']['labels']
     maps = [d for d in yaml.safe_load_all((out / 'kubernetes' / 'grafana-dashboards.yaml').read_text()) if d]
     assert maps and all(m['metadata']['labels']['maestro/dashboard'] == 'yes' and 'grafana_dashboard' not in
@@ -881,7 +849,8 @@ def test_monitoring_settings_and_monitoring_off(tmp_path):
     assert values['nexus']['metrics']['serviceMonitor']['enabled'] is False
     assert 'endpointConfig' not in values['nexus']['metrics']['serviceMonitor']
     assert values['mlflow']['serviceMonitor'] == {'enabled': False}
-    assert not {'extraArgs', 'extraVolumes', 'extraVolumeMounts'} & set(values['mlflow'])
+    assert not {'extraVolumes', 'extraVolumeMounts'} & set(values['mlflow'])
+    assert values['mlflow']['extraArgs'] == {'workers': '2'}  # no --expose-prometheus
     names = [d['metadata']['name'] for d in yaml.safe_load_all((out / 'kubernetes' / 'secrets.yaml').read_text()) if d]
     assert 'nexus-maestro-metrics' not in names and 'mlflow-maestro-metrics' not in names
 
