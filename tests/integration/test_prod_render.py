@@ -15,8 +15,8 @@ schemas that kubernetes-validate ships:
 - monitoring: the PrometheusRule carries exactly the rule groups of roles/monitoring's rule file (the one dev
   loads); it and the ServiceMonitors validate against the prometheus-operator v1 structure written out below
   (strict: unknown fields refused) and against the validators of the npm package
-  @kubernetes-models/prometheus-operator, generated from prometheus-operator's Go API types (the CRD YAML
-  itself is not shipped by any registry package here); one Grafana-sidecar ConfigMap per dashboard file
+  @kubernetes-models/prometheus-operator, generated from prometheus-operator's Go API types (the CRDs' own
+  schemas, from ../shared/specs/deploy/crds, are applied in test_prod_charts.py); one Grafana-sidecar ConfigMap per dashboard file
   holds that file byte for byte, the data source they query is declared, and the three ServiceMonitors carry
   the same selector labels as the PrometheusRule and label targets service=<name> as the rules expect.
 
@@ -484,8 +484,9 @@ RULES_FILE = MONITORING_FILES / 'rules' / 'maestro-platform.rules.yml'
 DURATION = r'^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$'
 STRING_MAP = {'type': 'object', 'additionalProperties': {'type': 'string'}}
 # monitoring.coreos.com/v1 PrometheusRule as the prometheus-operator API defines it (PrometheusRuleSpec,
-# RuleGroup, Rule). The CRD's own openAPIV3Schema is not available offline here, so its fields are written
-# out; unknown fields are refused (the API server would prune them silently, losing what they carry).
+# RuleGroup, Rule), written out with the rules the operator's admission webhook adds (one of alert and record);
+# unknown fields are refused (the API server would prune them silently, losing what they carry). The CRD's own
+# openAPIV3Schema is applied to every object in test_prod_charts.py.
 PROMETHEUS_RULE_SCHEMA = {
     'type': 'object',
     'required': ['apiVersion', 'kind', 'metadata', 'spec'],
