@@ -49,9 +49,10 @@ CHART_DIRS = {'harbor': 'harbor', 'nexus': 'nexus3', 'mlflow': 'mlflow'}
 OPERATOR_API = 'monitoring.coreos.com/v1'
 
 # Memory of MLflow 3.17.2's processes, PSS in MiB, measured for this test on a running `mlflow server` (basic-auth
-# app, --expose-prometheus, SQLite): the server process with uvicorn's supervisor, each uvicorn worker, and job
-# execution (its runner and seven Huey consumers). Defaults (4 workers, job execution on): 15 processes, ~2.3 GiB.
-MLFLOW_MIB = {'base': 350, 'worker': 140, 'jobs': 1400}
+# app, --expose-prometheus, --serve-artifacts, SQLite): the `mlflow server` process (200-215) with uvicorn's
+# supervisor (17) and resource tracker (6); each uvicorn worker (190-203); job execution (job runner 173, seven Huey
+# consumers 1256). Defaults (4 workers, job execution on): 15 processes, ~2.3 GiB; 2 workers without jobs: ~650.
+MLFLOW_MIB = {'base': 240, 'worker': 210, 'jobs': 1430}
 MLFLOW_DEFAULT_WORKERS = 4  # mlflow/server/__init__.py _run_server: `workers or 4`
 
 
