@@ -58,11 +58,13 @@ Implemented:
 - users (users.go: list/search/current/get/create/delete; GET /users never lists admin; password rule
   checked first) and user groups (CRUD, search).
 - robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
-  "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); PATCH with a custom secret
+  "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); POST ignores a secret in its
+  body and always generates one (controller/robot CreateSec); PATCH with a custom secret sets it and
   answers {}; secret rule 8-128 chars with upper, lower and digit; PUT cannot change name or level (400);
   duration -1 or a positive number of days (0 is 400; PUT without duration keeps it); at least one
-  permission, each with at least one access, exactly one for a project robot; resources/actions checked
-  against a list of Harbor's RBAC policies; GET /robots without Level lists system robots (admin only),
+  permission, each with at least one access, exactly one for a project robot; (resource, action) pairs
+  checked against Harbor's robot permission provider (rbac/const.go); GET /robots without Level lists
+  system robots (admin only),
   Level=project needs ProjectID; q name= matches the name without the prefix.
 - registries (registry.go and its controller): CRUD with access_secret masked as "*****", name 1-64,
   an unknown type is a 500 (no adapter), Harbor's health check on create/update (``unhealthy_urls``:
@@ -165,25 +167,30 @@ RETENTION_METADATA = {  # GET /retentions/metadatas, as Harbor's retention.go se
                          'decorations': ['repoMatches', 'repoExcludes']}],
     'tag_selectors': [{'display_text': 'Tags', 'kind': 'doublestar', 'decorations': ['matches', 'excludes']}],
 }
+# The (resource, action) pairs a robot account may be granted: exactly rbac.GetPermissionProvider() of
+# Harbor v2.15.2, src/common/rbac/const.go (PoliciesMap per scope plus NolimitProvider's additions: robot
+# create/read/list/delete in both scopes, export-cve and member in the project scope, user, ldap-user,
+# quota update and user-group in the system scope). handler/robot.go containsAccess compares both strings
+# exactly, so "*" (resource or action) is refused like any other pair missing from the list.
 _P = ('read', 'list', 'create', 'update', 'delete')
 PROJECT_PERMISSIONS = {
-    'project': ('read',), 'repository': ('list', 'pull', 'push', 'delete', 'read', 'update'),
-    'artifact': ('read', 'list', 'delete', 'create'), 'tag': ('list', 'create', 'delete'),
-    'artifact-label': ('create', 'delete'), 'accessory': ('list',), 'scan': ('create', 'stop', 'read'),
-    'sbom': ('create', 'stop', 'read'), 'label': _P, 'metadata': _P, 'log': ('list',), 'immutable-tag': _P,
-    'tag-retention': _P + ('operate',), 'notification-policy': _P, 'preheat-policy': _P, 'quota': ('read',),
-    'member': _P, 'robot': ('read', 'list'), 'scanner': ('read', 'create'), 'export-cve': ('create', 'read'),
+    'log': ('list',), 'project': ('read', 'delete', 'update'), 'metadata': _P,
+    'repository': ('read', 'update', 'delete', 'list', 'pull', 'push'), 'artifact': ('read', 'create', 'list', 'delete'),
+    'scan': ('create', 'read', 'stop'), 'sbom': ('create', 'stop', 'read'), 'tag': ('create', 'list', 'delete'),
+    'accessory': ('list',), 'artifact-addition': ('read',), 'artifact-label': ('create', 'delete'),
+    'scanner': ('create', 'read'), 'preheat-policy': _P, 'immutable-tag': ('create', 'delete', 'list', 'update'),
+    'notification-policy': _P, 'tag-retention': _P, 'label': _P, 'quota': ('read',),
+    'robot': ('create', 'read', 'list', 'delete'), 'export-cve': ('create', 'read'), 'member': _P,
 }
 SYSTEM_PERMISSIONS = {
-    'audit-log': ('list',), 'preheat-instance': _P, 'project': ('list', 'create'), 'registry': _P,
-    'replication': ('list', 'read', 'create'), 'replication-policy': _P, 'replication-adapter': ('list',),
-    'garbage-collection': ('list', 'read', 'create', 'stop', 'update'),
-    'scan-all': ('read', 'create', 'update', 'stop'), 'system-volumes': ('read',),
-    'jobservice-monitor': ('list', 'stop'), 'scanner': _P, 'label': _P, 'security-hub': ('read', 'list'),
-    'catalog': ('read',), 'robot': _P, 'user': _P, 'user-group': _P, 'ldap-user': ('create', 'list'),
-    'export-cve': ('create', 'read'), 'purge-audit': ('list', 'read', 'create', 'stop', 'update'),
-    'quota': ('list', 'read', 'update'), 'notification-policy': _P, 'immutable-tag': _P,
-    'tag-retention': _P, 'configuration': ('read', 'update'),
+    'audit-log': ('list',), 'preheat-instance': _P, 'project': ('list', 'create'), 'replication-policy': _P,
+    'replication': ('read', 'create', 'list'), 'replication-adapter': ('list',), 'registry': _P,
+    'scan-all': ('read', 'update', 'stop', 'create'), 'system-volumes': ('read',),
+    'garbage-collection': ('read', 'create', 'list', 'update', 'stop'),
+    'purge-audit': ('read', 'create', 'list', 'update', 'stop'), 'jobservice-monitor': ('list', 'stop'),
+    'scanner': _P, 'label': ('read', 'create', 'delete', 'update'), 'security-hub': ('read', 'list'),
+    'catalog': ('read',), 'quota': ('read', 'list', 'update'), 'robot': ('create', 'read', 'list', 'delete'),
+    'user': _P, 'ldap-user': ('create', 'list'), 'user-group': _P,
 }
 WRITE_ONLY_CONFIG = ('ldap_search_password', 'oidc_client_secret')
 CONFIG_DEFAULTS = {
@@ -1474,13 +1481,10 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         full_name = prefix + ('%s+%s' % (project['name'], name) if project else name)
         if self.robot(full_name) is not None:
             raise HttpError(409, 'robot account %s already exists' % full_name)
-        secret = body.get('secret')
-        if secret:
-            if not valid_secret(secret):
-                raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
-                           'uppercase letter, 1 lowercase letter and 1 number')
-        else:
-            secret = _new_secret()
+        # A secret in the body is ignored, valid or not: the controller always generates one (controller/robot
+        # controller.go Create calls CreateSec; goharbor/harbor#16884, #17386 "by design"). A chosen secret
+        # can only be set afterwards by PATCH /robots/{id} (RefreshSec).
+        secret = _new_secret()
         created = datetime.datetime.now(datetime.timezone.utc)
         now = _now()
         robot_id = self._next('robot')

@@ -459,13 +459,42 @@ def test_robot_put_cannot_change_name_or_level(harbor):
         assert status == 400 and 'level or name' in error_of(data)[1]
 
 
-def test_robot_custom_secret_on_create_and_duplicates(harbor):
+def test_robot_create_ignores_a_secret_and_generates_one(harbor):
+    """Harbor's CreateRobot never reads the body's secret: the controller always generates one
+    (src/controller/robot/controller.go Create -> CreateSec; goharbor/harbor#16884, #17386 "by design"); only
+    PATCH /robots/{id} (handler/robot.go RefreshSec) sets a chosen one."""
     harbor.create_project('ci')
     created = harbor.ok('POST', '/robots', project_robot(secret='GivenSecret9'), expect=201)[0]
-    assert created['secret'] == 'GivenSecret9'
-    assert harbor.call('POST', '/robots', project_robot(name='other', secret='short'))[0] == 400
+    assert created['secret'] != 'GivenSecret9'
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], 'GivenSecret9'))[0] == 401
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], created['secret']))[0] == 200
+    # not even checked: a secret that breaks the rule is ignored as well
+    assert harbor.ok('POST', '/robots', project_robot(name='other', secret='short'), expect=201)[0]['secret'] != 'short'
     status, data, response = harbor.call('POST', '/robots', project_robot())
     assert status == 409 and 'robot$ci+builder' in error_of(data)[1]
+
+
+@pytest.mark.parametrize('kind,resource,action,allowed', [
+    # handler/robot.go validate/containsAccess against rbac/const.go PoliciesMap + NolimitProvider (v2.15.2)
+    ('project', 'repository', 'pull', True), ('project', 'project', 'delete', True),
+    ('project', 'artifact-addition', 'read', True), ('project', 'member', 'create', True),
+    ('project', 'repository', '*', False), ('project', '*', 'pull', False), ('project', 'helm-chart', 'read', False),
+    ('project', 'tag-retention', 'operate', False), ('project', 'immutable-tag', 'read', False),
+    ('project', 'robot', 'update', False), ('project', 'repository', 'scanner-pull', False),
+    ('system', 'user', 'create', True), ('system', 'quota', 'update', True), ('system', 'label', 'list', False),
+    ('system', 'configuration', 'read', False), ('system', 'tag-retention', 'list', False),
+    ('system', 'notification-policy', 'read', False), ('system', 'export-cve', 'create', False),
+])
+def test_robot_permissions_are_harbors_exact_pairs(harbor, kind, resource, action, allowed):
+    harbor.create_project('ci')
+    body = {'name': 'r', 'level': 'system', 'duration': -1, 'permissions': [
+        {'kind': kind, 'namespace': 'ci' if kind == 'project' else '/',
+         'access': [{'resource': resource, 'action': action}]}]}
+    status, data, response = harbor.call('POST', '/robots', body)
+    if allowed:
+        assert status == 201, data
+    else:
+        assert status == 400 and error_of(data)[1] == 'bad request permission: %s:%s' % (resource, action)
 
 
 @pytest.mark.parametrize('body,status', [
