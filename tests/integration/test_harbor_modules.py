@@ -142,6 +142,7 @@ def test_project_policies(harbor_emulator, prefix, mode):
         'POST /retentions',
         'PUT /retentions/N',
         'DELETE /retentions/N',
+        'POST /retentions',  # absent -> present: Harbor 2.15 cleared the project's retention_id on the delete
         'POST /projects/%s-apps/immutabletagrules' % p,
         'PUT /projects/%s-apps/immutabletagrules/N' % p,
         'DELETE /projects/%s-apps/immutabletagrules/N' % p,

@@ -645,25 +645,47 @@ def test_webhook_policies(harbor):
     for bad, message in ((webhook(name='a', event_types=['EXPLODED']), 'unsupported event type EXPLODED'),
                          (webhook(name='a', event_types=[]), 'empty event type'),
                          (webhook(name='b', targets=[]), 'empty notification target with policy b'),
-                         (webhook(name='c', targets=[{'type': 'http', 'address': 'nowhere'}]), None),
+                         (webhook(name='c', targets=[{'type': 'http', 'address': 'ftp://x.example.com'}]),
+                          'invalid scheme: ftp'),
                          (webhook(name='d', targets=[{'type': 'pager', 'address': 'https://x.example.com'}]),
                           'unsupported target type pager with policy d')):
         status, data, response = harbor.call('POST', '/projects/hooks/webhook/policies', bad)
         assert status == 400 and (message is None or error_of(data)[1] == message), bad
-    # Harbor keeps scheme://host/path of a target address
+    # The address is stored as sent: handler/webhook.go's "Prevent SSRF" line assigns scheme://host/path to the
+    # loop's copy of the target (policy.Targets is []EventTarget, ranged by value), so the stored one keeps it all
     data, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(
         name='query', targets=[{'type': 'http', 'address': 'https://hooks.example.com/x?token=1'}]), expect=201)
     assert harbor.ok('GET', response.getheader('Location')[len('/api/v2.0'):])[0]['targets'][0]['address'] == \
-        'https://hooks.example.com/x'
+        'https://hooks.example.com/x?token=1'
     harbor.ok('DELETE', response.getheader('Location')[len('/api/v2.0'):])
     harbor.ok('PUT', '/projects/hooks/webhook/policies/%d' % hook_id, webhook(enabled=False, event_types=['PULL_ARTIFACT']))
     listed, response = harbor.ok('GET', '/projects/%d/webhook/policies' % project_id)
     assert response.getheader('X-Total-Count') == '1'
     assert listed[0]['enabled'] is False and listed[0]['event_types'] == ['PULL_ARTIFACT']
     events = harbor.ok('GET', '/projects/hooks/webhook/events')[0]
-    assert 'PUSH_ARTIFACT' in events['event_type'] and 'http' in events['notify_type']
+    assert 'PUSH_ARTIFACT' in events['event_type'] and events['notify_type'] == ['http', 'slack']
+    assert events['payload_formats'] == [{'notify_type': 'http', 'formats': ['Default', 'CloudEvents']}]
     harbor.ok('DELETE', '/projects/hooks/webhook/policies/%d' % hook_id)
     assert harbor.ok('GET', '/projects/hooks/webhook/policies')[0] == []
+
+
+def test_webhook_target_types_and_payload_formats(harbor):
+    """handler/webhook.go validateTargets (v2.15.2): the types are pkg/notification's http and slack only; a slack
+    target with any payload format is 400; an http target without one is stored as Default."""
+    harbor.create_project('hooks')
+    slack = {'type': 'slack', 'address': 'https://hooks.slack.com/services/T0/B0/x'}
+    for target, message in ((dict(slack, payload_format='Default'), 'set payload format is not allowed for slack'),
+                            (dict(slack, payload_format='CloudEvents'), 'set payload format is not allowed for slack'),
+                            ({'type': 'teams', 'address': 'https://x.example.com'},
+                             'unsupported target type teams with policy t'),
+                            ({'type': 'http', 'address': 'https://x.example.com', 'payload_format': 'Xml'},
+                             'unsupported payload format type: Xml')):
+        status, data, response = harbor.call('POST', '/projects/hooks/webhook/policies', webhook(name='t', targets=[target]))
+        assert status == 400 and error_of(data)[1] == message, target
+    harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(name='t', targets=[
+        slack, {'type': 'http', 'address': 'https://x.example.com'}]), expect=201)
+    stored = harbor.ok('GET', '/projects/hooks/webhook/policies')[0][0]['targets']
+    assert 'payload_format' not in stored[0] and stored[1]['payload_format'] == 'Default'
 
 
 def retention(project_id, cron='0 0 0 * * *', keep=10):
@@ -702,9 +724,21 @@ def test_retention_policy_linked_through_project_metadata(harbor):
     harbor.ok('DELETE', '/retentions/%d' % retention_id)
     assert harbor.call('GET', '/retentions/%d' % retention_id)[0] == 404
     assert harbor.call('DELETE', '/retentions/%d' % retention_id)[0] == 400
-    # Harbor does not clear the project's retention_id: a new policy needs the metadata removed first
-    assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
-    assert harbor.call('POST', '/retentions', retention(project_id))[0] == 400
+    # DELETE clears the project's retention_id (handler/retention.go DeleteRetention: proMetaMgr.Delete(ref,
+    # "retention_id"), v2.15, PR #22174), so a new policy can be created straight away
+    assert 'retention_id' not in harbor.ok('GET', '/projects/keep')[0]['metadata']
+    data, response = harbor.ok('POST', '/retentions', retention(project_id), expect=201)
+    assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == response.getheader('Location').rsplit('/', 1)[1]
+
+
+def test_retention_create_refused_while_the_project_has_a_retention_id(harbor):
+    """handler/retention.go CreateRetention: any retention_id metadata on the project refuses a new policy (400),
+    even one naming a policy that no longer exists."""
+    project_id = harbor.create_project('keep')
+    # Left over by a Harbor before 2.15, whose DELETE /retentions kept it (the metadata API refuses to add it)
+    harbor.emulator.project('keep')['metadata']['retention_id'] = '999'
+    status, data, response = harbor.call('POST', '/retentions', retention(project_id))
+    assert status == 400 and harbor.emulator.retentions == {}
     harbor.ok('DELETE', '/projects/keep/metadatas/retention_id')
     harbor.ok('POST', '/retentions', retention(project_id), expect=201)
 
@@ -785,7 +819,7 @@ def test_gc_schedule(harbor):
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily'}})[0] == 400
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '61 0 3 * * *'}})[0] == 400
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'},
-                                                      'parameters': {'workers': 9}})[0] == 400
+                                                      'parameters': {'workers': 11}})[0] == 400
     # POST does what PUT does: it replaces the schedule
     data, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}},
                                expect=201)
@@ -795,6 +829,20 @@ def test_gc_schedule(harbor):
     assert response.getheader('Location') == '/api/v2.0/system/gc/1'
     harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'None'}})
     assert harbor.call('GET', '/system/gc/schedule')[1] == b''
+
+
+@pytest.mark.parametrize('workers,status,message', [
+    # handler/gc.go kick + validateWorkers (1-10 since v2.13, PR #21462); only a JSON number is read
+    (1, 200, None), (10, 200, None),
+    (0, 400, 'Error: Invalid number of workers:0. Workers must be greater than 0 and less than or equal to 10.'),
+    (11, 400, 'Error: Invalid number of workers:11. Workers must be greater than 0 and less than or equal to 10.'),
+    (2.5, 400, 'bad request: workers should be integer format'),
+    ('12', 200, None),  # not a json.Number: ignored
+])
+def test_gc_workers_follow_harbor(harbor, workers, status, message):
+    got, data, response = harbor.call('PUT', '/system/gc/schedule', {
+        'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}, 'parameters': {'workers': workers}})
+    assert got == status and (message is None or error_of(data)[1] == message), data
 
 
 def test_scan_all_schedule(harbor):

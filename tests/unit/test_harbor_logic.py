@@ -338,9 +338,37 @@ def test_webhook_events_and_targets():
                   targets=[{'address': 'https://x', 'type': 'http', 'auth_header': None, 'skip_cert_verify': False,
                             'payload_format': 'Default'}])
     assert op.events == ['PUSH_ARTIFACT', 'REPLICATION']
-    with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format CloudEvents'):
+    with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format: Harbor takes no payload format'):
         validate(P.Webhook, project='p', name='h', targets=[{'address': 'https://x', 'type': 'slack', 'auth_header': None,
                                                              'skip_cert_verify': False, 'payload_format': 'CloudEvents'}])
+
+
+def target(**values):
+    result = dict((k, v.get('default')) for k, v in P.Webhook.module_options['targets']['options'].items())
+    result.update(values)
+    return result
+
+
+def test_webhook_slack_target_is_sent_without_payload_format():
+    """Harbor refuses any payload format on a slack target, Default included (handler/webhook.go validateTargets:
+    "set payload format is not allowed for slack"): refused before any request when given, never sent."""
+    with pytest.raises(ModuleFailure) as info:
+        validate(P.Webhook, project='p', name='h', targets=[target(address='https://x', type='slack',
+                                                                  payload_format='Default')])
+    assert info.value.msg.startswith('targets[0].payload_format') and 'use type http' in info.value.msg
+    op = validate(P.Webhook, project='p', name='h', event_types=['push_artifact'],
+                  targets=[target(address='https://hooks.slack.com/x', type='slack'), target(address='https://y')])
+    body = op._body(op.desired(None))
+    assert 'payload_format' not in body['targets'][0] and body['targets'][1]['payload_format'] == 'Default'
+    # as Harbor stores them: the slack target without a format, the http one with Default
+    stored = P.normalize_targets([{'type': 'slack', 'address': 'https://hooks.slack.com/x'},
+                                  {'type': 'http', 'address': 'https://y', 'payload_format': 'Default'}])
+    assert stored == op.targets
+
+
+def test_webhook_target_types_are_harbors():
+    """pkg/notification/notification.go: http and slack only (there is no teams type)."""
+    assert P.Webhook.module_options['targets']['options']['type']['choices'] == ['http', 'slack']
 
 
 def test_webhook_auth_header_never_shown():
@@ -385,5 +413,6 @@ def test_schedule_presets_and_job_options():
     assert validate(P.Schedule, job='gc', cron='@daily').params['cron'] == '0 0 0 * * *'
     with pytest.raises(ModuleFailure, match='^retention_hours only applies to job=purge_audit'):
         validate(P.Schedule, job='gc', cron='daily', retention_hours=5)
-    with pytest.raises(ModuleFailure, match='^workers must be between 1 and 5'):
-        validate(P.Schedule, job='gc', cron='daily', workers=9)
+    assert validate(P.Schedule, job='gc', cron='daily', workers=10).params['workers'] == 10  # gc.go: 1-10 (2.13+)
+    with pytest.raises(ModuleFailure, match='^workers must be between 1 and 10'):
+        validate(P.Schedule, job='gc', cron='daily', workers=11)
