@@ -221,8 +221,8 @@ def test_robot_whose_chosen_secret_cannot_be_set_is_deleted_again():
     op.validate()
     with pytest.raises(ModuleFailure) as info:
         op.create(op.desired(None))
-    assert [(m, path) for m, path, body in client.writes] == [('POST', '/robots'), ('PATCH', '/robots/7'),
-                                                               ('DELETE', '/robots/7')]
+    writes = [(m, path) for m, path, body in client.writes]
+    assert writes == [('POST', '/robots'), ('PATCH', '/robots/7'), ('DELETE', '/robots/7')]
     assert info.value.msg.startswith("Failed to set the chosen secret of Harbor robot account 'ci' of project 'p'")
     assert 'deleted again' in info.value.msg and 'Chosen1secret' not in info.value.msg
 
@@ -353,8 +353,8 @@ def test_webhook_slack_target_is_sent_without_payload_format():
     """Harbor refuses any payload format on a slack target, Default included (handler/webhook.go validateTargets:
     "set payload format is not allowed for slack"): refused before any request when given, never sent."""
     with pytest.raises(ModuleFailure) as info:
-        validate(P.Webhook, project='p', name='h', targets=[target(address='https://x', type='slack',
-                                                                  payload_format='Default')])
+        validate(P.Webhook, project='p', name='h',
+                 targets=[target(address='https://x', type='slack', payload_format='Default')])
     assert info.value.msg.startswith('targets[0].payload_format') and 'use type http' in info.value.msg
     op = validate(P.Webhook, project='p', name='h', event_types=['push_artifact'],
                   targets=[target(address='https://hooks.slack.com/x', type='slack'), target(address='https://y')])
