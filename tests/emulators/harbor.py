@@ -1985,10 +1985,15 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         project['metadata']['retention_id'] = str(retention_id)
         return 201, None, self._location('/retentions/%d' % retention_id)
 
-    def _retention(self, call, manage=False, missing=404):
+    def _retention(self, call, manage=False, missing=500):
         retention = self.retentions.get(int(call.params['id']))
         if retention is None:
-            raise HttpError(missing, 'bad request' if missing == 400 else 'retention policy %s not found' % call.params['id'])
+            # The manager's GetPolicy answers a plain fmt.Errorf("no such Retention policy with id %v") (no
+            # code): GET sends it as a 500 "internal server error" (lib/http SendError hides what is >= 500);
+            # DELETE wraps it in BadRequestError, whose cause the client sees (lib/errors TestErrors).
+            if missing == 400:
+                raise _bad('bad request: no such Retention policy with id %s' % call.params['id'])
+            raise HttpError(500, 'internal server error')
         project = self.projects.get(retention['scope']['ref'])
         if project is not None:
             self._check_project_access(call, project, manage=manage)
