@@ -30,10 +30,13 @@ RequireProjectAccess runs before the lookup (goharbor/harbor#17586, #19342, #218
 
 Errors: Harbor's {"errors": [{"code", "message"}]}. A request the spec rejects gets what go-swagger
 gives inside Harbor: 422 UNPROCESSABLE_ENTITY "validation failure list:\n..." (the lines are
-openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Where
-Harbor wraps the reason as the cause of BadRequestError/ConflictError/PreconditionFailedError, only the
-generic message reaches the client ("bad request", "resource conflict", "precondition failed"), and
-so it does here; explicit messages (WithMessage) are Harbor's own wording.
+openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Explicit
+messages (WithMessage) are Harbor's own wording. Where Harbor wraps the reason as the cause of
+BadRequestError/ConflictError/PreconditionFailedError, the client gets "bad request: <reason>" (the
+cause is marshalled too: lib/errors errors_test.go TestErrors); only errors >= 500 are reduced to
+"internal server error" (lib/http SendError). Known gap: most such sites here (project create/delete,
+retention create/update, immutable update, purge) still answer the generic part alone ("bad request",
+"resource conflict", "precondition failed"); the GC workers and retention delete sites give the reason.
 
 Implemented:
 - projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
