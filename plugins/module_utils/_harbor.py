@@ -16,6 +16,9 @@ Facts the code relies on (Harbor v2.15, from its API description and source):
 - Storage quota lives in /quotas/{id} (PUT {"hard": {"storage": N}}), not in PUT /projects.
 - Deleting a project that still holds repositories answers 412.
 - Robot secrets are returned only by POST /robots and PATCH /robots/{id}; GET never shows them.
+  POST /robots ignores a secret in its body and always generates one (controller/robot CreateSec;
+  goharbor/harbor#16884, #17386): a chosen secret is set by the refresh call PATCH /robots/{id}
+  {"secret": "<chosen>"} right after the create, as terraform-provider-harbor does.
   A project-level robot carries exactly one permission entry, on its own project.
 - Lists paginate with page/page_size (at most 100), X-Total-Count and a Link header.
 """
@@ -655,8 +658,36 @@ class ProjectMember(HarborResource):
 
 
 # -- robot accounts ------------------------------------------------------------------------------
-ROBOT_ACTIONS = frozenset(('*', 'pull', 'push', 'create', 'read', 'update', 'delete', 'list', 'operate',
-                           'scanner-pull', 'stop'))
+_CRUDL = ('create', 'delete', 'list', 'read', 'update')
+# What Harbor lets a robot account be granted, per permission kind: resource -> actions. Harbor v2.15.2's
+# robot handler (src/server/v2.0/handler/robot.go, validate/containsAccess) accepts an access only when
+# this exact (resource, action) pair is in rbac.GetPermissionProvider() (src/common/rbac/const.go:
+# PoliciesMap plus NolimitProvider's additions); anything else is 400 "bad request permission: r:a".
+# There is no wildcard: "*" is not in the list, for resources or actions.
+ROBOT_PERMISSIONS = {
+    'project': {
+        'accessory': ('list',), 'artifact': ('create', 'delete', 'list', 'read'),
+        'artifact-addition': ('read',), 'artifact-label': ('create', 'delete'), 'export-cve': ('create', 'read'),
+        'immutable-tag': ('create', 'delete', 'list', 'update'), 'label': _CRUDL, 'log': ('list',),
+        'member': _CRUDL, 'metadata': _CRUDL, 'notification-policy': _CRUDL, 'preheat-policy': _CRUDL,
+        'project': ('delete', 'read', 'update'), 'quota': ('read',),
+        'repository': ('delete', 'list', 'pull', 'push', 'read', 'update'),
+        'robot': ('create', 'delete', 'list', 'read'), 'sbom': ('create', 'read', 'stop'),
+        'scan': ('create', 'read', 'stop'), 'scanner': ('create', 'read'), 'tag': ('create', 'delete', 'list'),
+        'tag-retention': _CRUDL,
+    },
+    'system': {
+        'audit-log': ('list',), 'catalog': ('read',),
+        'garbage-collection': ('create', 'list', 'read', 'stop', 'update'),
+        'jobservice-monitor': ('list', 'stop'), 'label': ('create', 'delete', 'read', 'update'),
+        'ldap-user': ('create', 'list'), 'preheat-instance': _CRUDL, 'project': ('create', 'list'),
+        'purge-audit': ('create', 'list', 'read', 'stop', 'update'), 'quota': ('list', 'read', 'update'),
+        'registry': _CRUDL, 'replication': ('create', 'list', 'read'), 'replication-adapter': ('list',),
+        'replication-policy': _CRUDL, 'robot': ('create', 'delete', 'list', 'read'),
+        'scan-all': ('create', 'read', 'stop', 'update'), 'scanner': _CRUDL, 'security-hub': ('list', 'read'),
+        'system-volumes': ('read',), 'user': _CRUDL, 'user-group': _CRUDL,
+    },
+}
 SECRET_RULE_TEXT = '8 to 128 characters with at least one upper-case letter, one lower-case letter and one digit'
 
 
@@ -664,6 +695,18 @@ def check_robot_secret(secret, field='secret'):
     if not (8 <= len(secret) <= 128 and re.search(r'[A-Z]', secret) and re.search(r'[a-z]', secret)
             and re.search(r'\d', secret)):
         raise ModuleFailure('%s does not meet Harbor\'s rule for robot secrets: %s' % (field, SECRET_RULE_TEXT))
+
+
+def check_robot_access(access, kind, field):
+    """Refuse a resource or action Harbor does not grant to robots, before any request (ROBOT_PERMISSIONS)."""
+    allowed = ROBOT_PERMISSIONS[kind]
+    resource, action = access['resource'], access['action']
+    if resource not in allowed:
+        raise ModuleFailure('%s.resource %r is not a resource Harbor grants to robot accounts in a permission of '
+                            'kind %s: use one of %s' % (field, resource, kind, ', '.join(sorted(allowed))))
+    if action not in allowed[resource]:
+        raise ModuleFailure('%s.action %r is not an action Harbor grants on %s (kind %s): use one of %s'
+                            % (field, action, resource, kind, ', '.join(allowed[resource])))
 
 
 def normalize_permissions(perms):
@@ -812,9 +855,7 @@ class RobotAccount(HarborResource):
             if not perm['access']:
                 raise ModuleFailure('%s.access must list at least one resource and action' % field)
             for number, access in enumerate(perm['access']):
-                if access['action'] not in ROBOT_ACTIONS:
-                    raise ModuleFailure('%s.access[%d].action %r is not a Harbor action: use one of %s'
-                                        % (field, number, access['action'], ', '.join(sorted(ROBOT_ACTIONS))))
+                check_robot_access(access, perm['kind'], '%s.access[%d]' % (field, number))
             wanted.append({'kind': perm['kind'], 'namespace': namespace, 'access': perm['access']})
         self.permissions = normalize_permissions(wanted)
 
@@ -884,7 +925,7 @@ class RobotAccount(HarborResource):
         if self.existed is None:  # answered from the loop's read-ahead: nothing to change, so it is there
             self.existed = bool(result.get(self.result_key))
         if self.params['state'] == 'absent' or not self.existed:
-            # a new robot already has the secret Harbor generated (or the one the task gave)
+            # a new robot already has the secret Harbor generated (or the one the task gave, set by create())
             return self._with_secret(result)
         rotate = self.params['regenerate_secret'] or (
             self.params['update_secret'] == 'always' and self.params.get('secret') is not None)
@@ -894,7 +935,8 @@ class RobotAccount(HarborResource):
         if not self.check_mode:
             robot_id = result[self.result_key]['id']
             try:
-                answer = self.client.patch('/robots/%s' % robot_id, {'secret': self.params.get('secret') or ''})
+                answer = self.client.patch('/robots/%s' % robot_id, {'secret': self.params.get('secret') or ''},
+                                           idempotent=self.params.get('secret') is not None)
             except ApiError as exc:
                 raise ModuleFailure('Failed to refresh the secret of %s: %s' % (self.describe(), exc),
                                     status=exc.status, request_id=exc.request_id)
@@ -915,11 +957,25 @@ class RobotAccount(HarborResource):
     def create(self, desired):
         body = self._body(desired)
         body['name'] = self.params['name']
-        if self.params.get('secret') is not None:
-            body['secret'] = self.params['secret']
         answer = self.client.post('/robots', body) or {}
-        if self.params.get('secret') is None:
+        chosen = self.params.get('secret')
+        if chosen is None:
             self.new_secret = answer.get('secret')
+            return
+        # Harbor generated a secret nobody will use: replace it with the chosen one (setting the same secret
+        # twice is harmless, so the request may be repeated). Should that fail, the robot goes again, so that
+        # no robot is left whose secret nobody knows and the next run creates it afresh.
+        try:
+            self.client.patch('/robots/%s' % answer['id'], {'secret': chosen}, idempotent=True)
+        except ApiError as exc:
+            try:
+                self.client.delete('/robots/%s' % answer['id'])
+                outcome = 'the robot was deleted again, so the next run creates it afresh'
+            except ApiError as cleanup:
+                outcome = ('deleting it again failed too (%s): delete it, or set the secret with '
+                           'update_secret=always' % cleanup)
+            raise ModuleFailure('Failed to set the chosen secret of %s after creating it (%s): %s'
+                                % (self.describe(), outcome, exc), status=exc.status, request_id=exc.request_id)
 
     def update(self, current, desired):
         body = self._body(desired)

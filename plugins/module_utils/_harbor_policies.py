@@ -13,6 +13,10 @@ The service base and shared helpers are in _harbor.py. Facts the code relies on 
 - A project has at most one retention policy; its id is the project's metadata retention_id.
 - Immutable tag rules have no name: a rule is identified by its repository and tag selectors.
 - Schedules (gc, scanAll, purgeaudit) are created by POST and changed by PUT; type None cancels one.
+  GC takes 1 to 10 workers (Harbor >= 2.13, handler/gc.go validateWorkers).
+- Webhook targets are http or slack (pkg/notification); only http takes a payload format (Default when
+  none is sent); a slack target with any payload format is refused ("set payload format is not allowed
+  for slack", handler/webhook.go validateTargets).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -355,7 +359,8 @@ def normalize_targets(targets):
             'address': target.get('address'),
             'auth_header': target.get('auth_header') or None,
             'skip_cert_verify': bool(target.get('skip_cert_verify')),
-            'payload_format': target.get('payload_format') or 'Default',
+            # Harbor stores Default for an http target sent without one; slack targets have none
+            'payload_format': (target.get('payload_format') or 'Default') if kind == 'http' else None,
         })
     return result
 
@@ -383,10 +388,10 @@ class Webhook(HarborResource):
         enabled=dict(type='bool'),
         targets=dict(type='list', elements='dict', options=dict(
             address=dict(type='str', required=True),
-            type=dict(type='str', choices=['http', 'slack', 'teams'], default='http'),
+            type=dict(type='str', choices=['http', 'slack'], default='http'),
             auth_header=dict(type='str', no_log=True),
             skip_cert_verify=dict(type='bool', default=False),
-            payload_format=dict(type='str', choices=['Default', 'CloudEvents'], default='Default'),
+            payload_format=dict(type='str', choices=['Default', 'CloudEvents']),
         )),
         event_types=dict(type='list', elements='str'),
     )
@@ -416,9 +421,11 @@ class Webhook(HarborResource):
                 if not target['address'].startswith(('http://', 'https://')):
                     raise ModuleFailure('targets[%d].address must be an http:// or https:// URL, got %r'
                                         % (index, target['address']))
-                if target['payload_format'] == 'CloudEvents' and target['type'] != 'http':
-                    raise ModuleFailure('targets[%d].payload_format CloudEvents is only available for type http'
-                                        % index)
+                if target['payload_format'] is not None and target['type'] != 'http':
+                    raise ModuleFailure('targets[%d].payload_format: Harbor takes no payload format for a %s target '
+                                        '(it refuses one: "set payload format is not allowed for slack"); remove '
+                                        'payload_format from this target, or use type http'
+                                        % (index, target['type']))
             if not self.params['targets']:
                 raise ModuleFailure('targets must list at least one target')
             self.targets = normalize_targets(self.params['targets'])
@@ -456,6 +463,8 @@ class Webhook(HarborResource):
             item = dict(target)
             if not item['auth_header']:
                 item.pop('auth_header')
+            if item['type'] != 'http':
+                item.pop('payload_format')  # Harbor refuses any payload format on a slack target
             targets.append(item)
         return {'name': desired['name'], 'description': desired['description'], 'enabled': desired['enabled'],
                 'targets': targets, 'event_types': desired['event_types']}
@@ -866,8 +875,9 @@ class Schedule(HarborResource):
             raise ModuleFailure('%s only appl%s to job=%s' % (misplaced[0], 'ies', 'gc' if misplaced[0] in (
                 'delete_untagged', 'workers') else 'purge_audit'))
         workers = self.params.get('workers')
-        if workers is not None and not 1 <= workers <= 5:
-            raise ModuleFailure('workers must be between 1 and 5, got %s' % workers)
+        if workers is not None and not 1 <= workers <= 10:
+            raise ModuleFailure('workers must be between 1 and 10 (Harbor 2.13 or later; older Harbor allows up '
+                                'to 5), got %s' % workers)
         hours = self.params.get('retention_hours')
         if hours is not None and hours <= 0:
             raise ModuleFailure('retention_hours must be a positive number of hours, got %s' % hours)

@@ -34,7 +34,9 @@ options:
     description: With O(job=gc), also delete untagged artifacts. New schedules do not.
     type: bool
   workers:
-    description: With O(job=gc), number of parallel workers (1 to 5). New schedules use 1.
+    description:
+      - With O(job=gc), number of parallel workers, 1 to 10 (Harbor 2.13 and later; older Harbor refuses more
+        than 5). New schedules use 1.
     type: int
   retention_hours:
     description: With O(job=purge_audit), keep audit logs for this many hours. New schedules keep 168 (a week).

@@ -44,9 +44,9 @@ options:
         type: str
         required: true
       type:
-        description: V(http), V(slack) or V(teams).
+        description: V(http) or V(slack), the target types Harbor has.
         type: str
-        choices: [http, slack, teams]
+        choices: [http, slack]
         default: http
       auth_header:
         description: Value of the C(Authorization) header Harbor sends, for example V(Bearer abc...).
@@ -56,10 +56,13 @@ options:
         type: bool
         default: false
       payload_format:
-        description: V(Default) (Harbor's JSON) or V(CloudEvents) (http targets only).
+        description:
+          - V(Default) (Harbor's JSON) or V(CloudEvents), for http targets only. An http target without it gets
+            V(Default).
+          - Harbor refuses any payload format on a slack target, so giving one with O(targets[].type=slack)
+            fails before anything is sent.
         type: str
         choices: [Default, CloudEvents]
-        default: Default
   event_types:
     description:
       - Events that fire the webhook. Required to create; when given, the list replaces the webhook's events.
@@ -132,7 +135,9 @@ webhook:
       type: bool
       sample: true
     targets:
-      description: Targets; an auth header is never shown (V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when one is set).
+      description:
+        - Targets; an auth header is never shown (V(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER) when one is set).
+        - C(payload_format) is V(null) for a slack target, which has none.
       type: list
       elements: dict
       sample: [{"type": "http", "address": "https://deployer.example.com/hooks/harbor", "auth_header": null,

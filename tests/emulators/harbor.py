@@ -30,10 +30,13 @@ RequireProjectAccess runs before the lookup (goharbor/harbor#17586, #19342, #218
 
 Errors: Harbor's {"errors": [{"code", "message"}]}. A request the spec rejects gets what go-swagger
 gives inside Harbor: 422 UNPROCESSABLE_ENTITY "validation failure list:\n..." (the lines are
-openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Where
-Harbor wraps the reason as the cause of BadRequestError/ConflictError/PreconditionFailedError, only the
-generic message reaches the client ("bad request", "resource conflict", "precondition failed"), and
-so it does here; explicit messages (WithMessage) are Harbor's own wording.
+openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Explicit
+messages (WithMessage) are Harbor's own wording. Where Harbor wraps the reason as the cause of
+BadRequestError/ConflictError/PreconditionFailedError, the client gets "bad request: <reason>" (the
+cause is marshalled too: lib/errors errors_test.go TestErrors); only errors >= 500 are reduced to
+"internal server error" (lib/http SendError). Known gap: most such sites here (project create/delete,
+retention create/update, immutable update, purge) still answer the generic part alone ("bad request",
+"resource conflict", "precondition failed"); the GC workers and retention delete sites give the reason.
 
 Implemented:
 - projects: CRUD, HEAD ?project_name=, list with name (fuzzy), public, owner, q (k=v, k=~v, k={a b}),
@@ -58,11 +61,13 @@ Implemented:
 - users (users.go: list/search/current/get/create/delete; GET /users never lists admin; password rule
   checked first) and user groups (CRUD, search).
 - robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
-  "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); PATCH with a custom secret
+  "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); POST ignores a secret in its
+  body and always generates one (controller/robot CreateSec); PATCH with a custom secret sets it and
   answers {}; secret rule 8-128 chars with upper, lower and digit; PUT cannot change name or level (400);
   duration -1 or a positive number of days (0 is 400; PUT without duration keeps it); at least one
-  permission, each with at least one access, exactly one for a project robot; resources/actions checked
-  against a list of Harbor's RBAC policies; GET /robots without Level lists system robots (admin only),
+  permission, each with at least one access, exactly one for a project robot; (resource, action) pairs
+  checked against Harbor's robot permission provider (rbac/const.go); GET /robots without Level lists
+  system robots (admin only),
   Level=project needs ProjectID; q name= matches the name without the prefix.
 - registries (registry.go and its controller): CRUD with access_secret masked as "*****", name 1-64,
   an unknown type is a 500 (no adapter), Harbor's health check on create/update (``unhealthy_urls``:
@@ -71,22 +76,23 @@ Implemented:
   local (shown as id 0 "Local"), trigger manual|scheduled (6-field cron)|event_based, dest_namespace
   rule, filters name|tag|label|resource; the request field for deletion replication is ``deletion``
   (``replicate_deletion`` is ignored on input; both are returned); a negative speed is stored as 0.
-- webhook policies per project (targets http|slack|teams, payload Default|CloudEvents, event types
-  from Harbor's list; notification_policy.go messages; a target address keeps scheme://host/path only);
+- webhook policies per project (webhook.go: targets http|slack, payload Default|CloudEvents for http only,
+  Default when none is sent, a slack target with any payload format is 400 "set payload format is not
+  allowed for slack"; event types from Harbor's list; the address is stored as sent);
   immutable tag rules (immutable.go: 409 on a duplicate, created enabled, PUT toggles `disabled` OR
   replaces the rule, never both).
 - retention (retention.go): POST sets project metadata retention_id; a second policy for the project is
   400; identical rules 409; more than 15 rules 400; PUT needs the project's retention_id to name this
-  policy (else 404); DELETE of an unknown policy is 400 and does NOT clear retention_id (delete
-  /projects/{p}/metadatas/retention_id before creating a new policy). The emulator also checks templates,
-  selectors and cron, which Harbor only rejects when the job runs.
+  policy (else 404); DELETE of an unknown policy is 400; DELETE clears the project's retention_id (v2.15,
+  PR #22174). The emulator also checks templates, selectors and cron, which Harbor only rejects when the
+  job runs.
 - configurations (config.go): GET {key: {value, editable}} (ldap_search_password, oidc_client_secret
   never returned), PUT flat values (keys Harbor's model lacks are dropped silently: 200, nothing set),
   auth_mode not editable once users other than admin exist ("the auth mode cannot be modified as new
   users have been inserted into database").
 - schedules (gc.go, purge.go, scan_all.go): GC and audit purge: POST and PUT both replace the schedule
   (Manual runs now, None removes, Hourly/Daily/Weekly/Custom need a valid 6-field cron in the body: the
-  type implies none), GC workers 1-5, purge needs parameters audit_retention_hour and include_event_types,
+  type implies none), GC workers 1-10 (a JSON number; other types ignored), purge needs parameters audit_retention_hour and include_event_types,
   job_parameters carries Harbor's own redis_url_reg and time_window. Scan all: POST of a second schedule
   412, PUT Manual 400. GET without a schedule: 200 with an empty body (all three).
 - /ping, /health, /systeminfo without authentication.
@@ -100,7 +106,8 @@ Where the spec and Harbor disagree (Harbor wins):
   accepted on any operation when the body has Harbor's error shape (framework generic_error_statuses);
 - GET of the GC, purge and scan-all schedules without a schedule: 200 without the declared body;
 - ``additionalProperties: {type: object}`` maps (rule params, schedule parameters) take any value, as
-  go-swagger's map[string]interface{} does (prepare_spec).
+  go-swagger's map[string]interface{} does (prepare_spec): Harbor's code reads scalars there
+  ({"latestPushedK": 10}, {"workers": 2, "delete_untagged": true}), not the objects the spec declares.
 
 Not emulated: artifacts and tags, scanners, LDAP/OIDC logins, replication executions, preheat, labels,
 audit logs, next_scheduled_time, the CSRF cookie flow (API clients send no cookie), anonymous reads of
@@ -143,7 +150,10 @@ PROXY_CACHE_REGISTRY_TYPES = ('docker-hub', 'harbor', 'azure-acr', 'ali-acr', 'a
 PROXY_ONLY_METADATA = ('proxy_speed_kb', 'max_upstream_conn', 'proxy_cache_filter_pattern', 'proxy_cache_filter_kind')
 EVENT_TYPES = ('DELETE_ARTIFACT', 'PULL_ARTIFACT', 'PUSH_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING',
                'REPLICATION', 'SCANNING_FAILED', 'SCANNING_STOPPED', 'SCANNING_COMPLETED', 'TAG_RETENTION')
-NOTIFY_TYPES = {'http': ['Default', 'CloudEvents'], 'slack': ['Default'], 'teams': ['Default']}
+# pkg/notification/notification.go initSupportedNotifyType: target types http and slack only; payload formats
+# Default and CloudEvents, for http only (handler/webhook.go validateTargets and GetSupportedEventTypes).
+NOTIFY_TYPES = ('http', 'slack')
+PAYLOAD_FORMATS = ('Default', 'CloudEvents')
 RETENTION_TEMPLATES = {  # template -> required integer parameters
     'always': (), 'nothing': (), 'latestPushedK': ('latestPushedK',), 'latestPulledN': ('latestPulledN',),
     'nDaysSinceLastPush': ('nDaysSinceLastPush',), 'nDaysSinceLastPull': ('nDaysSinceLastPull',),
@@ -165,25 +175,30 @@ RETENTION_METADATA = {  # GET /retentions/metadatas, as Harbor's retention.go se
                          'decorations': ['repoMatches', 'repoExcludes']}],
     'tag_selectors': [{'display_text': 'Tags', 'kind': 'doublestar', 'decorations': ['matches', 'excludes']}],
 }
+# The (resource, action) pairs a robot account may be granted: exactly rbac.GetPermissionProvider() of
+# Harbor v2.15.2, src/common/rbac/const.go (PoliciesMap per scope plus NolimitProvider's additions: robot
+# create/read/list/delete in both scopes, export-cve and member in the project scope, user, ldap-user,
+# quota update and user-group in the system scope). handler/robot.go containsAccess compares both strings
+# exactly, so "*" (resource or action) is refused like any other pair missing from the list.
 _P = ('read', 'list', 'create', 'update', 'delete')
 PROJECT_PERMISSIONS = {
-    'project': ('read',), 'repository': ('list', 'pull', 'push', 'delete', 'read', 'update'),
-    'artifact': ('read', 'list', 'delete', 'create'), 'tag': ('list', 'create', 'delete'),
-    'artifact-label': ('create', 'delete'), 'accessory': ('list',), 'scan': ('create', 'stop', 'read'),
-    'sbom': ('create', 'stop', 'read'), 'label': _P, 'metadata': _P, 'log': ('list',), 'immutable-tag': _P,
-    'tag-retention': _P + ('operate',), 'notification-policy': _P, 'preheat-policy': _P, 'quota': ('read',),
-    'member': _P, 'robot': ('read', 'list'), 'scanner': ('read', 'create'), 'export-cve': ('create', 'read'),
+    'log': ('list',), 'project': ('read', 'delete', 'update'), 'metadata': _P,
+    'repository': ('read', 'update', 'delete', 'list', 'pull', 'push'), 'artifact': ('read', 'create', 'list', 'delete'),
+    'scan': ('create', 'read', 'stop'), 'sbom': ('create', 'stop', 'read'), 'tag': ('create', 'list', 'delete'),
+    'accessory': ('list',), 'artifact-addition': ('read',), 'artifact-label': ('create', 'delete'),
+    'scanner': ('create', 'read'), 'preheat-policy': _P, 'immutable-tag': ('create', 'delete', 'list', 'update'),
+    'notification-policy': _P, 'tag-retention': _P, 'label': _P, 'quota': ('read',),
+    'robot': ('create', 'read', 'list', 'delete'), 'export-cve': ('create', 'read'), 'member': _P,
 }
 SYSTEM_PERMISSIONS = {
-    'audit-log': ('list',), 'preheat-instance': _P, 'project': ('list', 'create'), 'registry': _P,
-    'replication': ('list', 'read', 'create'), 'replication-policy': _P, 'replication-adapter': ('list',),
-    'garbage-collection': ('list', 'read', 'create', 'stop', 'update'),
-    'scan-all': ('read', 'create', 'update', 'stop'), 'system-volumes': ('read',),
-    'jobservice-monitor': ('list', 'stop'), 'scanner': _P, 'label': _P, 'security-hub': ('read', 'list'),
-    'catalog': ('read',), 'robot': _P, 'user': _P, 'user-group': _P, 'ldap-user': ('create', 'list'),
-    'export-cve': ('create', 'read'), 'purge-audit': ('list', 'read', 'create', 'stop', 'update'),
-    'quota': ('list', 'read', 'update'), 'notification-policy': _P, 'immutable-tag': _P,
-    'tag-retention': _P, 'configuration': ('read', 'update'),
+    'audit-log': ('list',), 'preheat-instance': _P, 'project': ('list', 'create'), 'replication-policy': _P,
+    'replication': ('read', 'create', 'list'), 'replication-adapter': ('list',), 'registry': _P,
+    'scan-all': ('read', 'update', 'stop', 'create'), 'system-volumes': ('read',),
+    'garbage-collection': ('read', 'create', 'list', 'update', 'stop'),
+    'purge-audit': ('read', 'create', 'list', 'update', 'stop'), 'jobservice-monitor': ('list', 'stop'),
+    'scanner': _P, 'label': ('read', 'create', 'delete', 'update'), 'security-hub': ('read', 'list'),
+    'catalog': ('read',), 'quota': ('read', 'list', 'update'), 'robot': ('create', 'read', 'list', 'delete'),
+    'user': _P, 'ldap-user': ('create', 'list'), 'user-group': _P,
 }
 WRITE_ONLY_CONFIG = ('ldap_search_password', 'oidc_client_secret')
 CONFIG_DEFAULTS = {
@@ -1474,13 +1489,10 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         full_name = prefix + ('%s+%s' % (project['name'], name) if project else name)
         if self.robot(full_name) is not None:
             raise HttpError(409, 'robot account %s already exists' % full_name)
-        secret = body.get('secret')
-        if secret:
-            if not valid_secret(secret):
-                raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
-                           'uppercase letter, 1 lowercase letter and 1 number')
-        else:
-            secret = _new_secret()
+        # A secret in the body is ignored, valid or not: the controller always generates one (controller/robot
+        # controller.go Create calls CreateSec; goharbor/harbor#16884, #17386 "by design"). A chosen secret
+        # can only be set afterwards by PATCH /robots/{id} (RefreshSec).
+        secret = _new_secret()
         created = datetime.datetime.now(datetime.timezone.utc)
         now = _now()
         robot_id = self._next('robot')
@@ -1815,13 +1827,26 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         if not targets:
             raise _bad('empty notification target with policy %s' % name)
         for target in targets:
-            parts = urlsplit(target.get('address') or '')
-            if parts.scheme not in ('http', 'https') or not parts.netloc:
-                raise _bad('invalid endpoint: %s' % target.get('address'))
-            # "Prevent SSRF": Harbor keeps scheme://host/path only
-            target['address'] = '%s://%s%s' % (parts.scheme, parts.netloc, parts.path)
+            # common/utils ParseEndpoint: an address without a scheme is read as http://...; another scheme is 400
+            address = (target.get('address') or '').strip(' ').rstrip('/')
+            if not address:
+                raise _bad('empty URL')
+            scheme = address.split('://', 1)[0] if '://' in address else 'http'
+            if scheme not in ('http', 'https'):
+                raise _bad('invalid scheme: %s' % scheme)
+            # Harbor's "Prevent SSRF" line (target.Address = scheme://host/path) assigns to the loop's copy of
+            # the target (Targets is []EventTarget, ranged by value): the address is stored as sent.
             if target.get('type') not in NOTIFY_TYPES:
                 raise _bad('unsupported target type %s with policy %s' % (target.get('type'), name))
+            payload_format = target.get('payload_format') or ''
+            if payload_format and target['type'] == 'slack':
+                raise _bad('set payload format is not allowed for slack')
+            if payload_format and payload_format not in PAYLOAD_FORMATS:
+                raise _bad('unsupported payload format type: %s' % payload_format)
+            if target['type'] == 'http':
+                target['payload_format'] = payload_format or 'Default'
+            else:
+                target.pop('payload_format', None)  # stored empty, and omitted (json omitempty)
         if any(w['name'] == name and w['project_id'] == project['project_id'] and w['id'] != but
                for w in self.webhooks.values()):
             raise HttpError(409, 'notification policy %s already exists' % name)
@@ -1882,14 +1907,18 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
     def webhook_events(self, call):
         self._find_project(call, manage=True)
         return 200, {'event_type': list(EVENT_TYPES), 'notify_type': list(NOTIFY_TYPES),
-                     'payload_formats': [{'notify_type': k, 'formats': v} for k, v in NOTIFY_TYPES.items()]}
+                     'payload_formats': [{'notify_type': 'http', 'formats': list(PAYLOAD_FORMATS)}]}
 
     # --- retention policies -------------------------------------------------------------------------------
     # Harbor's retention.go: at most 15 rules, identical rules are 409, the project must exist (400), a
     # project with metadata retention_id already set is 400, PUT needs the project's retention_id to be this
-    # policy (else 404), DELETE of an unknown policy is 400, and DELETE does NOT clear the project's
-    # retention_id metadata (delete it through /projects/{p}/metadatas/retention_id to create a new one).
-    # The emulator also checks templates, selectors and cron, which Harbor only rejects when the job runs.
+    # policy (else 404), DELETE of an unknown policy is 400, and DELETE clears the project's retention_id
+    # metadata (v2.15: DeleteRetention calls proMetaMgr.Delete(ref, "retention_id"), PR #22174; before, the
+    # metadata stayed and blocked a new policy). The emulator also checks templates, selectors and cron,
+    # which Harbor only rejects when the job runs.
+    # Spec quirk: the spec declares rule `params` as a map of objects; Harbor's code reads scalars
+    # (rule.Parameters is map[string]any; latestps.Valid/New read params["latestPushedK"] as a JSON int), so
+    # {"latestPushedK": 10} is what Harbor takes: prepare_spec relaxes the map, the emulator follows the server.
     @route('GET', '/retentions/metadatas')
     def retention_metadata(self, call):
         return 200, copy.deepcopy(RETENTION_METADATA)
@@ -1959,10 +1988,15 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         project['metadata']['retention_id'] = str(retention_id)
         return 201, None, self._location('/retentions/%d' % retention_id)
 
-    def _retention(self, call, manage=False, missing=404):
+    def _retention(self, call, manage=False, missing=500):
         retention = self.retentions.get(int(call.params['id']))
         if retention is None:
-            raise HttpError(missing, 'bad request' if missing == 400 else 'retention policy %s not found' % call.params['id'])
+            # The manager's GetPolicy answers a plain fmt.Errorf("no such Retention policy with id %v") (no
+            # code): GET sends it as a 500 "internal server error" (lib/http SendError hides what is >= 500);
+            # DELETE wraps it in BadRequestError, whose cause the client sees (lib/errors TestErrors).
+            if missing == 400:
+                raise _bad('bad request: no such Retention policy with id %s' % call.params['id'])
+            raise HttpError(500, 'internal server error')
         project = self.projects.get(retention['scope']['ref'])
         if project is not None:
             self._check_project_access(call, project, manage=manage)
@@ -1986,6 +2020,9 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
     def delete_retention(self, call):
         retention = self._retention(call, manage=True, missing=400)
         del self.retentions[retention['id']]
+        project = self.projects.get(retention['scope']['ref'])
+        if project is not None:  # proMetaMgr.Delete(p.Scope.Reference, "retention_id"), whatever id it held
+            project['metadata'].pop('retention_id', None)
         return 200, None
 
     # --- immutable tag rules ------------------------------------------------------------------------------
@@ -2120,10 +2157,19 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         parameters = dict(body.get('parameters') or {})
         # Harbor adds its own parameters; they show in job_parameters
         parameters.update({'redis_url_reg': 'redis://redis:6379/1?idle_timeout_seconds=30', 'time_window': 2})
+        # gc.go kick: parameters["workers"] is read only when it is a JSON number (json.Number): a whole number
+        # must be 1-10 (validateWorkers, 10 since v2.13, PR #21462), a number that is not a whole number is
+        # 400 (BadRequestError "workers should be integer format"), any other type is ignored.
+        # Spec quirk: the spec declares `parameters` as a map of objects; Harbor's code reads scalars
+        # (workers a number, delete_untagged and dry_run booleans): the emulator follows the server.
         workers = parameters.get('workers')
-        if workers is not None and (not isinstance(workers, int) or not 0 < workers <= 5):
-            raise _bad('Error: Invalid number of workers:%s. Workers must be greater than 0 and less than or '
-                       'equal to 5.' % workers)
+        if isinstance(workers, (int, float)) and not isinstance(workers, bool):
+            if isinstance(workers, float):
+                # BadRequestError(cause): the client sees "bad request: <cause>" (lib/errors errors_test.go TestErrors)
+                raise _bad('bad request: workers should be integer format')
+            if not 0 < workers <= 10:
+                raise _bad('Error: Invalid number of workers:%s. Workers must be greater than 0 and less than or '
+                           'equal to 10.' % workers)
         kind = schedule.get('type')
         if kind == 'Manual':
             return self._run_job('GARBAGE_COLLECTION', parameters)

@@ -459,13 +459,42 @@ def test_robot_put_cannot_change_name_or_level(harbor):
         assert status == 400 and 'level or name' in error_of(data)[1]
 
 
-def test_robot_custom_secret_on_create_and_duplicates(harbor):
+def test_robot_create_ignores_a_secret_and_generates_one(harbor):
+    """Harbor's CreateRobot never reads the body's secret: the controller always generates one
+    (src/controller/robot/controller.go Create -> CreateSec; goharbor/harbor#16884, #17386 "by design"); only
+    PATCH /robots/{id} (handler/robot.go RefreshSec) sets a chosen one."""
     harbor.create_project('ci')
     created = harbor.ok('POST', '/robots', project_robot(secret='GivenSecret9'), expect=201)[0]
-    assert created['secret'] == 'GivenSecret9'
-    assert harbor.call('POST', '/robots', project_robot(name='other', secret='short'))[0] == 400
+    assert created['secret'] != 'GivenSecret9'
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], 'GivenSecret9'))[0] == 401
+    assert harbor.call('GET', '/projects/ci', credentials=(created['name'], created['secret']))[0] == 200
+    # not even checked: a secret that breaks the rule is ignored as well
+    assert harbor.ok('POST', '/robots', project_robot(name='other', secret='short'), expect=201)[0]['secret'] != 'short'
     status, data, response = harbor.call('POST', '/robots', project_robot())
     assert status == 409 and 'robot$ci+builder' in error_of(data)[1]
+
+
+@pytest.mark.parametrize('kind,resource,action,allowed', [
+    # handler/robot.go validate/containsAccess against rbac/const.go PoliciesMap + NolimitProvider (v2.15.2)
+    ('project', 'repository', 'pull', True), ('project', 'project', 'delete', True),
+    ('project', 'artifact-addition', 'read', True), ('project', 'member', 'create', True),
+    ('project', 'repository', '*', False), ('project', '*', 'pull', False), ('project', 'helm-chart', 'read', False),
+    ('project', 'tag-retention', 'operate', False), ('project', 'immutable-tag', 'read', False),
+    ('project', 'robot', 'update', False), ('project', 'repository', 'scanner-pull', False),
+    ('system', 'user', 'create', True), ('system', 'quota', 'update', True), ('system', 'label', 'list', False),
+    ('system', 'configuration', 'read', False), ('system', 'tag-retention', 'list', False),
+    ('system', 'notification-policy', 'read', False), ('system', 'export-cve', 'create', False),
+])
+def test_robot_permissions_are_harbors_exact_pairs(harbor, kind, resource, action, allowed):
+    harbor.create_project('ci')
+    body = {'name': 'r', 'level': 'system', 'duration': -1, 'permissions': [
+        {'kind': kind, 'namespace': 'ci' if kind == 'project' else '/',
+         'access': [{'resource': resource, 'action': action}]}]}
+    status, data, response = harbor.call('POST', '/robots', body)
+    if allowed:
+        assert status == 201, data
+    else:
+        assert status == 400 and error_of(data)[1] == 'bad request permission: %s:%s' % (resource, action)
 
 
 @pytest.mark.parametrize('body,status', [
@@ -616,25 +645,47 @@ def test_webhook_policies(harbor):
     for bad, message in ((webhook(name='a', event_types=['EXPLODED']), 'unsupported event type EXPLODED'),
                          (webhook(name='a', event_types=[]), 'empty event type'),
                          (webhook(name='b', targets=[]), 'empty notification target with policy b'),
-                         (webhook(name='c', targets=[{'type': 'http', 'address': 'nowhere'}]), None),
+                         (webhook(name='c', targets=[{'type': 'http', 'address': 'ftp://x.example.com'}]),
+                          'invalid scheme: ftp'),
                          (webhook(name='d', targets=[{'type': 'pager', 'address': 'https://x.example.com'}]),
                           'unsupported target type pager with policy d')):
         status, data, response = harbor.call('POST', '/projects/hooks/webhook/policies', bad)
         assert status == 400 and (message is None or error_of(data)[1] == message), bad
-    # Harbor keeps scheme://host/path of a target address
+    # The address is stored as sent: handler/webhook.go's "Prevent SSRF" line assigns scheme://host/path to the
+    # loop's copy of the target (policy.Targets is []EventTarget, ranged by value), so the stored one keeps it all
     data, response = harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(
         name='query', targets=[{'type': 'http', 'address': 'https://hooks.example.com/x?token=1'}]), expect=201)
     assert harbor.ok('GET', response.getheader('Location')[len('/api/v2.0'):])[0]['targets'][0]['address'] == \
-        'https://hooks.example.com/x'
+        'https://hooks.example.com/x?token=1'
     harbor.ok('DELETE', response.getheader('Location')[len('/api/v2.0'):])
     harbor.ok('PUT', '/projects/hooks/webhook/policies/%d' % hook_id, webhook(enabled=False, event_types=['PULL_ARTIFACT']))
     listed, response = harbor.ok('GET', '/projects/%d/webhook/policies' % project_id)
     assert response.getheader('X-Total-Count') == '1'
     assert listed[0]['enabled'] is False and listed[0]['event_types'] == ['PULL_ARTIFACT']
     events = harbor.ok('GET', '/projects/hooks/webhook/events')[0]
-    assert 'PUSH_ARTIFACT' in events['event_type'] and 'http' in events['notify_type']
+    assert 'PUSH_ARTIFACT' in events['event_type'] and events['notify_type'] == ['http', 'slack']
+    assert events['payload_formats'] == [{'notify_type': 'http', 'formats': ['Default', 'CloudEvents']}]
     harbor.ok('DELETE', '/projects/hooks/webhook/policies/%d' % hook_id)
     assert harbor.ok('GET', '/projects/hooks/webhook/policies')[0] == []
+
+
+def test_webhook_target_types_and_payload_formats(harbor):
+    """handler/webhook.go validateTargets (v2.15.2): the types are pkg/notification's http and slack only; a slack
+    target with any payload format is 400; an http target without one is stored as Default."""
+    harbor.create_project('hooks')
+    slack = {'type': 'slack', 'address': 'https://hooks.slack.com/services/T0/B0/x'}
+    for target, message in ((dict(slack, payload_format='Default'), 'set payload format is not allowed for slack'),
+                            (dict(slack, payload_format='CloudEvents'), 'set payload format is not allowed for slack'),
+                            ({'type': 'teams', 'address': 'https://x.example.com'},
+                             'unsupported target type teams with policy t'),
+                            ({'type': 'http', 'address': 'https://x.example.com', 'payload_format': 'Xml'},
+                             'unsupported payload format type: Xml')):
+        status, data, response = harbor.call('POST', '/projects/hooks/webhook/policies', webhook(name='t', targets=[target]))
+        assert status == 400 and error_of(data)[1] == message, target
+    harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(name='t', targets=[
+        slack, {'type': 'http', 'address': 'https://x.example.com'}]), expect=201)
+    stored = harbor.ok('GET', '/projects/hooks/webhook/policies')[0][0]['targets']
+    assert 'payload_format' not in stored[0] and stored[1]['payload_format'] == 'Default'
 
 
 def retention(project_id, cron='0 0 0 * * *', keep=10):
@@ -671,11 +722,26 @@ def test_retention_policy_linked_through_project_metadata(harbor):
     templates = harbor.ok('GET', '/retentions/metadatas')[0]['templates']
     assert [t['rule_template'] for t in templates][0] == 'latestPushedK'
     harbor.ok('DELETE', '/retentions/%d' % retention_id)
-    assert harbor.call('GET', '/retentions/%d' % retention_id)[0] == 404
-    assert harbor.call('DELETE', '/retentions/%d' % retention_id)[0] == 400
-    # Harbor does not clear the project's retention_id: a new policy needs the metadata removed first
-    assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
-    assert harbor.call('POST', '/retentions', retention(project_id))[0] == 400
+    # a policy that is gone: GET is a 500 (retention manager GetPolicy: a plain error without a code), DELETE a 400
+    status, data, response = harbor.call('GET', '/retentions/%d' % retention_id)
+    assert status == 500 and error_of(data) == ('UNKNOWN', 'internal server error')
+    status, data, response = harbor.call('DELETE', '/retentions/%d' % retention_id)
+    assert status == 400 and error_of(data)[1] == 'bad request: no such Retention policy with id %d' % retention_id
+    # DELETE clears the project's retention_id (handler/retention.go DeleteRetention: proMetaMgr.Delete(ref,
+    # "retention_id"), v2.15, PR #22174), so a new policy can be created straight away
+    assert 'retention_id' not in harbor.ok('GET', '/projects/keep')[0]['metadata']
+    data, response = harbor.ok('POST', '/retentions', retention(project_id), expect=201)
+    assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == response.getheader('Location').rsplit('/', 1)[1]
+
+
+def test_retention_create_refused_while_the_project_has_a_retention_id(harbor):
+    """handler/retention.go CreateRetention: any retention_id metadata on the project refuses a new policy (400),
+    even one naming a policy that no longer exists."""
+    project_id = harbor.create_project('keep')
+    # Left over by a Harbor before 2.15, whose DELETE /retentions kept it (the metadata API refuses to add it)
+    harbor.emulator.project('keep')['metadata']['retention_id'] = '999'
+    status, data, response = harbor.call('POST', '/retentions', retention(project_id))
+    assert status == 400 and harbor.emulator.retentions == {}
     harbor.ok('DELETE', '/projects/keep/metadatas/retention_id')
     harbor.ok('POST', '/retentions', retention(project_id), expect=201)
 
@@ -756,7 +822,7 @@ def test_gc_schedule(harbor):
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily'}})[0] == 400
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': '61 0 3 * * *'}})[0] == 400
     assert harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'},
-                                                      'parameters': {'workers': 9}})[0] == 400
+                                                      'parameters': {'workers': 11}})[0] == 400
     # POST does what PUT does: it replaces the schedule
     data, response = harbor.ok('POST', '/system/gc/schedule', {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}},
                                expect=201)
@@ -766,6 +832,20 @@ def test_gc_schedule(harbor):
     assert response.getheader('Location') == '/api/v2.0/system/gc/1'
     harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'None'}})
     assert harbor.call('GET', '/system/gc/schedule')[1] == b''
+
+
+@pytest.mark.parametrize('workers,status,message', [
+    # handler/gc.go kick + validateWorkers (1-10 since v2.13, PR #21462); only a JSON number is read
+    (1, 200, None), (10, 200, None),
+    (0, 400, 'Error: Invalid number of workers:0. Workers must be greater than 0 and less than or equal to 10.'),
+    (11, 400, 'Error: Invalid number of workers:11. Workers must be greater than 0 and less than or equal to 10.'),
+    (2.5, 400, 'bad request: workers should be integer format'),
+    ('12', 200, None),  # not a json.Number: ignored
+])
+def test_gc_workers_follow_harbor(harbor, workers, status, message):
+    got, data, response = harbor.call('PUT', '/system/gc/schedule', {
+        'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}, 'parameters': {'workers': workers}})
+    assert got == status and (message is None or error_of(data)[1] == message), data
 
 
 def test_scan_all_schedule(harbor):

@@ -6,7 +6,7 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as P
-from ansible_collections.maestro.platform.plugins.module_utils._http import Response
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, Response
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 
@@ -177,6 +177,97 @@ def test_robot_checks():
     assert op.permissions[0]['namespace'] == '/'
 
 
+class WriteClient:
+    """Records writes; answers POST /robots as Harbor does (a generated secret) and fails the methods in fail."""
+
+    def __init__(self, fail=()):
+        self.writes = []
+        self.fail = fail
+
+    def _write(self, method, path, body=None, **kwargs):
+        self.writes.append((method, path, body))
+        if method in self.fail:
+            raise ApiError('internal server error', status=500, method=method, url=path)
+        return {'id': 7, 'name': 'robot$p+ci', 'secret': 'Generated1secret'} if method == 'POST' else {}
+
+    def post(self, path, body=None, **kwargs):
+        return self._write('POST', path, body, **kwargs)
+
+    def patch(self, path, body=None, **kwargs):
+        return self._write('PATCH', path, body, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._write('DELETE', path, **kwargs)
+
+
+def test_robot_created_with_a_chosen_secret_gets_it_by_the_refresh_call():
+    """Harbor ignores a secret sent with POST /robots (controller/robot CreateSec, goharbor/harbor#16884): the
+    chosen secret must be set by PATCH /robots/{id} right after the create, and never returned."""
+    client = WriteClient()
+    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
+                        client)
+    op.validate()
+    op.create(op.desired(None))
+    assert [(m, path) for m, path, body in client.writes] == [('POST', '/robots'), ('PATCH', '/robots/7')]
+    assert 'secret' not in client.writes[0][2]
+    assert client.writes[1][2] == {'secret': 'Chosen1secret'}
+    assert op.new_secret is None  # neither Harbor's throw-away secret nor the chosen one is returned
+
+
+def test_robot_whose_chosen_secret_cannot_be_set_is_deleted_again():
+    client = WriteClient(fail=('PATCH',))
+    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
+                        client)
+    op.validate()
+    with pytest.raises(ModuleFailure) as info:
+        op.create(op.desired(None))
+    writes = [(m, path) for m, path, body in client.writes]
+    assert writes == [('POST', '/robots'), ('PATCH', '/robots/7'), ('DELETE', '/robots/7')]
+    assert info.value.msg.startswith("Failed to set the chosen secret of Harbor robot account 'ci' of project 'p'")
+    assert 'deleted again' in info.value.msg and 'Chosen1secret' not in info.value.msg
+
+
+def test_robot_without_a_chosen_secret_returns_the_generated_one():
+    client = WriteClient()
+    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL), client)
+    op.validate()
+    op.create(op.desired(None))
+    assert [m for m, path, body in client.writes] == ['POST'] and op.new_secret == 'Generated1secret'
+
+
+@pytest.mark.parametrize('kind,resource,action,fragment', [
+    ('project', 'helm-chart', 'read', "resource 'helm-chart' is not a resource Harbor grants to robot accounts"),
+    ('project', '*', 'pull', "resource '*' is not a resource"),
+    ('project', 'repository', '*', "action '*' is not an action Harbor grants on repository"),
+    ('project', 'tag-retention', 'operate', "action 'operate' is not an action Harbor grants on tag-retention"),
+    ('system', 'configuration', 'read', "resource 'configuration' is not a resource"),
+    ('system', 'repository', 'pull', "resource 'repository' is not a resource"),
+])
+def test_robot_access_outside_harbors_list_is_refused_before_any_request(kind, resource, action, fragment):
+    perms = [{'kind': kind, 'namespace': 'team-a' if kind == 'project' else None,
+              'access': [{'resource': 'repository' if kind == 'project' else 'registry', 'action': 'list',
+                          'effect': 'allow'},
+                         {'resource': resource, 'action': action, 'effect': 'allow'}]}]
+    with pytest.raises(ModuleFailure) as info:
+        validate(H.RobotAccount, name='ci', level='system', permissions=perms)
+    assert info.value.msg.startswith('permissions[0].access[1].')
+    assert fragment in info.value.msg
+    if 'resource %r' % resource in info.value.msg:  # the allowed resources are named
+        assert ('artifact, artifact-addition' if kind == 'project' else 'audit-log, catalog') in info.value.msg
+
+
+def test_robot_permission_table_is_harbors():
+    """Spot checks against Harbor v2.15.2 src/common/rbac/const.go (PoliciesMap + NolimitProvider)."""
+    project, system = H.ROBOT_PERMISSIONS['project'], H.ROBOT_PERMISSIONS['system']
+    assert project['repository'] == ('delete', 'list', 'pull', 'push', 'read', 'update')
+    assert 'member' in project and 'export-cve' in project and 'update' not in project['robot']
+    assert 'read' not in project['immutable-tag'] and 'list' not in system['label']
+    assert 'update' in system['quota'] and 'user-group' in system and 'configuration' not in system
+    validate(H.RobotAccount, name='ci', project='p', permissions=[
+        {'kind': 'project', 'namespace': None, 'access': [
+            {'resource': r, 'action': a, 'effect': 'allow'} for r, actions in project.items() for a in actions]}])
+
+
 def test_robot_names():
     assert H.robot_owner('robot$team-a+ci', 'robot$') == ('team-a', 'ci')
     assert H.robot_owner('robot$ci', 'robot$') == (None, 'ci')
@@ -247,9 +338,37 @@ def test_webhook_events_and_targets():
                   targets=[{'address': 'https://x', 'type': 'http', 'auth_header': None, 'skip_cert_verify': False,
                             'payload_format': 'Default'}])
     assert op.events == ['PUSH_ARTIFACT', 'REPLICATION']
-    with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format CloudEvents'):
+    with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format: Harbor takes no payload format'):
         validate(P.Webhook, project='p', name='h', targets=[{'address': 'https://x', 'type': 'slack', 'auth_header': None,
                                                              'skip_cert_verify': False, 'payload_format': 'CloudEvents'}])
+
+
+def target(**values):
+    result = dict((k, v.get('default')) for k, v in P.Webhook.module_options['targets']['options'].items())
+    result.update(values)
+    return result
+
+
+def test_webhook_slack_target_is_sent_without_payload_format():
+    """Harbor refuses any payload format on a slack target, Default included (handler/webhook.go validateTargets:
+    "set payload format is not allowed for slack"): refused before any request when given, never sent."""
+    with pytest.raises(ModuleFailure) as info:
+        validate(P.Webhook, project='p', name='h',
+                 targets=[target(address='https://x', type='slack', payload_format='Default')])
+    assert info.value.msg.startswith('targets[0].payload_format') and 'use type http' in info.value.msg
+    op = validate(P.Webhook, project='p', name='h', event_types=['push_artifact'],
+                  targets=[target(address='https://hooks.slack.com/x', type='slack'), target(address='https://y')])
+    body = op._body(op.desired(None))
+    assert 'payload_format' not in body['targets'][0] and body['targets'][1]['payload_format'] == 'Default'
+    # as Harbor stores them: the slack target without a format, the http one with Default
+    stored = P.normalize_targets([{'type': 'slack', 'address': 'https://hooks.slack.com/x'},
+                                  {'type': 'http', 'address': 'https://y', 'payload_format': 'Default'}])
+    assert stored == op.targets
+
+
+def test_webhook_target_types_are_harbors():
+    """pkg/notification/notification.go: http and slack only (there is no teams type)."""
+    assert P.Webhook.module_options['targets']['options']['type']['choices'] == ['http', 'slack']
 
 
 def test_webhook_auth_header_never_shown():
@@ -294,5 +413,6 @@ def test_schedule_presets_and_job_options():
     assert validate(P.Schedule, job='gc', cron='@daily').params['cron'] == '0 0 0 * * *'
     with pytest.raises(ModuleFailure, match='^retention_hours only applies to job=purge_audit'):
         validate(P.Schedule, job='gc', cron='daily', retention_hours=5)
-    with pytest.raises(ModuleFailure, match='^workers must be between 1 and 5'):
-        validate(P.Schedule, job='gc', cron='daily', workers=9)
+    assert validate(P.Schedule, job='gc', cron='daily', workers=10).params['workers'] == 10  # gc.go: 1-10 (2.13+)
+    with pytest.raises(ModuleFailure, match='^workers must be between 1 and 10'):
+        validate(P.Schedule, job='gc', cron='daily', workers=11)
