@@ -566,6 +566,18 @@ def test_check_mode_reports_no_change_and_writes_nothing(platform):
     assert platform.snapshot() == before
 
 
+def test_switching_backends_on_existing_data_stops(platform):
+    """The object store container runs SeaweedFS: asking the role for MinIO on it stops in the install phase,
+    with the way out named, before the container, its volume or a bucket is touched."""
+    before = platform.snapshot()
+    proc = platform.playbook('--tags', 'minio', vars_file=platform.write_vars(minio_backend='minio'))
+    assert proc.returncode != 0
+    message = ' '.join(proc.stdout.split())
+    assert '%s-minio runs seaweedfs but minio_backend is minio' % platform.tag in message
+    assert 'set minio_backend: seaweedfs' in message and 'Nothing has been changed.' in message
+    assert platform.snapshot() == before
+
+
 def test_configure_only_mode(platform, s3_server, mlflow_server, tmp_path):
     """Install off, URL and credentials given: the same roles configure instances they did not install (a
     real MLflow server and moto's S3 API started by the test suite, and a Nexus emulator on its first start,
