@@ -563,6 +563,8 @@ def test_check_mode_reports_no_change_and_writes_nothing(platform):
     _assert_ok(proc, 'the converge in check mode')
     platform.timings['check_mode_s'] = round(proc.elapsed, 1)
     assert proc.recap['changed'] == 0, proc.stdout[-15000:]
+    # --diff shows no secret either (the object store's identities file is written without a diff).
+    assert [name for name, secret in platform.vault.items() if secret in proc.stdout] == []
     assert platform.snapshot() == before
 
 
