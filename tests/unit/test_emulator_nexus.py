@@ -6,7 +6,7 @@ import os
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
-from tests.emulators.nexus import EULA_DISCLAIMER, PLACEHOLDER
+from tests.emulators.nexus import EULA_DISCLAIMER, INSUFFICIENT_LICENSE, PLACEHOLDER
 
 
 @pytest.fixture
@@ -226,15 +226,16 @@ def test_writable_member_refused_unless_pro(api, nexus_emulator):
     with pytest.raises(ApiError) as err:
         api.post('/v1/repositories/npm/group', group('ng', ['nh'], writable='nh'))
     assert err.value.status == 400
-    assert err.value.body == [{'id': 'writableMember', 'message': 'Deploying to groups is a PRO-licensed feature. '
-                                                                  'See https://links.sonatype.com/product-nexus-repository'}]
+    assert err.value.body == [{'id': 'writableMember', 'message': INSUFFICIENT_LICENSE}]
+    assert INSUFFICIENT_LICENSE.startswith('Deploying to groups is a PRO-licensed feature. See https://')
     assert status_of(api.get, '/v1/repositories/npm/group/ng') == 404
     api.post('/v1/repositories/npm/group', group('ng', ['nh']))
     with pytest.raises(ApiError) as err:
         api.put('/v1/repositories/npm/group/ng', group('ng', ['nh'], writable='nh'))
     assert err.value.status == 400 and 'PRO-licensed' in err.value.body[0]['message']
     nexus_emulator.edition = 'PRO'
-    assert api.request('PUT', '/v1/repositories/npm/group/ng', json_body=group('ng', ['nh'], writable='nh')).status == 204
+    answer = api.request('PUT', '/v1/repositories/npm/group/ng', json_body=group('ng', ['nh'], writable='nh'))
+    assert answer.status == 204
     assert api.get('/v1/repositories/npm/group/ng')['group']['writableMember'] == 'nh'
 
 

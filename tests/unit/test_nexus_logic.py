@@ -174,7 +174,8 @@ def test_writable_member_refused_before_any_write_when_the_server_is_not_pro(con
     writes = len(nexus_emulator.writes)
     for existing in (True, False):  # on update and on create
         with pytest.raises(ModuleFailure) as err:
-            converge(nexus.Repository, check=check, writable_member='ph', **dict(group, name='pg' if existing else 'pg2'))
+            converge(nexus.Repository, check=check, writable_member='ph',
+                     **dict(group, name='pg' if existing else 'pg2'))
         assert err.value.msg.startswith('writable_member: deploying through a group is a Nexus Pro feature, and this '
                                         'Nexus is the %s edition' % edition)
     assert len(nexus_emulator.writes) == writes
@@ -188,7 +189,8 @@ def test_soft_quota_sent_in_bytes(converge, nexus_emulator):
     assert created['blob_store']['soft_quota'] == {'type': 'space_used', 'limit': 500 * 10 ** 9}
     stored = nexus_emulator.blobstores['quota']['config']['softQuota']
     assert stored == {'type': 'spaceUsedQuota', 'limit': 500000000000}  # bytes, not 500000 (MB)
-    assert not converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'space_used', 'limit': 500000000000}))['changed']
+    in_bytes = dict(args, soft_quota={'type': 'space_used', 'limit': 500000000000})
+    assert not converge(nexus.BlobStore, **in_bytes)['changed']
     binary = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'space_used', 'limit': '500Gi'}))
     assert binary['changed'] and nexus_emulator.blobstores['quota']['config']['softQuota']['limit'] == 500 * 2 ** 30
     # the deprecated limit_mb: megabytes of 10^6 bytes, as the Nexus UI counts them
