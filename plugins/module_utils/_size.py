@@ -46,34 +46,34 @@ def parse_size(value, field, unlimited=False, zero=None):
         extra += ', or -1 for no limit'
     if zero:
         extra += ', or 0 (%s)' % zero
-    problem = None
-    if isinstance(value, bool) or value is None:
-        problem = '%r is not a size'
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            problem = '%r is not a whole number of bytes'
-        number = int(value) if value.is_integer() else None
-    else:
-        match = _SIZE.match(str(value))
-        if not match:
-            problem = 'cannot read %r as a size'
-        else:
-            amount = Decimal(match.group(1))
-            if match.group(2):
-                amount = amount * _unit(match.group(2), bool(match.group(3)))
-            if amount != amount.to_integral_value():
-                problem = '%r is not a whole number of bytes'
-            else:
-                number = int(amount)
-    if problem is None:
+    number = _bytes(value)
+    if isinstance(number, int):
         if number == -1 and unlimited:
             return -1
         if number == 0 and zero:
             return 0
-        if number <= 0:
-            problem = '%r must be positive' if number in (0, -1) else '%r must not be negative'
-    if problem is not None:
-        raise ModuleFailure('%s: %s; give %s%s' % (field, problem % (value,), SIZE_HELP, extra))
-    return number
+        if number > 0:
+            return number
+        problem = '%r must be positive' if number in (0, -1) else '%r must not be negative'
+    else:
+        problem = number
+    raise ModuleFailure('%s: %s; give %s%s' % (field, problem % (value,), SIZE_HELP, extra))
+
+
+def _bytes(value):
+    """The number of bytes ``value`` means (an int), or what is wrong with it (a str with one %r)."""
+    if isinstance(value, bool) or value is None:
+        return '%r is not a size'
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else '%r is not a whole number of bytes'
+    match = _SIZE.match(str(value))
+    if not match:
+        return 'cannot read %r as a size'
+    amount = Decimal(match.group(1))
+    if match.group(2):
+        amount = amount * _unit(match.group(2), bool(match.group(3)))
+    if amount != amount.to_integral_value():
+        return '%r is not a whole number of bytes'
+    return int(amount)

@@ -75,7 +75,7 @@ options:
     description:
       - Maximum storage of the project, as a number of bytes, a size such as V(50Gi), V(500Mi) or V(1.5T),
         or V(-1) for no limit.
-      - Units as in Kubernetes: V(k), V(M), V(G), V(T), V(P) are powers of 1000 (V(50G) = 50 * 10^9 bytes),
+      - Units as in Kubernetes, V(k), V(M), V(G), V(T), V(P) are powers of 1000 (V(50G) = 50 * 10^9 bytes),
         V(Ki), V(Mi), V(Gi), V(Ti), V(Pi) powers of 1024 (V(50Gi) = 50 * 2^30 bytes); a trailing V(B) changes
         nothing (V(GB) = V(G), V(GiB) = V(Gi)). The result must be a whole number of bytes.
     type: raw
