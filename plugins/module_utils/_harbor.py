@@ -38,6 +38,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
     ModuleFailure,
     Resource,
 )
+from ansible_collections.maestro.platform.plugins.module_utils._size import parse_size
 
 API_PATH = '/api/v2.0'
 BY_NAME = {'X-Is-Resource-Name': 'true'}
@@ -148,40 +149,6 @@ def wire_bool(value):
 
 def project_path(project, suffix=''):
     return '/projects/%s%s' % (path_quote(project), suffix)
-
-
-SIZE_UNITS = {'': 1, 'b': 1, 'k': 1024, 'm': 1024 ** 2, 'g': 1024 ** 3, 't': 1024 ** 4, 'p': 1024 ** 5}
-SIZE_RULE = re.compile(r'^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?b?)\s*$', re.IGNORECASE)
-
-
-def parse_size(value, field='storage_quota'):
-    """Bytes from an int, a digit string, -1 (unlimited) or a size such as 50G, 500MiB, 1.5TB.
-    Units are binary (1G = 1024^3 bytes), as in Harbor's own UI."""
-    if isinstance(value, bool):
-        raise ModuleFailure('%s must be a number of bytes or a size such as "50G", got %r' % (field, value))
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    else:
-        text = str(value).strip()
-        if text == '-1':
-            return -1
-        match = SIZE_RULE.match(text)
-        if not match or (match.group(3) and match.group(3).lower() == 'i'):
-            raise ModuleFailure('%s: cannot read %r as a size; give bytes (10737418240), a size with a unit '
-                                '(50G, 500MiB, 1.5TB; units are binary: 1G = 1024^3 bytes) or -1 for no limit'
-                                % (field, value))
-        unit = match.group(2).lower()
-        if unit == '' and match.group(3).lower() not in ('', 'b'):
-            raise ModuleFailure('%s: cannot read %r as a size' % (field, value))
-        number = float(match.group(1)) * SIZE_UNITS[unit]
-        if number != int(number):
-            raise ModuleFailure('%s: %r is not a whole number of bytes' % (field, value))
-        number = int(number)
-    if number < -1 or number == 0:
-        raise ModuleFailure('%s must be -1 (no limit) or a positive size, got %r' % (field, value))
-    return number
 
 
 CRON_FIELDS = (('second', 0, 59), ('minute', 0, 59), ('hour', 0, 23), ('day of month', 1, 31),
@@ -382,7 +349,7 @@ class Project(HarborResource):
         check_name(self.params['name'], 'name', 'project name')
         self.quota = None
         if self.params.get('storage_quota') is not None:
-            self.quota = parse_size(self.params['storage_quota'])
+            self.quota = parse_size(self.params['storage_quota'], 'storage_quota', unlimited=True)
         cves = self.params.get('cve_allowlist')
         if cves is not None:
             bad = [c for c in cves if not re.match(r'^CVE-\d{4}-\d{4,}$', c.strip(), re.IGNORECASE)]

@@ -430,6 +430,60 @@ class RegisteredModelInfo(MlflowOperation, Info):
 
 
 # -- model versions ------------------------------------------------------------------------------
+RUNS_URI = re.compile(r'^runs:/([^/]+)/(.+?)/*$')
+LOGGED_MODEL_URI = re.compile(r'^models:/(m-[0-9a-f]+)/*$')
+
+
+def get_run(client, run_id, field):
+    """A run (REST form), or a clear refusal naming ``field`` when it does not exist."""
+    try:
+        return client.get(API + '/runs/get', query={'run_id': run_id})['run']
+    except ApiError as exc:
+        if exc.status in (400, 404):  # RESOURCE_DOES_NOT_EXIST; a malformed id is INVALID_PARAMETER_VALUE
+            raise ModuleFailure("%s: run '%s' does not exist on this MLflow server: %s"
+                                % (field, run_id, exc.message))
+        raise
+
+
+def get_logged_model(client, model_id, field='model_id'):
+    try:
+        return client.get(API + '/logged-models/' + model_id)['model']['info']
+    except ApiError as exc:
+        if exc.status in (400, 404):
+            raise ModuleFailure("%s: logged model '%s' does not exist on this MLflow server: %s"
+                                % (field, model_id, exc.message))
+        raise
+
+
+def run_logged_model(client, run, name):
+    """The logged model ``name`` of a run, as MLflow 3's client picks it when registering runs:/<run>/<name>
+    (mlflow/tracking/_model_registry/fluent.py _register_model): the run's logged models of that name, the one
+    logged at the largest step when there are several; None when the run has none."""
+    info = run['info']
+    found, token = [], None
+    escaped = name.replace("'", "\\'")
+    while True:
+        body = {'experiment_ids': [info['experiment_id']], 'filter': "name = '%s'" % escaped, 'max_results': 100}
+        if token:
+            body['page_token'] = token
+        data = client.post(API + '/logged-models/search', body, idempotent=True) or {}
+        found.extend(m['info'] for m in data.get('models') or []
+                     if (m.get('info') or {}).get('source_run_id') == info['run_id'])
+        token = data.get('next_page_token')
+        if not token:
+            break
+    if len(found) > 1:
+        steps = dict((o.get('model_id'), int(o.get('step') or 0))
+                     for o in (run.get('outputs') or {}).get('model_outputs') or [])
+        found.sort(key=lambda m: steps.get(m['model_id'], 0))
+    return found[-1] if found else None
+
+
+def run_has_mlmodel(client, run_id, path):
+    data = client.get(API + '/artifacts/list', query={'run_id': run_id, 'path': path}) or {}
+    return any(f.get('path', '').rstrip('/').split('/')[-1] == 'MLmodel' for f in data.get('files') or [])
+
+
 class ModelVersion(MlflowOperation, Resource):
     result_key = 'model_version'
     complete_desired = True
@@ -439,6 +493,7 @@ class ModelVersion(MlflowOperation, Resource):
         state=dict(type='str', default='present', choices=['present', 'absent']),
         source=dict(type='str'),
         run_id=dict(type='str'),
+        model_id=dict(type='str'),
         version=dict(type='str'),
         description=dict(type='str'),
         stage=dict(type='str', choices=list(STAGES)),
@@ -446,20 +501,34 @@ class ModelVersion(MlflowOperation, Resource):
         **TAG_OPTIONS
     )
     module_kwargs = dict(MlflowOperation.module_kwargs,
-                         required_one_of=[('source', 'run_id', 'version')])
+                         required_one_of=[('source', 'run_id', 'model_id', 'version')])
 
     def describe(self):
-        what = 'version %s' % self.params['version'] if self.params.get('version') else \
-            'version from %s' % (self.params.get('source') or 'run %s' % self.params.get('run_id'))
+        p = self.params
+        origin = p.get('source') or ('logged model %s' % p['model_id'] if p.get('model_id')
+                                     else 'run %s' % p.get('run_id'))
+        what = 'version %s' % p['version'] if p.get('version') else 'version from %s' % origin
         return "%s of model '%s'" % (what, self.params.get('name'))
 
     def validate(self):
         require_name(self.params)
         self.tags = _check_tags(self.params.get('tags'))
-        for field in ('source', 'run_id'):
+        for field in ('source', 'run_id', 'model_id'):
             value = self.params.get(field)
             if value is not None and not value.strip():
                 raise ModuleFailure('%s must be a non-empty string when given' % field)
+        source, run_id = self.params.get('source') or '', self.params.get('run_id')
+        runs = RUNS_URI.match(source)
+        if source.startswith('runs:/') and not runs:
+            raise ModuleFailure('source %r is not a run URI: write runs:/<run_id>/<artifact path>, e.g. '
+                                'runs:/%s/model' % (source, run_id or '<run_id>'))
+        if runs and run_id and runs.group(1) != run_id:
+            raise ModuleFailure("source names run '%s' but run_id is '%s': give one run" % (runs.group(1), run_id))
+        logged = LOGGED_MODEL_URI.match(source)
+        if logged and self.params.get('model_id') and logged.group(1) != self.params['model_id']:
+            raise ModuleFailure("source names logged model '%s' but model_id is '%s': give one model"
+                                % (logged.group(1), self.params['model_id']))
+        self.resolved = None
         version = self.params.get('version')
         if version is not None and not re.match(r'^[1-9]\d*$', version):
             raise ModuleFailure('version must be a positive version number, got %r' % version)
@@ -474,6 +543,41 @@ class ModelVersion(MlflowOperation, Resource):
         if source is None and self.params.get('run_id'):
             return None
         return source
+
+    def _resolve(self):
+        """What to register, as MLflow 3's client does it (mlflow/tracking/_model_registry/fluent.py
+        _register_model, client.py _create_model_version): a runs:/<run>/<path> source whose run logged a model
+        named <path> becomes that logged model, registered with its model_id and its artifact location (the
+        REST API refuses a models:/m-... source without model_id, and a runs:/ source of a logged model
+        registers a version with no MLmodel behind it). A run that keeps an MLmodel among its own artifacts
+        (MLflow 2) is registered from the runs:/ source as given. {'source', 'run_id', 'model_id'}."""
+        if self.resolved is not None:
+            return self.resolved
+        p = self.params
+        source, run_id, model_id = p.get('source'), p.get('run_id'), p.get('model_id')
+        logged = LOGGED_MODEL_URI.match(source or '')
+        model_id = model_id or (logged.group(1) if logged else None)
+        runs = RUNS_URI.match(source or '')
+        if model_id:
+            model = get_logged_model(self.client, model_id, 'model_id' if p.get('model_id') else 'source')
+            if run_id and model.get('source_run_id') and run_id != model['source_run_id']:
+                raise ModuleFailure("run_id '%s' is not the run that logged model '%s' (%s)"
+                                    % (run_id, model_id, model['source_run_id']))
+            # a runs:/ or models:/m-... source names the model: register its artifact location, the same
+            # source whichever way the model was named (source runs:/, source models:/m-..., model_id)
+            source = source if source and not (runs or logged) else model.get('artifact_uri')
+            run_id = run_id or model.get('source_run_id') or None
+        elif runs:
+            run_id, path = runs.group(1), runs.group(2)
+            run = get_run(self.client, run_id, 'source')
+            model = run_logged_model(self.client, run, path)
+            if model is not None:
+                source, model_id = model['artifact_uri'], model['model_id']
+            elif not run_has_mlmodel(self.client, run_id, path):
+                raise ModuleFailure("source %s: run '%s' has no model '%s': no logged model of that name and no "
+                                    "MLmodel file at that path among the run's artifacts" % (source, run_id, path))
+        self.resolved = {'source': source, 'run_id': run_id, 'model_id': model_id}
+        return self.resolved
 
     def read(self):
         name = self.params['name']
@@ -493,7 +597,18 @@ class ModelVersion(MlflowOperation, Resource):
                     return None
                 raise
             return _model_version(data['model_version'])
-        source, run_id = self.params.get('source'), self.params.get('run_id')
+        p = self.params
+        source, run_id = p.get('source'), p.get('run_id')
+        if RUNS_URI.match(source or '') or LOGGED_MODEL_URI.match(source or '') or p.get('model_id'):
+            try:
+                wanted = self._resolve()
+                source, run_id = wanted['source'], wanted['run_id']
+            except ModuleFailure:
+                if p['state'] == 'present':
+                    raise
+                # absent: the run or model is gone; look for a version registered from the source as given
+        # MLflow 3.17's REST answers leave a version's model_id out (ModelVersion.to_proto): a logged model is
+        # recognised by its source, the logged model's own artifact location
         for candidate in search_model_versions(self.client, name):
             if (source is None or candidate['source'] == source) and \
                     (run_id is None or candidate['run_id'] == run_id):
@@ -505,17 +620,20 @@ class ModelVersion(MlflowOperation, Resource):
             raise ModuleFailure("version %s of model '%s' does not exist; to register a new version, give "
                                 "source and/or run_id without version" % (self.params['version'],
                                                                           self.params['name']))
-        if current is None and not self.params.get('source') and not self.params.get('run_id'):
-            raise ModuleFailure('source or run_id is required to register a new model version')
+        if current is None and not any(self.params.get(f) for f in ('source', 'run_id', 'model_id')):
+            raise ModuleFailure('source, run_id or model_id is required to register a new model version')
+        if current is None and self.params.get('run_id') and not self.resolved:
+            get_run(self.client, self.params['run_id'], 'run_id')  # MLflow registers a version of any run id
 
     def desired(self, current):
+        wanted = self.resolved or dict((f, self.params.get(f)) for f in ('source', 'run_id', 'model_id'))
         current = current or {}
         description = self.params.get('description')
         return {
             'name': self.params['name'],
             'version': current.get('version'),
-            'source': current.get('source', self.params.get('source')),
-            'run_id': current.get('run_id', self.params.get('run_id')),
+            'source': current.get('source', wanted.get('source')),
+            'run_id': current.get('run_id', wanted.get('run_id')),
             'description': description if description is not None else current.get('description', ''),
             'current_stage': self.params.get('stage') or current.get('current_stage', 'None'),
             'status': current.get('status', 'READY'),
@@ -529,9 +647,11 @@ class ModelVersion(MlflowOperation, Resource):
         for field in ('source', 'run_id', 'description'):
             if desired.get(field):
                 body[field] = desired[field]
+        if (self.resolved or {}).get('model_id'):
+            body['model_id'] = self.resolved['model_id']
         if not body.get('source') and body.get('run_id'):
             raise ModuleFailure('source is required when registering a new version: MLflow needs the model '
-                                'artifact location, e.g. runs:/<run_id>/model')
+                                'artifact location, e.g. runs:/<run_id>/model (or give model_id)')
         created = _model_version(self.client.post(API + '/model-versions/create', body)['model_version'])
         self.params['version'] = created['version']  # re-read this exact version
         if desired['current_stage'] != 'None':

@@ -15,6 +15,12 @@ Facts the code relies on (Nexus 3.94's API description and server source, see te
 - The remote password of a proxy is never returned: it cannot be compared, hence update_password.
 - S3 blob stores: `security` and `advancedConnection`; the secret key is returned as a placeholder, and
   sending the placeholder back keeps the stored secret.
+- Blob store soft quotas: `softQuota.limit` is BYTES, stored as sent (BlobStoreApiModel and
+  S3BlobStoreApiModelMapper put it into the quota's `limit` attribute, which the quota checks compare with
+  bytes); the spec's "The limit in MB" describes only the UI, which converts MB (10^6 bytes) itself.
+- `writableMember` (group deployment) is Nexus Pro only: AbstractGroupRepositoriesApiResource refuses it
+  unless ApplicationVersion.getEdition() is "PRO" ("Deploying to groups is a PRO-licensed feature"). Every
+  answer names the edition in its Server header, `Nexus/<version> (<edition>)` (EnvironmentFilter).
 - Users: POST -> 200, PUT -> 204, change-password is a PUT with a text/plain body; GET ?userId= is a
   prefix search. First start: admin.password holds a random password until it is changed.
 - Errors are lists of {"id", "message"}; _http.server_message reads them.
@@ -37,6 +43,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
     Resource,
     require_name,
 )
+from ansible_collections.maestro.platform.plugins.module_utils._size import parse_size
 
 API = '/service/rest'
 PLACEHOLDER = '#~NXRM~PLACEHOLDER~PASSWORD~#'
@@ -106,6 +113,16 @@ def _get_or_none(client, path, **kwargs):
         if exc.status == 404:
             return None
         raise
+
+
+SERVER_HEADER = re.compile(r'^Nexus/\S+ \(([A-Za-z_]+)\)')
+
+
+def server_edition(client):
+    """The edition Nexus names in its Server header (`Nexus/3.94.0-12 (COMMUNITY)`; OSS, COMMUNITY or PRO),
+    upper case; None when a proxy in front of Nexus replaced the header."""
+    found = SERVER_HEADER.match(client.request('GET', '/v1/status').header('Server') or '')
+    return found.group(1).upper() if found else None
 
 
 def _basic(username, password):
@@ -481,6 +498,13 @@ class Repository(NexusOperation, Resource):
                                     % (member, found['format'], p['format'], p['format']))
         writable = p.get('writable_member')
         if writable and writable != (current or {}).get('writable_member'):
+            edition = server_edition(self.client)
+            if edition is not None and edition != 'PRO':
+                raise ModuleFailure(
+                    "writable_member: deploying through a group is a Nexus Pro feature, and this Nexus is the %s "
+                    "edition, which refuses it (\"Deploying to groups is a PRO-licensed feature\"). Remove "
+                    "writable_member and deploy to the hosted repository '%s' directly."
+                    % (edition, writable))
             found = self._summary(writable)
             if found is not None and found['type'] != 'hosted':
                 raise ModuleFailure("writable_member '%s' is a %s repository; Nexus deploys through a group to a "
@@ -572,11 +596,16 @@ QUOTA_TYPES = {'space_remaining': 'spaceRemainingQuota', 'space_used': 'spaceUse
 QUOTA_NAMES = dict((v, k) for k, v in QUOTA_TYPES.items())
 
 
+# The deprecated soft_quota.limit_mb counts megabytes as the Nexus UI does (10^6 bytes; Nexus 3.20's
+# S3BlobStoreApiModelMapper multiplied by its ONE_MILLION).
+MEGABYTE = 1000 * 1000
+
+
 def _quota_view(raw):
     quota = raw.get('softQuota')
     if not quota:
-        return {'type': 'none', 'limit_mb': None}
-    return {'type': QUOTA_NAMES.get(quota.get('type'), quota.get('type')), 'limit_mb': quota.get('limit')}
+        return {'type': 'none', 'limit': None}
+    return {'type': QUOTA_NAMES.get(quota.get('type'), quota.get('type')), 'limit': quota.get('limit')}
 
 
 def blobstore_view(kind, name, raw):
@@ -604,8 +633,9 @@ class BlobStore(NexusOperation, Resource):
         path=dict(type='str'),
         soft_quota=dict(type='dict', options=dict(
             type=dict(type='str', required=True, choices=['space_remaining', 'space_used', 'none']),
+            limit=dict(type='raw'),
             limit_mb=dict(type='int'),
-        )),
+        ), mutually_exclusive=[('limit', 'limit_mb')]),
         bucket=dict(type='str'),
         region=dict(type='str'),
         prefix=dict(type='str'),
@@ -633,10 +663,22 @@ class BlobStore(NexusOperation, Resource):
                     raise ModuleFailure('%s only applies to S3 blob stores (type=s3)' % option)
         elif p.get('path') is not None:
             raise ModuleFailure('path only applies to file blob stores (type=file)')
+        self.quota_limit = None
         quota = p.get('soft_quota')
-        if quota and quota['type'] != 'none' and (quota.get('limit_mb') is None or quota['limit_mb'] < 0):
-            raise ModuleFailure('soft_quota.limit_mb must be a number of megabytes (0 or more) with soft_quota.type '
-                                '%s' % quota['type'])
+        if quota and quota['type'] != 'none':
+            if quota.get('limit') is not None:
+                self.quota_limit = parse_size(quota['limit'], 'soft_quota.limit')
+            elif quota.get('limit_mb') is not None:
+                self.deprecate('soft_quota.limit_mb is deprecated: give soft_quota.limit as a size such as "500G" '
+                               'or a number of bytes', version='2.0.0')
+                if quota['limit_mb'] <= 0:
+                    raise ModuleFailure('soft_quota.limit_mb must be a positive number of megabytes, got %s'
+                                        % quota['limit_mb'])
+                self.quota_limit = quota['limit_mb'] * MEGABYTE
+            else:
+                raise ModuleFailure('soft_quota.limit is required with soft_quota.type %s: a size such as "500G" '
+                                    '(500 * 10^9 bytes), "500Gi" (500 * 2^30 bytes) or a number of bytes'
+                                    % quota['type'])
         _check_url(p.get('endpoint'), 'endpoint')
         if p.get('bucket') is not None and not re.match(r'^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$', p['bucket']):
             raise ModuleFailure('bucket %r is not a valid S3 bucket name (3-63 lower-case letters, digits, . and -)'
@@ -687,18 +729,17 @@ class BlobStore(NexusOperation, Resource):
             view = copy.deepcopy(current)
         elif p['type'] == 'file':
             view = {'name': p['name'], 'type': 'file', 'path': p['name'], 'soft_quota': {'type': 'none',
-                                                                                         'limit_mb': None}}
+                                                                                         'limit': None}}
         else:
             view = {'name': p['name'], 'type': 's3', 'bucket': None, 'region': 'us-east-1', 'prefix': '',
                     'endpoint': None, 'force_path_style': False, 'access_key_id': None,
-                    'soft_quota': {'type': 'none', 'limit_mb': None}}
+                    'soft_quota': {'type': 'none', 'limit': None}}
         for option in ('path', 'bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id'):
             if p.get(option) is not None:
                 view[option] = p[option]
         if p.get('soft_quota'):
             quota = p['soft_quota']
-            view['soft_quota'] = {'type': quota['type'],
-                                  'limit_mb': quota.get('limit_mb') if quota['type'] != 'none' else None}
+            view['soft_quota'] = {'type': quota['type'], 'limit': self.quota_limit}
         if current and p.get('secret_access_key') and p['update_password'] == 'always':
             view['secret_updated'] = True
         return view
@@ -733,7 +774,7 @@ class BlobStore(NexusOperation, Resource):
             conf['advancedConnection'] = advanced
             body.update(name=view['name'], type='s3', bucketConfiguration=conf)
         if quota['type'] != 'none':
-            body['softQuota'] = {'type': QUOTA_TYPES[quota['type']], 'limit': quota['limit_mb']}
+            body['softQuota'] = {'type': QUOTA_TYPES[quota['type']], 'limit': quota['limit']}
         if view['type'] == 'file' and not raw:
             body['name'] = view['name']
         return body

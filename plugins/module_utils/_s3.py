@@ -40,6 +40,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import IDEMPOTENT_METHODS, ApiError, HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from ansible_collections.maestro.platform.plugins.module_utils import _size
 
 try:
     # Only the exception classes at import time (0.1 s); boto3 itself is imported when a client is built,
@@ -246,27 +247,9 @@ def canned_bucket_policy(name, bucket):
 
 
 # -- sizes ------------------------------------------------------------------------------------------
-_UNITS = {'': 1, 'b': 1, 'k': 1000, 'kb': 1000, 'm': 1000 ** 2, 'mb': 1000 ** 2, 'g': 1000 ** 3,
-          'gb': 1000 ** 3, 't': 1000 ** 4, 'tb': 1000 ** 4, 'ki': 1024, 'kib': 1024, 'mi': 1024 ** 2,
-          'mib': 1024 ** 2, 'gi': 1024 ** 3, 'gib': 1024 ** 3, 'ti': 1024 ** 4, 'tib': 1024 ** 4}
-
-
 def parse_size(value, field):
-    """Bytes from an int or a string such as '500MB' (SI) or '10GiB' (binary); ModuleFailure otherwise."""
-    if isinstance(value, bool):
-        raise ModuleFailure('%s must be a size such as 10GiB or a number of bytes, got %r' % (field, value))
-    if isinstance(value, int):
-        size = value
-    else:
-        match = re.match(r'^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$', str(value))
-        unit = match.group(2).lower() if match else None
-        if not match or unit not in _UNITS:
-            raise ModuleFailure('%s must be a size such as 10GiB, 500MB or a number of bytes, got %r'
-                                % (field, value))
-        size = int(float(match.group(1)) * _UNITS[unit])
-    if size < 0:
-        raise ModuleFailure('%s must not be negative, got %r' % (field, value))
-    return size
+    """A MinIO bucket quota in bytes: the collection's one size convention (_size.py); 0 removes the quota."""
+    return _size.parse_size(value, field, zero='removes the quota')
 
 
 # -- boto3 ------------------------------------------------------------------------------------------

@@ -73,9 +73,11 @@ options:
     type: int
   storage_quota:
     description:
-      - Maximum storage of the project, as a number of bytes, a size such as V(50G), V(500MiB) or V(1.5TB),
+      - Maximum storage of the project, as a number of bytes, a size such as V(50Gi), V(500Mi) or V(1.5T),
         or V(-1) for no limit.
-      - Units are binary, as in Harbor's UI (V(1G) = 1024^3 bytes); V(G), V(GB) and V(GiB) mean the same.
+      - Units as in Kubernetes, V(k), V(M), V(G), V(T), V(P) are powers of 1000 (V(50G) = 50 * 10^9 bytes),
+        V(Ki), V(Mi), V(Gi), V(Ti), V(Pi) powers of 1024 (V(50Gi) = 50 * 2^30 bytes); a trailing V(B) changes
+        nothing (V(GB) = V(G), V(GiB) = V(Gi)). The result must be a whole number of bytes.
     type: raw
   proxy_cache:
     description:

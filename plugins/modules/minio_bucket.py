@@ -135,8 +135,10 @@ options:
     type: str
   quota:
     description:
-      - Hard quota of the bucket, as a number of bytes or a size such as V(10GiB) or V(500MB) (SI units for
-        KB/MB/GB/TB, binary for KiB/MiB/GiB/TiB). V(0) removes the quota.
+      - Hard quota of the bucket, as a number of bytes or a size such as V(10Gi) or V(500M). V(0) removes the quota.
+      - Units as in Kubernetes, V(k), V(M), V(G), V(T), V(P) are powers of 1000 (V(50G) = 50 * 10^9 bytes),
+        V(Ki), V(Mi), V(Gi), V(Ti), V(Pi) powers of 1024 (V(50Gi) = 50 * 2^30 bytes); a trailing V(B) changes
+        nothing (V(GB) = V(G), V(GiB) = V(Gi)). The result must be a whole number of bytes.
       - MinIO only, through its admin API. Without O(endpoint_url) (AWS S3) this is an error.
     type: raw
   force:

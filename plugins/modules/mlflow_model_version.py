@@ -14,8 +14,15 @@ version_added: 0.1.0
 description:
   - Register a model version from a source (and/or the run that produced it), and manage its description,
     tags and (deprecated) stage.
-  - Idempotent, a version with the same O(source) (and O(run_id), when given) is never registered twice; the
-    oldest matching version is managed.
+  - Idempotent, a version with the same source (and O(run_id), when given) is never registered twice; the oldest
+    matching version is managed.
+  - As MLflow 3's own client does, a O(source) of the form V(runs:/<run_id>/<name>) whose run logged a model named
+    V(<name>) (MLflow 3's logged models, V(models:/m-...)) registers that logged model, with its model id and its
+    artifact location as the version's source, so that V(models:/<model>@<alias>) loads. A run that keeps an
+    C(MLmodel) file under V(<name>) among its own artifacts (MLflow 2) is registered from the V(runs:/) source.
+  - A run or logged model that does not exist is refused before anything is written.
+  - MLflow's REST answers do not include a version's model id, so the result does not show it; a version
+    registered from a logged model has that model's artifact location (C(.../models/m-<id>/artifacts)) as source.
   - The registered model must exist (see M(maestro.platform.mlflow_registered_model)).
 author: Maestro Platform engineers (@maestro-platform)
 options:
@@ -33,11 +40,19 @@ options:
     default: present
   source:
     description:
-      - Where the model artifacts are, for example V(s3://mlflow-artifacts/1/abc/artifacts/model) or
-        V(runs:/<run_id>/model). Required to register a new version.
+      - Where the model artifacts are, for example V(runs:/<run_id>/model) (the run's logged model, see above),
+        V(models:/m-<id>) (a logged model) or V(s3://mlflow-artifacts/1/abc/artifacts/model).
+      - One of O(source) and O(model_id) is required to register a new version.
     type: str
   run_id:
-    description: The run that produced the model. Used to match an existing version and stored on create.
+    description:
+      - The run that produced the model. Used to match an existing version and stored on create; it must exist.
+      - Taken from O(source) or O(model_id) when unset.
+    type: str
+  model_id:
+    description:
+      - An MLflow 3 logged model (V(m-...)) to register, as C(mlflow.register_model("models:/m-...")) does. Without
+        O(source), the version's source is the logged model's artifact location.
     type: str
   version:
     description:
@@ -91,7 +106,6 @@ EXAMPLES = r"""
     tracking_uri: https://mlflow.example.com
     name: fraud-classifier
     source: "runs:/{{ run_id }}/model"
-    run_id: "{{ run_id }}"
     description: Trained on the November snapshot
     tags:
       dataset: transactions-2026-11

@@ -46,8 +46,20 @@ options:
         type: str
         required: true
         choices: [space_remaining, space_used, none]
+      limit:
+        description:
+          - The limit (required unless O(soft_quota.type=none)), as a number of bytes or a size such as V(500G).
+            Nexus stores it in bytes.
+          - Units as in Kubernetes, V(k), V(M), V(G), V(T), V(P) are powers of 1000 (V(50G) = 50 * 10^9 bytes),
+            V(Ki), V(Mi), V(Gi), V(Ti), V(Pi) powers of 1024 (V(50Gi) = 50 * 2^30 bytes); a trailing V(B) changes
+            nothing (V(GB) = V(G), V(GiB) = V(Gi)). The result must be a whole number of bytes.
+        type: raw
       limit_mb:
-        description: The limit in megabytes (required unless O(soft_quota.type=none)).
+        description:
+          - Deprecated, use O(soft_quota.limit). The limit in megabytes of 10^6 bytes, as the Nexus UI counts them;
+            sent to Nexus in bytes. Mutually exclusive with O(soft_quota.limit).
+          - Before this collection's next release it was sent unconverted, so Nexus held a limit a million times too
+            small; the next run with the same value corrects it (and reports a change).
         type: int
   bucket:
     description:
@@ -121,7 +133,7 @@ EXAMPLES = r"""
     access_key_id: nexus
     secret_access_key: "{{ vault_nexus_s3_secret }}"
 
-- name: File blob store with a soft quota of 50 GB
+- name: File blob store with a soft quota of 500 GB (500 * 10^9 bytes; "500Gi" would be 500 * 2^30)
   maestro.platform.nexus_blobstore:
     url: https://nexus.example.com
     username: admin
@@ -131,7 +143,7 @@ EXAMPLES = r"""
     path: /nexus-data/blobs/local
     soft_quota:
       type: space_used
-      limit_mb: 51200
+      limit: 500G
 """
 
 RETURN = r"""
@@ -149,9 +161,9 @@ blob_store:
       type: str
       sample: s3
     soft_quota:
-      description: C(type) (V(none) when there is no quota) and C(limit_mb).
+      description: C(type) (V(none) when there is no quota) and C(limit) in bytes.
       type: dict
-      sample: {"type": "none", "limit_mb": null}
+      sample: {"type": "space_used", "limit": 500000000000}
     path:
       description: File only, the path of the blob store.
       type: str

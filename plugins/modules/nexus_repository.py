@@ -110,6 +110,9 @@ options:
   writable_member:
     description:
       - Group only, for V(pypi), V(npm) and V(docker). The hosted member that receives uploads made to the group.
+      - B(Nexus Pro only.) Nexus OSS/Community refuses it ("Deploying to groups is a PRO-licensed feature"); when the
+        server's C(Server) header names another edition than PRO, the task fails before any change with a message
+        saying so. On OSS/Community, upload to the hosted repository itself.
       - Must be one of O(members). An empty string removes it.
     type: str
   docker:
@@ -215,7 +218,6 @@ EXAMPLES = r"""
     format: pypi
     type: group
     members: [pypi-hosted, pypi-proxy]
-    writable_member: pypi-hosted
 
 - name: Docker hosted registry on its own port
   maestro.platform.nexus_repository:
@@ -315,7 +317,7 @@ repository:
       elements: str
       returned: for group repositories
     writable_member:
-      description: Group only (pypi, npm, docker); empty when none.
+      description: Group only (pypi, npm, docker); empty when none (always, on Nexus OSS/Community).
       type: str
       returned: for pypi, npm and docker groups
     docker:

@@ -451,6 +451,9 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - silence the default stderr access log
         pass
 
+    def version_string(self):  # the Server header: an emulator may answer as its server does
+        return getattr(self.server.emulator, 'server_header', None) or super().version_string()
+
     def _dispatch(self):
         self.server.emulator._serve(self)
 

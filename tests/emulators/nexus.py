@@ -27,6 +27,15 @@ Behaviour implemented from ../shared/specs/README.md (read from the server's sou
 - EULA: GET/POST /v1/system/eula; POST must send accepted=true with the disclaimer as served.
 - S3 blob stores use ``security`` and ``advancedConnection`` (README); the secret access key is returned
   as Nexus's password placeholder, and sending the placeholder back keeps the stored secret.
+- blob store soft quotas: ``softQuota.limit`` is kept exactly as sent and means bytes (nexus-public
+  BlobStoreApiModel.setSoftQuotaAttributes and S3BlobStoreApiModelMapper -> quotaConfig(type, limit) store the
+  number unconverted in the quota's ``limit`` attribute, which the quota checks compare with bytes; the
+  spec's "The limit in MB" is the UI's unit, converted by the UI).
+- edition: every answer carries ``Server: Nexus/<version> (<edition>)`` (EnvironmentFilter); the emulator
+  is the free edition (``edition``, default COMMUNITY as 3.77+ reports it; set ``edition = 'PRO'`` to
+  emulate Pro). Group ``writableMember`` is refused unless the edition is PRO, with Nexus's message,
+  as AbstractGroupRepositoriesApiResource.validateGroupDeploy does (a constraint violation on
+  ``writableMember`` -> 400 [{"id", "message"}]). GET /v1/status answers 200 without a body.
 
 State helpers for tests: ``admin_password`` (current admin password), ``repo_secret(name)``,
 ``blobstore_secret(name)``, ``cleanup_policies`` (names that exist), ``eula_accepted``.
@@ -48,6 +57,11 @@ from tests.specs import spec_path
 
 SPEC = os.environ.get('MAESTRO_NEXUS_SPEC') or spec_path('nexus-openapi.yaml')
 PLACEHOLDER = '#~NXRM~PLACEHOLDER~PASSWORD~#'
+VERSION = '3.94.0-12'
+DEFAULT_EDITION = 'COMMUNITY'
+# GroupHandler.INSUFFICIENT_LICENSE, what validateGroupDeploy answers when the edition is not PRO
+INSUFFICIENT_LICENSE = ('Deploying to groups is a PRO-licensed feature. See '
+                        'https://links.sonatype.com/product-nexus-repository')
 EULA_DISCLAIMER = ('Use of Sonatype Nexus Repository - Community Edition is governed by the End User License '
                    'Agreement at https://links.sonatype.com/products/nxrm/ce-eula. By returning the value from '
                    "'accepted:false' to 'accepted:true', you acknowledge that you have read and agree to the "
@@ -161,7 +175,12 @@ class NexusEmulator(Emulator):
         return data
 
     # --- state ---------------------------------------------------------------------------------------------
+    @property
+    def server_header(self):
+        return 'Nexus/%s (%s)' % (VERSION, self.edition)
+
     def reset_state(self):
+        self.edition = DEFAULT_EDITION
         self.repos = {}            # lower-case name -> {'format','type','config'}
         self.repo_secrets = {}     # lower-case name -> remote password
         self.blobstores = {'default': {'type': 'File', 'config': {'path': 'default'}}}
@@ -326,6 +345,9 @@ class NexusEmulator(Emulator):
                 if member.lower() == name.lower():
                     raise _RepoError('A group repository cannot be a member of itself')
             writable = body['group'].get('writableMember')
+            if writable and self.edition != 'PRO':
+                # validateGroupDeploy: `if (!"PRO".equals(applicationVersion.getEdition()))` comes first
+                raise _bad(INSUFFICIENT_LICENSE, 'writableMember')
             if writable:
                 if writable not in members:
                     raise _RepoError('Writable member %s must be a member of the group' % writable)
@@ -816,6 +838,11 @@ class NexusEmulator(Emulator):
         if user_id == 'admin' and os.path.exists(self.admin_password_file):
             os.unlink(self.admin_password_file)  # Nexus deletes admin.password once it was changed
         return 204, None
+
+    # --- status --------------------------------------------------------------------------------------------
+    @route('GET', '/v1/status', auth='optional')
+    def status(self, call):
+        return 200, None
 
     # --- EULA ----------------------------------------------------------------------------------------------
     @route('GET', '/v1/system/eula')

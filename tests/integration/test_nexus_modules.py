@@ -59,7 +59,8 @@ def test_blobstore_rhythm(nexus_emulator, prefix, mode):
     store = '%s-s3' % prefix
     assert writes(nexus_emulator) == [
         ('POST', '/v1/blobstores/s3'),
-        ('PUT', '/v1/blobstores/s3/%s' % store),                  # soft quota
+        ('PUT', '/v1/blobstores/s3/%s' % store),                  # soft quota 10Gi
+        ('PUT', '/v1/blobstores/s3/%s' % store),                  # soft quota limit_mb 10240 (deprecated)
         ('POST', '/v1/repositories/raw/hosted'),
         ('DELETE', '/v1/repositories/%s-raw' % prefix),
         ('POST', '/v1/blobstores/file'),
@@ -72,6 +73,9 @@ def test_blobstore_rhythm(nexus_emulator, prefix, mode):
     assert create.body['bucketConfiguration']['advancedConnection'] == {'endpoint': 'http://127.0.0.1:9000',
                                                                         'forcePathStyle': True}
     assert quota.body['bucketConfiguration']['security']['secretAccessKey'] == '#~NXRM~PLACEHOLDER~PASSWORD~#'
+    # Nexus stores softQuota.limit as bytes (BlobStoreApiModel, S3BlobStoreApiModelMapper)
+    assert quota.body['softQuota'] == {'type': 'spaceUsedQuota', 'limit': 10 * 2 ** 30}
+    assert nexus_emulator.writes[2].body['softQuota'] == {'type': 'spaceUsedQuota', 'limit': 10240 * 10 ** 6}
     assert secret not in result.stdout
 
 
@@ -126,8 +130,8 @@ def test_platform_layout_converges_and_is_idempotent(nexus_emulator, prefix):
     assert created[0] == ('POST', '/v1/blobstores/s3')
     assert len([w for w in created if w[0] == 'POST' and w[1].startswith('/v1/repositories/')]) \
         == LAYOUT_REPOSITORIES
-    assert nexus_emulator.repository('pypi-group')['group'] == {'memberNames': ['pypi-hosted', 'pypi-proxy'],
-                                                                'writableMember': 'pypi-hosted'}
+    # no writable member: group deployment is Nexus Pro only
+    assert nexus_emulator.repository('pypi-group')['group'] == {'memberNames': ['pypi-hosted', 'pypi-proxy']}
     assert nexus_emulator.repository('pypi-proxy')['proxy']['remoteUrl'] == 'https://pypi.org/'
     assert {nexus_emulator.repository(name)['storage']['blobStoreName']
             for name in ('pypi-hosted', 'docker-group', 'raw-hosted')} == {'platform-s3'}

@@ -102,7 +102,7 @@ def _nexus_hosted(ctx, name, fmt='raw'):
 
 def _nexus_group(ctx):
     m1, m2 = _nexus_hosted(ctx, ctx.p + '-a', 'pypi'), _nexus_hosted(ctx, ctx.p + '-b', 'pypi')
-    return {'name': ctx.p + '-group', 'format': 'pypi', 'type': 'group', 'members': [m1, m2], 'writable_member': m1}
+    return {'name': ctx.p + '-group', 'format': 'pypi', 'type': 'group', 'members': [m1, m2]}
 
 
 def _nexus_user(ctx):

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
-from tests.emulators.nexus import EULA_DISCLAIMER, PLACEHOLDER
+from tests.emulators.nexus import EULA_DISCLAIMER, INSUFFICIENT_LICENSE, PLACEHOLDER
 
 
 @pytest.fixture
@@ -107,6 +107,7 @@ def test_group_members_must_exist_have_the_format_and_leave_when_deleted(api, ne
             api.post('/v1/repositories/npm/group', group('ng', members))
         assert err.value.status == 400 and message in err.value.message
     api.post('/v1/repositories/npm/proxy', proxy('np', url='https://registry.npmjs.org/'))
+    nexus_emulator.edition = 'PRO'  # a writable member (group deployment) is Pro only
     api.post('/v1/repositories/npm/group', group('ng', ['nh', 'np'], writable='nh'))
     api.delete('/v1/repositories/nh')
     assert api.get('/v1/repositories/npm/group/ng')['group'] == {'memberNames': ['np']}
@@ -208,3 +209,45 @@ def test_a_response_outside_the_spec_is_a_violation(api, nexus_emulator):
     assert err.value.status == 500
     assert nexus_emulator.violations and 'online' in nexus_emulator.violations[0]
     nexus_emulator.violations.clear()  # expected here: keep the fixture's teardown check for the others
+
+
+def test_every_answer_names_the_edition_and_status_is_served(api, nexus_emulator):
+    # EnvironmentFilter: Server = "Nexus/<version> (<edition>)" on every response
+    answer = api.request('GET', '/v1/status')
+    assert answer.status == 200 and answer.header('Server') == 'Nexus/3.94.0-12 (COMMUNITY)'
+    nexus_emulator.edition = 'PRO'
+    assert api.request('GET', '/v1/repositories').header('Server') == 'Nexus/3.94.0-12 (PRO)'
+
+
+def test_writable_member_refused_unless_pro(api, nexus_emulator):
+    # AbstractGroupRepositoriesApiResource.validateGroupDeploy: not PRO -> a violation on writableMember with
+    # GroupHandler.INSUFFICIENT_LICENSE, before any other writable-member check; the group is not created
+    api.post('/v1/repositories/npm/hosted', hosted('nh'))
+    with pytest.raises(ApiError) as err:
+        api.post('/v1/repositories/npm/group', group('ng', ['nh'], writable='nh'))
+    assert err.value.status == 400
+    assert err.value.body == [{'id': 'writableMember', 'message': INSUFFICIENT_LICENSE}]
+    assert INSUFFICIENT_LICENSE.startswith('Deploying to groups is a PRO-licensed feature. See https://')
+    assert status_of(api.get, '/v1/repositories/npm/group/ng') == 404
+    api.post('/v1/repositories/npm/group', group('ng', ['nh']))
+    with pytest.raises(ApiError) as err:
+        api.put('/v1/repositories/npm/group/ng', group('ng', ['nh'], writable='nh'))
+    assert err.value.status == 400 and 'PRO-licensed' in err.value.body[0]['message']
+    nexus_emulator.edition = 'PRO'
+    answer = api.request('PUT', '/v1/repositories/npm/group/ng', json_body=group('ng', ['nh'], writable='nh'))
+    assert answer.status == 204
+    assert api.get('/v1/repositories/npm/group/ng')['group']['writableMember'] == 'nh'
+
+
+@pytest.mark.parametrize('kind', ['file', 's3'])
+def test_soft_quota_limit_kept_in_bytes_exactly_as_sent(api, nexus_emulator, kind):
+    # BlobStoreApiModel / S3BlobStoreApiModelMapper store softQuota.limit unconverted; quotas compare bytes
+    limit = 500 * 10 ** 9 + 1
+    quota = {'type': 'spaceUsedQuota', 'limit': limit}
+    if kind == 'file':
+        api.post('/v1/blobstores/file', {'name': 'q', 'path': 'q', 'softQuota': quota})
+    else:
+        api.post('/v1/blobstores/s3', {'name': 'q', 'type': 's3', 'softQuota': quota, 'bucketConfiguration': {
+            'bucket': {'name': 'nexus-blobs', 'region': 'us-east-1'}}})
+    assert api.get('/v1/blobstores/%s/q' % kind)['softQuota'] == quota
+    assert [s['softQuota'] for s in api.get('/v1/blobstores') if s['name'] == 'q'] == [quota]

@@ -150,7 +150,8 @@ def test_user_password_always_for_a_user_that_cannot_sign_in(converge, nexus_emu
     assert not converge(nexus.User, **args)['changed']
 
 
-def test_writable_member_is_set_and_removed(converge):
+def test_writable_member_is_set_and_removed_on_pro(converge, nexus_emulator):
+    nexus_emulator.edition = 'PRO'
     converge(nexus.Repository, **minimal('npm', 'hosted', 'nh'))
     converge(nexus.Repository, **minimal('npm', 'proxy', 'np'))
     group = dict(name='ng', format='npm', type='group', members=['nh', 'np'])
@@ -158,6 +159,58 @@ def test_writable_member_is_set_and_removed(converge):
     removed = converge(nexus.Repository, writable_member='', **group)
     assert removed['changed'] and removed['repository']['writable_member'] == ''
     assert not converge(nexus.Repository, **group)['changed']
+    with pytest.raises(ModuleFailure, match='to a hosted member only'):
+        converge(nexus.Repository, writable_member='np', **group)
+
+
+@pytest.mark.parametrize('edition', ['COMMUNITY', 'OSS'])
+@pytest.mark.parametrize('check', [True, False])
+def test_writable_member_refused_before_any_write_when_the_server_is_not_pro(converge, nexus_emulator, edition,
+                                                                             check):
+    nexus_emulator.edition = edition
+    converge(nexus.Repository, **minimal('pypi', 'hosted', 'ph'))
+    group = dict(name='pg', format='pypi', type='group', members=['ph'])
+    converge(nexus.Repository, **group)
+    writes = len(nexus_emulator.writes)
+    for existing in (True, False):  # on update and on create
+        with pytest.raises(ModuleFailure) as err:
+            converge(nexus.Repository, check=check, writable_member='ph',
+                     **dict(group, name='pg' if existing else 'pg2'))
+        assert err.value.msg.startswith('writable_member: deploying through a group is a Nexus Pro feature, and this '
+                                        'Nexus is the %s edition' % edition)
+    assert len(nexus_emulator.writes) == writes
+    # without writable_member (or clearing it) nothing asks for the edition
+    assert not converge(nexus.Repository, writable_member='', **group)['changed'] and converge.requests == 1
+
+
+def test_soft_quota_sent_in_bytes(converge, nexus_emulator):
+    args = dict(name='quota', type='file', soft_quota={'type': 'space_used', 'limit': '500G'})
+    created = converge(nexus.BlobStore, **args)
+    assert created['blob_store']['soft_quota'] == {'type': 'space_used', 'limit': 500 * 10 ** 9}
+    stored = nexus_emulator.blobstores['quota']['config']['softQuota']
+    assert stored == {'type': 'spaceUsedQuota', 'limit': 500000000000}  # bytes, not 500000 (MB)
+    in_bytes = dict(args, soft_quota={'type': 'space_used', 'limit': 500000000000})
+    assert not converge(nexus.BlobStore, **in_bytes)['changed']
+    binary = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'space_used', 'limit': '500Gi'}))
+    assert binary['changed'] and nexus_emulator.blobstores['quota']['config']['softQuota']['limit'] == 500 * 2 ** 30
+    # the deprecated limit_mb: megabytes of 10^6 bytes, as the Nexus UI counts them
+    legacy = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'space_remaining', 'limit_mb': 51200}))
+    assert legacy['blob_store']['soft_quota'] == {'type': 'space_remaining', 'limit': 51200 * 10 ** 6}
+    assert 'soft_quota.limit_mb is deprecated' in legacy['deprecations'][0]['msg']
+    removed = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'none'}))
+    assert removed['changed'] and 'softQuota' not in nexus_emulator.blobstores['quota']['config']
+
+
+@pytest.mark.parametrize('quota,message', [
+    ({'type': 'space_used'}, 'soft_quota.limit is required with soft_quota.type space_used'),
+    ({'type': 'space_used', 'limit': '5 gigs'}, "soft_quota.limit: cannot read '5 gigs' as a size"),
+    ({'type': 'space_used', 'limit': 0}, 'soft_quota.limit: 0 must be positive'),
+    ({'type': 'space_used', 'limit_mb': 0}, 'soft_quota.limit_mb must be a positive number'),
+])
+def test_soft_quota_bad_input_refused_before_any_request(converge, nexus_emulator, quota, message):
+    with pytest.raises(ModuleFailure) as err:
+        converge(nexus.BlobStore, name='quota', type='file', soft_quota=quota)
+    assert err.value.msg.startswith(message) and nexus_emulator.count() == 0
 
 
 def test_admin_password_variants(converge, nexus_emulator):
