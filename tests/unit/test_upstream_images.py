@@ -59,7 +59,7 @@ def upstream_problem(image):
 
 def test_every_default_and_dev_inventory_image_is_upstream_and_pinned():
     images = _image_variables()
-    keys = {key for _, key, _ in images}
+    keys = {image[1] for image in images}
     # The container roles' images are all read (a renamed variable would silently drop out of the check).
     assert {'postgres_image', 'mlflow_image', 'nexus_image', 'monitoring_image'} <= keys, keys
     problems = ['%s: %s = %r is %s' % (path, key, value, upstream_problem(value))
@@ -92,8 +92,8 @@ def test_our_built_images_appear_only_in_the_override_file():
                   for p in ROOT.glob(pattern) if p.is_file() and p.suffix in ('.yml', '.yaml', '.j2', '.json', '')]
     hits = ['%s: %s' % (p.relative_to(ROOT), line.strip()) for p in deployable
             for line in p.read_text(errors='replace').splitlines() if OUR_IMAGES.search(line)]
-    assert not hits, 'images built on our machines named outside %s:\n%s' % (OVERRIDES.relative_to(ROOT),
-                                                                            '\n'.join(hits))
+    where = OVERRIDES.relative_to(ROOT)
+    assert not hits, 'images built on our machines named outside %s:\n%s' % (where, '\n'.join(hits))
     overrides = yaml.safe_load(OVERRIDES.read_text())
     for key in ('postgres_image', 'mlflow_image', 'monitoring_image', 'nexus_image'):
         assert OUR_IMAGES.search(overrides[key]), key
