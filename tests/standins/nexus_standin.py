@@ -17,6 +17,7 @@ no repository content is served (no /repository/<name>/ downloads or uploads).
 """
 
 import os
+import signal
 import sys
 import threading
 from http.server import ThreadingHTTPServer
@@ -54,6 +55,9 @@ def main():
     server = PublicServer(emulator, port)
     sys.stderr.write('maestro-standin-nexus: Nexus emulator on 0.0.0.0:%d (NOT Nexus: in-memory, REST API '
                      'only); admin password in %s/admin.password\n' % (port, data_dir))
+    # As Nexus does, stop on SIGTERM (docker stop); as PID 1 without a handler the stand-in would ignore it and be
+    # killed only after the role's stop timeout (Sonatype's 120 s).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server.serve_forever(poll_interval=0.2)
     return 0
 
