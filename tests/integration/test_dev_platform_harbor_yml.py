@@ -112,7 +112,9 @@ def test_dev_inventory_harbor_yml_matches_the_template(tmp_path):
     assert problems == []
     # The dev inventory's wiring: the registry bucket on the object store, secrets from the vault.
     assert rendered['storage_service']['s3']['bucket'] == 'harbor-registry'
-    assert rendered['storage_service']['s3']['regionendpoint'] == 'http://127.0.0.1:9000'
+    # The object store as Harbor's registry container reaches it: by container name on the platform network.
+    assert rendered['storage_service']['s3']['regionendpoint'] == 'http://maestro-minio:9000'
+    assert rendered['hostname'] != '127.0.0.1' and rendered['http'] == {'port': 80}
     assert rendered['harbor_admin_password'] == values['vault_harbor_admin_password']
     assert rendered['database']['password'] == values['vault_harbor_database_password']
     assert 'https' not in rendered  # no certificate given: HTTP only
@@ -129,7 +131,7 @@ def test_every_optional_section_matches_the_template(tmp_path):
     assert problems == []
     assert rendered['https'] == {'port': 443, 'certificate': '/etc/harbor/tls/cert.pem',
                                  'private_key': '/etc/harbor/tls/key.pem'}
-    assert rendered['metric'] == {'enabled': True, 'port': 9090, 'path': '/metrics'}
+    assert rendered['metric'] == {'enabled': True, 'port': 9091, 'path': '/metrics'}
     assert rendered['trivy']['offline_scan'] is True and rendered['trivy']['skip_update'] is True
 
 
