@@ -19,9 +19,14 @@
 #   maestro-standin-nexus:emulator        the project's spec-validated Nexus emulator on Nexus's port, with
 #                                         Nexus's /nexus-data volume and admin.password file
 #                                         (tests/standins/nexus_standin.py wrapping tests/emulators/nexus.py)
+# Harbor's own installer program, for the test that runs the installer's real prepare (not a service):
+#   goharbor/prepare:v2.15.2              Harbor v2.15.2's prepare (../shared/specs/deploy/harbor-installer,
+#                                         make/photon/prepare) on Debian instead of Photon, tagged as the
+#                                         release's make/prepare runs it; labelled as built here
 #
 # Cached: an image is rebuilt only when missing or when its recipe (Dockerfile + copied files) changed.
-# Usage: bash scripts/build-platform-images.sh [postgres|mlflow|prometheus|s3|nexus|seaweedfs ...]   (default: all)
+# Usage: bash scripts/build-platform-images.sh [postgres|mlflow|prometheus|s3|nexus|seaweedfs|harbor-prepare ...]
+#        (default: all but harbor-prepare, which is built only when asked for)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DOCKER_HOST:?export DOCKER_HOST first: eval \"\$(bash scripts/docker-engine.sh)\"}"
@@ -213,6 +218,27 @@ EXPOSE 8081
 CMD ["/opt/standin/bin/python", "/opt/standin/nexus_standin.py"]
 EOF
 
+# Harbor's prepare: its Dockerfile runs main.py from /usr/src/app with the Python packages of Dockerfile.base
+# (PyYAML, Jinja2) and the Pipfile (click, packaging), plus what it calls: /usr/bin/openssl, /usr/bin/htpasswd,
+# and distutils (utils/configs.py imports it). All from Debian here. The versions file is what Harbor's
+# Makefile (versions_prepare) writes: the image tag prepare puts into docker-compose.yml.
+HARBOR_PREPARE_VERSION=v2.15.2
+HARBOR_PREPARE_SRC="$SPECS_DIR/deploy/harbor-installer/make/photon/prepare"
+read -r -d '' HARBOR_PREPARE_DOCKERFILE <<EOF || true
+FROM $BASE_IMAGE
+ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \\
+      python3-yaml python3-jinja2 python3-click python3-packaging python3-distutils openssl apache2-utils \\
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
+WORKDIR /usr/src/app
+ADD harbor-prepare.tar /usr/src/app/
+RUN mkdir -p /harbor_make && echo 'VERSION_TAG: $HARBOR_PREPARE_VERSION' >/usr/src/app/versions
+LABEL org.opencontainers.image.title="goharbor/prepare (built here)" \\
+      org.opencontainers.image.description="Harbor $HARBOR_PREPARE_VERSION make/photon/prepare on Debian, built by maestro.platform for its tests"
+ENTRYPOINT ["python3", "main.py"]
+VOLUME ["/harbor_make"]
+EOF
+
 want=("$@")
 [[ ${#want[@]} -eq 0 ]] && want=(postgres mlflow prometheus s3 nexus seaweedfs)
 for what in "${want[@]}"; do
@@ -229,6 +255,13 @@ for what in "${want[@]}"; do
       build maestro-standin-nexus:emulator "$NEXUS_DOCKERFILE" "$NEXUS_SPEC" tests/emulators/__init__.py \
         tests/emulators/framework.py tests/emulators/fixtures.py tests/emulators/nexus.py \
         tests/emulators/nexus_fixtures.py tests/standins/nexus_standin.py tests/specs.py ;;
-    *) log "unknown image '$what' (postgres, mlflow, prometheus, s3, nexus, seaweedfs)"; exit 2 ;;
+    harbor-prepare)
+      [[ -d "$HARBOR_PREPARE_SRC" ]] || { log "$HARBOR_PREPARE_SRC is missing (Harbor's installer sources in the specs)"; exit 1; }
+      src=$(mktemp -d)
+      tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$HARBOR_PREPARE_SRC" \
+        -cf "$src/harbor-prepare.tar" .
+      build "goharbor/prepare:$HARBOR_PREPARE_VERSION" "$HARBOR_PREPARE_DOCKERFILE" "$src/harbor-prepare.tar"
+      rm -rf "$src" ;;
+    *) log "unknown image '$what' (postgres, mlflow, prometheus, s3, nexus, seaweedfs, harbor-prepare)"; exit 2 ;;
   esac
 done

@@ -103,7 +103,7 @@ class Platform:
             'vault_monitoring_nexus_metrics_password': _password(),
         }
         self.ports = {'minio': free_port(), 'mlflow': free_port(), 'nexus': free_port(), 'harbor': 443,
-                      'prometheus': free_port()}
+                      'harbor_metrics': free_port(), 'prometheus': free_port()}
         self.harbor = None
         self.overrides = {
             'platform_network': self.tag + '-net',

@@ -113,7 +113,9 @@ def test_dev_inventory_harbor_yml_matches_the_template(tmp_path):
     assert problems == []
     # The dev inventory's wiring: the registry bucket on the object store, secrets from the vault.
     assert rendered['storage_service']['s3']['bucket'] == 'harbor-registry'
-    assert rendered['storage_service']['s3']['regionendpoint'] == 'http://127.0.0.1:9000'
+    # The object store as Harbor's registry container reaches it: by container name on the platform network.
+    assert rendered['storage_service']['s3']['regionendpoint'] == 'http://maestro-minio:9000'
+    assert rendered['hostname'] != '127.0.0.1' and rendered['http'] == {'port': 80}
     # The registry's own key on the object store, limited to its bucket (not the root key).
     assert rendered['storage_service']['s3']['accesskey'] == 'maestro-harbor'
     assert rendered['storage_service']['s3']['secretkey'] == values['vault_minio_harbor_secret_key']
@@ -133,7 +135,7 @@ def test_every_optional_section_matches_the_template(tmp_path):
     assert problems == []
     assert rendered['https'] == {'port': 443, 'certificate': '/etc/harbor/tls/cert.pem',
                                  'private_key': '/etc/harbor/tls/key.pem'}
-    assert rendered['metric'] == {'enabled': True, 'port': 9090, 'path': '/metrics'}
+    assert rendered['metric'] == {'enabled': True, 'port': 9091, 'path': '/metrics'}
     assert rendered['trivy']['offline_scan'] is True and rendered['trivy']['skip_update'] is True
 
 
