@@ -16,7 +16,7 @@ from tests.helpers import ROOT
 
 OVERRIDES = ROOT / 'tests' / 'fixtures' / 'dev_platform' / 'standins.yml'
 SOURCES = sorted(ROOT.glob('roles/*/defaults/main.yml')) + sorted((ROOT / 'inventories' / 'dev').rglob('*.yml'))
-OUR_IMAGES = re.compile(r'maestro-platform/|maestro-standin-')
+OUR_IMAGES = re.compile(r'(?<![/\w.-])(?:maestro-platform/|maestro-standin-)')  # an image name, not a path such as /etc/maestro-platform/
 REFERENCE = re.compile(
     r'^(?:(?P<registry>(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?|[a-z0-9-]+:\d+)/)?'
     r'(?P<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)'
