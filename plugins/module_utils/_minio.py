@@ -29,6 +29,7 @@ __metaclass__ = type
 import datetime
 import json
 import re
+import time
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
@@ -42,7 +43,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
     require_name,
 )
 from ansible_collections.maestro.platform.plugins.module_utils._s3 import (
-    NOT_IMPLEMENTED,
     BotoCoreError,
     ClientError,
     MinioAdmin,
@@ -76,6 +76,8 @@ def versioning_state(value):
             return 'suspended'
     raise ModuleFailure('versioning must be enabled or suspended (or true/false, as amazon.aws.s3_bucket takes it), '
                         'got %s %r' % (shape(value), value))
+
+
 NOT_FOUND = frozenset(('404', 'NoSuchBucket', 'NotFound'))
 
 
@@ -511,6 +513,10 @@ class Bucket(S3Operation, Resource):
         self._last_read = read_bucket(self.client, self.params['name'], aspects)
         return self._last_read
 
+    #: seconds between the re-reads that tell a dropped setting from one that has not propagated yet (AWS S3
+    #: applies bucket configuration eventually)
+    KEPT_RECHECKS = (1, 1, 1)
+
     def _check_kept(self, result):
         """After a write: a setting the server accepted but did not keep (moto drops NewerNoncurrentVersions
         from lifecycle rules) is a warning, not a change reported on every run; a write that changed nothing
@@ -518,6 +524,14 @@ class Bucket(S3Operation, Resource):
         before, desired, created = self._written
         after = self._last_read
         written = [k for k in desired if k != 'name' and desired[k] != before.get(k)]
+        for delay in self.KEPT_RECHECKS:
+            if all(after.get(k) == desired[k] for k in written):
+                break
+            time.sleep(delay)
+            after = self.read() or after
+            result[self.result_key] = self.public(after)
+            if 'diff' in result:
+                result['diff']['after'] = self.public(after)
         for key in written:
             if after.get(key) != desired[key]:
                 self.warn(self._not_kept(key, desired[key], after.get(key)))
