@@ -157,8 +157,9 @@ extends_documentation_fragment:
 notes:
   - After a write the bucket is read again. A setting that the server accepted but did not keep (moto drops
     O(lifecycle_rules[].noncurrent_versions_to_keep)) gives a warning naming it, and a run whose writes
-    changed nothing that the server reports is not a change. Check mode cannot know this in advance and
-    predicts a change.
+    changed nothing that the server reports is not a change. A setting read back different is read again
+    for up to 3 seconds first, since AWS S3 applies bucket configuration eventually. Check mode cannot know
+    this in advance and predicts a change.
   - "SeaweedFS (measured with 4.48, C(weed mini)) works with this module as it is. Where it differs from
     AWS S3 and MinIO: it has no MinIO admin API, so O(quota) fails with one sentence saying the server is not
     MinIO; it deletes a bucket together with its objects (its C(s3.allowDeleteBucketNotEmpty) defaults to
