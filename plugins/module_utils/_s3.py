@@ -638,7 +638,7 @@ def admin_error(exc, endpoint='endpoint_url'):
             answer = 'HTTP %s without MinIO\'s JSON error document' % exc.status
         return ApiError('%s is not a MinIO server: it answered the MinIO admin API call %s %s with %s, as AWS S3, '
                         'SeaweedFS and other S3 servers do; users, canned policies and bucket quotas need MinIO'
-                        % (endpoint, exc.method, (exc.url or '').split('?')[0], answer), status=exc.status,
+                        % (endpoint, exc.method, urlsplit(exc.url or '').path, answer), status=exc.status,
                         method=exc.method, url=exc.url, request_id=exc.request_id, body=exc.body,
                         error_code=NOT_MINIO)
     return exc
