@@ -622,11 +622,12 @@ class Bucket(S3Operation, Resource):
         if lock['enabled']:
             kwargs['ObjectLockEnabledForBucket'] = True
         _s3_call(self.describe(), 'create', s3.create_bucket, **kwargs)
-        self._apply({'name': name, 'versioning': 'enabled' if lock['enabled'] else 'disabled', 'policy': 'none',
+        baseline = {'name': name, 'versioning': 'enabled' if lock['enabled'] else 'disabled', 'policy': 'none',
                     'lifecycle_rules': '[]', 'tags': '{}', 'quota': 0,
                     'encryption': canonical_json({'algorithm': None, 'kms_key_id': None}),
                     'object_lock': canonical_json({'enabled': lock['enabled'], 'mode': None, 'days': None,
-                                                   'years': None})}, desired, created=True)
+                                                   'years': None})}
+        self._apply(baseline, desired, created=True)
 
     def update(self, current, desired):
         self._apply(current, desired)

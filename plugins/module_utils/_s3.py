@@ -632,8 +632,8 @@ def admin_error(exc, endpoint='endpoint_url'):
         s3_code = re.search(r'<Code>([^<]+)</Code>', exc.message or '')
         s3_message = re.search(r'<Message>([^<]*)</Message>', exc.message or '')
         if s3_code:
-            answer = 'an S3 error in XML (%s %s%s)' % (exc.status, s3_code.group(1),
-                                                      ': %s' % s3_message.group(1) if s3_message else '')
+            detail = ': %s' % s3_message.group(1) if s3_message else ''
+            answer = 'an S3 error in XML (%s %s%s)' % (exc.status, s3_code.group(1), detail)
         else:
             answer = 'HTTP %s without MinIO\'s JSON error document' % exc.status
         return ApiError('%s is not a MinIO server: it answered the MinIO admin API call %s %s with %s, as AWS S3, '

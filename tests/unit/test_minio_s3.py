@@ -441,7 +441,7 @@ def test_versioning_takes_amazon_aws_booleans(value, state):
 
 @pytest.mark.parametrize('value', ['on-demand', ['enabled'], 2])
 def test_versioning_refuses_other_values(value):
-    bucket, _ = _bucket(name='data-bucket', versioning=value)
+    bucket = _bucket(name='data-bucket', versioning=value)[0]
     with pytest.raises(ModuleFailure, match='^versioning must be enabled or suspended'):
         bucket.execute()
 
