@@ -164,7 +164,11 @@ notes:
     AWS S3 and MinIO: it has no MinIO admin API, so O(quota) fails with one sentence saying the server is not
     MinIO; it deletes a bucket together with its objects (its C(s3.allowDeleteBucketNotEmpty) defaults to
     true), which this module prevents by checking for object versions itself unless O(force=true);
-    PublicAccessBlock answers NotImplemented (not managed by this module)."
+    PublicAccessBlock answers NotImplemented (not managed by this module); it stores O(encryption=aws:kms)
+    with any O(encryption_key_id) without a KMS behind it. Everything else this module manages (versioning,
+    policy, lifecycle rules including O(lifecycle_rules[].noncurrent_versions_to_keep), tags, AES256
+    encryption, object lock at creation with a default retention, InvalidBucketState afterwards) answers as
+    on AWS."
   - An S3 call the server does not implement fails with one sentence naming the call and saying to leave the
     setting out of the task for that server.
   - Wrong credentials are named by the server's code (V(InvalidAccessKeyId), V(SignatureDoesNotMatch)) even
