@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from tests.helpers import ensure_collection_link
-from tests.servers import Mlflow, MotoS3, Postgres
+from tests.servers import Mlflow, MotoS3, Postgres, SeaweedFS
 
 # Unit tests import the collection as ansible_collections.maestro.platform.
 sys.path.insert(0, str(ensure_collection_link()))
@@ -18,6 +18,14 @@ pytest_plugins = ['tests.emulators.fixtures', 'tests.emulators.nexus_fixtures']
 @pytest.fixture(scope='session')
 def s3_server():
     server = MotoS3().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def seaweedfs_server():
+    """A real SeaweedFS S3 server (weed mini), started once per session (~2-15 s)."""
+    server = SeaweedFS().start()
     yield server
     server.stop()
 

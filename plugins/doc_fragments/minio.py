@@ -20,21 +20,21 @@ options:
       - If not set, the value of the E(MINIO_ENDPOINT), E(AWS_ENDPOINT_URL_S3) or E(AWS_ENDPOINT_URL)
         environment variable is used, in that order.
     type: str
-    aliases: [endpoint, s3_url]
+    aliases: [endpoint, s3_url, aws_endpoint_url]
   access_key:
     description:
       - Access key (MinIO user or AWS access key id) to authenticate with.
       - If not set, the value of the E(MINIO_ACCESS_KEY), E(AWS_ACCESS_KEY_ID) or E(AWS_ACCESS_KEY)
         environment variable is used; on AWS, the usual boto3 credential chain applies when none is set.
     type: str
-    aliases: [aws_access_key_id, access_key_id]
+    aliases: [aws_access_key_id, access_key_id, aws_access_key]
   secret_key:
     description:
       - Secret key matching O(access_key).
       - If not set, the value of the E(MINIO_SECRET_KEY), E(AWS_SECRET_ACCESS_KEY) or E(AWS_SECRET_KEY)
         environment variable is used.
     type: str
-    aliases: [aws_secret_access_key, secret_access_key]
+    aliases: [aws_secret_access_key, secret_access_key, aws_secret_key]
   session_token:
     description:
       - Session token for temporary credentials.

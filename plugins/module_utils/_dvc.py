@@ -40,6 +40,10 @@ CREDENTIALS = ('access_key_id', 'secret_access_key', 'session_token')
 SECRETS = ('secret_access_key', 'session_token')
 MASK = '********'
 _NEEDS_QUOTES = re.compile(r'[#,"\']|^\s|\s$')
+# configobj's own section and keyword patterns (configobj.py _sectionmarker / _keyword): a line that is
+# neither, outside a multi-line value, makes DVC refuse the whole file
+_SECTION_LINE = re.compile(r'''^\s*((?:\[\s*)+)((?:"\s*\S.*?\s*")|(?:'\s*\S.*?\s*')|(?:[^'"\s].*?))((?:\s*\])+)\s*(?:\#.*)?$''')
+_KEYWORD_LINE = re.compile(r'''^\s*((?:".*?")|(?:'.*?')|(?:[^'"=].*?))\s*=\s*(.*)$''')
 
 
 # -- configobj subset -----------------------------------------------------------------------------------
@@ -77,23 +81,40 @@ class ConfigFile:
                 raise ModuleFailure('Cannot read %s: %s' % (path, exc))
         self.original = text
         current = None
-        for line in text.splitlines():
+        for number, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
-            if stripped.startswith('[') and stripped.endswith(']') and not stripped.startswith('[['):
-                current = [_unquote(stripped[1:-1]), line, []]
+            section = _SECTION_LINE.match(line)
+            if section and section.group(1).count('[') != section.group(3).count(']'):
+                self._refuse(number, line, 'its brackets do not match')
+            if section and section.group(1).count('[') == 1:  # deeper ([[sub]]) lines are kept as they are
+                current = [_unquote(section.group(2).strip()), line, []]
+                if self.section(current[0]) is not None:
+                    self._refuse(number, line, 'section %s appears twice' % current[0])
                 self.sections.append(current)
                 continue
             entry = ('raw', line)
-            if stripped and not stripped.startswith('#') and '=' in stripped:
-                key, value = stripped.split('=', 1)
-                value = value.strip()
-                if value[:1] not in ('"', "'") and '#' in value:
+            if section is None and stripped and not stripped.startswith('#'):
+                keyword = _KEYWORD_LINE.match(line)
+                if keyword is None:
+                    self._refuse(number, line, 'it is neither a [section] nor a key = value line')
+                key, value = _unquote(keyword.group(1).strip()), keyword.group(2).strip()
+                if value[:1] in ('"', "'"):
+                    if value[:3] in ('"""', "'''") or value.find(value[0], 1) < 0:
+                        self._refuse(number, line, 'its quoted value is not closed on the same line')
+                    value = value[:value.find(value[0], 1) + 1]
+                elif '#' in value:
                     value = value.split('#', 1)[0].rstrip()
-                entry = ('kv', key.strip(), _unquote(value))
+                if key in [e[1] for e in (current[2] if current else []) if e[0] == 'kv']:
+                    self._refuse(number, line, 'key %s appears twice in its section' % key)
+                entry = ('kv', key, _unquote(value))
             if current is None:
                 self.preamble.append(line)
             else:
                 current[2].append(entry)
+
+    def _refuse(self, number, line, reason):
+        raise ModuleFailure('Cannot parse %s, line %d (%r): %s, so DVC cannot read this file either. Fix that line '
+                            'by hand; nothing was written' % (self.path, number, line.strip(), reason))
 
     def section(self, name):
         for sec in self.sections:

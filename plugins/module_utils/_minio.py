@@ -29,8 +29,10 @@ __metaclass__ = type
 import datetime
 import json
 import re
+import time
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
@@ -49,14 +51,33 @@ from ansible_collections.maestro.platform.plugins.module_utils._s3 import (
     canonical_json,
     check_endpoint,
     client_error_message,
+    credentials_refused,
     error_code,
     normalise_policy,
     parse_policy,
     parse_size,
     s3_client,
+    shape,
 )
 
 CANNED_POLICIES = ('private', 'download', 'upload', 'public')
+
+
+def versioning_state(value):
+    """'enabled' / 'suspended' from the module's own words or amazon.aws.s3_bucket's booleans; None if unset."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().lower() in ('enabled', 'suspended'):
+        return value.strip().lower()
+    if not isinstance(value, (dict, list)):
+        if value in BOOLEANS_TRUE or str(value).strip().lower() in BOOLEANS_TRUE:
+            return 'enabled'
+        if value in BOOLEANS_FALSE or str(value).strip().lower() in BOOLEANS_FALSE:
+            return 'suspended'
+    raise ModuleFailure('versioning must be enabled or suspended (or true/false, as amazon.aws.s3_bucket takes it), '
+                        'got %s %r' % (shape(value), value))
+
+
 NOT_FOUND = frozenset(('404', 'NoSuchBucket', 'NotFound'))
 
 
@@ -65,11 +86,12 @@ class MinioOperation:
 
     service = 'minio'
     connection_options = dict(
-        endpoint_url=dict(type='str', aliases=['endpoint', 's3_url'],
+        endpoint_url=dict(type='str', aliases=['endpoint', 's3_url', 'aws_endpoint_url'],
                           fallback=(env_fallback, ['MINIO_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'])),
-        access_key=dict(type='str', aliases=['aws_access_key_id', 'access_key_id'], no_log=False,
+        access_key=dict(type='str', aliases=['aws_access_key_id', 'access_key_id', 'aws_access_key'], no_log=False,
                         fallback=(env_fallback, ['MINIO_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY'])),
-        secret_key=dict(type='str', aliases=['aws_secret_access_key', 'secret_access_key'], no_log=True,
+        secret_key=dict(type='str', aliases=['aws_secret_access_key', 'secret_access_key', 'aws_secret_key'],
+                        no_log=True,
                         fallback=(env_fallback, ['MINIO_SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY'])),
         session_token=dict(type='str', aliases=['aws_session_token'], no_log=True,
                            fallback=(env_fallback, ['AWS_SESSION_TOKEN'])),
@@ -318,10 +340,15 @@ def read_bucket(conn, name, aspects):
     except ClientError as exc:
         if error_code(exc) in NOT_FOUND:
             return None
-        if error_code(exc) in ('403', 'AccessDenied'):
+        code = error_code(exc)
+        if code == '403':
+            code = _code_behind_bare_403(s3, name) or code
+        if credentials_refused(code):
+            raise ModuleFailure('Failed to read bucket %s: %s' % (name, credentials_refused(code)), error_code=code)
+        if code in ('403', 'AccessDenied'):
             raise ModuleFailure('Failed to read bucket %s: 403: access denied; the bucket exists but these '
                                 'credentials cannot read it (bucket names are global on AWS S3: it may belong to '
-                                'another account)' % name)
+                                'another account)' % name, error_code=code)
         raise ModuleFailure(client_error_message(exc, 'read', what), error_code=error_code(exc))
     except BotoCoreError as exc:
         raise ModuleFailure(client_error_message(exc, 'read', what))
@@ -356,6 +383,19 @@ def read_bucket(conn, name, aspects):
     if 'quota' in aspects:
         state['quota'] = read_quota(conn, name)
     return state
+
+
+def _code_behind_bare_403(s3, name):
+    """A HEAD answer has no body, so a 403 does not say whether the credentials are wrong
+    (InvalidAccessKeyId, SignatureDoesNotMatch) or merely not allowed: ask the same of a GET, whose error
+    document names the code. None when that answer does not help."""
+    try:
+        s3.get_bucket_location(Bucket=name)
+    except ClientError as exc:
+        return error_code(exc)
+    except BotoCoreError:
+        return None
+    return None
 
 
 def read_quota(conn, name):
@@ -394,7 +434,8 @@ class Bucket(S3Operation, Resource):
     module_options = dict(
         name=dict(type='str', required=True, aliases=['bucket']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        versioning=dict(type='str', choices=['enabled', 'suspended']),
+        # raw: enabled/suspended, or amazon.aws.s3_bucket's true/false (checked in validate)
+        versioning=dict(type='raw'),
         policy=dict(type='raw'),
         lifecycle_rules=dict(type='list', elements='dict', options=LIFECYCLE_RULE_OPTIONS),
         object_lock=dict(type='dict', options=dict(
@@ -403,7 +444,7 @@ class Bucket(S3Operation, Resource):
             days=dict(type='int'),
             years=dict(type='int'),
         )),
-        tags=dict(type='dict'),
+        tags=dict(type='dict', aliases=['resource_tags']),
         purge_tags=dict(type='bool', default=False),
         encryption=dict(type='str', choices=['AES256', 'aws:kms']),
         encryption_key_id=dict(type='str'),
@@ -421,6 +462,7 @@ class Bucket(S3Operation, Resource):
         if problem:
             raise ModuleFailure('name: %s' % problem)
         name = self.params['name']
+        self.versioning = versioning_state(self.params.get('versioning'))
         self.aspects = [k for k in ('versioning', 'policy', 'lifecycle_rules', 'object_lock', 'tags',
                                     'encryption', 'quota') if self.params.get(k) is not None]
         policy = self.params.get('policy')
@@ -445,7 +487,7 @@ class Bucket(S3Operation, Resource):
             for key in ('days', 'years'):
                 if lock.get(key) is not None and lock[key] < 1:
                     raise ModuleFailure('object_lock: %s must be positive, got %s' % (key, lock[key]))
-            if lock['enabled'] and self.params.get('versioning') == 'suspended':
+            if lock['enabled'] and self.versioning == 'suspended':
                 raise ModuleFailure('versioning cannot be suspended on a bucket with object lock; use '
                                     'versioning=enabled or leave it unset')
         if self.params.get('tags') is not None:
@@ -459,9 +501,74 @@ class Bucket(S3Operation, Resource):
                                     'admin API feature. Remove quota, or set endpoint_url to your MinIO server')
             self.quota = parse_size(self.params['quota'], 'quota')
 
+    def run(self):
+        self._written = self._last_read = None
+        result = super(Bucket, self).run()
+        if self._written is not None and self._last_read is not None:
+            self._check_kept(result)
+        return result
+
     def read(self):
         aspects = self.aspects if self.params['state'] == 'present' else []
-        return read_bucket(self.client, self.params['name'], aspects)
+        self._last_read = read_bucket(self.client, self.params['name'], aspects)
+        return self._last_read
+
+    #: seconds between the re-reads that tell a dropped setting from one that has not propagated yet (AWS S3
+    #: applies bucket configuration eventually)
+    KEPT_RECHECKS = (1, 1, 1)
+
+    def _check_kept(self, result):
+        """After a write: a setting the server accepted but did not keep (moto drops NewerNoncurrentVersions
+        from lifecycle rules) is a warning, not a change reported on every run; a write that changed nothing
+        the server reports is no change."""
+        before, desired, created = self._written
+        after = self._last_read
+        written = [k for k in desired if k != 'name' and desired[k] != before.get(k)]
+        for delay in self.KEPT_RECHECKS:
+            if all(after.get(k) == desired[k] for k in written):
+                break
+            time.sleep(delay)
+            after = self.read() or after
+            result[self.result_key] = self.public(after)
+            if 'diff' in result:
+                result['diff']['after'] = self.public(after)
+        for key in written:
+            if after.get(key) != desired[key]:
+                self.warn(self._not_kept(key, desired[key], after.get(key)))
+        if not created and all(after.get(k) == before.get(k) for k in written):
+            result['changed'] = False
+
+    def _not_kept(self, key, wanted, got):
+        name = self.params['name']
+        if key == 'lifecycle_rules':
+            got_by_id = dict((r['id'], r) for r in json.loads(got or '[]'))
+            parts = []
+            for rule in json.loads(wanted):
+                other = got_by_id.get(rule['id'])
+                if other is None:
+                    parts.append("rule '%s'" % rule['id'])
+                    continue
+                fields = [k for k, v in sorted(rule.items()) if v not in (None, False, {}) and other.get(k) != v]
+                if fields:
+                    parts.append("%s of rule '%s'" % (', '.join(fields), rule['id']))
+            detail = '; '.join(parts) or 'the rules as written'
+            return ('The server accepted the lifecycle rules of bucket %s but did not keep %s (moto, for one, drops '
+                    'NewerNoncurrentVersions = noncurrent_versions_to_keep): this server does not support it, so '
+                    'the task cannot converge it here; leave it out of the task for this server' % (name, detail))
+        reported = public_bucket({key: got}).get(key) if got is not None else None
+        return ('The server accepted %s of bucket %s but reports %s instead of %s: it does not keep this setting, so '
+                'the task cannot converge it here; leave it out of the task for this server'
+                % (key, name, json.dumps(reported, sort_keys=True),
+                   json.dumps(public_bucket({key: wanted})[key], sort_keys=True)))
+
+    def absent_view(self, current):
+        self._refuse_if_not_empty()  # check mode predicts the real run's refusal
+        return None
+
+    def _refuse_if_not_empty(self):
+        name = self.params['name']
+        if not self.params['force'] and holds_objects(self.client.s3, name):
+            raise ModuleFailure(NOT_EMPTY % name, error_code='BucketNotEmpty')
 
     def validate_against(self, current):
         lock = self.params.get('object_lock')
@@ -479,7 +586,7 @@ class Bucket(S3Operation, Resource):
     def desired(self, current):
         current = current or {}
         want = {'name': self.params['name']}
-        versioning = self.params.get('versioning')
+        versioning = self.versioning
         lock = self.params.get('object_lock')
         if versioning is not None:
             if versioning == 'suspended' and current.get('versioning') == 'disabled':
@@ -520,10 +627,14 @@ class Bucket(S3Operation, Resource):
                     'encryption': canonical_json({'algorithm': None, 'kms_key_id': None}),
                     'object_lock': canonical_json({'enabled': lock['enabled'], 'mode': None, 'days': None,
                                                    'years': None})}
-        self.update(baseline, desired)
+        self._apply(baseline, desired, created=True)
 
     def update(self, current, desired):
+        self._apply(current, desired)
+
+    def _apply(self, current, desired, created=False):
         s3, name, what = self.client.s3, self.params['name'], self.describe()
+        self._written = (current, desired, created)
 
         def changed(key):
             return key in desired and desired[key] != current.get(key)
@@ -579,17 +690,37 @@ class Bucket(S3Operation, Resource):
         s3, name, what = self.client.s3, self.params['name'], self.describe()
         if self.params['force']:
             empty_bucket(s3, name)
+        else:
+            # Checked here, not left to the server: SeaweedFS deletes a non-empty bucket with everything in it
+            # (its s3.allowDeleteBucketNotEmpty defaults to true), where AWS and MinIO refuse.
+            self._refuse_if_not_empty()
         try:
             s3.delete_bucket(Bucket=name)
         except ClientError as exc:
             if error_code(exc) == 'BucketNotEmpty':
-                raise ModuleFailure('Failed to delete bucket %s: BucketNotEmpty: the bucket still holds objects '
-                                    'or object versions. Set force=true to delete every object version first'
-                                    % name, error_code='BucketNotEmpty')
+                raise ModuleFailure(NOT_EMPTY % name, error_code='BucketNotEmpty')
             raise ModuleFailure(client_error_message(exc, 'delete', what), error_code=error_code(exc))
 
     def public(self, obj):
         return public_bucket(obj)
+
+
+NOT_EMPTY = ('Failed to delete bucket %s: BucketNotEmpty: the bucket still holds objects or object versions. Set '
+             'force=true to delete every object version first')
+
+
+def holds_objects(s3, name):
+    """Whether the bucket holds any object version or delete marker; None when the credentials may not list
+    it (the server then decides)."""
+    try:
+        page = s3.list_object_versions(Bucket=name, MaxKeys=1)
+    except ClientError as exc:
+        if error_code(exc) in NOT_FOUND:
+            return False
+        return None
+    except BotoCoreError as exc:
+        raise ModuleFailure(client_error_message(exc, 'list the objects of', 'bucket %s' % name))
+    return bool(page.get('Versions') or page.get('DeleteMarkers'))
 
 
 def empty_bucket(s3, name):

@@ -170,6 +170,15 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, separators=(',', ':'))
 
 
+def shape(value):
+    """What a value is, in words (Ansible hands over its own subclasses of list, dict and str)."""
+    for kind, words in ((bool, 'a boolean'), (dict, 'a mapping'), ((list, tuple), 'a list'), (str, 'a string'),
+                        ((int, float), 'a number')):
+        if isinstance(value, kind):
+            return words
+    return 'a value of type %s' % type(value).__name__
+
+
 def parse_policy(value, field='policy', bucket_policy=False):
     """A policy document from a dict or a JSON string, checked for shape; ModuleFailure naming field."""
     if isinstance(value, str):
@@ -179,8 +188,9 @@ def parse_policy(value, field='policy', bucket_policy=False):
             raise ModuleFailure('%s is not valid JSON (%s); give a policy document as a YAML mapping or a JSON '
                                 'string' % (field, exc))
     if not isinstance(value, dict):
-        raise ModuleFailure('%s must be a policy document (a mapping with Version and Statement), got %s'
-                            % (field, type(value).__name__))
+        hint = ' (the list of statements goes under Statement)' if isinstance(value, (list, tuple)) else ''
+        raise ModuleFailure('%s must be a policy document: a mapping with Version and Statement, or the same as a '
+                            'JSON string, got %s%s' % (field, shape(value), hint))
     unknown = sorted(set(value) - _POLICY_KEYS)
     if unknown:
         raise ModuleFailure('%s has unknown top-level key(s) %s; a policy document has Version, Id and '
@@ -304,12 +314,39 @@ def error_code(exc):
     return None
 
 
+#: what the server means by the codes that say the credentials themselves are wrong (any S3 call can answer
+#: them; HEAD answers carry no body, so a bare 403 may be one of these)
+CREDENTIAL_ERRORS = {
+    'InvalidAccessKeyId': 'the server does not know this access key; check access_key',
+    'SignatureDoesNotMatch': 'the secret key does not match the access key; check secret_key',
+    'InvalidToken': 'the session token is malformed or invalid; check session_token',
+    'ExpiredToken': 'the session token has expired; refresh the credentials',
+}
+
+
+def credentials_refused(code):
+    """The sentence for a credential error code, or None for other codes."""
+    if code not in CREDENTIAL_ERRORS:
+        return None
+    return 'the server refused these credentials (%s): %s' % (code, CREDENTIAL_ERRORS[code])
+
+
+#: codes of an S3 call that the server does not implement (SeaweedFS answers NotImplemented, e.g. for
+#: PublicAccessBlock; others answer 501 without a code)
+NOT_IMPLEMENTED = frozenset(('NotImplemented', '501'))
+
+
 def client_error_message(exc, verb, what):
     """One sentence for a botocore error: 'Failed to <verb> <what>: <code>: <message>'."""
     if isinstance(exc, ClientError):
         err = exc.response.get('Error', {})
         code = err.get('Code') or exc.response.get('ResponseMetadata', {}).get('HTTPStatusCode')
         message = err.get('Message') or 'no message from the server'
+        if code in CREDENTIAL_ERRORS:
+            return 'Failed to %s %s: %s' % (verb, what, credentials_refused(code))
+        if str(code) in NOT_IMPLEMENTED:
+            return ('Failed to %s %s: this S3 server does not implement that call (%s: %s); leave the setting '
+                    'out of the task for this server' % (verb, what, code, message))
         return 'Failed to %s %s: %s: %s' % (verb, what, code, message)
     if 'CERTIFICATE_VERIFY_FAILED' in str(exc) or type(exc).__name__ == 'SSLError':
         return ('Failed to %s %s: TLS certificate verification failed (%s). Give the CA bundle that signed the '
@@ -530,7 +567,10 @@ class MinioAdmin:
                                              content_type='application/octet-stream', headers=headers,
                                              expected=expected, idempotent=idempotent, binary=decrypt)
             except ApiError as exc:
-                raise admin_error(exc)
+                error = admin_error(exc, self.endpoint)
+                if error.error_code == NOT_MINIO:
+                    raise ModuleFailure(error.message, status=error.status)  # never "not found": not MinIO at all
+                raise error
             raw = response.body or b''
             if not (decrypt and raw):
                 return raw
@@ -553,16 +593,35 @@ class MinioAdmin:
                            method=method, url=op)
 
 
-def admin_error(exc):
-    """ApiError carrying MinIO's own error code (the body is {"Code", "Message", ...})."""
+#: error_code of an answer that did not come from MinIO's admin API (see admin_error)
+NOT_MINIO = 'NotMinioAdminApi'
+
+
+def admin_error(exc, endpoint='endpoint_url'):
+    """ApiError carrying MinIO's own error code (the body is {"Code", "Message", ...}).
+
+    MinIO answers every admin API error with that JSON document. A 4xx or 501 without it comes from another
+    server: AWS S3, SeaweedFS and other S3 servers take /minio/admin/v3/... for a bucket named "minio" and
+    answer with an S3 error in XML (a 404 NoSuchBucket would otherwise read as "no such user"). That answer
+    gets error_code NOT_MINIO and one sentence saying so."""
     body = exc.body if isinstance(exc.body, dict) else {}
     code, message = body.get('Code'), body.get('Message')
     if code or message:
         text = '%s: %s' % (code, message) if code else message
         return ApiError(text, status=exc.status, method=exc.method, url=exc.url,
                         request_id=exc.request_id, body=exc.body, error_code=code)
-    if exc.status in (400, 403, 404, 405, 501) and not isinstance(exc.body, (dict, list)):
-        return ApiError('%s (no MinIO admin error document: is endpoint_url a MinIO server? AWS S3 and other S3 '
-                        'servers have no %s API)' % (exc.message[:200], ADMIN_PREFIX), status=exc.status,
-                        method=exc.method, url=exc.url, request_id=exc.request_id, body=exc.body)
+    if exc.status is not None and (400 <= exc.status < 500 or exc.status == 501) and \
+            not isinstance(exc.body, (dict, list)):
+        s3_code = re.search(r'<Code>([^<]+)</Code>', exc.message or '')
+        s3_message = re.search(r'<Message>([^<]*)</Message>', exc.message or '')
+        if s3_code:
+            detail = ': %s' % s3_message.group(1) if s3_message else ''
+            answer = 'an S3 error in XML (%s %s%s)' % (exc.status, s3_code.group(1), detail)
+        else:
+            answer = 'HTTP %s without MinIO\'s JSON error document' % exc.status
+        return ApiError('%s is not a MinIO server: it answered the MinIO admin API call %s %s with %s, as AWS S3, '
+                        'SeaweedFS and other S3 servers do; users, canned policies and bucket quotas need MinIO'
+                        % (endpoint, exc.method, urlsplit(exc.url or '').path, answer), status=exc.status,
+                        method=exc.method, url=exc.url, request_id=exc.request_id, body=exc.body,
+                        error_code=NOT_MINIO)
     return exc

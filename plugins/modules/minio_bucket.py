@@ -41,10 +41,10 @@ options:
   versioning:
     description:
       - V(enabled) keeps every version of every object; V(suspended) stops creating new versions.
+      - V(true) and V(false), as M(amazon.aws.s3_bucket) takes them, mean V(enabled) and V(suspended).
       - A bucket that was never versioned already counts as V(suspended) (S3 cannot return to "never
         versioned").
-    type: str
-    choices: [enabled, suspended]
+    type: raw
   policy:
     description:
       - Bucket policy. One of MinIO's anonymous-access presets V(private) (no bucket policy),
@@ -119,6 +119,7 @@ options:
   tags:
     description: Tags to set on the bucket.
     type: dict
+    aliases: [resource_tags]
   purge_tags:
     description:
       - Remove tags that are not listed in O(tags). With O(tags) unset, tags are not managed.
@@ -144,7 +145,10 @@ options:
   force:
     description:
       - With O(state=absent), delete every object version, delete marker and pending multipart upload first,
-        so that a non-empty bucket can be deleted. Without it, deleting a non-empty bucket fails.
+        so that a non-empty bucket can be deleted.
+      - Without it, deleting a bucket that holds any object version fails, in check mode too. The module
+        checks this itself before deleting, because some servers (SeaweedFS) would delete the objects with
+        the bucket.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -152,6 +156,25 @@ extends_documentation_fragment:
   - maestro.platform.minio.actiongroups
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+notes:
+  - After a write the bucket is read again. A setting that the server accepted but did not keep (moto drops
+    O(lifecycle_rules[].noncurrent_versions_to_keep)) gives a warning naming it, and a run whose writes
+    changed nothing that the server reports is not a change. A setting read back different is read again
+    for up to 3 seconds first, since AWS S3 applies bucket configuration eventually. Check mode cannot know
+    this in advance and predicts a change.
+  - "SeaweedFS (measured with 4.48, C(weed mini)) works with this module as it is. Where it differs from
+    AWS S3 and MinIO: it has no MinIO admin API, so O(quota) fails with one sentence saying the server is not
+    MinIO; it deletes a bucket together with its objects (its C(s3.allowDeleteBucketNotEmpty) defaults to
+    true), which this module prevents by checking for object versions itself unless O(force=true);
+    PublicAccessBlock answers NotImplemented (not managed by this module); it stores O(encryption=aws:kms)
+    with any O(encryption_key_id) without a KMS behind it. Everything else this module manages (versioning,
+    policy, lifecycle rules including O(lifecycle_rules[].noncurrent_versions_to_keep), tags, AES256
+    encryption, object lock at creation with a default retention, InvalidBucketState afterwards) answers as
+    on AWS."
+  - An S3 call the server does not implement fails with one sentence naming the call and saying to leave the
+    setting out of the task for that server.
+  - Wrong credentials are named by the server's code (V(InvalidAccessKeyId), V(SignatureDoesNotMatch)) even
+    when the bucket is read with HEAD, whose answers carry no error code.
 attributes:
   check_mode:
     support: full

@@ -16,6 +16,8 @@ description:
     M(maestro.platform.minio_user).
   - MinIO returns policies re-serialised (sorted actions, single values as lists); the module compares
     policies as data, so such differences never show as a change.
+  - MinIO only. Another S3 server (AWS S3, SeaweedFS) has no such API and answers with an S3 error; the module
+    then fails with one sentence saying the endpoint is not a MinIO server, and writes nothing.
 author: Maestro Platform engineers (@maestro-platform)
 options:
   name:

@@ -15,6 +15,8 @@ description:
   - Create, update and delete an internal MinIO user (access key and secret key), enable or disable it, and
     attach canned policies to it, through MinIO's admin API.
   - The secret key is sent encrypted, as MinIO requires, and never returned or logged.
+  - MinIO only. Another S3 server (AWS S3, SeaweedFS) has no such API and answers with an S3 error; the module
+    then fails with one sentence saying the endpoint is not a MinIO server, and writes nothing.
 author: Maestro Platform engineers (@maestro-platform)
 requirements:
   - argon2-cffi, and cryptography or pycryptodome, where the module runs (MinIO requires user secrets and

@@ -1,6 +1,6 @@
 """Disaster-recovery drill of playbooks/backup.yml and playbooks/restore.yml on real servers: PostgreSQL 15,
-an MLflow tracking server with its backend on that PostgreSQL and its artifacts on a real S3 API (moto
-server), and DVC pushing a dataset to the same S3 API.
+an MLflow tracking server with its backend on that PostgreSQL and its artifacts on a real S3 server
+(SeaweedFS, the session's `weed mini`), and DVC pushing a dataset to the same server.
 
 Make experiments, runs with artifacts (one overwritten, so the bucket holds several versions of a key), a
 registered model with an alias and a DVC dataset -> back up (twice: retention 1 deletes the older backup)
@@ -9,7 +9,8 @@ start MLflow on the restored database -> every experiment, run, metric, artifact
 history, the model alias and a DVC pull in a fresh checkout are back. Prints data size, backup size,
 backup time and restore time (the RPO/RTO figures).
 
-Own server instances (not the session fixtures): the drill destroys its stack.
+Own PostgreSQL and MLflow instances (the drill destroys them); the S3 server is the session's SeaweedFS, on
+which the drill's buckets are removed with every version at the end.
 """
 
 import hashlib
@@ -22,21 +23,34 @@ import time
 import pytest
 
 from tests.helpers import ROOT, VENV_BIN, dvc_env, run_ok, run_playbook
-from tests.servers import S3_KEYS, MotoS3, Mlflow, Postgres
+from tests.servers import S3_KEYS, Mlflow, Postgres
 
 BUCKETS = ['mlflow-artifacts', 'dvc-storage']
 BACKUPS = 'platform-backups'
 DB_PASSWORD = 'drill-db-' + os.urandom(6).hex()  # never used by the trust-auth cluster; must never be printed
 
 
+def _remove_buckets(client, buckets):
+    """Delete buckets with every object version and delete marker (those that exist)."""
+    existing = set(b['Name'] for b in client.list_buckets()['Buckets'])
+    for bucket in buckets:
+        if bucket not in existing:
+            continue
+        for page in client.get_paginator('list_object_versions').paginate(Bucket=bucket):
+            for item in page.get('Versions', []) + page.get('DeleteMarkers', []):
+                client.delete_object(Bucket=bucket, Key=item['Key'], VersionId=item['VersionId'])
+        client.delete_bucket(Bucket=bucket)
+
+
 @pytest.fixture
-def stack():
-    s3 = MotoS3().start()
+def stack(seaweedfs_server):
+    s3 = seaweedfs_server
     pg = Postgres().start()
     servers = {'s3': s3, 'pg': pg, 'mlflow': None}
     try:
         servers['uri'] = pg.create_database('mlflow')
         client = s3.client()
+        _remove_buckets(client, BUCKETS + [BACKUPS])  # a clean start on the shared server
         for bucket in BUCKETS + [BACKUPS]:
             client.create_bucket(Bucket=bucket)
             client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={'Status': 'Enabled'})
@@ -46,7 +60,7 @@ def stack():
         if servers['mlflow']:
             servers['mlflow'].stop()
         pg.stop()
-        s3.stop()
+        _remove_buckets(s3.client(), BUCKETS + [BACKUPS])
 
 
 def _sha(data):
@@ -138,12 +152,9 @@ def _destroy(stack):
     subprocess.run(['runuser', '-u', 'postgres', '--', str(pg.BIN / 'psql'), '-h', '127.0.0.1', '-p', str(pg.port),
                     '-U', 'postgres', '-c', 'DROP DATABASE mlflow'], check=True, capture_output=True)
     client = stack['s3'].client()
-    for bucket in BUCKETS:
-        for page in client.get_paginator('list_object_versions').paginate(Bucket=bucket):
-            for item in page.get('Versions', []) + page.get('DeleteMarkers', []):
-                client.delete_object(Bucket=bucket, Key=item['Key'], VersionId=item['VersionId'])
-        client.delete_bucket(Bucket=bucket)
-    assert [b['Name'] for b in client.list_buckets()['Buckets']] == [BACKUPS]
+    _remove_buckets(client, BUCKETS)
+    names = set(b['Name'] for b in client.list_buckets()['Buckets'])
+    assert BACKUPS in names and not names & set(BUCKETS)
 
 
 def test_disaster_recovery_drill(stack, tmp_path):

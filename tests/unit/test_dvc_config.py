@@ -128,3 +128,46 @@ def test_bad_input(repo, args, message):
     with pytest.raises(ModuleFailure) as err:
         run(name='storage', **args)
     assert message in err.value.msg
+
+
+# Files DVC itself refuses: configobj (what DVC reads its config with) raises on each. Issue 17 item 13: the
+# module used to append its section to such a file instead of reporting it.
+UNREADABLE = {
+    'no key = value': "[core]\n    remote = s\nthis is not ini\n",
+    'unclosed section': "[core\n    remote = s\n",
+    'brackets that do not match': "[core]]\n    remote = s\n",
+    'duplicate section': "[core]\n    remote = a\n[core]\n    autostage = true\n",
+    'duplicate key': "[core]\n    remote = a\n    remote = b\n",
+    'unclosed quote': "[core]\n    remote = \"abc\n",
+}
+READABLE = {
+    'section comment': "[core]  # main\n    remote = a # inline\n",
+    'quoted key': "[core]\n    'a b' = c\n",
+    'empty value': "[core]\n    remote =\n",
+    'key before any section': "remote = a\n[core]\n    x = 1\n",
+    'nested section': "[core]\n[[sub]]\n    a = 1\n",
+}
+
+
+@pytest.mark.parametrize('text', list(UNREADABLE.values()), ids=list(UNREADABLE))
+def test_a_file_dvc_cannot_read_is_reported_and_left_alone(repo, text):
+    configobj = pytest.importorskip('configobj')
+    import io
+    with pytest.raises(configobj.ConfigObjError):  # DVC refuses it too
+        configobj.ConfigObj(io.StringIO(text))
+    path = repo / '.dvc' / 'config'
+    path.write_text(text)
+    with pytest.raises(ModuleFailure, match=r'^Cannot parse .*/\.dvc/config, line \d+ .*nothing was written$'):
+        run(repo=str(repo), name='storage', url='s3://dvc-storage/p')
+    assert path.read_text() == text
+    assert not (repo / '.dvc' / 'config.local').exists()
+
+
+@pytest.mark.parametrize('text', list(READABLE.values()), ids=list(READABLE))
+def test_files_dvc_reads_are_accepted(tmp_path, text):
+    configobj = pytest.importorskip('configobj')
+    import io
+    configobj.ConfigObj(io.StringIO(text))
+    path = tmp_path / 'config'
+    path.write_text(text)
+    ConfigFile(str(path))  # no error

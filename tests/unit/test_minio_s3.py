@@ -58,6 +58,10 @@ def test_policies_are_compared_as_data():
 @pytest.mark.parametrize('doc,message', [
     ('{"Version": "2012-10-17", "Statement": [', 'not valid JSON'),
     (['not', 'a', 'mapping'], 'must be a policy document'),
+    # issue 17 item 13: a list used to be reported by its Python type name (_AnsibleTaggedList in a playbook)
+    ([{'Effect': 'Allow'}], 'a mapping with Version and Statement, or the same as a JSON string, got a list (the '
+                            'list of statements goes under Statement)'),
+    (42, 'got a number'),
     ({'Version': '2012-10-17', 'Statement': []}, 'non-empty list'),
     ({'Version': '2012-10-17', 'Statment': []}, "unknown top-level key(s) Statment"),
     ({'Version': '2020-01-01', 'Statement': [{}]}, "Version must be '2012-10-17'"),
@@ -175,7 +179,22 @@ def test_admin_errors_carry_minio_codes():
     assert err.error_code == 'XMinioAdminNoSuchUser'
     assert str(err.message) == 'XMinioAdminNoSuchUser: The specified user does not exist.'
     plain = _s3.admin_error(ApiError('<Error>NoSuchBucket</Error>', status=404, body=None))
-    assert 'is endpoint_url a MinIO server' in plain.message
+    assert plain.error_code == _s3.NOT_MINIO and 'is not a MinIO server' in plain.message
+
+
+def test_an_s3_server_answering_the_admin_api_is_named_in_one_sentence():
+    """Issue 17 item 13: a non-MinIO server's XML answer used to reach the user raw (and a 404 NoSuchBucket read
+    as "no such user", so minio_user went on to PUT its add-user payload as an object)."""
+    from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+    xml = ('<?xml version="1.0" encoding="UTF-8"?> <Error><Code>NoSuchBucket</Code><Message>The specified bucket '
+           'does not exist</Message><Resource>/minio/admin/v3/user-info</Resource></Error>')
+    err = _s3.admin_error(ApiError(xml, status=404, method='GET', url='/minio/admin/v3/user-info?accessKey=ci'),
+                          'http://127.0.0.1:8333')
+    assert err.message == (
+        'http://127.0.0.1:8333 is not a MinIO server: it answered the MinIO admin API call GET '
+        '/minio/admin/v3/user-info with an S3 error in XML (404 NoSuchBucket: The specified bucket does not exist), '
+        'as AWS S3, SeaweedFS and other S3 servers do; users, canned policies and bucket quotas need MinIO')
+    assert '<' not in err.message
 
 
 @pytest.mark.parametrize('rules,message', [
@@ -263,3 +282,177 @@ def test_missing_libraries_are_named(monkeypatch):
     monkeypatch.setattr(_s3, '_KEYS', {})
     with pytest.raises(ModuleFailure, match='argon2-cffi'):
         _s3.encrypt_payload(b'{}', 'secret-key')
+
+
+def _bucket(**args):
+    """A Bucket operation on a boto3 client that botocore's Stubber answers (no network), arguments validated
+    with the module's own argument spec as both execution paths do."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
+
+    check = args.pop('check', False)
+    args = dict(dict(access_key='AKID', secret_key='secret', region='us-east-1', endpoint_url='http://127.0.0.1:9'),
+                **args)
+    validated = ArgumentSpecValidator(Bucket.argument_spec(), **Bucket.module_kwargs).validate(args)
+    assert not validated.error_messages, validated.error_messages
+    params = validated.validated_parameters
+    conn = S3Connection(params, None)
+    return Bucket(params, conn, check, True), conn.s3
+
+
+@pytest.mark.parametrize('check', [True, False])
+def test_absent_without_force_refuses_a_bucket_with_objects_in_both_modes(check):
+    """Issue 17 item 12: check mode predicted changed=true where the real run fails. Both now check for object
+    versions first (the real run also because SeaweedFS would delete a non-empty bucket with its objects)."""
+    from botocore.stub import Stubber
+    bucket, s3 = _bucket(name='full-bucket', state='absent', check=check)
+    stub = Stubber(s3)
+    stub.add_response('head_bucket', {}, {'Bucket': 'full-bucket'})
+    stub.add_response('list_object_versions', {'Versions': [{'Key': 'data.csv', 'VersionId': 'v1'}]},
+                      {'Bucket': 'full-bucket', 'MaxKeys': 1})
+    with stub, pytest.raises(ModuleFailure) as err:
+        bucket.execute()
+    stub.assert_no_pending_responses()  # no delete_bucket was sent
+    assert 'BucketNotEmpty' in err.value.msg and 'force=true' in err.value.msg
+
+
+def test_absent_without_force_on_an_empty_bucket_is_predicted_and_done():
+    from botocore.stub import Stubber
+    bucket, s3 = _bucket(name='empty-bucket', state='absent', check=True)
+    stub = Stubber(s3)
+    stub.add_response('head_bucket', {}, {'Bucket': 'empty-bucket'})
+    stub.add_response('list_object_versions', {}, {'Bucket': 'empty-bucket', 'MaxKeys': 1})
+    with stub:
+        assert bucket.execute()['changed'] is True
+
+
+KEEP_3 = [{'id': 'old', 'noncurrent_version_expiration_days': 30, 'noncurrent_versions_to_keep': 3}]
+MOTO_RULES = {'Rules': [{'ID': 'old', 'Status': 'Enabled', 'Filter': {'Prefix': ''},
+                         'NoncurrentVersionExpiration': {'NoncurrentDays': 30}}]}
+
+
+@pytest.fixture
+def quick_rechecks(monkeypatch):
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket
+    monkeypatch.setattr(Bucket, 'KEPT_RECHECKS', (0,))
+
+
+def _read_back(stub, rules):
+    stub.add_response('head_bucket', {}, {'Bucket': 'data-bucket'})
+    stub.add_response('get_bucket_lifecycle_configuration', rules, {'Bucket': 'data-bucket'})
+
+
+def test_a_setting_the_server_drops_is_a_warning_not_a_change_on_every_run(quick_rechecks):
+    """Issue 17 item 12: moto accepts NewerNoncurrentVersions and drops it; every run wrote it again and
+    reported changed. Now: written once more, read back unchanged (twice: not a propagation delay) ->
+    changed=false and a warning naming it."""
+    from botocore.stub import ANY, Stubber
+    bucket, s3 = _bucket(name='data-bucket', lifecycle_rules=KEEP_3)
+    stub = Stubber(s3)
+    _read_back(stub, MOTO_RULES)
+    stub.add_response('put_bucket_lifecycle_configuration', {}, {'Bucket': 'data-bucket', 'LifecycleConfiguration': ANY})
+    _read_back(stub, MOTO_RULES)
+    _read_back(stub, MOTO_RULES)
+    with stub:
+        result = bucket.execute()
+    stub.assert_no_pending_responses()
+    assert result['changed'] is False
+    assert result['diff']['before'] == result['diff']['after']
+    assert len(result['warnings']) == 1
+    assert "did not keep noncurrent_versions_to_keep of rule 'old'" in result['warnings'][0]
+
+
+def test_a_dropped_setting_among_real_changes_is_a_change_and_a_warning(quick_rechecks):
+    from botocore.stub import ANY, Stubber
+    bucket, s3 = _bucket(name='data-bucket', lifecycle_rules=KEEP_3 + [
+        {'id': 'abort', 'abort_incomplete_multipart_upload_days': 7}])
+    stub = Stubber(s3)
+    _read_back(stub, MOTO_RULES)
+    stub.add_response('put_bucket_lifecycle_configuration', {}, {'Bucket': 'data-bucket', 'LifecycleConfiguration': ANY})
+    both = {'Rules': MOTO_RULES['Rules'] + [{'ID': 'abort', 'Status': 'Enabled', 'Filter': {'Prefix': ''},
+                                             'AbortIncompleteMultipartUpload': {'DaysAfterInitiation': 7}}]}
+    _read_back(stub, both)
+    _read_back(stub, both)
+    with stub:
+        result = bucket.execute()
+    assert result['changed'] is True
+    assert "noncurrent_versions_to_keep of rule 'old'" in result['warnings'][0]
+
+
+def test_a_setting_that_propagates_late_is_a_change_without_warning(quick_rechecks):
+    """AWS S3 applies bucket configuration eventually: a first read-back may still show the old rules."""
+    from botocore.stub import ANY, Stubber
+    bucket, s3 = _bucket(name='data-bucket', lifecycle_rules=KEEP_3)
+    stub = Stubber(s3)
+    _read_back(stub, MOTO_RULES)
+    stub.add_response('put_bucket_lifecycle_configuration', {}, {'Bucket': 'data-bucket', 'LifecycleConfiguration': ANY})
+    _read_back(stub, MOTO_RULES)  # not yet
+    kept = json.loads(json.dumps(MOTO_RULES))
+    kept['Rules'][0]['NoncurrentVersionExpiration']['NewerNoncurrentVersions'] = 3
+    _read_back(stub, kept)
+    with stub:
+        result = bucket.execute()
+    assert result['changed'] is True and 'warnings' not in result
+    assert result['bucket']['lifecycle_rules'][0]['noncurrent_versions_to_keep'] == 3
+
+
+@pytest.mark.parametrize('code,says', [
+    ('SignatureDoesNotMatch', 'the secret key does not match the access key; check secret_key'),
+    ('InvalidAccessKeyId', 'the server does not know this access key; check access_key'),
+])
+def test_wrong_credentials_are_named_even_when_head_bucket_says_only_403(code, says):
+    """Issue 17 item 13: HEAD answers have no body, so a wrong secret looked like "the bucket exists but these
+    credentials cannot read it". A GET of the same bucket names the code."""
+    from botocore.stub import Stubber
+    bucket, s3 = _bucket(name='data-bucket', tags={'a': 'b'})
+    stub = Stubber(s3)
+    stub.add_client_error('head_bucket', service_error_code='403', http_status_code=403)
+    stub.add_client_error('get_bucket_location', service_error_code=code, http_status_code=403)
+    with stub, pytest.raises(ModuleFailure) as err:
+        bucket.execute()
+    assert err.value.msg == 'Failed to read bucket data-bucket: the server refused these credentials (%s): %s' % (
+        code, says)
+
+
+def test_a_bare_403_that_is_not_about_credentials_keeps_its_sentence():
+    from botocore.stub import Stubber
+    bucket, s3 = _bucket(name='data-bucket', tags={'a': 'b'})
+    stub = Stubber(s3)
+    stub.add_client_error('head_bucket', service_error_code='403', http_status_code=403)
+    stub.add_client_error('get_bucket_location', service_error_code='AccessDenied', http_status_code=403)
+    with stub, pytest.raises(ModuleFailure, match='the bucket exists but these credentials cannot read it'):
+        bucket.execute()
+
+
+@pytest.mark.parametrize('value,state', [(True, 'enabled'), (False, 'suspended'), ('enabled', 'enabled'),
+                                         ('suspended', 'suspended'), ('true', 'enabled'), ('no', 'suspended')])
+def test_versioning_takes_amazon_aws_booleans(value, state):
+    """Issue 18: amazon.aws.s3_bucket takes versioning: true/false; so does minio_bucket."""
+    from botocore.stub import Stubber
+    bucket, s3 = _bucket(name='data-bucket', versioning=value, check=True)
+    stub = Stubber(s3)
+    stub.add_response('get_bucket_versioning', {'Status': 'Enabled'}, {'Bucket': 'data-bucket'})
+    with stub:
+        result = bucket.execute()
+    assert result['bucket']['versioning'] == state
+    assert result['changed'] is (state != 'enabled')
+
+
+@pytest.mark.parametrize('value', ['on-demand', ['enabled'], 2])
+def test_versioning_refuses_other_values(value):
+    bucket = _bucket(name='data-bucket', versioning=value)[0]
+    with pytest.raises(ModuleFailure, match='^versioning must be enabled or suspended'):
+        bucket.execute()
+
+
+def test_amazon_aws_option_names_are_accepted():
+    """Issue 18: the connection aliases of amazon.aws (aws_access_key, aws_secret_key, aws_endpoint_url) and
+    its tags alias resource_tags."""
+    from botocore.stub import Stubber
+    bucket, s3 = _bucket(name='data-bucket', resource_tags={'team': 'ml'}, check=True, aws_endpoint_url='http://127.0.0.1:9')
+    stub = Stubber(s3)
+    stub.add_response('head_bucket', {}, {'Bucket': 'data-bucket'})
+    stub.add_response('get_bucket_tagging', {'TagSet': []}, {'Bucket': 'data-bucket'})
+    with stub:
+        assert bucket.execute()['bucket']['tags'] == {'team': 'ml'}
