@@ -4,6 +4,7 @@ auth REST API and its own enforcement), through real ansible-playbook runs in bo
 import json
 import secrets
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -65,3 +66,33 @@ def test_server_refuses_no_permissions_grant(mlflow_auth, prefix):
     status, body = call('/api/3.0/mlflow/users/permissions/grant', {
         'username': user, 'resource_type': 'experiment', 'resource_id': '0', 'permission': 'NO_PERMISSIONS'})
     assert status == 400 and body.get('error_code') == 'INVALID_PARAMETER_VALUE', (status, body)
+
+
+def test_role_creates_team_users_and_permissions(mlflow_auth, prefix):
+    password = _passwords(prefix)[0]
+    extra = {'tracking_uri': mlflow_auth.url, 'prefix': prefix, 'admin_password': mlflow_auth.admin_password,
+             'team_password': password}
+    first = run_playbook('mlflow_role_access.yml', extra_vars=extra)
+    assert first.ok, str(first)
+    second = run_playbook('mlflow_role_access.yml', extra_vars=extra)
+    assert second.ok and 'changed=0' in second.stdout, str(second)
+    assert password not in first.stdout + second.stdout
+    # The team user signs in and holds EDIT on the experiment, as MLflow itself resolves it.
+    import base64
+    query = urllib.parse.urlencode({'username': prefix + '-role-team', 'resource_type': 'experiment',
+                                    'resource_id': _experiment_id(mlflow_auth, prefix + '-role-exp', password,
+                                                                  prefix + '-role-team')})
+    auth = 'Basic ' + base64.b64encode(('%s-role-team:%s' % (prefix, password)).encode()).decode()
+    req = urllib.request.Request(mlflow_auth.url + '/api/3.0/mlflow/users/permissions/get?' + query,
+                                 headers={'Authorization': auth})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert json.loads(resp.read())['permission'] == 'EDIT'
+
+
+def _experiment_id(server, name, password, user):
+    import base64
+    auth = 'Basic ' + base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
+    req = urllib.request.Request(server.url + '/api/2.0/mlflow/experiments/get-by-name?'
+                                 + urllib.parse.urlencode({'experiment_name': name}), headers={'Authorization': auth})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())['experiment']['experiment_id']
