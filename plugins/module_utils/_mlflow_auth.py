@@ -1,0 +1,283 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the MLflow family of maestro.platform. Not a public API; it may change at any time.
+"""Users and permissions of MLflow's basic-auth app (mlflow server --app-name basic-auth).
+
+Facts the code relies on, read from MLflow 3.17.2 (mlflow/server/auth/__init__.py, routes.py,
+sqlalchemy_store.py, permissions.py) and checked against a real server in
+tests/integration/test_mlflow_auth.py:
+- Users: GET /api/2.0/mlflow/users/get?username= -> {"user": {"id", "username", "is_admin"}}, an unknown
+  user is 404 RESOURCE_DOES_NOT_EXIST; POST users/create {username, password}; PATCH users/update-password
+  {username, password} (a user changing their own password must also send current_password);
+  PATCH users/update-admin {username, is_admin}; DELETE users/delete {username} (an admin cannot delete
+  themself: 400). Passwords shorter than 12 characters are refused (mlflow/utils/validation.py).
+  A password is never returned: it is checked by signing in as the user (GET users/current; 401 = wrong).
+- Permissions (3.x RBAC): a user's direct grants live on a synthetic role named __user_<id>__.
+  POST /api/3.0/mlflow/users/permissions/grant {username, resource_type, resource_id, permission}
+  (RESOURCE_ALREADY_EXISTS, 400, when a grant is there), POST .../revoke {username, resource_type,
+  resource_id} (RESOURCE_DOES_NOT_EXIST, 404, when none), GET /api/3.0/mlflow/users/permissions/list
+  ?username= -> {"permissions": [{role_name, resource_type, resource_pattern, permission, ...}]}.
+  resource_type is "experiment" (resource_id = experiment id) or "registered_model" (= model name).
+  Grantable on a resource: READ, USE, EDIT, MANAGE, DENY. NO_PERMISSIONS is refused by the server
+  ("an absent grant plus default_permission already expresses no access").
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import re
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
+    API,
+    MlflowOperation,
+    get_experiment,
+    get_registered_model,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    ModuleFailure,
+    Resource,
+    require_name,
+)
+
+USERS = API + '/users'
+PERMISSIONS = '/api/3.0/mlflow/users/permissions'
+MIN_PASSWORD_LENGTH = 12  # mlflow/utils/validation.py: _validate_password
+GRANTABLE = ('READ', 'USE', 'EDIT', 'MANAGE', 'DENY')
+SYNTHETIC_ROLE = re.compile(r'^__user_\d+__$')  # sqlalchemy_store.py: _synthetic_user_role_name
+
+
+def _basic(username, password):
+    return 'Basic ' + base64.b64encode(('%s:%s' % (username, password)).encode('utf-8')).decode('ascii')
+
+
+def _not_auth_app(exc):
+    """A 404 that is not MLflow's own "no such user": the server does not run the basic-auth app."""
+    return exc.status == 404 and exc.error_code != 'RESOURCE_DOES_NOT_EXIST'
+
+
+NOT_AUTH_APP = ("the server at tracking_uri does not serve MLflow's auth API (users and permissions): start "
+                "it with 'mlflow server --app-name basic-auth'")
+
+
+def get_user(client, username):
+    try:
+        data = client.get(USERS + '/get', query={'username': username})
+    except ApiError as exc:
+        if _not_auth_app(exc):
+            raise ModuleFailure(NOT_AUTH_APP, status=exc.status)
+        if exc.status == 404:
+            return None
+        raise
+    raw = data['user']
+    return {'id': raw.get('id'), 'username': raw.get('username'), 'is_admin': bool(raw.get('is_admin'))}
+
+
+def _check_password(params, field='user_password'):
+    password = params.get(field)
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise ModuleFailure('%s must be at least %d characters (MLflow refuses shorter passwords)'
+                            % (field, MIN_PASSWORD_LENGTH))
+
+
+class User(MlflowOperation, Resource):
+    result_key = 'user'
+    complete_desired = True
+    kind = 'MLflow user'
+    module_options = dict(
+        name=dict(type='str', required=True, aliases=['user']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        user_password=dict(type='str', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
+        admin=dict(type='bool', aliases=['is_admin']),
+    )
+
+    def _is_self(self):
+        return self.params['name'] == self.params.get('username')
+
+    def validate(self):
+        require_name(self.params)
+        _check_password(self.params)
+        if self._is_self() and self.params['state'] == 'absent':
+            raise ModuleFailure("name: '%s' is the user this task signs in as (username); MLflow does not let "
+                                "a user delete themself. Sign in as another admin to delete it."
+                                % self.params['name'])
+        if self._is_self() and self.params.get('admin') is False:
+            raise ModuleFailure("admin: refusing to take the admin flag from '%s', the user this task signs "
+                                "in as (username): it would lock this task out. Sign in as another admin."
+                                % self.params['name'])
+
+    def read(self):
+        return get_user(self.client, self.params['name'])
+
+    def validate_against(self, current):
+        if current is None and not self.params.get('user_password'):
+            raise ModuleFailure('user_password is required to create %s' % self.describe())
+
+    def _password_works(self):
+        """Whether user_password signs in as the user (401: it does not; MLflow never returns passwords)."""
+        try:
+            self.client.request('GET', USERS + '/current', headers={
+                'Authorization': _basic(self.params['name'], self.params['user_password'])})
+        except ApiError as exc:
+            if exc.status == 401:
+                return False
+            if exc.status == 403:
+                return True
+            raise
+        return True
+
+    def desired(self, current):
+        admin = self.params.get('admin')
+        view = {
+            'id': current['id'] if current else None,
+            'username': self.params['name'],
+            'is_admin': admin if admin is not None else bool(current and current['is_admin']),
+        }
+        self.set_password = False
+        if current and self.params.get('user_password') and self.params['update_password'] == 'always':
+            if not self._password_works():
+                view['password_updated'] = True
+                self.set_password = True
+        return view
+
+    def create(self, desired):
+        self.client.post(USERS + '/create', {'username': desired['username'],
+                                             'password': self.params['user_password']})
+        if desired['is_admin']:
+            self._set_admin(True)
+
+    def update(self, current, desired):
+        if desired['is_admin'] != current['is_admin']:
+            self._set_admin(desired['is_admin'])
+        if self.set_password:
+            body = {'username': current['username'], 'password': self.params['user_password']}
+            if self._is_self():
+                body['current_password'] = self.params.get('password')  # MLflow asks for it on a self-change
+            self.client.patch(USERS + '/update-password', body, idempotent=True)
+
+    def _set_admin(self, value):
+        self.client.patch(USERS + '/update-admin', {'username': self.params['name'], 'is_admin': value},
+                          idempotent=True)
+
+    def delete(self, current):
+        self.client.delete(USERS + '/delete', body={'username': current['username']})
+
+    def public(self, obj):
+        return dict((k, v) for k, v in obj.items() if k != 'password_updated')
+
+
+class Permission(MlflowOperation, Resource):
+    result_key = 'permission'
+    complete_desired = True
+    kind = 'MLflow permission'
+    strict_strings = ('user', 'experiment_name', 'registered_model')
+    module_options = dict(
+        user=dict(type='str', required=True),
+        experiment_name=dict(type='str'),
+        experiment_id=dict(type='str'),
+        registered_model=dict(type='str', aliases=['registered_model_name']),
+        permission=dict(type='str', choices=list(GRANTABLE) + ['NO_PERMISSIONS']),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    RESOURCES = ('experiment_name', 'experiment_id', 'registered_model')
+    module_kwargs = dict(
+        MlflowOperation.module_kwargs,
+        mutually_exclusive=MlflowOperation.module_kwargs['mutually_exclusive'] + [RESOURCES],
+        required_one_of=[RESOURCES],
+        required_if=[('state', 'present', ['permission'])],
+    )
+
+    def _what(self):
+        p = self.params
+        if p.get('registered_model') is not None:
+            return "registered model '%s'" % p['registered_model']
+        if p.get('experiment_id') is not None:
+            return 'experiment %s' % p['experiment_id']
+        return "experiment '%s'" % p.get('experiment_name')
+
+    def describe(self):
+        return "the permission of MLflow user '%s' on %s" % (self.params.get('user'), self._what())
+
+    def validate(self):
+        p = self.params
+        require_name(p, 'user')
+        for field in ('experiment_name', 'registered_model'):
+            if p.get(field) is not None:
+                require_name(p, field)
+        if p.get('experiment_id') is not None and not re.match(r'^\d+$', p['experiment_id']):
+            raise ModuleFailure('experiment_id must be the numeric id of an experiment, got %r; use '
+                                'experiment_name to give a name' % p['experiment_id'])
+        if p.get('permission') == 'NO_PERMISSIONS':
+            raise ModuleFailure(
+                'permission: MLflow 3 no longer stores NO_PERMISSIONS grants on a resource (the server refuses '
+                'them). Use permission=DENY to block the user, or state=absent to remove the grant so the '
+                "server's default_permission applies.")
+
+    def _resource(self):
+        """(resource_type, resource_id, resource_name), or None when the resource does not exist."""
+        p = self.params
+        if p.get('registered_model') is not None:
+            model = get_registered_model(self.client, p['registered_model'])
+            return ('registered_model', model['name'], model['name']) if model else None
+        if p.get('experiment_id') is not None:
+            try:
+                raw = self.client.get(API + '/experiments/get', query={'experiment_id': p['experiment_id']})
+            except ApiError as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            return 'experiment', raw['experiment']['experiment_id'], raw['experiment']['name']
+        experiment = get_experiment(self.client, p['experiment_name'])
+        return ('experiment', experiment['experiment_id'], experiment['name']) if experiment else None
+
+    def read(self):
+        p = self.params
+        present = p['state'] == 'present'
+        self.resource = self._resource()
+        if self.resource is None:
+            if not present:
+                return None
+            field = next(f for f in self.RESOURCES if p.get(f) is not None)
+            module = 'mlflow_registered_model' if field == 'registered_model' else 'mlflow_experiment'
+            raise ModuleFailure('%s: %s does not exist; create it first with maestro.platform.%s'
+                                % (field, self._what(), module))
+        if get_user(self.client, p['user']) is None:
+            if not present:
+                return None
+            raise ModuleFailure("user: MLflow user '%s' does not exist; create it first with "
+                                "maestro.platform.mlflow_user" % p['user'])
+        resource_type, resource_id, resource_name = self.resource
+        data = self.client.get(PERMISSIONS + '/list', query={'username': p['user']}) or {}
+        for row in data.get('permissions') or []:
+            if SYNTHETIC_ROLE.match(row.get('role_name') or '') and row.get('resource_type') == resource_type \
+                    and str(row.get('resource_pattern')) == str(resource_id):
+                return self._view(row['permission'])
+        return None
+
+    def _view(self, permission):
+        resource_type, resource_id, resource_name = self.resource
+        return {'user': self.params['user'], 'resource_type': resource_type, 'resource_id': resource_id,
+                'resource_name': resource_name, 'permission': permission}
+
+    def desired(self, current):
+        return self._view(self.params['permission'])
+
+    def _body(self, view):
+        return {'username': view['user'], 'resource_type': view['resource_type'],
+                'resource_id': view['resource_id']}
+
+    def create(self, desired):
+        self.client.post(PERMISSIONS + '/grant', dict(self._body(desired), permission=desired['permission']))
+
+    def update(self, current, desired):
+        # grant refuses to overwrite an existing grant (RESOURCE_ALREADY_EXISTS): revoke, then grant.
+        self.delete(current)
+        self.create(desired)
+
+    def delete(self, current):
+        self.client.post(PERMISSIONS + '/revoke', self._body(current))
