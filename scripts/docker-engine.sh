@@ -86,12 +86,19 @@ rm -f "$SOCK"
 
 log "starting dockerd (data-root $DIR/data, log $LOG)"
 # The engine's own containerd lives under its exec-root, so it cannot clash with another engine.
-setsid dockerd \
-  --data-root "$DIR/data" \
-  --exec-root "$DIR/exec" \
-  --pidfile "$PIDFILE" \
-  -H "$HOST" \
-  >"$LOG" 2>&1 </dev/null &
+# dockerd outlives this script: it must not keep a descriptor it inherited (a caller's `flock` lock file would
+# stay locked for as long as the engine runs).
+(
+  for fd in $(ls /proc/$BASHPID/fd); do
+    [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null
+  done
+  exec setsid dockerd \
+    --data-root "$DIR/data" \
+    --exec-root "$DIR/exec" \
+    --pidfile "$PIDFILE" \
+    -H "$HOST" \
+    >"$LOG" 2>&1 </dev/null
+) &
 
 for _ in $(seq 1 120); do
   if engine_up; then
