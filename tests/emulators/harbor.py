@@ -58,8 +58,13 @@ Implemented:
   4 maintainer, 5 limitedGuest; the creator is projectAdmin; 409 "The project member specified already
   exist"; Location names the project as the request did; ?entityname= filters the page but
   X-Total-Count counts all members.
-- users (users.go: list/search/current/get/create/delete; GET /users never lists admin; password rule
-  checked first) and user groups (CRUD, search).
+- users (handler/user.go: list/search/current/get/create/delete; GET /users never lists admin; on create
+  the password rule is checked first, then validateUserProfile (email required and in Harbor's pattern,
+  realname 1-255 without , ~ # $ %, comment at most 30), then pkg/user/dao's unique username and email
+  (409 "user X or email Y already exists"); PUT /users/{id} (profile: all three fields; a taken email is
+  a plain 500, dao Update does not wrap it), PUT /users/{id}/sysadmin, PUT /users/{id}/password (an admin
+  needs no old password, a user changing its own does; a new password equal to the CALLER's is 400)) and
+  user groups (CRUD, search).
 - robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
   "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); POST ignores a secret in its
   body and always generates one (controller/robot CreateSec); PATCH with a custom secret sets it and
@@ -230,6 +235,11 @@ _CRON_NAMES = {4: ('JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP'
 
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+
+
+# handler/user.go validateUserProfile's e-mail pattern
+USER_EMAIL_RULE = re.compile(r'^(([^<>()[\]\\.,;:\s@"]+(\.[^<>()[\]\\.,;:\s@"]+)*)|(".+"))@'
+                             r'((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$')
 
 
 def _bad(message):
@@ -1298,13 +1308,82 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         if not valid_secret(body.get('password')):  # requireValidSecret comes first in users.go
             raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
                        'uppercase letter, 1 lowercase letter and 1 number')
+        self._check_user_profile(body)
         if not username or len(username) > 255 or re.search(r'[,~#$%"\'\s]', username):
             raise _bad('username %r is invalid' % username)
-        if any(u['username'] == username for u in self.users.values()):
-            raise HttpError(409, 'username %s already exists' % username)
+        if any(u['username'] == username or u['email'] == body['email'] for u in self.users.values()):
+            # pkg/user/dao Create: the unique constraints on username and email, WrapConflictError
+            raise HttpError(409, 'user %s or email %s already exists' % (username, body['email']))
         user = self.add_user(username, body['password'], email=body.get('email'), realname=body.get('realname'))
         user['comment'] = body.get('comment') or ''
         return 201, None, self._location('/users/%d' % user['user_id'])
+
+    @staticmethod
+    def _check_user_profile(body):
+        """handler/user.go validateUserProfile (create and PUT /users/{id}): email required and matching
+        Harbor's pattern, realname 1-255 characters without , ~ # $ %, comment at most 30 characters."""
+        email = body.get('email') or ''
+        if not email:
+            raise _bad("email can't be empty")
+        if not USER_EMAIL_RULE.match(email):
+            raise _bad('email with illegal format')
+        realname = body.get('realname') or ''
+        if not 1 <= len(realname) <= 255:
+            raise _bad('realname with illegal length')
+        if any(c in realname for c in ',~#$%'):
+            raise _bad('realname contains illegal characters')
+        if len(body.get('comment') or '') > 30:
+            raise _bad('comment with illegal length')
+
+    def _modifiable_user(self, call):
+        """handler/user.go requireModifiable (db_auth): an admin may update anyone, a user only itself; then
+        the update of a missing user finds no row (pkg/user/dao Update: 404 "user with id N not found")."""
+        if call.user is None:
+            raise HttpError(401, 'unauthorized')
+        user_id = int(call.params['user_id'])
+        if not call.user.get('sysadmin_flag') and call.user.get('user_id') != user_id:
+            raise HttpError(403, "User with ID %d can't be updated" % user_id)
+        if user_id not in self.users:
+            raise HttpError(404, 'user with id %d not found' % user_id)
+        return self.users[user_id]
+
+    @route('PUT', '/users/{user_id}')
+    def update_user_profile(self, call):
+        user = self._modifiable_user(call)
+        body = call.body or {}
+        self._check_user_profile(body)  # all three fields are written: an omitted one fails or is cleared
+        if any(u['email'] == body['email'] and u is not user for u in self.users.values()):
+            # pkg/user/dao Update does not wrap the unique violation: a plain error, 500
+            raise HttpError(500, 'internal server error')
+        user.update(email=body['email'], realname=body['realname'], comment=body.get('comment') or '',
+                    update_time=_now())
+        return 200, None
+
+    @route('PUT', '/users/{user_id}/sysadmin')
+    def set_user_sysadmin(self, call):
+        self._require_admin(call)  # RequireSystemAccess(update, user)
+        user = self.users.get(int(call.params['user_id']))
+        if user is None:
+            raise HttpError(404, 'user with id %s not found' % call.params['user_id'])
+        user['sysadmin_flag'] = bool((call.body or {}).get('sysadmin_flag'))
+        return 200, None
+
+    @route('PUT', '/users/{user_id}/password')
+    def update_user_password(self, call):
+        user = self._modifiable_user(call)
+        body = call.body or {}
+        if call.user.get('user_id') == user['user_id'] and not secrets.compare_digest(
+                user['password'], body.get('old_password') or ''):
+            raise HttpError(403, 'Current password is incorrect')  # only when changing one's own password
+        new = body.get('new_password')
+        if not valid_secret(new):
+            raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
+                       'uppercase letter, 1 lowercase letter and 1 number')
+        # Harbor compares the new password with the CALLER's (VerifyPassword(sctx.GetUsername(), newPwd))
+        if secrets.compare_digest(call.user['password'], new):
+            raise _bad('New password is identical to old password')
+        user['password'] = new
+        return 200, None
 
     def _user(self, call):
         user = self.users.get(int(call.params['user_id']))

@@ -252,3 +252,24 @@ def test_non_admin_gets_a_clear_403(harbor_emulator, prefix):
         "Failed to create Harbor project '%s-0'" % prefix in result.stdout, str(result)
     assert 'HTTP 403' in result.stdout
     assert harbor_emulator.writes == []
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_user(harbor_emulator, prefix, mode):
+    first, second = 'Fir5t' + prefix, 'Sec0nd' + prefix
+    result = run_playbook('harbor_user.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, first_password=first,
+                                                 second_password=second))
+    assert result.ok, str(result)
+    # Passwords went to Harbor on the create and on the one rotation only, and never into the output.
+    sent = [(w.path.endswith('/password'), (w.body or {}).get('password') or (w.body or {}).get('new_password'))
+            for w in harbor_emulator.writes if w.path.startswith('/users')]
+    assert [s for s in sent if s[1]] == [(False, first), (True, second)]
+    assert first not in result.stdout and second not in result.stdout, 'a password leaked into the output'
+    assert writes(harbor_emulator) == [
+        'POST /users',
+        'PUT /users/N',
+        'PUT /users/N/sysadmin',
+        'PUT /users/N/password',
+        'DELETE /users/N',
+    ]
