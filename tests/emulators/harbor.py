@@ -64,7 +64,9 @@ Implemented:
   (409 "user X or email Y already exists"); PUT /users/{id} (profile: all three fields; a taken email is
   a plain 500, dao Update does not wrap it), PUT /users/{id}/sysadmin, PUT /users/{id}/password (an admin
   needs no old password, a user changing its own does; a new password equal to the CALLER's is 400)) and
-  user groups (CRUD, search).
+  user groups (handler/usergroup.go, controller and pkg/usergroup: unique by name and type (409), no
+  name of an HTTP group (409), an LDAP DN is required and stored trimmed and lower-cased, GET lists only
+  the auth mode's groups in ldap_auth/http_auth, GET by id has no id, PUT renames only, search).
 - robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
   "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); POST ignores a secret in its
   body and always generates one (controller/robot CreateSec); PATCH with a custom secret sets it and
@@ -1413,9 +1415,16 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         name = call.arg('group_name')
         if name:
             items = [g for g in items if name in g['group_name']]
-        dn = call.arg('ldap_group_dn')
-        if dn:
-            items = [g for g in items if g.get('ldap_group_dn') == dn]
+        # handler/usergroup.go ListUserGroups: ldap_auth lists LDAP groups only (and filters by DN), http_auth
+        # HTTP groups only; other modes list every group and ignore ldap_group_dn
+        mode = self.config['auth_mode']
+        if mode == 'ldap_auth':
+            items = [g for g in items if g['group_type'] == 1]
+            dn = call.arg('ldap_group_dn')
+            if dn:
+                items = [g for g in items if g.get('ldap_group_dn') == dn]
+        elif mode == 'http_auth':
+            items = [g for g in items if g['group_type'] == 2]
         page, headers = self._paginate(call, [dict(g) for g in items])
         return 200, page, headers
 
@@ -1436,14 +1445,19 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
             raise _bad('invalid group_type %s: use 1 (LDAP), 2 (HTTP) or 3 (OIDC)' % group_type)
         if not body.get('group_name'):
             raise _bad('group_name is required')
-        if group_type == 1 and not body.get('ldap_group_dn'):
-            raise _bad('ldap_group_dn is required for an LDAP group')
+        dn = (body.get('ldap_group_dn') or '').strip().lower()  # dao Add stores utils.TrimLower(dn)
+        if group_type == 1 and not dn:
+            # controller Create searches the DN in LDAP first: an empty one is never found
+            raise _bad('LDAP Group DN is not found: DN:%s' % (body.get('ldap_group_dn') or ''))
         for group in self.groups.values():
-            same = (group.get('ldap_group_dn') == body.get('ldap_group_dn') if group_type == 1
-                    else group['group_name'] == body['group_name'])
-            if group['group_type'] == group_type and same:
-                raise HttpError(409, 'group %s already exists' % body['group_name'])
-        group = self.add_group(body['group_name'], group_type, body.get('ldap_group_dn'))
+            if group['group_name'] == body['group_name'] and group['group_type'] == group_type:
+                # pkg/usergroup manager Create: unique by name and type (controller: ConflictError)
+                raise HttpError(409, 'duplicate user group, group name:%s, group type: %s, ldap group DN: %s'
+                                % (body['group_name'], group_type, body.get('ldap_group_dn') or ''))
+        for group in self.groups.values():
+            if group['group_name'] == body['group_name'] and group['group_type'] == 2:
+                raise HttpError(409, 'duplicated user group name')  # dao Add: no name of an HTTP group
+        group = self.add_group(body['group_name'], group_type, dn or None)
         return 201, None, self._location('/usergroups/%d' % group['id'])
 
     def _group(self, call):
@@ -1455,7 +1469,8 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
     @route('GET', '/usergroups/{group_id}')
     def get_group(self, call):
         self._require_admin(call)
-        return 200, dict(self._group(call))
+        # handler GetUserGroup answers name, type and DN, without the id
+        return 200, {k: v for k, v in self._group(call).items() if k != 'id'}
 
     @route('PUT', '/usergroups/{group_id}')
     def update_group(self, call):

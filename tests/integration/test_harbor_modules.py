@@ -273,3 +273,17 @@ def test_user(harbor_emulator, prefix, mode):
         'PUT /users/N/password',
         'DELETE /users/N',
     ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_user_group(harbor_emulator, prefix, mode):
+    run('harbor_user_group.yml', harbor_emulator, prefix, mode)
+    assert writes(harbor_emulator) == [
+        'POST /usergroups',
+        'POST /usergroups',
+        'POST /projects',
+        'POST /projects/%s-grp/members' % prefix,
+        'DELETE /usergroups/N',
+    ]
+    ml = [g for g in harbor_emulator.groups.values() if g['group_name'] == '%s-ml' % prefix]
+    assert len(ml) == 1  # the member is the group the module created, not a second onboarded one

@@ -459,6 +459,30 @@ def test_user_profile_sysadmin_and_password_updates(harbor):
     assert harbor.call('PUT', path + '/sysadmin', {'sysadmin_flag': False}, credentials=me)[0] == 403
 
 
+def test_user_groups_uniqueness_dn_and_auth_mode_listing(harbor):
+    # pkg/usergroup manager Create: unique by (name, type); dao Add: no group may take an HTTP group's name
+    # and the DN is stored TrimLower'ed; controller Create: an LDAP DN must be found (400).
+    harbor.ok('POST', '/usergroups', {'group_name': 'devs', 'group_type': 3}, expect=201)
+    status, data, dummy = harbor.call('POST', '/usergroups', {'group_name': 'devs', 'group_type': 3})
+    assert (status, error_of(data)[1].startswith('duplicate user group, group name:devs')) == (409, True)
+    harbor.ok('POST', '/usergroups', {'group_name': 'devs', 'group_type': 1,
+                                      'ldap_group_dn': ' CN=Devs,DC=Example,DC=Com '}, expect=201)
+    harbor.ok('POST', '/usergroups', {'group_name': 'web', 'group_type': 2}, expect=201)
+    status, data, dummy = harbor.call('POST', '/usergroups', {'group_name': 'web', 'group_type': 3})
+    assert (status, error_of(data)[1]) == (409, 'duplicated user group name')
+    status, data, dummy = harbor.call('POST', '/usergroups', {'group_name': 'x', 'group_type': 1})
+    assert (status, error_of(data)[1]) == (400, 'LDAP Group DN is not found: DN:')
+    groups = harbor.ok('GET', '/usergroups?group_name=devs')[0]
+    assert sorted((g['group_type'], g.get('ldap_group_dn')) for g in groups) == [
+        (1, 'cn=devs,dc=example,dc=com'), (3, None)]
+    assert 'id' not in harbor.ok('GET', '/usergroups/%d' % groups[0]['id'])[0]  # GetUserGroup has no id
+    # handler ListUserGroups: ldap_auth lists LDAP groups only, http_auth HTTP groups only
+    harbor.emulator.config['auth_mode'] = 'ldap_auth'
+    assert [g['group_type'] for g in harbor.ok('GET', '/usergroups')[0]] == [1]
+    harbor.emulator.config['auth_mode'] = 'http_auth'
+    assert [g['group_name'] for g in harbor.ok('GET', '/usergroups')[0]] == ['web']
+
+
 # --- robot accounts ---------------------------------------------------------------------------------------
 
 def project_robot(project='ci', name='builder', actions=(('repository', 'pull'),), **extra):
