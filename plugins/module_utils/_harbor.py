@@ -647,7 +647,21 @@ class ProjectMember(HarborResource):
             if self.params.get('ldap_group_dn'):
                 group['ldap_group_dn'] = self.params['ldap_group_dn']
             body['member_group'] = group
-        self.client.post(project_path(self.params['project'], '/members'), body, headers=BY_NAME)
+        try:
+            self.client.post(project_path(self.params['project'], '/members'), body, headers=BY_NAME)
+        except ApiError as exc:
+            # Harbor onboards the member (auth.SearchAndOnBoardUser / SearchAndOnBoardGroup): 404 when the
+            # user or group is unknown to it. Name the member and the way out, not just Harbor's wording.
+            if exc.status != 404:
+                raise
+            if self.params.get('user'):
+                hint = ("user: there is no Harbor user named '%s'; create it first with maestro.platform.harbor_user "
+                        "(LDAP and OIDC users exist once they have signed in)" % self.params['user'])
+            else:
+                hint = ("group: Harbor does not know the %s group '%s'; create it first with "
+                        "maestro.platform.harbor_user_group" % (self.params['group_type'], self.params['group']))
+            raise ModuleFailure('Failed to add %s: %s (%s)' % (self.describe(), hint, exc), status=exc.status,
+                                request_id=exc.request_id)
 
     def update(self, current, desired):
         self.client.put(project_path(self.params['project'], '/members/%s' % current['id']),

@@ -1214,8 +1214,8 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
             for candidate in self.users.values():
                 if candidate['username'] == user['username']:
                     return 'u', candidate['user_id']
-            # SearchAndOnBoardUser finds nobody in the local database
-            raise HttpError(404, 'user %s not found' % user['username'])
+            # core/auth SearchAndOnBoardUser finds nobody: NotFoundError "user %s is not found"
+            raise HttpError(404, 'user %s is not found' % user['username'])
         if group.get('ldap_group_dn'):
             for candidate in self.groups.values():
                 if candidate['group_type'] == 1 and candidate.get('ldap_group_dn') == group['ldap_group_dn']:
