@@ -86,6 +86,8 @@ def test_robot_account(harbor_emulator, prefix, mode):
     assert all('secret' not in (w.body or {}) for w in harbor_emulator.writes if w.method == 'POST')
     assert harbor_emulator.robot('robot$%s-ci+builder' % prefix) is None  # deleted at the end
     assert harbor_emulator.robot('robot$%s-puller' % prefix)['secret'] == custom
+    # no duration in the task: the robot got the system's robot_token_duration (30 days), not "never expires"
+    assert harbor_emulator.robot('robot$%s-puller' % prefix)['duration'] == harbor_emulator.config['robot_token_duration']
     # Secrets never reach the output (-vvv shows results and module arguments) except where printed on purpose.
     assert result.stdout.count(first) == 1, 'the generated secret leaked into the output'
     assert result.stdout.count(second) == 1, 'the regenerated secret leaked into the output'
