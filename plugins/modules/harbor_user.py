@@ -22,7 +22,8 @@ description:
 author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
-    description: User name of the user (1 to 255 characters, without spaces, commas, quotes or any of C(~ # $ %)).
+    description: "User name of the user (1 to 255 characters, without spaces, commas, quotes or any of C(~), C(#), C($),
+      C(%))."
     type: str
     required: true
   state:
@@ -34,7 +35,8 @@ options:
     description: E-mail address (unique in Harbor). Required to create a user.
     type: str
   realname:
-    description: Full name (1 to 255 characters, without commas or any of C(~ # $ %)). Required to create a user.
+    description: "Full name (1 to 255 characters, without commas or any of C(~), C(#), C($), C(%)). Required to create a
+      user."
     type: str
   comment:
     description: Comment, at most 30 characters.
