@@ -614,7 +614,21 @@ class ProjectMember(HarborResource):
             if self.params.get('ldap_group_dn'):
                 group['ldap_group_dn'] = self.params['ldap_group_dn']
             body['member_group'] = group
-        self.client.post(project_path(self.params['project'], '/members'), body, headers=BY_NAME)
+        try:
+            self.client.post(project_path(self.params['project'], '/members'), body, headers=BY_NAME)
+        except ApiError as exc:
+            # Harbor onboards the member (auth.SearchAndOnBoardUser / SearchAndOnBoardGroup): 404 when the
+            # user or group is unknown to it. Name the member and the way out, not just Harbor's wording.
+            if exc.status != 404:
+                raise
+            if self.params.get('user'):
+                hint = ("user: there is no Harbor user named '%s'; create it first with maestro.platform.harbor_user "
+                        "(LDAP and OIDC users exist once they have signed in)" % self.params['user'])
+            else:
+                hint = ("group: Harbor does not know the %s group '%s'; create it first with "
+                        "maestro.platform.harbor_user_group" % (self.params['group_type'], self.params['group']))
+            raise ModuleFailure('Failed to add %s: %s (%s)' % (self.describe(), hint, exc), status=exc.status,
+                                request_id=exc.request_id)
 
     def update(self, current, desired):
         self.client.put(project_path(self.params['project'], '/members/%s' % current['id']),
@@ -732,6 +746,26 @@ def find_robot(client, full_name, level, prefix, project_id=None):
     return None
 
 
+def robot_settings(client):
+    """Harbor's robot settings from GET /configurations (robot_name_prefix, robot_token_duration in days), or
+    None when the caller may not read the configuration (only system admins may: 401/403)."""
+    try:
+        config = client.get('/configurations') or {}
+    except ApiError as exc:
+        if exc.status in (401, 403):
+            return None
+        raise
+    return dict((key, (config.get(key) or {}).get('value')) for key in ('robot_name_prefix', 'robot_token_duration'))
+
+
+def robot_prefix(params, settings):
+    """The robot name prefix: name_prefix when given, else the server's robot_name_prefix, else Harbor's
+    default robot$ (for a caller that cannot read the configuration)."""
+    if params.get('name_prefix'):
+        return params['name_prefix']
+    return (settings or {}).get('robot_name_prefix') or 'robot$'
+
+
 PERMISSION_OPTIONS = dict(
     kind=dict(type='str', choices=['project', 'system'], default='project'),
     namespace=dict(type='str'),
@@ -761,7 +795,7 @@ class RobotAccount(HarborResource):
         secret=dict(type='str', no_log=True),
         update_secret=dict(type='str', choices=['on_create', 'always'], default='on_create'),
         regenerate_secret=dict(type='bool', default=False),
-        name_prefix=dict(type='str', default='robot$'),
+        name_prefix=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
     module_kwargs = dict(HarborOperation.module_kwargs,
@@ -773,8 +807,30 @@ class RobotAccount(HarborResource):
             return "%s '%s' of project '%s'" % (self.kind, self.params.get('name'), self.params.get('project'))
         return "system %s '%s'" % (self.kind, self.params.get('name'))
 
+    _settings = False  # per run: Harbor's robot settings (None when unreadable); False until read
+
+    def settings(self):
+        if self._settings is False:
+            self._settings = robot_settings(self.client)
+        return self._settings
+
+    def prefix(self):
+        if self.params.get('name_prefix'):
+            return self.params['name_prefix']
+        return robot_prefix(self.params, self.settings())
+
+    def default_duration(self):
+        """Harbor's robot_token_duration (days). Harbor's API refuses a robot without a duration (handler
+        robot.go isValidDuration: -1 or 1..MaxInt32), so the module sends the system's default itself."""
+        duration = (self.settings() or {}).get('robot_token_duration')
+        if not isinstance(duration, int) or duration <= 0:
+            raise ModuleFailure('duration: cannot read the robot token expiry Harbor uses by default '
+                                '(robot_token_duration in /configurations needs a system administrator); set '
+                                'duration (days, or -1 for never) to create %s' % self.describe())
+        return duration
+
     def full_name(self):
-        prefix = self.params['name_prefix']
+        prefix = self.prefix()
         if self.params['level'] == 'project':
             return '%s%s+%s' % (prefix, self.params['project'], self.params['name'])
         return prefix + self.params['name']
@@ -836,15 +892,15 @@ class RobotAccount(HarborResource):
         if level == 'project' and self.project_id() is False:
             raw = None  # check mode, project not created yet
         else:
-            raw = find_robot(self.client, self.full_name(), level, self.params['name_prefix'],
+            raw = find_robot(self.client, self.full_name(), level, self.prefix(),
                              self.project_id() if level == 'project' else None)
-        current = normalize_robot(raw, self.params['name_prefix']) if raw else None
+        current = normalize_robot(raw, self.prefix()) if raw else None
         if self.existed is None:
             self.existed = current is not None
         return current
 
     def batch_scope(self):
-        return ('robots', self.params['level'], self.params.get('project'), self.params['name_prefix'])
+        return ('robots', self.params['level'], self.params.get('project'), self.prefix())
 
     def batch_key(self):
         return self.full_name()
@@ -861,7 +917,7 @@ class RobotAccount(HarborResource):
         robots = list_robots(self.client, level, project_id, limit=READ_AHEAD_LIMIT)
         if robots is None:
             return None
-        return dict((raw['name'], normalize_robot(raw, self.params['name_prefix']))
+        return dict((raw['name'], normalize_robot(raw, self.prefix()))
                     for raw in robots if raw.get('level') == level)
 
     def _project_ids(self):
@@ -875,19 +931,22 @@ class RobotAccount(HarborResource):
     def desired(self, current):
         base = dict(current) if current else {
             'id': None, 'name': self.params['name'], 'full_name': self.full_name(), 'level': self.params['level'],
-            'project': self.params.get('project'), 'description': '', 'duration': -1, 'disabled': False,
+            'project': self.params.get('project'), 'description': '', 'duration': None, 'disabled': False,
             'expires_at': None, 'editable': None, 'permissions': [], 'creation_time': None}
         for option in ('description', 'duration', 'disabled'):
             if self.params.get(option) is not None:
                 base[option] = self.params[option]
         if self.permissions is not None:
             base['permissions'] = self.permissions
+        if base['duration'] is None:
+            base['duration'] = self.default_duration()
         return base
 
     def run(self):
         self.new_secret = None
         self.existed = None
         self._project_id = None
+        self._settings = False
         result = super(RobotAccount, self).run()
         if self.existed is None:  # answered from the loop's read-ahead: nothing to change, so it is there
             self.existed = bool(result.get(self.result_key))
@@ -958,11 +1017,11 @@ class RobotAccountInfo(HarborOperation, Info):
         name=dict(type='str'),
         level=dict(type='str', choices=['system', 'project']),
         project=dict(type='str'),
-        name_prefix=dict(type='str', default='robot$'),
+        name_prefix=dict(type='str'),
     )
 
     def run(self):
-        prefix = self.params['name_prefix']
+        prefix = robot_prefix(self.params, None if self.params.get('name_prefix') else robot_settings(self.client))
         name, level, project = self.params.get('name'), self.params.get('level'), self.params.get('project')
         raws = []
         if level in (None, 'system') and not project:

@@ -38,7 +38,13 @@ options:
     description: Description of the robot account.
     type: str
   duration:
-    description: Days the robot account is valid from its creation; V(-1) never expires. New robots never expire.
+    description:
+      - Days the robot account is valid from its creation; V(-1) never expires.
+      - A new robot without O(duration) gets the server's robot token expiry (its C(robot_token_duration) setting,
+        30 days unless changed, see M(maestro.platform.harbor_config)), as robots created in Harbor's UI do.
+        Harbor's API takes no robot without a duration, so the module reads the setting from C(/configurations);
+        a connection user that may not read it (not a system administrator) must set O(duration).
+      - An existing robot keeps its duration unless O(duration) is given.
     type: int
   disabled:
     description: Disable the robot account (its secret stops working) without deleting it.
@@ -117,9 +123,11 @@ options:
     type: bool
     default: false
   name_prefix:
-    description: Harbor's robot name prefix (its C(robot_name_prefix) setting).
+    description:
+      - Harbor's robot name prefix. By default it is read from the server (its C(robot_name_prefix) setting in
+        C(/configurations)); a connection user that may not read the configuration (not a system administrator)
+        gets Harbor's default V(robot$) and must set this when the server uses another prefix.
     type: str
-    default: robot$
   state:
     description: V(present) creates or updates the robot account; V(absent) deletes it.
     type: str

@@ -27,9 +27,11 @@ options:
     description: Only return project-level robot accounts of this project.
     type: str
   name_prefix:
-    description: Harbor's robot name prefix (its C(robot_name_prefix) setting).
+    description:
+      - Harbor's robot name prefix. By default it is read from the server (its C(robot_name_prefix) setting in
+        C(/configurations)); a connection user that may not read the configuration (not a system administrator)
+        gets Harbor's default V(robot$) and must set this when the server uses another prefix.
     type: str
-    default: robot$
 extends_documentation_fragment:
   - maestro.platform.harbor
   - maestro.platform.harbor.actiongroups

@@ -58,8 +58,15 @@ Implemented:
   4 maintainer, 5 limitedGuest; the creator is projectAdmin; 409 "The project member specified already
   exist"; Location names the project as the request did; ?entityname= filters the page but
   X-Total-Count counts all members.
-- users (users.go: list/search/current/get/create/delete; GET /users never lists admin; password rule
-  checked first) and user groups (CRUD, search).
+- users (handler/user.go: list/search/current/get/create/delete; GET /users never lists admin; on create
+  the password rule is checked first, then validateUserProfile (email required and in Harbor's pattern,
+  realname 1-255 without , ~ # $ %, comment at most 30), then pkg/user/dao's unique username and email
+  (409 "user X or email Y already exists"); PUT /users/{id} (profile: all three fields; a taken email is
+  a plain 500, dao Update does not wrap it), PUT /users/{id}/sysadmin, PUT /users/{id}/password (an admin
+  needs no old password, a user changing its own does; a new password equal to the CALLER's is 400)) and
+  user groups (handler/usergroup.go, controller and pkg/usergroup: unique by name and type (409), no
+  name of an HTTP group (409), an LDAP DN is required and stored trimmed and lower-cased, GET lists only
+  the auth mode's groups in ldap_auth/http_auth, GET by id has no id, PUT renames only, search).
 - robots (robot.go): system and project level; stored name prefix + name (system) or prefix + project +
   "+" + name; secret only in POST (201) and PATCH {"secret": ""} (refresh); POST ignores a secret in its
   body and always generates one (controller/robot CreateSec); PATCH with a custom secret sets it and
@@ -230,6 +237,11 @@ _CRON_NAMES = {4: ('JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP'
 
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+
+
+# handler/user.go validateUserProfile's e-mail pattern
+USER_EMAIL_RULE = re.compile(r'^(([^<>()[\]\\.,;:\s@"]+(\.[^<>()[\]\\.,;:\s@"]+)*)|(".+"))@'
+                             r'((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$')
 
 
 def _bad(message):
@@ -1202,8 +1214,8 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
             for candidate in self.users.values():
                 if candidate['username'] == user['username']:
                     return 'u', candidate['user_id']
-            # SearchAndOnBoardUser finds nobody in the local database
-            raise HttpError(404, 'user %s not found' % user['username'])
+            # core/auth SearchAndOnBoardUser finds nobody: NotFoundError "user %s is not found"
+            raise HttpError(404, 'user %s is not found' % user['username'])
         if group.get('ldap_group_dn'):
             for candidate in self.groups.values():
                 if candidate['group_type'] == 1 and candidate.get('ldap_group_dn') == group['ldap_group_dn']:
@@ -1298,13 +1310,82 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         if not valid_secret(body.get('password')):  # requireValidSecret comes first in users.go
             raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
                        'uppercase letter, 1 lowercase letter and 1 number')
+        self._check_user_profile(body)
         if not username or len(username) > 255 or re.search(r'[,~#$%"\'\s]', username):
             raise _bad('username %r is invalid' % username)
-        if any(u['username'] == username for u in self.users.values()):
-            raise HttpError(409, 'username %s already exists' % username)
+        if any(u['username'] == username or u['email'] == body['email'] for u in self.users.values()):
+            # pkg/user/dao Create: the unique constraints on username and email, WrapConflictError
+            raise HttpError(409, 'user %s or email %s already exists' % (username, body['email']))
         user = self.add_user(username, body['password'], email=body.get('email'), realname=body.get('realname'))
         user['comment'] = body.get('comment') or ''
         return 201, None, self._location('/users/%d' % user['user_id'])
+
+    @staticmethod
+    def _check_user_profile(body):
+        """handler/user.go validateUserProfile (create and PUT /users/{id}): email required and matching
+        Harbor's pattern, realname 1-255 characters without , ~ # $ %, comment at most 30 characters."""
+        email = body.get('email') or ''
+        if not email:
+            raise _bad("email can't be empty")
+        if not USER_EMAIL_RULE.match(email):
+            raise _bad('email with illegal format')
+        realname = body.get('realname') or ''
+        if not 1 <= len(realname) <= 255:
+            raise _bad('realname with illegal length')
+        if any(c in realname for c in ',~#$%'):
+            raise _bad('realname contains illegal characters')
+        if len(body.get('comment') or '') > 30:
+            raise _bad('comment with illegal length')
+
+    def _modifiable_user(self, call):
+        """handler/user.go requireModifiable (db_auth): an admin may update anyone, a user only itself; then
+        the update of a missing user finds no row (pkg/user/dao Update: 404 "user with id N not found")."""
+        if call.user is None:
+            raise HttpError(401, 'unauthorized')
+        user_id = int(call.params['user_id'])
+        if not call.user.get('sysadmin_flag') and call.user.get('user_id') != user_id:
+            raise HttpError(403, "User with ID %d can't be updated" % user_id)
+        if user_id not in self.users:
+            raise HttpError(404, 'user with id %d not found' % user_id)
+        return self.users[user_id]
+
+    @route('PUT', '/users/{user_id}')
+    def update_user_profile(self, call):
+        user = self._modifiable_user(call)
+        body = call.body or {}
+        self._check_user_profile(body)  # all three fields are written: an omitted one fails or is cleared
+        if any(u['email'] == body['email'] and u is not user for u in self.users.values()):
+            # pkg/user/dao Update does not wrap the unique violation: a plain error, 500
+            raise HttpError(500, 'internal server error')
+        user.update(email=body['email'], realname=body['realname'], comment=body.get('comment') or '',
+                    update_time=_now())
+        return 200, None
+
+    @route('PUT', '/users/{user_id}/sysadmin')
+    def set_user_sysadmin(self, call):
+        self._require_admin(call)  # RequireSystemAccess(update, user)
+        user = self.users.get(int(call.params['user_id']))
+        if user is None:
+            raise HttpError(404, 'user with id %s not found' % call.params['user_id'])
+        user['sysadmin_flag'] = bool((call.body or {}).get('sysadmin_flag'))
+        return 200, None
+
+    @route('PUT', '/users/{user_id}/password')
+    def update_user_password(self, call):
+        user = self._modifiable_user(call)
+        body = call.body or {}
+        if call.user.get('user_id') == user['user_id'] and not secrets.compare_digest(
+                user['password'], body.get('old_password') or ''):
+            raise HttpError(403, 'Current password is incorrect')  # only when changing one's own password
+        new = body.get('new_password')
+        if not valid_secret(new):
+            raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
+                       'uppercase letter, 1 lowercase letter and 1 number')
+        # Harbor compares the new password with the CALLER's (VerifyPassword(sctx.GetUsername(), newPwd))
+        if secrets.compare_digest(call.user['password'], new):
+            raise _bad('New password is identical to old password')
+        user['password'] = new
+        return 200, None
 
     def _user(self, call):
         user = self.users.get(int(call.params['user_id']))
@@ -1334,9 +1415,16 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         name = call.arg('group_name')
         if name:
             items = [g for g in items if name in g['group_name']]
-        dn = call.arg('ldap_group_dn')
-        if dn:
-            items = [g for g in items if g.get('ldap_group_dn') == dn]
+        # handler/usergroup.go ListUserGroups: ldap_auth lists LDAP groups only (and filters by DN), http_auth
+        # HTTP groups only; other modes list every group and ignore ldap_group_dn
+        mode = self.config['auth_mode']
+        if mode == 'ldap_auth':
+            items = [g for g in items if g['group_type'] == 1]
+            dn = call.arg('ldap_group_dn')
+            if dn:
+                items = [g for g in items if g.get('ldap_group_dn') == dn]
+        elif mode == 'http_auth':
+            items = [g for g in items if g['group_type'] == 2]
         page, headers = self._paginate(call, [dict(g) for g in items])
         return 200, page, headers
 
@@ -1357,14 +1445,19 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
             raise _bad('invalid group_type %s: use 1 (LDAP), 2 (HTTP) or 3 (OIDC)' % group_type)
         if not body.get('group_name'):
             raise _bad('group_name is required')
-        if group_type == 1 and not body.get('ldap_group_dn'):
-            raise _bad('ldap_group_dn is required for an LDAP group')
+        dn = (body.get('ldap_group_dn') or '').strip().lower()  # dao Add stores utils.TrimLower(dn)
+        if group_type == 1 and not dn:
+            # controller Create searches the DN in LDAP first: an empty one is never found
+            raise _bad('LDAP Group DN is not found: DN:%s' % (body.get('ldap_group_dn') or ''))
         for group in self.groups.values():
-            same = (group.get('ldap_group_dn') == body.get('ldap_group_dn') if group_type == 1
-                    else group['group_name'] == body['group_name'])
-            if group['group_type'] == group_type and same:
-                raise HttpError(409, 'group %s already exists' % body['group_name'])
-        group = self.add_group(body['group_name'], group_type, body.get('ldap_group_dn'))
+            if group['group_name'] == body['group_name'] and group['group_type'] == group_type:
+                # pkg/usergroup manager Create: unique by name and type (controller: ConflictError)
+                raise HttpError(409, 'duplicate user group, group name:%s, group type: %s, ldap group DN: %s'
+                                % (body['group_name'], group_type, body.get('ldap_group_dn') or ''))
+        for group in self.groups.values():
+            if group['group_name'] == body['group_name'] and group['group_type'] == 2:
+                raise HttpError(409, 'duplicated user group name')  # dao Add: no name of an HTTP group
+        group = self.add_group(body['group_name'], group_type, dn or None)
         return 201, None, self._location('/usergroups/%d' % group['id'])
 
     def _group(self, call):
@@ -1376,7 +1469,8 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
     @route('GET', '/usergroups/{group_id}')
     def get_group(self, call):
         self._require_admin(call)
-        return 200, dict(self._group(call))
+        # handler GetUserGroup answers name, type and DN, without the id
+        return 200, {k: v for k, v in self._group(call).items() if k != 'id'}
 
     @route('PUT', '/usergroups/{group_id}')
     def update_group(self, call):

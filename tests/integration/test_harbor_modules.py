@@ -86,6 +86,8 @@ def test_robot_account(harbor_emulator, prefix, mode):
     assert all('secret' not in (w.body or {}) for w in harbor_emulator.writes if w.method == 'POST')
     assert harbor_emulator.robot('robot$%s-ci+builder' % prefix) is None  # deleted at the end
     assert harbor_emulator.robot('robot$%s-puller' % prefix)['secret'] == custom
+    # no duration in the task: the robot got the system's robot_token_duration (30 days), not "never expires"
+    assert harbor_emulator.robot('robot$%s-puller' % prefix)['duration'] == harbor_emulator.config['robot_token_duration']
     # Secrets never reach the output (-vvv shows results and module arguments) except where printed on purpose.
     assert result.stdout.count(first) == 1, 'the generated secret leaked into the output'
     assert result.stdout.count(second) == 1, 'the regenerated secret leaked into the output'
@@ -252,3 +254,38 @@ def test_non_admin_gets_a_clear_403(harbor_emulator, prefix):
         "Failed to create Harbor project '%s-0'" % prefix in result.stdout, str(result)
     assert 'HTTP 403' in result.stdout
     assert harbor_emulator.writes == []
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_user(harbor_emulator, prefix, mode):
+    first, second = 'Fir5t' + prefix, 'Sec0nd' + prefix
+    result = run_playbook('harbor_user.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, first_password=first,
+                                                 second_password=second))
+    assert result.ok, str(result)
+    # Passwords went to Harbor on the create and on the one rotation only, and never into the output.
+    sent = [(w.path.endswith('/password'), (w.body or {}).get('password') or (w.body or {}).get('new_password'))
+            for w in harbor_emulator.writes if w.path.startswith('/users')]
+    assert [s for s in sent if s[1]] == [(False, first), (True, second)]
+    assert first not in result.stdout and second not in result.stdout, 'a password leaked into the output'
+    assert writes(harbor_emulator) == [
+        'POST /users',
+        'PUT /users/N',
+        'PUT /users/N/sysadmin',
+        'PUT /users/N/password',
+        'DELETE /users/N',
+    ]
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_user_group(harbor_emulator, prefix, mode):
+    run('harbor_user_group.yml', harbor_emulator, prefix, mode)
+    assert writes(harbor_emulator) == [
+        'POST /usergroups',
+        'POST /usergroups',
+        'POST /projects',
+        'POST /projects/%s-grp/members' % prefix,
+        'DELETE /usergroups/N',
+    ]
+    ml = [g for g in harbor_emulator.groups.values() if g['group_name'] == '%s-ml' % prefix]
+    assert len(ml) == 1  # the member is the group the module created, not a second onboarded one

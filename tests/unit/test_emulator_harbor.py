@@ -392,7 +392,8 @@ def test_users_and_groups(harbor):
     assert all('password' not in u for u in users)
     data, response = harbor.ok('POST', '/users', {'username': 'bob', 'email': 'bob@example.com', 'realname': 'Bob',
                                                   'password': 'Bobby1234'}, expect=201)
-    assert harbor.call('POST', '/users', {'username': 'bob', 'password': 'Bobby1234'})[0] == 409
+    assert harbor.call('POST', '/users', {'username': 'bob', 'email': 'b2@example.com', 'realname': 'B',
+                                          'password': 'Bobby1234'})[0] == 409
     assert harbor.call('POST', '/users', {'username': 'carl', 'password': 'weak'})[0] == 400
     assert harbor.call('GET', '/users/current', credentials=('bob', 'Bobby1234'))[0] == 200
     data, response = harbor.ok('POST', '/usergroups', {'group_name': 'ops', 'group_type': 2}, expect=201)
@@ -403,6 +404,83 @@ def test_users_and_groups(harbor):
     assert harbor.ok('GET', '/usergroups/search?groupname=op')[0][0]['id'] == group_id
     harbor.ok('DELETE', '/usergroups/%d' % group_id)
     assert harbor.call('GET', '/usergroups/%d' % group_id)[0] == 404
+
+
+def test_user_create_checks_password_then_profile_then_uniqueness(harbor):
+    # handler/user.go CreateUser: requireValidSecret, then validateUserProfile, then pkg/user/dao Create
+    # (unique username and email: 409 "user X or email Y already exists").
+    good = {'username': 'carol', 'email': 'carol@example.com', 'realname': 'Carol', 'password': 'Carol1234'}
+    cases = [
+        (dict(good, password='carol1234', email=''), 400, 'the password or secret must be 8-128'),
+        (dict(good, password='Ca1' + 'x' * 126), 400, 'the password or secret must be 8-128'),
+        (dict(good, email=''), 400, "email can't be empty"),
+        (dict(good, email='carol@localhost'), 400, 'email with illegal format'),
+        (dict(good, realname=''), 400, 'realname with illegal length'),
+        (dict(good, realname='Carol #1'), 400, 'realname contains illegal characters'),
+        (dict(good, comment='x' * 31), 400, 'comment with illegal length'),
+        (dict(good, username='developer'), 409, 'user developer or email carol@example.com already exists'),
+        (dict(good, email='developer@example.com'), 409, 'already exists'),
+    ]
+    for body, status, message in cases:
+        got, data, dummy = harbor.call('POST', '/users', body)
+        assert (got, message in error_of(data)[1]) == (status, True), (body, data)
+    harbor.ok('POST', '/users', dict(good, comment='x' * 30), expect=201)
+
+
+def test_user_profile_sysadmin_and_password_updates(harbor):
+    # handler/user.go UpdateUserProfile, SetUserSysAdmin, UpdateUserPassword (requireModifiable: an admin
+    # updates anyone, a user only itself; pkg/user/dao Update: 404 for a missing id).
+    user = harbor.emulator.add_user('dave', 'Dave12345')
+    path = '/users/%d' % user['user_id']
+    assert harbor.call('PUT', path, {'email': 'dave@example.com'})[0] == 400  # realname is required too
+    harbor.ok('PUT', path, {'email': 'd@example.com', 'realname': 'Dave D', 'comment': 'ops'})
+    assert harbor.ok('GET', path)[0]['realname'] == 'Dave D'
+    # the email is unique; dao Update does not wrap the violation: a plain 500
+    assert harbor.call('PUT', path, {'email': 'developer@example.com', 'realname': 'D'})[0] == 500
+    assert harbor.call('PUT', '/users/999', {'email': 'x@example.com', 'realname': 'X'})[0] == 404
+    harbor.ok('PUT', path + '/sysadmin', {'sysadmin_flag': True})
+    assert harbor.ok('GET', path)[0]['sysadmin_flag'] is True
+    assert harbor.call('PUT', '/users/999/sysadmin', {'sysadmin_flag': True})[0] == 404
+    # an admin sets another user's password without the old one; Harbor refuses one equal to the CALLER's
+    status, data, dummy = harbor.call('PUT', path + '/password', {'new_password': harbor.emulator.admin_password})
+    assert (status, error_of(data)[1]) == (400, 'New password is identical to old password')
+    assert harbor.call('PUT', path + '/password', {'new_password': 'weak'})[0] == 400
+    harbor.ok('PUT', path + '/password', {'new_password': 'Dave54321'})
+    assert harbor.call('GET', '/users/current', credentials=('dave', 'Dave54321'))[0] == 200
+    # wrong credentials fall back to the anonymous context: /users/current answers 401
+    assert harbor.call('GET', '/users/current', credentials=('dave', 'Dave12345'))[0] == 401
+    # a user changing its own password must give the old one; another user's is forbidden
+    me = ('developer', harbor.emulator.user_password)
+    mine = '/users/%d' % [u for u in harbor.emulator.users.values() if u['username'] == 'developer'][0]['user_id']
+    status, data, dummy = harbor.call('PUT', mine + '/password', {'old_password': 'Wrong1234',
+                                                                  'new_password': 'Devel5678'}, credentials=me)
+    assert (status, error_of(data)[1]) == (403, 'Current password is incorrect')
+    assert harbor.call('PUT', path + '/password', {'new_password': 'Devel5678'}, credentials=me)[0] == 403
+    assert harbor.call('PUT', path + '/sysadmin', {'sysadmin_flag': False}, credentials=me)[0] == 403
+
+
+def test_user_groups_uniqueness_dn_and_auth_mode_listing(harbor):
+    # pkg/usergroup manager Create: unique by (name, type); dao Add: no group may take an HTTP group's name
+    # and the DN is stored TrimLower'ed; controller Create: an LDAP DN must be found (400).
+    harbor.ok('POST', '/usergroups', {'group_name': 'devs', 'group_type': 3}, expect=201)
+    status, data, dummy = harbor.call('POST', '/usergroups', {'group_name': 'devs', 'group_type': 3})
+    assert (status, error_of(data)[1].startswith('duplicate user group, group name:devs')) == (409, True)
+    harbor.ok('POST', '/usergroups', {'group_name': 'devs', 'group_type': 1,
+                                      'ldap_group_dn': ' CN=Devs,DC=Example,DC=Com '}, expect=201)
+    harbor.ok('POST', '/usergroups', {'group_name': 'web', 'group_type': 2}, expect=201)
+    status, data, dummy = harbor.call('POST', '/usergroups', {'group_name': 'web', 'group_type': 3})
+    assert (status, error_of(data)[1]) == (409, 'duplicated user group name')
+    status, data, dummy = harbor.call('POST', '/usergroups', {'group_name': 'x', 'group_type': 1})
+    assert (status, error_of(data)[1]) == (400, 'LDAP Group DN is not found: DN:')
+    groups = harbor.ok('GET', '/usergroups?group_name=devs')[0]
+    assert sorted((g['group_type'], g.get('ldap_group_dn')) for g in groups) == [
+        (1, 'cn=devs,dc=example,dc=com'), (3, None)]
+    assert 'id' not in harbor.ok('GET', '/usergroups/%d' % groups[0]['id'])[0]  # GetUserGroup has no id
+    # handler ListUserGroups: ldap_auth lists LDAP groups only, http_auth HTTP groups only
+    harbor.emulator.config['auth_mode'] = 'ldap_auth'
+    assert [g['group_type'] for g in harbor.ok('GET', '/usergroups')[0]] == [1]
+    harbor.emulator.config['auth_mode'] = 'http_auth'
+    assert [g['group_name'] for g in harbor.ok('GET', '/usergroups')[0]] == ['web']
 
 
 # --- robot accounts ---------------------------------------------------------------------------------------

@@ -176,9 +176,17 @@ def test_robot_checks():
 class WriteClient:
     """Records writes; answers POST /robots as Harbor does (a generated secret) and fails the methods in fail."""
 
-    def __init__(self, fail=()):
+    def __init__(self, fail=(), config=None):
         self.writes = []
         self.fail = fail
+        # GET /configurations as Harbor answers a system admin ({key: {value, editable}}); None: 403
+        self.config = {'robot_name_prefix': 'robot$', 'robot_token_duration': 30} if config is None else config
+
+    def get(self, path, **kwargs):
+        assert path == '/configurations'
+        if self.config is False:
+            raise ApiError('forbidden', status=403, method='GET', url=path)
+        return dict((k, {'value': v, 'editable': True}) for k, v in self.config.items())
 
     def _write(self, method, path, body=None, **kwargs):
         self.writes.append((method, path, body))
@@ -208,6 +216,35 @@ def test_robot_created_with_a_chosen_secret_gets_it_by_the_refresh_call():
     assert 'secret' not in client.writes[0][2]
     assert client.writes[1][2] == {'secret': 'Chosen1secret'}
     assert op.new_secret is None  # neither Harbor's throw-away secret nor the chosen one is returned
+
+
+def test_new_robot_gets_the_system_robot_token_duration_and_the_server_prefix():
+    """Harbor's API refuses a robot without a duration (handler/robot.go isValidDuration: -1 or 1..MaxInt32;
+    controller/robot Create's system-default branch for 0 is unreachable through it), so a new robot without
+    duration gets robot_token_duration from /configurations; the name prefix is the server's
+    robot_name_prefix. An existing robot keeps its duration."""
+    client = WriteClient(config={'robot_name_prefix': 'bot-', 'robot_token_duration': 45})
+    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL), client)
+    op.validate()
+    desired = op.desired(None)
+    assert (desired['duration'], desired['full_name']) == (45, 'bot-p+ci')
+    op.create(desired)
+    assert client.writes[0][2]['duration'] == 45
+    assert op.desired(dict(desired, duration=-1))['duration'] == -1
+    # an explicit duration and prefix win; nothing is read for them
+    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL, duration=7,
+                               name_prefix='robot$'), WriteClient(config=False))
+    op.validate()
+    assert (op.desired(None)['duration'], op.full_name()) == (7, 'robot$p+ci')
+
+
+def test_robot_duration_required_when_the_configuration_cannot_be_read():
+    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL), WriteClient(config=False))
+    op.validate()
+    assert op.full_name() == 'robot$p+ci'  # Harbor's default prefix for a caller that cannot read the setting
+    with pytest.raises(ModuleFailure) as info:
+        op.desired(None)
+    assert info.value.msg.startswith('duration: cannot read the robot token expiry')
 
 
 def test_robot_whose_chosen_secret_cannot_be_set_is_deleted_again():

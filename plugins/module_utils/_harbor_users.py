@@ -1,0 +1,277 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the Harbor users family of maestro.platform. Not a public API; it may change at any time.
+"""Harbor local users (database auth mode) and user groups, through the REST API v2.0 (Harbor v2.15.2).
+
+The service base, client and helpers are _harbor.py's; this file holds only the user and group resources.
+
+Facts the code relies on (Harbor v2.15.2, src/server/v2.0/handler/user.go and src/pkg/user/dao/dao.go):
+- POST /users {username, email, realname, comment, password} -> 201; only in db_auth mode (403 otherwise).
+  The password is checked first (requireValidSecret: 8 to 128 characters with an upper-case letter, a
+  lower-case letter and a digit), then the profile (validateUserProfile: email required and well formed,
+  realname 1-255 characters without , ~ # $ %, comment at most 30 characters); a duplicate username or
+  email is 409 "user X or email Y already exists".
+- GET never returns a password, so a password can only be compared by signing in with it: a wrong one
+  falls back to the anonymous context, and GET /users/current then answers 401.
+- PUT /users/{id} {email, realname, comment} replaces all three (validateUserProfile again: send them all).
+- PUT /users/{id}/sysadmin {sysadmin_flag} sets the admin flag.
+- PUT /users/{id}/password {new_password}: an admin sets another user's password without the old one; a
+  new password equal to the CALLER's own is refused (400 "New password is identical to old password").
+- GET /users leaves out the built-in admin (user id 1), so this module cannot manage it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import re
+
+from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
+    GROUP_TYPE_NAMES,
+    GROUP_TYPES,
+    SECRET_RULE_TEXT,
+    HarborOperation,
+    HarborResource,
+    list_all,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._resource import Info, ModuleFailure
+
+# handler/user.go validateUserProfile (the email pattern is Harbor's own)
+EMAIL_RULE = re.compile(r'^(([^<>()[\]\\.,;:\s@"]+(\.[^<>()[\]\\.,;:\s@"]+)*)|(".+"))@'
+                        r'((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$')
+REALNAME_FORBIDDEN = ',~#$%'
+USERNAME_FORBIDDEN = re.compile(r'[,~#$%"\'\s]')
+
+
+def check_password(value, field='password'):
+    """Harbor's requireValidSecret (handler/user.go, the rule robot secrets follow too), before any request."""
+    if not (8 <= len(value) <= 128 and re.search('[a-z]', value) and re.search('[A-Z]', value)
+            and re.search('[0-9]', value)):
+        raise ModuleFailure('%s does not meet Harbor\'s password rule: %s' % (field, SECRET_RULE_TEXT))
+
+
+def normalize_user(raw):
+    return {
+        'id': raw.get('user_id'),
+        'name': raw.get('username'),
+        'email': raw.get('email') or '',
+        'realname': raw.get('realname') or '',
+        'comment': raw.get('comment') or '',
+        'admin': bool(raw.get('sysadmin_flag')),
+    }
+
+
+def find_user(client, username):
+    """A local user by exact name (GET /users?q=username=<name> is an exact match), or None."""
+    for raw in list_all(client, '/users', query={'q': 'username=%s' % username}):
+        if raw.get('username') == username:
+            return raw
+    return None
+
+
+class User(HarborResource):
+    result_key = 'user'
+    kind = 'Harbor user'
+    strict_strings = ('name', 'email', 'realname', 'comment')
+    set_password = False
+    module_options = dict(
+        name=dict(type='str', required=True),
+        email=dict(type='str'),
+        realname=dict(type='str'),
+        comment=dict(type='str'),
+        admin=dict(type='bool'),
+        user_password=dict(type='str', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+    def describe(self):
+        return "%s '%s'" % (self.kind, self.params.get('name'))
+
+    def validate(self):
+        p = self.params
+        name = p['name']
+        if not name or len(name) > 255 or USERNAME_FORBIDDEN.search(name):
+            raise ModuleFailure('name %r is not a valid Harbor user name: 1 to 255 characters, without '
+                                'spaces or any of , ~ # $ %% " \'' % (name,))
+        if name == 'admin':
+            raise ModuleFailure("name: the built-in 'admin' cannot be managed with this module (Harbor does "
+                                "not list it); change its password in the Harbor installer or UI")
+        if p.get('email') is not None and not EMAIL_RULE.match(p['email']):
+            raise ModuleFailure('email %r is not an e-mail address Harbor accepts, e.g. alice@example.com'
+                                % (p['email'],))
+        if p.get('realname') is not None:
+            if not 1 <= len(p['realname']) <= 255:
+                raise ModuleFailure('realname must be 1 to 255 characters, got %d' % len(p['realname']))
+            if any(c in p['realname'] for c in REALNAME_FORBIDDEN):
+                raise ModuleFailure('realname %r must not contain any of , ~ # $ %%' % (p['realname'],))
+        if p.get('comment') is not None and len(p['comment']) > 30:
+            raise ModuleFailure('comment must be at most 30 characters (Harbor\'s limit), got %d'
+                                % len(p['comment']))
+        if p.get('user_password') is not None:
+            check_password(p['user_password'], 'user_password')
+
+    def read(self):
+        raw = find_user(self.client, self.params['name'])
+        return normalize_user(raw) if raw else None
+
+    def validate_against(self, current):
+        if current is None:
+            missing = [f for f in ('email', 'realname', 'user_password') if not self.params.get(f)]
+            if missing:
+                raise ModuleFailure('%s %s required to create %s' % (
+                    ', '.join(missing), 'is' if len(missing) == 1 else 'are', self.describe()))
+
+    def _password_works(self):
+        """Whether user_password already signs the user in: Harbor treats wrong credentials as anonymous,
+        and GET /users/current answers an anonymous caller 401."""
+        token = base64.b64encode(('%s:%s' % (self.params['name'], self.params['user_password']))
+                                 .encode('utf-8')).decode('ascii')
+        try:
+            self.client.request('GET', '/users/current', headers={'Authorization': 'Basic ' + token})
+        except ApiError as exc:
+            if exc.status == 401:
+                return False
+            raise
+        return True
+
+    def desired(self, current):
+        p = self.params
+        base = dict(current) if current else {'id': None, 'name': p['name'], 'email': '', 'realname': '',
+                                              'comment': '', 'admin': False}
+        for option in ('email', 'realname', 'comment', 'admin'):
+            if p.get(option) is not None:
+                base[option] = p[option]
+        self.set_password = False
+        if current and p.get('user_password') and p['update_password'] == 'always' and not self._password_works():
+            base['password_updated'] = True  # never the password itself: only that it changes
+            self.set_password = True
+        return base
+
+    def _profile(self, desired):
+        return {'email': desired['email'], 'realname': desired['realname'], 'comment': desired['comment']}
+
+    def create(self, desired):
+        body = self._profile(desired)
+        body.update(username=self.params['name'], password=self.params['user_password'])
+        self.client.post('/users', body)
+        if desired['admin']:
+            raw = find_user(self.client, self.params['name'])
+            self.client.put('/users/%s/sysadmin' % raw['user_id'], {'sysadmin_flag': True})
+
+    def update(self, current, desired):
+        if self._profile(desired) != self._profile(current):
+            self.client.put('/users/%s' % current['id'], self._profile(desired))
+        if desired['admin'] != current['admin']:
+            self.client.put('/users/%s/sysadmin' % current['id'], {'sysadmin_flag': desired['admin']})
+        if self.set_password:
+            self.client.put('/users/%s/password' % current['id'], {'new_password': self.params['user_password']})
+
+    def delete(self, current):
+        self.client.delete('/users/%s' % current['id'])
+
+    def public(self, obj):
+        return dict((k, v) for k, v in obj.items() if k != 'password_updated') if obj else obj
+
+
+class UserInfo(HarborOperation, Info):
+    module_options = dict(
+        name=dict(type='str'),
+    )
+
+    def run(self):
+        name = self.params.get('name')
+        if name:
+            raw = find_user(self.client, name)
+            raws = [raw] if raw else []
+        else:
+            raws = list_all(self.client, '/users')
+        return {'changed': False, 'users': [normalize_user(raw) for raw in raws]}
+
+
+# -- user groups ----------------------------------------------------------------------------------
+# Harbor v2.15.2 (handler/usergroup.go, controller/usergroup, pkg/usergroup manager and dao):
+# - POST /usergroups {group_name, group_type, ldap_group_dn}: a group is unique by name and type (409
+#   "duplicate user group ..."), and no group may take the name of an HTTP group (dao Add, 409); an LDAP
+#   group's DN must be found in the LDAP server (400) and is stored trimmed and lower-cased.
+# - PUT /usergroups/{id} only renames: the type and DN of a group cannot change.
+# - GET /usergroups lists only LDAP groups in ldap_auth mode and only HTTP groups in http_auth mode.
+# - DELETE /usergroups/{id} also removes the group from every project.
+def normalize_dn(value):
+    return (value or '').strip().lower()
+
+
+def normalize_group(raw):
+    return {
+        'id': raw.get('id'),
+        'name': raw.get('group_name'),
+        'group_type': GROUP_TYPE_NAMES.get(raw.get('group_type'), raw.get('group_type')),
+        'ldap_group_dn': raw.get('ldap_group_dn') or None,
+    }
+
+
+class UserGroup(HarborResource):
+    result_key = 'user_group'
+    kind = 'Harbor user group'
+    strict_strings = ('name', 'ldap_group_dn')
+    module_options = dict(
+        name=dict(type='str', required=True),
+        group_type=dict(type='str', choices=['ldap', 'http', 'oidc'], default='oidc'),
+        ldap_group_dn=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+    def describe(self):
+        return "%s '%s' (%s)" % (self.kind, self.params.get('name'), self.params.get('group_type'))
+
+    def validate(self):
+        p = self.params
+        if not p['name'] or not p['name'].strip():
+            raise ModuleFailure('name must be a non-empty group name')
+        if len(p['name']) > 255:
+            raise ModuleFailure('name must be at most 255 characters, got %d' % len(p['name']))
+        dn = p.get('ldap_group_dn')
+        if p['group_type'] == 'ldap':
+            if p['state'] == 'present' and not normalize_dn(dn):
+                raise ModuleFailure('ldap_group_dn is required for an LDAP group (group_type=ldap), e.g. '
+                                    'cn=developers,ou=groups,dc=example,dc=com')
+        elif dn is not None:
+            raise ModuleFailure('ldap_group_dn is only used with group_type=ldap, not with group_type=%s'
+                                % p['group_type'])
+
+    def read(self):
+        wanted = GROUP_TYPES[self.params['group_type']]
+        for raw in list_all(self.client, '/usergroups', query={'group_name': self.params['name']}):
+            if raw.get('group_name') == self.params['name'] and raw.get('group_type') == wanted:
+                return normalize_group(raw)
+        return None
+
+    def validate_against(self, current):
+        dn = self.params.get('ldap_group_dn')
+        if current is not None and dn is not None and normalize_dn(dn) != normalize_dn(current['ldap_group_dn']):
+            raise ModuleFailure("ldap_group_dn: %s has the DN '%s'; Harbor cannot change a group's DN (it only "
+                                "renames groups): remove the group first with state=absent"
+                                % (self.describe(), current['ldap_group_dn']))
+
+    def desired(self, current):
+        if current:
+            return dict(current)
+        dn = self.params.get('ldap_group_dn')
+        return {'id': None, 'name': self.params['name'], 'group_type': self.params['group_type'],
+                'ldap_group_dn': normalize_dn(dn) if dn else None}
+
+    def create(self, desired):
+        body = {'group_name': desired['name'], 'group_type': GROUP_TYPES[desired['group_type']]}
+        if desired['ldap_group_dn']:
+            body['ldap_group_dn'] = desired['ldap_group_dn']
+        self.client.post('/usergroups', body)
+
+    def update(self, current, desired):  # pragma: no cover - name and type identify a group; nothing else changes
+        raise ModuleFailure('%s cannot be changed in place' % self.describe())
+
+    def delete(self, current):
+        self.client.delete('/usergroups/%s' % current['id'])
