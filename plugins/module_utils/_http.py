@@ -338,13 +338,12 @@ class HttpClient:
             hdrs.update(headers)
 
         if self._down is not None:
-            down_since, down_error = self._down
+            down_since, reason, attempts = self._down
             if time.monotonic() - down_since < self.down_memory:
                 # The same server did not answer any attempt moments ago (an earlier item of this loop):
                 # fail at once with the same message instead of retrying for seconds again.
-                raise ApiError('%s (not tried again: no answer %.0f s ago after %d attempts)'
-                               % (down_error.message, time.monotonic() - down_since, down_error.attempts),
-                               method=method, url=url)
+                raise ApiError('%s (not tried again: no answer to %d attempts %.0f s ago)'
+                               % (reason, attempts, time.monotonic() - down_since), method=method, url=url)
             self._down = None
 
         started = time.monotonic()
@@ -412,13 +411,13 @@ class HttpClient:
             self._sleep(wait)
 
     def _give_up(self, error, attempts, started, unanswered):
+        if unanswered:
+            self._down = (time.monotonic(), error.message, attempts)
         if attempts > 1:
             error.message = '%s (gave up after %d attempts in %.0f s)' % (error.message, attempts,
                                                                           time.monotonic() - started)
             error.args = (error.message,)
         error.attempts = attempts
-        if unanswered:
-            self._down = (time.monotonic(), error)
         return error
 
     def _report_retry(self, error, attempt, wait):

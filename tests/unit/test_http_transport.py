@@ -350,12 +350,12 @@ def test_a_server_that_does_not_answer_fails_fast_afterwards():
     assert time.monotonic() - started < 0.5, 'later requests do not retry again'
     assert c.request_count == 3, 'no request was sent after the first gave up'
     assert first.value.message.split(' (gave up')[0] in later.value.message
-    assert 'not tried again: no answer' in later.value.message and 'after 3 attempts' in later.value.message
+    assert 'not tried again: no answer to 3 attempts' in later.value.message
 
 
 def test_a_server_that_comes_back_is_tried_again(server):
     c = client(server.url, max_attempts=2)
-    c._down = (time.monotonic() - c.down_memory - 1, ApiError('cannot connect', method='GET', url='x'))
+    c._down = (time.monotonic() - c.down_memory - 1, 'cannot connect', 2)
     assert c.get('/a') == {'ok': True}, 'the memory of a dead server expires'
     server.steps = [(503, {'message': 'busy'}, {})] * 2
     with pytest.raises(ApiError):
