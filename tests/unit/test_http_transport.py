@@ -408,3 +408,16 @@ def test_a_dead_proxy_is_named(server, monkeypatch):
     with pytest.raises(ApiError) as err:
         client(server.url, max_attempts=1).get('/a')
     assert 'cannot connect through the proxy 127.0.0.1:' in str(err.value)
+
+
+@pytest.mark.parametrize('service,option,url', [
+    ('harbor', 'url', 'https://ci:pw%21@harbor.example.com'),
+    ('nexus', 'url', 'https://ci:pw%21@nexus.example.com/'),
+    ('mlflow', 'tracking_uri', 'https://ci:pw%21@mlflow.example.com'),
+])
+def test_every_service_takes_credentials_from_its_url(service, option, url):
+    from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus
+    cls = {'harbor': _harbor.Project, 'nexus': _nexus.Repository, 'mlflow': _mlflow.Experiment}[service]
+    made = cls.make_client({option: url, 'timeout': 30, 'validate_certs': True})
+    assert made.default_headers['Authorization'] == 'Basic Y2k6cHch', 'ci / pw!'
+    assert 'pw' not in made.base_url and '@' not in made.base_url
