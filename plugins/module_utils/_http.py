@@ -76,15 +76,6 @@ def split_credentials(url):
     return bare, unquote(parts.username or ''), unquote(parts.password or '')
 
 
-def redact_url(url):
-    """The URL as it may be shown: credentials in it replaced by '********'."""
-    bare, username, password = split_credentials(url)
-    if username is None:
-        return url
-    parts = urlsplit(bare)
-    return urlunsplit((parts.scheme, '********@' + parts.netloc, parts.path, parts.query, parts.fragment))
-
-
 def url_secrets(url):
     """The credentials a URL holds, as they appear in it and decoded (to censor them in any output)."""
     if not isinstance(url, str) or '@' not in url:
@@ -209,7 +200,7 @@ class HttpClient:
         self.url_option = url_option
         self._sleep = sleep
         self._conn = None
-        self._down = None  # (monotonic time, ApiError) after every attempt failed to reach the server
+        self._down = None  # (monotonic time, message, attempts) when no attempt reached the server
         self.down_memory = DOWN_MEMORY
         self.request_count = 0
         self.proxy = self._proxy_for(parts)
