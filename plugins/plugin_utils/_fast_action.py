@@ -24,8 +24,9 @@ dvc_remote level=user edits the become user's config).
 Both paths behave the same: arguments are validated by ansible-core's public ArgumentSpecValidator (as
 AnsibleModule and ActionBase.validate_argument_spec do) and reported as AnsibleModule reports them (the
 first error; "Unsupported parameters for (<module>) module: ..."), retries of the HTTP transport are
-reported as warnings (here while the task runs), the task's `environment:` applies to option fallbacks and to the proxy variables, and secrets (no_log options and
-credentials inside URLs) are censored from the result.
+reported as warnings (here while the task runs), the task's `environment:` applies to option fallbacks
+and to the proxy variables, and secrets (no_log options and credentials inside URLs) are censored from the
+result.
 """
 
 from __future__ import absolute_import, division, print_function
