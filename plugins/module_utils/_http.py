@@ -13,7 +13,16 @@ action plugins) and on a managed host (as an ordinary module) without extra pack
 - Basic or bearer auth, validate_certs and a CA bundle, a per-request timeout.
 - JSON in and out; one typed error, ApiError, carrying the status and the server's own message.
 - Retries with jittered exponential backoff on connection errors, 429, 502, 503 and 504, honouring
-  Retry-After, bounded in attempts and in total time, and only when repeating the request is safe.
+  Retry-After, bounded in attempts and in total time, and only when repeating the request is safe. Each
+  retry is reported (set_retry_reporter) and the final error says how many attempts were made.
+- A server that did not answer at all (refused, unreachable, hanging or dropping) after every attempt is
+  remembered by the client for DOWN_MEMORY seconds: later requests of the same client (the later items of
+  a loop on the fast path) fail at once with the same message instead of retrying again.
+- Credentials in the URL (https://user:password@host) are used for basic auth unless username/password or
+  a token are given, and are never part of a message (the URL is kept without them).
+- HTTP_PROXY / HTTPS_PROXY / NO_PROXY (and the lowercase forms) are honoured as urllib and therefore
+  ansible.builtin.uri honour them: an http URL is sent to the proxy, an https URL goes through a CONNECT
+  tunnel, proxy credentials in the proxy URL become Proxy-Authorization.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,16 +39,53 @@ import time
 
 try:
     import http.client as http_client
-    from urllib.parse import quote, urlencode, urlsplit
+    from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
+    from urllib.request import getproxies, proxy_bypass
 except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this file there
     import httplib as http_client  # type: ignore
-    from urllib import quote, urlencode  # type: ignore
-    from urlparse import urlsplit  # type: ignore
+    from urllib import getproxies, proxy_bypass, quote, unquote, urlencode  # type: ignore
+    from urlparse import urlsplit, urlunsplit  # type: ignore
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # 429 and 503 mean the server refused the request before acting on it: repeating even a POST is safe.
 REFUSED_STATUSES = frozenset((429, 503))
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+#: seconds a client remembers that its server did not answer any attempt (see HttpClient.request)
+DOWN_MEMORY = 30.0
+
+_retry_reporter = None
+
+
+def set_retry_reporter(reporter):
+    """Call reporter(message) for every retry from now on in this process (None: stop). The module path
+    turns the messages into warnings; the fast path shows them as warnings while the task runs."""
+    global _retry_reporter
+    _retry_reporter = reporter
+
+
+def split_credentials(url):
+    """(url without userinfo, username, password) of an http(s) URL; username/password are None when the
+    URL has none. Percent-escapes are decoded, as requests (MLflow's client) does (get_auth_from_url)."""
+    if not isinstance(url, str) or '@' not in url:
+        return url, None, None
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None, None
+    netloc = parts.netloc.rpartition('@')[2]
+    bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return bare, unquote(parts.username or ''), unquote(parts.password or '')
+
+
+def url_secrets(url):
+    """The credentials a URL holds, as they appear in it and decoded (to censor them in any output)."""
+    if not isinstance(url, str) or '@' not in url:
+        return set()
+    parts = urlsplit(url)
+    userinfo = parts.netloc.rpartition('@')[0]
+    found = set([userinfo])
+    if parts.password:
+        found.update((parts.password, unquote(parts.password)))
+    return set(v for v in found if v)
 
 
 class ApiError(Exception):
@@ -55,6 +101,7 @@ class ApiError(Exception):
         self.request_id = request_id
         self.body = body
         self.error_code = error_code
+        self.attempts = 1
 
     def __str__(self):
         if self.status is None:
@@ -133,6 +180,7 @@ class HttpClient:
         if not base_url or not isinstance(base_url, str):
             raise ApiError('%s is required: give the base URL of the server, for example '
                            'https://server.example.com' % url_option, method='CONNECT', url=base_url)
+        base_url, url_username, url_password = split_credentials(base_url)
         parts = urlsplit(base_url)
         if parts.scheme not in ('http', 'https') or not parts.hostname:
             raise ApiError('%s must be an http:// or https:// URL with a host name, got %r'
@@ -152,15 +200,35 @@ class HttpClient:
         self.url_option = url_option
         self._sleep = sleep
         self._conn = None
+        self._down = None  # (monotonic time, message, attempts) when no attempt reached the server
+        self.down_memory = DOWN_MEMORY
         self.request_count = 0
+        self.proxy = self._proxy_for(parts)
         self.default_headers = {'Accept': 'application/json', 'User-Agent': 'maestro.platform'}
         if headers:
             self.default_headers.update(headers)
+        if token is None and username is None and password is None and url_username is not None:
+            # https://user:password@host: used as MLflow's client (requests) uses it, unless given explicitly.
+            username, password = url_username, url_password
         if token:
             self.default_headers['Authorization'] = 'Bearer %s' % token
         elif username is not None and password is not None:
-            raw = ('%s:%s' % (username, password)).encode('utf-8')
-            self.default_headers['Authorization'] = 'Basic %s' % base64.b64encode(raw).decode('ascii')
+            self.default_headers['Authorization'] = basic_auth(username, password)
+
+    def _proxy_for(self, parts):
+        """(host, port, Proxy-Authorization or None) from the *_PROXY environment, or None; NO_PROXY and
+        the choice of variable follow urllib (getproxies/proxy_bypass), as ansible.builtin.uri does."""
+        proxy = getproxies().get(self.scheme)
+        if not proxy or proxy_bypass(parts.netloc.rpartition('@')[2]):
+            return None
+        if '://' not in proxy:
+            proxy = 'http://' + proxy
+        bare, username, password = split_credentials(proxy)
+        proxy_parts = urlsplit(bare)
+        if not proxy_parts.hostname:
+            return None
+        auth = basic_auth(username, password) if username is not None else None
+        return proxy_parts.hostname, proxy_parts.port or 80, auth
 
     # -- connection -------------------------------------------------------------------------------
     def _ssl_context(self):
@@ -175,12 +243,20 @@ class HttpClient:
 
     def _connection(self):
         if self._conn is None:
+            host, port = (self.proxy[0], self.proxy[1]) if self.proxy else (self.host, self.port)
             if self.scheme == 'https':
-                self._conn = http_client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
+                self._conn = http_client.HTTPSConnection(host, port, timeout=self.timeout,
                                                          context=self._ssl_context())
+                if self.proxy:
+                    # CONNECT host:port through the proxy, then TLS with the server (checked as self.host).
+                    tunnel_headers = {'Proxy-Authorization': self.proxy[2]} if self.proxy[2] else None
+                    self._conn.set_tunnel(self.host, self.port, headers=tunnel_headers)
             else:
-                self._conn = http_client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                self._conn = http_client.HTTPConnection(host, port, timeout=self.timeout)
         return self._conn
+
+    def _describe_route(self):
+        return ' through the proxy %s:%s' % self.proxy[:2] if self.proxy else ''
 
     def close(self):
         if self._conn is not None:
@@ -238,6 +314,10 @@ class HttpClient:
         target = self.url_for(path, query)
         url = '%s://%s:%s%s' % (self.scheme, self.host, self.port, target)
         hdrs = dict(self.default_headers)
+        if self.proxy and self.scheme == 'http':
+            target = url  # a plain-HTTP proxy is sent the absolute URL (RFC 9112 3.2.2)
+            if self.proxy[2]:
+                hdrs['Proxy-Authorization'] = self.proxy[2]
         body = None
         if json_body is not None:
             body = json.dumps(json_body).encode('utf-8')
@@ -248,11 +328,21 @@ class HttpClient:
         if headers:
             hdrs.update(headers)
 
+        if self._down is not None:
+            down_since, reason, attempts = self._down
+            if time.monotonic() - down_since < self.down_memory:
+                # The same server did not answer any attempt moments ago (an earlier item of this loop):
+                # fail at once with the same message instead of retrying for seconds again.
+                raise ApiError('%s (not tried again: no answer to %d attempts %.0f s ago)'
+                               % (reason, attempts, time.monotonic() - down_since), method=method, url=url)
+            self._down = None
+
         started = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
             wait = None
+            unanswered = False  # no HTTP answer at all (refused, unreachable, timed out, dropped)
             try:
                 self.request_count += 1
                 try:
@@ -268,21 +358,23 @@ class HttpClient:
                 raise ApiError('TLS error: %s' % exc, method=method, url=url)
             except (socket.timeout, TimeoutError) as exc:
                 error = ApiError('no response within %s seconds (timeout); the server at %s is slow or '
-                                 'hanging' % (self.timeout, self.url_option), method=method, url=url)
-                if not idempotent:
-                    raise error
-                last_error = error
-            except (ConnectionRefusedError, socket.gaierror) as exc:
-                # Nothing reached the server: any request may be repeated.
-                last_error = ApiError('cannot connect (%s); check %s=%s and that the server is running'
-                                      % (exc.strerror or exc, self.url_option, self.base_url),
-                                      method=method, url=url)
-            except (http_client.HTTPException, OSError) as exc:
-                error = ApiError('connection dropped (%s: %s)' % (type(exc).__name__, exc),
+                                 'hanging%s' % (self.timeout, self.url_option, self._describe_route()),
                                  method=method, url=url)
                 if not idempotent:
                     raise error
-                last_error = error
+                last_error, unanswered = error, True
+            except (ConnectionRefusedError, socket.gaierror) as exc:
+                # Nothing reached the server: any request may be repeated.
+                last_error = ApiError('cannot connect%s (%s); check %s=%s and that the server is running'
+                                      % (self._describe_route(), exc.strerror or exc, self.url_option,
+                                         self.base_url), method=method, url=url)
+                unanswered = True
+            except (http_client.HTTPException, OSError) as exc:
+                error = ApiError('connection dropped%s (%s: %s)' % (self._describe_route(), type(exc).__name__,
+                                                                     exc), method=method, url=url)
+                if not idempotent:
+                    raise error
+                last_error, unanswered = error, True
             else:
                 ok = (status in expected) if expected else (200 <= status < 300)
                 response = self._build_response(status, resp_headers, raw, parse=not (ok and binary))
@@ -302,13 +394,28 @@ class HttpClient:
                     if not retryable:
                         raise last_error
                     wait = retry_after_seconds(response.header('Retry-After'))
-            if attempt >= self.max_attempts:
-                raise last_error
             if wait is None:
                 wait = self._backoff(attempt)
-            if time.monotonic() - started + wait > self.max_retry_time:
-                raise last_error
+            if attempt >= self.max_attempts or time.monotonic() - started + wait > self.max_retry_time:
+                raise self._give_up(last_error, attempt, started, unanswered)
+            self._report_retry(last_error, attempt, wait)
             self._sleep(wait)
+
+    def _give_up(self, error, attempts, started, unanswered):
+        if unanswered:
+            self._down = (time.monotonic(), error.message, attempts)
+        if attempts > 1:
+            error.message = '%s (gave up after %d attempts in %.0f s)' % (error.message, attempts,
+                                                                          time.monotonic() - started)
+            error.args = (error.message,)
+        error.attempts = attempts
+        return error
+
+    def _report_retry(self, error, attempt, wait):
+        reporter = _retry_reporter
+        if reporter is not None:
+            reporter('%s; retrying in %.1f s (attempt %d of at most %d failed)'
+                     % (error, wait, attempt, self.max_attempts))
 
     @staticmethod
     def _build_response(status, headers, raw, parse=True):
@@ -355,6 +462,11 @@ class HttpClient:
 
     def delete(self, path, query=None, body=None, **kwargs):
         return self.request('DELETE', path, query=query, json_body=body, **kwargs).json
+
+
+def basic_auth(username, password):
+    raw = ('%s:%s' % (username, password)).encode('utf-8')
+    return 'Basic %s' % base64.b64encode(raw).decode('ascii')
 
 
 def path_quote(value):

@@ -36,7 +36,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient, path_quote
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient, path_quote, split_credentials
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
     Info,
     ModuleFailure,
@@ -90,7 +90,7 @@ class NexusOperation:
     @classmethod
     def make_client(cls, params):
         url = params.get('url')
-        if not isinstance(url, str) or not URL_PATTERN.match(url.strip()):
+        if not isinstance(url, str) or not URL_PATTERN.match(split_credentials(url.strip())[0]):
             raise ModuleFailure('url must be the http:// or https:// base URL of Nexus, for example '
                                 'https://nexus.example.com, got %r' % (url,))
         if params.get('timeout') is not None and params['timeout'] <= 0:

@@ -27,7 +27,7 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule, _load_params
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, set_retry_reporter, url_secrets
 
 
 class ModuleFailure(Exception):
@@ -204,6 +204,8 @@ class Resource(Operation):
             return result
         result = self._converge(cached, confirm_only=True)
         if result is not None:
+            # The returned object is the loop's listing of it, not a read made for this item: say how old.
+            result['read_ahead_age'] = self.read_ahead.age(self)
             return result
         # The listing says there is something to do: decide again on a fresh read, never write on the
         # strength of a listing.
@@ -315,7 +317,9 @@ class ReadAhead:
     A listed object is only ever used to conclude "nothing to change": when the listing shows a difference
     (or the object is missing), the engine reads the object again and decides on that, so a write never
     rests on a listing. A scope is listed again after max_age seconds; an object this loop wrote is read
-    one by one from then on.
+    one by one from then on. A result answered from a listing carries `read_ahead_age`: the seconds since
+    that listing (the returned object is as the listing showed it), so a user reading returned values
+    knows their age; results of single reads have no such key.
     """
 
     MISS = object()
@@ -354,6 +358,11 @@ class ReadAhead:
         if listing[1] is None:
             return self.MISS
         return listing[1].get(key)
+
+    def age(self, resource):
+        """Seconds since the listing lookup() answered resource from (rounded to 0.1 s)."""
+        listing = self._listings.get(resource.batch_scope())
+        return round(self._clock() - listing[0], 1) if listing is not None else None
 
     def memo(self, key, load):
         """A value the loop's listings need (e.g. project ids by name), loaded once per max_age."""
@@ -421,10 +430,55 @@ def require_name(params, field='name', kind='name'):
     return value
 
 
+def secret_values(argument_spec, params):
+    """What must never be shown: the values of no_log options (as AnsibleModule censors them) and the
+    credentials written inside any URL option (https://user:password@host)."""
+    found = set()
+
+    def leaves(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                leaves(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                leaves(item)
+        elif value is not None and not isinstance(value, bool):
+            found.add(str(value))
+
+    def walk(spec, values):
+        if not isinstance(values, dict):
+            return
+        for name, option in spec.items():
+            value = values.get(name)
+            if value is None:
+                continue
+            if option.get('no_log'):
+                leaves(value)
+            elif isinstance(value, str):
+                found.update(url_secrets(value))
+            elif option.get('options'):
+                for item in value if isinstance(value, list) else [value]:
+                    walk(option['options'], item)
+
+    walk(argument_spec, params or {})
+    return set(v for v in found if v)
+
+
+def alias_warnings(argument_spec, raw_args):
+    """The warning AnsibleModule gives when both an option and its alias are set (top level)."""
+    raw_args = raw_args or {}
+    return ['Both option %s and its alias %s are set.' % (name, alias)
+            for name, option in argument_spec.items() if name in raw_args
+            for alias in option.get('aliases') or () if alias in raw_args]
+
+
 def run_module(operation_cls):
     """main() of an ordinary module: the same logic the action plugin runs in-process."""
     module = AnsibleModule(argument_spec=operation_cls.argument_spec(), supports_check_mode=True,
                            **operation_cls.module_kwargs)
+    # Credentials inside a URL option are secrets too (AnsibleModule only knows the no_log options).
+    module.no_log_values.update(secret_values(operation_cls.argument_spec(), module.params))
+    set_retry_reporter(module.warn)
     try:
         operation_cls.check_raw_types(_load_params())
         client = operation_cls.make_client(module.params)

@@ -17,7 +17,16 @@ it shows nothing to change (variable `maestro_platform_read_ahead`, default true
 
 The ordinary module is still used when the task runs on a remote host (delegate_to, or an inventory host
 with another connection), so network reachability is the user's choice, and can be forced with the
-variable `maestro_platform_execution` (auto | controller | module).
+variable `maestro_platform_execution` (auto | controller | module). It is also used, whatever that variable
+says, for a task the in-process path cannot honour: one with become (the module must run as that user, e.g.
+dvc_remote level=user edits the become user's config).
+
+Both paths behave the same: arguments are validated by ansible-core's public ArgumentSpecValidator (as
+AnsibleModule and ActionBase.validate_argument_spec do) and reported as AnsibleModule reports them (the
+first error; "Unsupported parameters for (<module>) module: ..."), retries of the HTTP transport are
+reported as warnings (here while the task runs), the task's `environment:` applies to option fallbacks
+and to the proxy variables, and secrets (no_log options and credentials inside URLs) are censored from the
+result.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,22 +38,30 @@ from contextlib import contextmanager
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, ReadAhead, Resource
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, set_retry_reporter
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    ModuleFailure,
+    ReadAhead,
+    Resource,
+    alias_warnings,
+    secret_values,
+)
 
 EXECUTION_VAR = 'maestro_platform_execution'
 READ_AHEAD_VAR = 'maestro_platform_read_ahead'
 LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 
+PROXY_VARIABLES = ('http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY')
+
 # Kept for the life of the worker process (all items of one loop): HTTP clients keyed by connection
-# options, one argument validator per module, and the loop's read-ahead (see _resource.ReadAhead) keyed
-# by task, host and connection options.
+# options and proxy settings (a client also remembers a server that did not answer, see _http), and the
+# loop's read-ahead (see _resource.ReadAhead) keyed by task, host and connection options.
 _CLIENTS = {}
-_VALIDATORS = {}
 _READ_AHEADS = {}
 
 
@@ -71,6 +88,8 @@ class FastAction(ActionBase):
     _supports_async = False
 
     def _execution(self, task_vars):
+        if self._play_context.become or self._task.become:
+            return 'module'  # only a module process can run as another user
         mode = task_vars.get(EXECUTION_VAR, 'auto')
         mode = self._templar.template(mode) if isinstance(mode, str) else mode
         if mode not in ('auto', 'controller', 'module'):
@@ -105,26 +124,48 @@ class FastAction(ActionBase):
             return result
 
         op_cls = self.operation
-        try:
-            op_cls.check_raw_types(self._task.args)
-        except ModuleFailure as exc:
-            result.update(failed=True, msg=exc.msg)
-            return result
-        validator = _VALIDATORS.get(op_cls)
-        if validator is None:
-            validator = _VALIDATORS[op_cls] = ArgumentSpecValidator(op_cls.argument_spec(), **op_cls.module_kwargs)
+        spec = op_cls.argument_spec()
         with _environment(self._task_environment()):
-            validated = validator.validate(dict(self._task.args))
-        no_log_values = validated._no_log_values
-        if validated.error_messages:
-            result.update(failed=True, msg='; '.join(validated.error_messages))
-            return remove_values(result, no_log_values)
-        params = validated.validated_parameters
+            validation = ArgumentSpecValidator(spec, **op_cls.module_kwargs).validate(dict(self._task.args))
+            if validation.error_messages:
+                result.update(failed=True, msg=self._validation_message(validation.errors))
+                return remove_values(result, secret_values(spec, self._task.args))
+            params = validation.validated_parameters
+            secrets = secret_values(spec, params)
+            try:
+                op_cls.check_raw_types(self._task.args)
+            except ModuleFailure as exc:
+                result.update(failed=True, msg=exc.msg)
+                return remove_values(result, secrets)
+            warnings = alias_warnings(spec, self._task.args)
+            outcome = self._run_operation(op_cls, params, task_vars)
 
+        warnings.extend(outcome.pop('warnings', []))
+        for warning in warnings:
+            self._display.warning(remove_values(warning, secrets))
+        for deprecation in outcome.pop('deprecations', []):
+            self._display.deprecated(remove_values(deprecation['msg'], secrets), version=deprecation.get('version'),
+                                     date=deprecation.get('date'), collection_name='maestro.platform')
+        result.update(outcome)
+        result['invocation'] = {'module_args': params}
+        return remove_values(result, secrets)
+
+    def _validation_message(self, errors):
+        """The message AnsibleModule (and ActionBase.validate_argument_spec) gives: the first error only,
+        an unsupported parameter prefixed and named after the module."""
+        if isinstance(errors[0], UnsupportedError):
+            return 'Unsupported parameters for (%s) module: %s' % (self._task.action, errors.msg)
+        return errors.msg
+
+    def _run_operation(self, op_cls, params, task_vars):
+        """The operation's result (a failed one for an error); retries are shown as they happen."""
         check_mode = bool(self._task.check_mode)
         diff_mode = bool(self._task.diff)
+        display = self._display
+        secrets = secret_values(op_cls.argument_spec(), params)
+        set_retry_reporter(lambda message: display.warning(remove_values(message, secrets)))
         try:
-            key = op_cls.client_key(params)
+            key = op_cls.client_key(params) + tuple((name, os.environ.get(name)) for name in PROXY_VARIABLES)
             client = _CLIENTS.get(key)
             if client is None:
                 client = _CLIENTS[key] = op_cls.make_client(params)
@@ -134,20 +175,10 @@ class FastAction(ActionBase):
                 operation.read_ahead = _READ_AHEADS.get(ahead_key)
                 if operation.read_ahead is None:
                     operation.read_ahead = _READ_AHEADS[ahead_key] = ReadAhead()
-            outcome = operation.execute()
+            return operation.execute()
         except ModuleFailure as exc:
-            outcome = dict(exc.extra, failed=True, msg=exc.msg)
+            return dict(exc.extra, failed=True, msg=exc.msg)
         except ApiError as exc:
-            outcome = dict(failed=True, msg=str(exc), status=exc.status)
-
-        warnings = [w['warning'] if isinstance(w, dict) else w for w in validated._warnings]
-        warnings.extend(outcome.pop('warnings', []))
-        deprecations = [d['msg'] if isinstance(d, dict) else d for d in validated._deprecations]
-        deprecations.extend(d['msg'] for d in outcome.pop('deprecations', []))
-        for warning in warnings:
-            self._display.warning(warning)
-        for message in deprecations:
-            self._display.deprecated(message, collection_name='maestro.platform')
-        result.update(outcome)
-        result['invocation'] = {'module_args': params}
-        return remove_values(result, no_log_values)
+            return dict(failed=True, msg=str(exc), status=exc.status)
+        finally:
+            set_retry_reporter(None)

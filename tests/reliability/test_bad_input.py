@@ -194,10 +194,10 @@ def servers(request, tmp_path):
 def attempt(cls, args):
     """The action plugin's path; returns the failure message, or None if the task was accepted."""
     try:
-        cls.check_raw_types(args)
         validated = ArgumentSpecValidator(cls.argument_spec(), **cls.module_kwargs).validate(dict(args))
         if validated.error_messages:
-            return '; '.join(validated.error_messages)
+            return validated.errors.msg  # the first error, as AnsibleModule and validate_argument_spec report
+        cls.check_raw_types(args)
         params = validated.validated_parameters
         client = cls.make_client(params)
         try:

@@ -1,5 +1,7 @@
 """The shared HTTP transport against a local HTTP server that injects faults: 5xx then success, 429 with
-Retry-After, a dropped connection, a hang past the timeout, a 401 and a TLS server with a custom CA."""
+Retry-After, a dropped connection, a hang past the timeout, a 401 and a TLS server with a custom CA; plus
+credentials in the URL, retry reports, the memory of a server that does not answer, and proxies (a local
+recording proxy, CONNECT to the TLS server)."""
 
 import datetime
 import json
@@ -17,7 +19,11 @@ from ansible_collections.maestro.platform.plugins.module_utils._http import (
     HttpClient,
     retry_after_seconds,
     server_message,
+    set_retry_reporter,
+    split_credentials,
+    url_secrets,
 )
+from tests.reliability.recording_proxy import RecordingProxy
 
 
 class Script:
@@ -270,3 +276,146 @@ def test_tls_custom_ca(tls_server):
     assert 'certificate verification failed' in str(err.value) and 'ca_path' in str(err.value)
     assert client(tls_server.url, ca_path=tls_server.ca).get('/x') == {'ok': True}
     assert client(tls_server.url, validate_certs=False).get('/x') == {'ok': True}
+
+
+# -- credentials in the URL (issue 17.10) ---------------------------------------------------------------
+def test_credentials_in_the_url_are_used_and_never_shown(server):
+    c = client(server.url.replace('http://', 'http://ci%40corp:s3cr%2Ft@'))
+    assert c.get('/a') == {'ok': True}
+    assert server.seen[0][2]['Authorization'] == 'Basic Y2lAY29ycDpzM2NyL3Q=', 'decoded: ci@corp / s3cr/t'
+    assert 's3cr' not in c.base_url and '@' not in c.base_url
+    server.steps = [(404, {'message': 'gone'}, {})]
+    with pytest.raises(ApiError) as err:
+        c.get('/b')
+    assert 's3cr' not in str(err.value) and 'ci%40corp' not in str(err.value)
+
+    client(server.url.replace('http://', 'http://url:user@'), username='u', password='p').get('/c')
+    assert server.seen[-1][2]['Authorization'] == 'Basic dTpw', 'explicit username/password win'
+    client(server.url.replace('http://', 'http://url:user@'), token='t0k').get('/d')
+    assert server.seen[-1][2]['Authorization'] == 'Bearer t0k', 'an explicit token wins'
+
+
+def test_credentials_in_a_refused_url_are_not_in_the_error():
+    url = 'http://admin:hunter2@127.0.0.1:%d' % _closed_port()
+    with pytest.raises(ApiError) as err:
+        HttpClient(url, max_attempts=1).get('/x')
+    assert 'hunter2' not in str(err.value) and 'admin' not in str(err.value)
+    assert 'check url=http://127.0.0.1:' in str(err.value)
+
+
+def test_url_credential_helpers():
+    assert split_credentials('https://u:p%40ss@h:8443/x') == ('https://h:8443/x', 'u', 'p@ss')
+    assert split_credentials('https://h/x') == ('https://h/x', None, None)
+    assert split_credentials('https://token@h') == ('https://h', 'token', '')
+    assert url_secrets('https://u:p%40ss@h') == {'u:p%40ss', 'p%40ss', 'p@ss'}
+    assert url_secrets('https://h') == set()
+
+
+# -- retries are reported and counted (issue 18 feedback) -----------------------------------------------
+def test_retries_are_reported_and_counted(server):
+    reports = []
+    set_retry_reporter(reports.append)
+    try:
+        server.steps = [(503, {'message': 'busy'}, {})] * 3
+        with pytest.raises(ApiError) as err:
+            client(server.url.replace('http://', 'http://u:pw@'), max_attempts=3).get('/x')
+    finally:
+        set_retry_reporter(None)
+    assert len(reports) == 2
+    assert reports[0].startswith('GET %s/x returned HTTP 503: busy; retrying in ' % server.url.replace(
+        'http://127.0.0.1', 'http://127.0.0.1'))
+    assert '(attempt 1 of at most 3 failed)' in reports[0] and '(attempt 2 of at most 3 failed)' in reports[1]
+    assert ':pw@' not in ' '.join(reports)
+    assert 'gave up after 3 attempts in' in str(err.value) and err.value.attempts == 3
+
+
+# -- a server that does not answer is remembered (issue 17.11) ------------------------------------------
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def test_a_server_that_does_not_answer_fails_fast_afterwards():
+    port = _closed_port()
+    c = HttpClient('http://127.0.0.1:%d' % port, max_attempts=3, backoff_base=0.2, backoff_cap=0.2)
+    with pytest.raises(ApiError) as first:
+        c.get('/a')
+    started = time.monotonic()
+    for _ in range(50):
+        with pytest.raises(ApiError) as later:
+            c.get('/b')
+    assert time.monotonic() - started < 0.5, 'later requests do not retry again'
+    assert c.request_count == 3, 'no request was sent after the first gave up'
+    assert first.value.message.split(' (gave up')[0] in later.value.message
+    assert 'not tried again: no answer to 3 attempts' in later.value.message
+
+
+def test_a_server_that_comes_back_is_tried_again(server):
+    c = client(server.url, max_attempts=2)
+    c._down = (time.monotonic() - c.down_memory - 1, 'cannot connect', 2)
+    assert c.get('/a') == {'ok': True}, 'the memory of a dead server expires'
+    server.steps = [(503, {'message': 'busy'}, {})] * 2
+    with pytest.raises(ApiError):
+        c.get('/b')
+    assert c.get('/c') == {'ok': True}, 'a server that answered (even 503) is not marked as down'
+
+
+# -- proxies (issue 18) -----------------------------------------------------------------------------------
+@pytest.fixture
+def proxy(monkeypatch):
+    for name in ('http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'):
+        monkeypatch.delenv(name, raising=False)
+    recording = RecordingProxy().start()
+    yield recording
+    recording.stop()
+
+
+def test_http_proxy_gets_the_absolute_url(server, proxy, monkeypatch):
+    monkeypatch.setenv('HTTP_PROXY', proxy.url.replace('http://', 'http://pu:pp@'))
+    assert client(server.url, username='u', password='p').get('/a', query={'x': 1}) == {'ok': True}
+    method, target, headers = proxy.requests[0]
+    assert (method, target) == ('GET', server.url + '/a?x=1')
+    assert headers['Proxy-Authorization'] == 'Basic cHU6cHA='
+    assert server.seen[0][2]['Authorization'] == 'Basic dTpw'
+
+
+def test_no_proxy_and_lowercase(server, proxy, monkeypatch):
+    monkeypatch.setenv('http_proxy', proxy.url)
+    monkeypatch.setenv('no_proxy', 'example.com,127.0.0.1')
+    assert client(server.url).get('/a') == {'ok': True}
+    assert proxy.requests == [], 'NO_PROXY lists the host: direct'
+    monkeypatch.setenv('no_proxy', 'example.com')
+    assert client(server.url).get('/b') == {'ok': True}
+    assert [r[:2] for r in proxy.requests] == [('GET', server.url + '/b')]
+
+
+def test_https_goes_through_a_connect_tunnel(tls_server, proxy, monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', proxy.url)
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:9')  # not used for https
+    c = client(tls_server.url, ca_path=tls_server.ca)
+    assert c.get('/x') == {'ok': True} and c.get('/y') == {'ok': True}
+    host_port = tls_server.url.split('://')[1]
+    assert [r[:2] for r in proxy.requests] == [('CONNECT', host_port)], 'one tunnel, kept alive'
+
+
+def test_a_dead_proxy_is_named(server, monkeypatch):
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:%d' % _closed_port())
+    monkeypatch.delenv('NO_PROXY', raising=False)
+    monkeypatch.delenv('no_proxy', raising=False)
+    with pytest.raises(ApiError) as err:
+        client(server.url, max_attempts=1).get('/a')
+    assert 'cannot connect through the proxy 127.0.0.1:' in str(err.value)
+
+
+@pytest.mark.parametrize('service,option,url', [
+    ('harbor', 'url', 'https://ci:pw%21@harbor.example.com'),
+    ('nexus', 'url', 'https://ci:pw%21@nexus.example.com/'),
+    ('mlflow', 'tracking_uri', 'https://ci:pw%21@mlflow.example.com'),
+])
+def test_every_service_takes_credentials_from_its_url(service, option, url):
+    from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus
+    cls = {'harbor': _harbor.Project, 'nexus': _nexus.Repository, 'mlflow': _mlflow.Experiment}[service]
+    made = cls.make_client({option: url, 'timeout': 30, 'validate_certs': True})
+    assert made.default_headers['Authorization'] == 'Basic Y2k6cHch', 'ci / pw!'
+    assert 'pw' not in made.base_url and '@' not in made.base_url

@@ -226,3 +226,18 @@ def test_memo_loads_once_per_max_age():
     now[0] = ReadAhead.max_age + 1
     assert ahead.memo('ids', lambda: loads.append(1) or {'p': 3}) == {'p': 3}
     assert len(loads) == 2
+
+
+def test_an_answer_from_the_listing_says_how_old_it_is():
+    store = Store(**dict(('t%d' % i, {'size': 1}) for i in range(4)))
+    now = [100.0]
+    ahead = ReadAhead(clock=lambda: now[0])
+    singles = [converge(store, ahead, name) for name in ('t0', 't1')]
+    assert all('read_ahead_age' not in r for r in singles), 'a single read is fresh: no age'
+    now[0] += 2.0
+    assert converge(store, ahead, 't2')['read_ahead_age'] == 0.0  # listed for this item
+    now[0] += 7.25
+    listed = converge(store, ahead, 't3')
+    assert listed['read_ahead_age'] == 7.2 and listed['thing'] == {'size': 1}
+    assert converge(store, ahead, 't3', size=2)['changed'] is True
+    assert 'read_ahead_age' not in converge(store, ahead, 't3', size=2), 'decided on a fresh read'
