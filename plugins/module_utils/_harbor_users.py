@@ -26,7 +26,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
@@ -37,7 +36,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborResource,
     list_all,
 )
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._http import signs_in
 from ansible_collections.maestro.platform.plugins.module_utils._resource import Info, ModuleFailure
 
 # handler/user.go validateUserProfile (the email pattern is Harbor's own)
@@ -129,15 +128,7 @@ class User(HarborResource):
     def _password_works(self):
         """Whether user_password already signs the user in: Harbor treats wrong credentials as anonymous,
         and GET /users/current answers an anonymous caller 401."""
-        token = base64.b64encode(('%s:%s' % (self.params['name'], self.params['user_password']))
-                                 .encode('utf-8')).decode('ascii')
-        try:
-            self.client.request('GET', '/users/current', headers={'Authorization': 'Basic ' + token})
-        except ApiError as exc:
-            if exc.status == 401:
-                return False
-            raise
-        return True
+        return signs_in(self.client, '/users/current', self.params['name'], self.params['user_password'])
 
     def desired(self, current):
         p = self.params

@@ -465,8 +465,24 @@ class HttpClient:
 
 
 def basic_auth(username, password):
+    """The Authorization header value for HTTP basic auth."""
     raw = ('%s:%s' % (username, password)).encode('utf-8')
     return 'Basic %s' % base64.b64encode(raw).decode('ascii')
+
+
+def signs_in(client, path, username, password, query=None):
+    """Whether username/password are accepted by a GET of path (servers never return a password, so a
+    write-only password is compared by signing in with it): 401 says no; 403 is a valid sign-in that lacks a
+    permission; any other error is raised."""
+    try:
+        client.request('GET', path, query=query, headers={'Authorization': basic_auth(username, password)})
+    except ApiError as exc:
+        if exc.status == 401:
+            return False
+        if exc.status == 403:
+            return True
+        raise
+    return True
 
 
 def path_quote(value):

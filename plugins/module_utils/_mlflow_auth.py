@@ -28,10 +28,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, signs_in
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
     API,
     MlflowOperation,
@@ -49,10 +48,6 @@ PERMISSIONS = '/api/3.0/mlflow/users/permissions'
 MIN_PASSWORD_LENGTH = 12  # mlflow/utils/validation.py: _validate_password
 GRANTABLE = ('READ', 'USE', 'EDIT', 'MANAGE', 'DENY')
 SYNTHETIC_ROLE = re.compile(r'^__user_\d+__$')  # sqlalchemy_store.py: _synthetic_user_role_name
-
-
-def _basic(username, password):
-    return 'Basic ' + base64.b64encode(('%s:%s' % (username, password)).encode('utf-8')).decode('ascii')
 
 
 def _not_auth_app(exc):
@@ -119,17 +114,8 @@ class User(MlflowOperation, Resource):
             raise ModuleFailure('user_password is required to create %s' % self.describe())
 
     def _password_works(self):
-        """Whether user_password signs in as the user (401: it does not; MLflow never returns passwords)."""
-        try:
-            self.client.request('GET', USERS + '/current', headers={
-                'Authorization': _basic(self.params['name'], self.params['user_password'])})
-        except ApiError as exc:
-            if exc.status == 401:
-                return False
-            if exc.status == 403:
-                return True
-            raise
-        return True
+        """Whether user_password signs in as the user (MLflow never returns passwords)."""
+        return signs_in(self.client, USERS + '/current', self.params['name'], self.params['user_password'])
 
     def desired(self, current):
         admin = self.params.get('admin')

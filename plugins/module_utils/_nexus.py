@@ -30,13 +30,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import base64
 import copy
 import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient, path_quote, split_credentials
+from ansible_collections.maestro.platform.plugins.module_utils._http import (
+    ApiError, HttpClient, basic_auth, path_quote, signs_in, split_credentials)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
     Info,
     ModuleFailure,
@@ -125,9 +125,6 @@ def server_edition(client):
     return found.group(1).upper() if found else None
 
 
-def _basic(username, password):
-    raw = ('%s:%s' % (username, password)).encode('utf-8')
-    return 'Basic %s' % base64.b64encode(raw).decode('ascii')
 
 
 def _check_url(value, field):
@@ -856,17 +853,8 @@ class User(NexusOperation, Resource):
 
     def _password_works(self):
         """Whether user_password already authenticates (401 means it does not; 403 is a valid login)."""
-        try:
-            self.client.request('GET', '/v1/security/users', query={'userId': self.params['user_id']},
-                                headers={'Authorization': _basic(self.params['user_id'],
-                                                                 self.params['user_password'])})
-        except ApiError as exc:
-            if exc.status == 401:
-                return False
-            if exc.status == 403:
-                return True
-            raise
-        return True
+        return signs_in(self.client, '/v1/security/users', self.params['user_id'], self.params['user_password'],
+                        query={'userId': self.params['user_id']})
 
     def desired(self, current):
         p = self.params
@@ -1064,7 +1052,7 @@ class AdminPassword(NexusOperation, Resource):
     def _works(self, password):
         try:
             self.client.request('GET', '/v1/security/users', query={'userId': self.params['username']},
-                                headers={'Authorization': _basic(self.params['username'], password)})
+                                headers={'Authorization': basic_auth(self.params['username'], password)})
         except ApiError as exc:
             if exc.status == 401:
                 return False
@@ -1095,7 +1083,7 @@ class AdminPassword(NexusOperation, Resource):
                 if initial and self._works(initial):
                     auth = initial
             if self.desired_works or auth:
-                headers = {'Authorization': _basic(self.params['username'], auth)} if auth else None
+                headers = {'Authorization': basic_auth(self.params['username'], auth)} if auth else None
                 self.eula = self.client.request('GET', '/v1/system/eula', headers=headers).json or {}
                 state['eula_accepted'] = bool(self.eula.get('accepted'))
         return state
@@ -1125,6 +1113,6 @@ class AdminPassword(NexusOperation, Resource):
         if not current['password_works']:
             self.client.request('PUT', '/v1/security/users/%s/change-password' % path_quote(username),
                                 data=self.params['password'], content_type='text/plain',
-                                headers={'Authorization': _basic(username, self.initial)})
+                                headers={'Authorization': basic_auth(username, self.initial)})
         if desired.get('eula_accepted') and not current.get('eula_accepted'):
             self.client.post('/v1/system/eula', {'accepted': True, 'disclaimer': self.eula.get('disclaimer', '')})
