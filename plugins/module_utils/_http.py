@@ -370,8 +370,8 @@ class HttpClient:
                                          self.base_url), method=method, url=url)
                 unanswered = True
             except (http_client.HTTPException, OSError) as exc:
-                error = ApiError('connection dropped%s (%s: %s)' % (self._describe_route(), type(exc).__name__,
-                                                                     exc), method=method, url=url)
+                error = ApiError('connection dropped%s (%s: %s)' % (self._describe_route(), type(exc).__name__, exc),
+                                 method=method, url=url)
                 if not idempotent:
                     raise error
                 last_error, unanswered = error, True

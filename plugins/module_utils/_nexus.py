@@ -125,8 +125,6 @@ def server_edition(client):
     return found.group(1).upper() if found else None
 
 
-
-
 def _check_url(value, field):
     if value is not None and not URL_PATTERN.match(value):
         raise ModuleFailure('%s must be an http:// or https:// URL with a host name, got %r' % (field, value))

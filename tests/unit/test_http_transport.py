@@ -342,7 +342,7 @@ def test_a_server_that_does_not_answer_fails_fast_afterwards():
     with pytest.raises(ApiError) as first:
         c.get('/a')
     started = time.monotonic()
-    for _ in range(50):
+    for _attempt in range(50):
         with pytest.raises(ApiError) as later:
             c.get('/b')
     assert time.monotonic() - started < 0.5, 'later requests do not retry again'
