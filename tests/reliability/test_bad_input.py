@@ -140,7 +140,7 @@ CASES = [
         {'id': 'x', 'expiration_date': '2024-13-40'}]}, 'lifecycle_rules'),
     ('s3-lifecycle-no-action', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [{'id': 'x'}]},
      'lifecycle_rules'),
-    ('s3-versioning-enum', 's3', MI.Bucket, {'name': 'data-bucket', 'versioning': 'on'}, 'versioning'),
+    ('s3-versioning-enum', 's3', MI.Bucket, {'name': 'data-bucket', 'versioning': 'sometimes'}, 'versioning'),
     ('s3-kms-key-without-encryption', 's3', MI.Bucket, {'name': 'data-bucket', 'encryption_key_id': 'k'},
      'encryption_key_id'),
     ('s3-endpoint-no-scheme', 's3', MI.Bucket, {'name': 'data-bucket', 'endpoint_url': 'minio:9000'},
