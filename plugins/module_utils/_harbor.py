@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import re
 
 from ansible.module_utils.basic import env_fallback
@@ -810,8 +811,10 @@ class RobotAccount(HarborResource):
     _settings = False  # per run: Harbor's robot settings (None when unreadable); False until read
 
     def settings(self):
+        """Harbor's robot settings: read once per item, or once per loop (max_age) where the loop reads ahead."""
         if self._settings is False:
-            self._settings = robot_settings(self.client)
+            load = functools.partial(robot_settings, self.client)
+            self._settings = self.read_ahead.memo(('robot_settings',), load) if self.read_ahead else load()
         return self._settings
 
     def prefix(self):

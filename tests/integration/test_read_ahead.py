@@ -180,11 +180,13 @@ def test_harbor_loop_requests_in_steady_state(harbor, prefix, tmp_path):
     assert len([p for p in gets if p == '/robots']) == 2 + 3
     assert len([p for p in gets if p == '/projects']) == 1 + 1
     assert len([p for p in gets if p.startswith('/projects/') and '/members' not in p]) == 2 + 2
-    assert len(gets) == 17  # without the read-ahead: 4 + 12 + 8 * 2 = 32
+    # the robot settings (name prefix, default duration) from /configurations: once for the loop
+    assert len([p for p in gets if p == '/configurations']) == 1
+    assert len(gets) == 18  # without the read-ahead: 4 + 12 + 8 * (2 + 1) = 40
     # The same steady state with the read-ahead off: one read per item, as an ordinary module does.
     del emulator.log[:]
     plain = run_playbook(str(playbook), extra_vars=dict(extra, maestro_platform_read_ahead=False))
     assert plain.ok and 'changed=0' in plain.stdout, str(plain)
-    assert len(emulator.log) == 32
+    assert len(emulator.log) == 40
     wrong = run_playbook(str(playbook), extra_vars=dict(extra, maestro_platform_read_ahead='sometimes'))
     assert not wrong.ok and "maestro_platform_read_ahead must be a boolean, got 'sometimes'" in wrong.stdout, str(wrong)
