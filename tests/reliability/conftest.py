@@ -9,6 +9,7 @@
 
 import datetime
 import ipaddress
+import secrets
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,25 @@ def mlflow_proxy(mlflow_proxy_server):
     mlflow_proxy_server.reset()
     yield mlflow_proxy_server
     mlflow_proxy_server.reset()
+
+
+@pytest.fixture(scope='session')
+def mlflow_auth_proxy_server(s3_server):
+    """A real MLflow with its basic-auth app (mlflow_user, mlflow_permission) behind the fault proxy."""
+    from tests.servers import Mlflow
+    server = Mlflow(s3_server, admin_password='Adm1n-' + secrets.token_hex(8)).start()
+    proxy = FaultProxy(server.url).start()
+    proxy.admin_password = server.admin_password
+    yield proxy
+    proxy.stop()
+    server.stop()
+
+
+@pytest.fixture
+def mlflow_auth_proxy(mlflow_auth_proxy_server):
+    mlflow_auth_proxy_server.reset()
+    yield mlflow_auth_proxy_server
+    mlflow_auth_proxy_server.reset()
 
 
 @pytest.fixture(scope='session')

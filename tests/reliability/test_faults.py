@@ -15,8 +15,10 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
@@ -45,6 +47,13 @@ def nexus_backend(nexus_emulator):
 def mlflow_backend(mlflow_proxy):
     return Backend('mlflow', mlflow_proxy, lambda: {'tracking_uri': mlflow_proxy.base_url}, resettable=False,
                    timeout=SERVER_TIMEOUT)
+
+
+@pytest.fixture
+def mlflow_auth_backend(mlflow_auth_proxy):
+    return Backend('mlflow_auth', mlflow_auth_proxy, lambda: {
+        'tracking_uri': mlflow_auth_proxy.base_url, 'username': 'admin',
+        'password': mlflow_auth_proxy.admin_password}, resettable=False, timeout=SERVER_TIMEOUT)
 
 
 @pytest.fixture
@@ -112,6 +121,24 @@ def _nexus_user(ctx):
             'update_password': 'always'}
 
 
+def _mlflow_grant(ctx):
+    user = ctx.p + '-reader'
+    ctx.run(MA.User, name=user, user_password='Reader-pass-%s' % ctx.p)
+    ctx.run(M.Experiment, name=_exp(ctx))
+    return {'user': user, 'experiment_name': _exp(ctx), 'permission': 'READ'}
+
+
+def _harbor_user(ctx):
+    return {'name': ctx.p + '-dev', 'email': '%s@example.com' % ctx.p, 'realname': 'Ada Lovelace',
+            'user_password': 'Harbor-%s1' % ctx.p}
+
+
+def _harbor_user_existing(ctx):
+    args = _harbor_user(ctx)
+    ctx.run(HU.User, **args)
+    return {'name': args['name']}
+
+
 def _nexus_admin(ctx):
     initial = ctx.backend.server.admin_password
     return {'password': 'Desired-%s' % ctx.p, 'initial_password': initial}
@@ -175,6 +202,10 @@ SCENARIOS = [
     Scenario('mlflow', 'mlflow_model_version', 'register', M.ModelVersion,
              lambda c: {'name': _model(c), 'source': 's3://mlflow-artifacts/%s/model' % c.p,
                         'description': 'v1', 'tags': {'k': 'v'}}, _name),
+    # MLflow's basic-auth app: the real server behind the fault proxy
+    Scenario('mlflow_auth', 'mlflow_user', 'create', MA.User,
+             lambda c: {'name': c.p + '-team', 'user_password': 'Team-pass-%s' % c.p}, _name),
+    Scenario('mlflow_auth', 'mlflow_permission', 'grant', MA.Permission, _mlflow_grant, lambda a: a['user']),
     # Nexus: the emulator
     Scenario('nexus', 'nexus_repository', 'create-hosted', N.Repository,
              lambda c: {'name': c.p + '-raw', 'format': 'raw', 'type': 'hosted', 'write_policy': 'allow_once'},
@@ -216,6 +247,10 @@ SCENARIOS = [
              lambda c: _robot_task(c, _project(c)), _name),
     Scenario('harbor', 'harbor_robot_account_info', 'by-project', H.RobotAccountInfo, _robot_info,
              lambda a: a['project']),
+    Scenario('harbor', 'harbor_user', 'create', HU.User, _harbor_user, _name),
+    Scenario('harbor', 'harbor_user_info', 'by-name', HU.UserInfo, _harbor_user_existing, _name),
+    Scenario('harbor', 'harbor_user_group', 'create', HU.UserGroup,
+             lambda c: {'name': c.p + '-admins', 'group_type': 'oidc'}, _name),
     Scenario('harbor', 'harbor_registry', 'create', HP.Registry,
              lambda c: {'name': c.p + '-reg', 'type': 'harbor', 'endpoint_url': 'https://harbor-dr.example.com',
                         'access_key': 'robot$replicator', 'access_secret': 'Reg-secret-%s' % c.p}, _name),
@@ -255,8 +290,8 @@ SCENARIOS = [
 MALFORMED_BUG = ('plugins/module_utils/_http.py HttpClient._build_response: a 2xx body that is not valid JSON '
                  'becomes json=None instead of an ApiError')
 
-BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'nexus': 'nexus_backend', 'harbor': 'harbor_backend',
-                   's3': 's3_backend'}
+BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'mlflow_auth': 'mlflow_auth_backend', 'nexus': 'nexus_backend',
+                   'harbor': 'harbor_backend', 's3': 's3_backend'}
 CASES = [pytest.param(s, k, p, id='%s-%s-%s' % (s.id, k, p)) for s in SCENARIOS for k in KINDS for p in POSITIONS]
 
 
