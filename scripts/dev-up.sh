@@ -30,7 +30,7 @@ eval "$(bash scripts/docker-engine.sh)"
 export DOCKER_HOST
 
 if [ "${1:-}" = stop ]; then
-  docker rm -f maestro-mlflow maestro-nexus maestro-postgres maestro-minio 2>/dev/null || true
+  docker rm -f maestro-prometheus maestro-mlflow maestro-nexus maestro-postgres maestro-minio 2>/dev/null || true
   exit 0
 fi
 
