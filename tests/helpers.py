@@ -153,3 +153,33 @@ def run_ok(cmd, cwd, env):
     proc = subprocess.run(cmd, cwd=str(cwd), env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, '%s failed:\n%s\n%s' % (' '.join(cmd), proc.stdout, proc.stderr)
     return proc.stdout
+
+
+class Molecule:
+    """One Molecule scenario of this checkout, run with the test venv's tools against the engine in engine_env
+    (DOCKER_HOST); extra_env holds the scenario's own variables. run(step) returns its seconds and keeps its
+    output in outputs[step]."""
+
+    def __init__(self, scenario, engine_env, extra_env, timeout=600):
+        self.scenario = scenario
+        self.timeout = timeout
+        self.env = dict(engine_env)
+        self.env.update(extra_env)
+        self.env.update({
+            'PATH': '%s:%s' % (VENV_BIN, os.environ.get('PATH', '')),
+            'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0', 'PY_COLORS': '0', 'NO_COLOR': '1',
+        })
+        for key in ('ANSIBLE_PYTHON_INTERPRETER', 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'):
+            self.env.pop(key, None)
+        self.outputs = {}
+
+    def run(self, step, check=True):
+        import pytest
+        start = time.monotonic()
+        proc = subprocess.run([str(VENV_BIN / 'molecule'), step, '-s', self.scenario], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=self.timeout)
+        elapsed = time.monotonic() - start
+        self.outputs[step] = proc.stdout + proc.stderr
+        if check and proc.returncode != 0:
+            pytest.fail('molecule %s failed (rc %s):\n%s' % (step, proc.returncode, self.outputs[step][-8000:]))
+        return elapsed

@@ -1048,16 +1048,8 @@ class AdminPassword(NexusOperation, Resource):
         self.path = p.get('initial_password_file')
 
     def _works(self, password):
-        try:
-            self.client.request('GET', '/v1/security/users', query={'userId': self.params['username']},
-                                headers={'Authorization': basic_auth(self.params['username'], password)})
-        except ApiError as exc:
-            if exc.status == 401:
-                return False
-            if exc.status == 403:
-                return True
-            raise
-        return True
+        return signs_in(self.client, '/v1/security/users', self.params['username'], password,
+                        query={'userId': self.params['username']})
 
     def _initial_password(self):
         p = self.params

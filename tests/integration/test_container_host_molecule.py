@@ -16,14 +16,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, ensure_collection_link, unavailable
+from tests.helpers import ROOT, VENV_BIN, Molecule, ensure_collection_link, unavailable
 
 SCENARIO = 'container_host'
 IMAGE = 'maestro-platform/systemd-host:bookworm'
@@ -32,7 +31,6 @@ PROBE = 'maestro-ch/probe:1'
 NETWORK = 'maestro-ch-net'
 VOLUME = 'maestro-ch-docker-data'
 DEFAULT_DOCKER_HOST = 'unix:///var/lib/maestro-docker/docker.sock'
-VENV_BIN = Path(sys.executable).parent
 TIMING_FILE = ROOT / 'build' / 'container_host_fresh_host_timing.json'
 RECAP = 'ch-fresh-host'
 
@@ -71,29 +69,6 @@ def archive_dir(engine):
     shutil.rmtree(directory, ignore_errors=True)
 
 
-class Molecule:
-    def __init__(self, engine, archives):
-        self.env = dict(engine)
-        self.env.update({
-            'MAESTRO_CH_ARCHIVE_DIR': str(archives),
-            'MAESTRO_CH_COLLECTIONS_PATH': str(ensure_collection_link()),
-            'PATH': '%s:%s' % (VENV_BIN, os.environ.get('PATH', '')),
-            'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0', 'PY_COLORS': '0', 'NO_COLOR': '1',
-        })
-        for key in ('ANSIBLE_PYTHON_INTERPRETER', 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'):
-            self.env.pop(key, None)
-        self.outputs = {}
-
-    def run(self, step, check=True, timeout=600):
-        start = time.monotonic()
-        proc = subprocess.run([str(VENV_BIN / 'molecule'), step, '-s', SCENARIO], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-        elapsed = round(time.monotonic() - start, 1)
-        self.outputs[step] = proc.stdout + proc.stderr
-        if check and proc.returncode != 0:
-            pytest.fail('molecule %s failed (rc %s):\n%s' % (step, proc.returncode, self.outputs[step][-8000:]))
-        return elapsed
-
 
 def _check_docker_repo(env):
     """Docker's repository path on the bare instance, with --check --diff (what a user runs first)."""
@@ -116,7 +91,8 @@ def _cleanup(engine):
 
 
 def test_a_fresh_debian_host_gets_an_engine_compose_and_loaded_images(engine, archive_dir):
-    mol = Molecule(engine, archive_dir)
+    mol = Molecule(SCENARIO, engine, {'MAESTRO_CH_ARCHIVE_DIR': str(archive_dir),
+                                      'MAESTRO_CH_COLLECTIONS_PATH': str(ensure_collection_link())})
     mol.run('destroy', check=False)
     _cleanup(engine)
     if _docker(engine, 'network', 'inspect', NETWORK, check=False).returncode != 0:
@@ -141,6 +117,7 @@ def test_a_fresh_debian_host_gets_an_engine_compose_and_loaded_images(engine, ar
         timing['destroy_s'] = mol.run('destroy', check=False)
         _cleanup(engine)
         _docker(engine, 'network', 'rm', NETWORK, check=False)
+        timing = {k: round(v, 1) if isinstance(v, float) else v for k, v in timing.items()}
         timing['total_s'] = round(sum(v for v in timing.values() if isinstance(v, float)), 1)
         TIMING_FILE.parent.mkdir(parents=True, exist_ok=True)
         TIMING_FILE.write_text(json.dumps(timing, indent=2))

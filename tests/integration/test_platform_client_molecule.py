@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, ensure_collection_link, unavailable
+from tests.helpers import ROOT, VENV_BIN, Molecule, ensure_collection_link, unavailable
 
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'platform_client'
 SCENARIO = 'platform_client'
@@ -48,7 +48,6 @@ IMAGE = 'maestro-platform/client-host:bookworm'
 FLEET = 10
 NETWORK = 'maestro-pc-net'
 DEFAULT_DOCKER_HOST = 'unix:///var/lib/maestro-docker/docker.sock'
-VENV_BIN = Path(sys.executable).parent
 TIMING_FILE = ROOT / 'build' / 'platform_client_fleet_timing.json'
 
 # Test-only credentials, generated per run where a server allows it.
@@ -390,29 +389,6 @@ def _vars_file(srv):
     }
 
 
-class Molecule:
-    def __init__(self, engine, vars_path):
-        self.env = dict(engine['env'])
-        self.env.update({
-            'MAESTRO_PC_VARS_FILE': str(vars_path),
-            'MAESTRO_PC_COLLECTIONS_PATH': str(ensure_collection_link()),
-            'PATH': '%s:%s' % (VENV_BIN, os.environ.get('PATH', '')),
-            'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0', 'PY_COLORS': '0', 'NO_COLOR': '1',
-        })
-        for key in ('ANSIBLE_PYTHON_INTERPRETER', 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH'):
-            self.env.pop(key, None)
-        self.outputs = {}
-
-    def run(self, step, check=True, timeout=900):
-        start = time.monotonic()
-        proc = subprocess.run([str(VENV_BIN / 'molecule'), step, '-s', SCENARIO], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-        elapsed = time.monotonic() - start
-        self.outputs[step] = proc.stdout + proc.stderr
-        if check and proc.returncode != 0:
-            pytest.fail('molecule %s failed (rc %s):\n%s' % (step, proc.returncode, self.outputs[step][-6000:]))
-        return elapsed
-
 
 def _calibrate(env):
     """Seconds for 10 plain module calls (ansible.builtin.stat) on one fleet host right now.
@@ -461,7 +437,9 @@ def _dockerd_check(engine, daemon_json, workdir):
 def test_fleet_converges_and_real_clients_use_the_platform(engine, servers, tmp_path):
     vars_path = tmp_path / 'platform_client_vars.json'
     vars_path.write_text(json.dumps(_vars_file(servers), indent=2))
-    mol = Molecule(engine, vars_path)
+    mol = Molecule(SCENARIO, engine['env'], {'MAESTRO_PC_VARS_FILE': str(vars_path),
+                                             'MAESTRO_PC_COLLECTIONS_PATH': str(ensure_collection_link())},
+                   timeout=900)
     mol.run('destroy', check=False)
     timing = {'hosts': FLEET}
     try:
