@@ -49,22 +49,38 @@ sanity() {
      --exclude tests/fixtures/)
 }
 
+containers() {
+  # A real Docker engine (Debian's docker.io, started here) and the Debian-based host image that the
+  # Molecule scenarios and the dev platform run on. MAESTRO_REQUIRE_MOLECULE=1 turns the tests' skips for a
+  # missing prerequisite (Docker engine, node/npm, the dev scenario's served metric names) into failures.
+  bash scripts/build-images.sh && bash scripts/build-platform-images.sh
+}
+# On a fresh machine the images take ~10 min to build, mostly waiting on the Debian mirror and PyPI: build
+# them in the background while the build, sanity and lint stages use the CPU, and wait for them before pytest.
+images_pid=
+if want pytest; then
+  stage "docker engine; test images built in the background"
+  if eval "$(bash scripts/docker-engine.sh)"; then
+    export DOCKER_HOST MAESTRO_REQUIRE_MOLECULE=1
+    images_log=$(mktemp /tmp/maestro-images.XXXXXX.log)
+    containers >"$images_log" 2>&1 &
+    images_pid=$!
+  else
+    failed+=("docker engine")
+  fi
+fi
 want build && run_stage "build, install and ansible-doc" build_and_doc
 want sanity && run_stage "ansible-test sanity" sanity
 # Molecule's prerun installs the collection into ~/.ansible/collections; ansible-lint puts that path first,
 # so a copy left by an earlier run would shadow this checkout.
 rm -rf ~/.ansible/collections/ansible_collections/maestro/platform
 want lint && run_stage "ansible-lint (production profile)" ansible-lint --profile production
-containers() {
-  # A real Docker engine (Debian's docker.io, started here) and the Debian-based host image that the
-  # Molecule scenarios and the dev platform run on. MAESTRO_REQUIRE_MOLECULE=1 turns the tests' skips for a
-  # missing prerequisite (Docker engine, node/npm, the dev scenario's served metric names) into failures.
-  eval "$(bash scripts/docker-engine.sh)" && bash scripts/build-images.sh && bash scripts/build-platform-images.sh \
-    && export DOCKER_HOST MAESTRO_REQUIRE_MOLECULE=1
-}
+images_ready() { local rc=0; wait "$images_pid" || rc=$?; cat "$images_log"; rm -f "$images_log"; return $rc; }
 if want pytest; then
-  run_stage "docker engine and test images" containers
-  run_stage "pytest (unit, emulators, real servers, molecule)" python -m pytest -p no:cacheprovider -ra "$@" tests
+  [ -n "$images_pid" ] && run_stage "test images (built in the background)" images_ready
+  # --durations: the slowest tests in every log, to keep the whole run under its time budget.
+  run_stage "pytest (unit, emulators, real servers, molecule)" \
+    python -m pytest -p no:cacheprovider -ra --durations=25 "$@" tests
 fi
 
 stage "done"
