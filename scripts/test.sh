@@ -75,6 +75,15 @@ want sanity && run_stage "ansible-test sanity" sanity
 # so a copy left by an earlier run would shadow this checkout.
 rm -rf ~/.ansible/collections/ansible_collections/maestro/platform
 want lint && run_stage "ansible-lint (production profile)" ansible-lint --profile production
+code_gates() {
+  # Issue 19's gates: no function in plugins/ above cyclomatic complexity 15 (ruff.toml), and no repeated code
+  # in the plugins' Python (pylint's similarity check; the modules' documentation strings are not code).
+  ruff check --no-cache plugins/ &&
+  pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 --ignore-imports=y \
+    --ignore-docstrings=y --ignore-comments=y --score=n plugins/module_utils plugins/plugin_utils plugins/action &&
+  echo "code gates: complexity <= 15 everywhere in plugins/, no repeated code"
+}
+want lint && run_stage "code gates (complexity, repeated code)" code_gates
 images_ready() { local rc=0; wait "$images_pid" || rc=$?; cat "$images_log"; rm -f "$images_log"; return $rc; }
 if want pytest; then
   [ -n "$images_pid" ] && run_stage "test images (built in the background)" images_ready

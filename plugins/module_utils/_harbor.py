@@ -860,30 +860,31 @@ class RobotAccount(HarborResource):
             raise ModuleFailure('permissions: a project-level robot account has exactly one permission entry '
                                 '(on its own project), got %d; use level=system for several projects'
                                 % len(perms))
-        wanted = []
-        for index, perm in enumerate(perms):
-            field = 'permissions[%d]' % index
-            namespace = perm.get('namespace')
-            if level == 'project':
-                if perm['kind'] != 'project':
-                    raise ModuleFailure('%s.kind must be project for a project-level robot account' % field)
-                if namespace not in (None, self.params['project']):
-                    raise ModuleFailure("%s.namespace: a project-level robot account of project '%s' can only "
-                                        "have permissions on that project, not on '%s'; use level=system for "
-                                        "access to other projects" % (field, self.params['project'], namespace))
-                namespace = self.params['project']
-            elif perm['kind'] == 'system':
-                namespace = namespace or '/'
-            elif not namespace:
-                raise ModuleFailure("%s.namespace is required: name the project, or '*' for all projects" % field)
-            elif namespace != '*':
-                check_name(namespace, '%s.namespace' % field, 'project name')
-            if not perm['access']:
-                raise ModuleFailure('%s.access must list at least one resource and action' % field)
-            for number, access in enumerate(perm['access']):
-                check_robot_access(access, perm['kind'], '%s.access[%d]' % (field, number))
-            wanted.append({'kind': perm['kind'], 'namespace': namespace, 'access': perm['access']})
-        self.permissions = normalize_permissions(wanted)
+        self.permissions = normalize_permissions(
+            [self._permission(perm, 'permissions[%d]' % index) for index, perm in enumerate(perms)])
+
+    def _permission(self, perm, field):
+        """One permissions[] entry checked and with its namespace resolved."""
+        namespace = perm.get('namespace')
+        if self.params['level'] == 'project':
+            if perm['kind'] != 'project':
+                raise ModuleFailure('%s.kind must be project for a project-level robot account' % field)
+            if namespace not in (None, self.params['project']):
+                raise ModuleFailure("%s.namespace: a project-level robot account of project '%s' can only "
+                                    "have permissions on that project, not on '%s'; use level=system for "
+                                    "access to other projects" % (field, self.params['project'], namespace))
+            namespace = self.params['project']
+        elif perm['kind'] == 'system':
+            namespace = namespace or '/'
+        elif not namespace:
+            raise ModuleFailure("%s.namespace is required: name the project, or '*' for all projects" % field)
+        elif namespace != '*':
+            check_name(namespace, '%s.namespace' % field, 'project name')
+        if not perm['access']:
+            raise ModuleFailure('%s.access must list at least one resource and action' % field)
+        for number, access in enumerate(perm['access']):
+            check_robot_access(access, perm['kind'], '%s.access[%d]' % (field, number))
+        return {'kind': perm['kind'], 'namespace': namespace, 'access': perm['access']}
 
     def project_id(self):
         if self._project_id is None:

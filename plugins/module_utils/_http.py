@@ -168,6 +168,21 @@ def retry_after_seconds(value, now=None):
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
+class _Outcome:
+    """What one attempt of a request ended with, when it did not succeed: the error to report, the wait the
+    server asked for (Retry-After) and whether the server gave no HTTP answer at all (refused, unreachable,
+    timed out, dropped)."""
+
+    def __init__(self, method, url, idempotent, expected, binary):
+        self.method, self.url, self.idempotent, self.expected, self.binary = method, url, idempotent, expected, binary
+        self.error = None
+        self.wait = None
+        self.unanswered = False
+
+    def fail(self, error, wait=None, unanswered=False):
+        self.error, self.wait, self.unanswered = error, wait, unanswered
+
+
 class HttpClient:
     """A JSON HTTP client bound to one base URL.
 
@@ -307,10 +322,31 @@ class HttpClient:
         binary: a successful body is bytes, whatever its Content-Type says (MinIO sends its encrypted
         admin answers as application/json); it is neither parsed nor judged malformed. Error bodies are
         still parsed.
+
+        Three steps: build the request (_prepare), send it once and classify the outcome (_attempt), and
+        the retry policy here (how often, how long, when to remember that the server is down).
         """
         method = method.upper()
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
+        target, url, body, hdrs = self._prepare(method, path, query, json_body, data, content_type, headers)
+        self._refuse_if_down(method, url)
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            outcome = _Outcome(method, url, idempotent, expected, binary)
+            response = self._attempt(outcome, target, body, hdrs)
+            if response is not None:
+                return response
+            wait = outcome.wait if outcome.wait is not None else self._backoff(attempt)
+            if attempt >= self.max_attempts or time.monotonic() - started + wait > self.max_retry_time:
+                raise self._give_up(outcome.error, attempt, started, outcome.unanswered)
+            self._report_retry(outcome.error, attempt, wait)
+            self._sleep(wait)
+
+    def _prepare(self, method, path, query, json_body, data, content_type, headers):
+        """(request target, full URL for messages, body bytes, headers) of one request."""
         target = self.url_for(path, query)
         url = '%s://%s:%s%s' % (self.scheme, self.host, self.port, target)
         hdrs = dict(self.default_headers)
@@ -327,79 +363,82 @@ class HttpClient:
             hdrs['Content-Type'] = content_type or 'application/octet-stream'
         if headers:
             hdrs.update(headers)
+        return target, url, body, hdrs
 
-        if self._down is not None:
-            down_since, reason, attempts = self._down
-            if time.monotonic() - down_since < self.down_memory:
-                # The same server did not answer any attempt moments ago (an earlier item of this loop):
-                # fail at once with the same message instead of retrying for seconds again.
-                raise ApiError('%s (not tried again: no answer to %d attempts %.0f s ago)'
-                               % (reason, attempts, time.monotonic() - down_since), method=method, url=url)
-            self._down = None
+    def _refuse_if_down(self, method, url):
+        if self._down is None:
+            return
+        down_since, reason, attempts = self._down
+        if time.monotonic() - down_since < self.down_memory:
+            # The same server did not answer any attempt moments ago (an earlier item of this loop):
+            # fail at once with the same message instead of retrying for seconds again.
+            raise ApiError('%s (not tried again: no answer to %d attempts %.0f s ago)'
+                           % (reason, attempts, time.monotonic() - down_since), method=method, url=url)
+        self._down = None
 
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            attempt += 1
-            wait = None
-            unanswered = False  # no HTTP answer at all (refused, unreachable, timed out, dropped)
+    def _attempt(self, outcome, target, body, hdrs):
+        """Send once. Returns the Response on success; otherwise records a retryable failure in outcome
+        (error, wait, unanswered) and returns None; raises ApiError when repeating is not allowed."""
+        self.request_count += 1
+        try:
             try:
-                self.request_count += 1
-                try:
-                    status, resp_headers, raw = self._send_once(method, target, body, hdrs)
-                except StaleConnection:
-                    status, resp_headers, raw = self._send_once(method, target, body, hdrs)
-            except ssl.SSLCertVerificationError as exc:
-                raise ApiError('TLS certificate verification failed (%s). Give the CA bundle that signed '
-                               'the server certificate in ca_path, or set validate_certs=false only for '
-                               'a test server' % getattr(exc, 'verify_message', exc),
-                               method=method, url=url)
-            except ssl.SSLError as exc:
-                raise ApiError('TLS error: %s' % exc, method=method, url=url)
-            except (socket.timeout, TimeoutError) as exc:
-                error = ApiError('no response within %s seconds (timeout); the server at %s is slow or '
-                                 'hanging%s' % (self.timeout, self.url_option, self._describe_route()),
-                                 method=method, url=url)
-                if not idempotent:
-                    raise error
-                last_error, unanswered = error, True
-            except (ConnectionRefusedError, socket.gaierror) as exc:
-                # Nothing reached the server: any request may be repeated.
-                last_error = ApiError('cannot connect%s (%s); check %s=%s and that the server is running'
-                                      % (self._describe_route(), exc.strerror or exc, self.url_option,
-                                         self.base_url), method=method, url=url)
-                unanswered = True
-            except (http_client.HTTPException, OSError) as exc:
-                error = ApiError('connection dropped%s (%s: %s)' % (self._describe_route(), type(exc).__name__, exc),
-                                 method=method, url=url)
-                if not idempotent:
-                    raise error
-                last_error, unanswered = error, True
-            else:
-                ok = (status in expected) if expected else (200 <= status < 300)
-                response = self._build_response(status, resp_headers, raw, parse=not (ok and binary))
-                if ok and not response.malformed:
-                    return response
-                if ok:
-                    # A success whose JSON body is cut or garbled (a proxy, a dying server): the outcome is
-                    # unknown, so only a request that is safe to repeat is sent again.
-                    last_error = ApiError('the server answered HTTP %s with a body that is not valid JSON '
-                                          '(%d bytes)' % (status, len(raw)), status=status, method=method,
-                                          url=url, request_id=response.header('X-Request-Id'))
-                    if not idempotent:
-                        raise last_error
-                else:
-                    last_error = self._error(method, url, response)
-                    retryable = status in RETRY_STATUSES and (idempotent or status in REFUSED_STATUSES)
-                    if not retryable:
-                        raise last_error
-                    wait = retry_after_seconds(response.header('Retry-After'))
-            if wait is None:
-                wait = self._backoff(attempt)
-            if attempt >= self.max_attempts or time.monotonic() - started + wait > self.max_retry_time:
-                raise self._give_up(last_error, attempt, started, unanswered)
-            self._report_retry(last_error, attempt, wait)
-            self._sleep(wait)
+                status, resp_headers, raw = self._send_once(outcome.method, target, body, hdrs)
+            except StaleConnection:
+                status, resp_headers, raw = self._send_once(outcome.method, target, body, hdrs)
+        except Exception as exc:  # pylint: disable=broad-except  (classified below; the rest re-raised)
+            self._transport_failure(outcome, exc)
+            return None
+        return self._answer(outcome, status, resp_headers, raw)
+
+    def _transport_failure(self, outcome, exc):
+        """No HTTP answer: raise for a TLS problem or a request unsafe to repeat, else record it."""
+        method, url = outcome.method, outcome.url
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            raise ApiError('TLS certificate verification failed (%s). Give the CA bundle that signed '
+                           'the server certificate in ca_path, or set validate_certs=false only for '
+                           'a test server' % getattr(exc, 'verify_message', exc), method=method, url=url)
+        if isinstance(exc, ssl.SSLError):
+            raise ApiError('TLS error: %s' % exc, method=method, url=url)
+        if isinstance(exc, (socket.timeout, TimeoutError)):
+            error = ApiError('no response within %s seconds (timeout); the server at %s is slow or '
+                             'hanging%s' % (self.timeout, self.url_option, self._describe_route()),
+                             method=method, url=url)
+        elif isinstance(exc, (ConnectionRefusedError, socket.gaierror)):
+            # Nothing reached the server: any request may be repeated.
+            outcome.fail(ApiError('cannot connect%s (%s); check %s=%s and that the server is running'
+                                  % (self._describe_route(), exc.strerror or exc, self.url_option,
+                                     self.base_url), method=method, url=url), unanswered=True)
+            return
+        elif isinstance(exc, (http_client.HTTPException, OSError)):
+            error = ApiError('connection dropped%s (%s: %s)' % (self._describe_route(), type(exc).__name__, exc),
+                             method=method, url=url)
+        else:
+            raise exc
+        if not outcome.idempotent:
+            raise error
+        outcome.fail(error, unanswered=True)
+
+    def _answer(self, outcome, status, resp_headers, raw):
+        """An HTTP answer: the Response on success; raise or record a retryable failure otherwise."""
+        ok = (status in outcome.expected) if outcome.expected else (200 <= status < 300)
+        response = self._build_response(status, resp_headers, raw, parse=not (ok and outcome.binary))
+        if ok and not response.malformed:
+            return response
+        if ok:
+            # A success whose JSON body is cut or garbled (a proxy, a dying server): the outcome is
+            # unknown, so only a request that is safe to repeat is sent again.
+            error = ApiError('the server answered HTTP %s with a body that is not valid JSON (%d bytes)'
+                             % (status, len(raw)), status=status, method=outcome.method, url=outcome.url,
+                             request_id=response.header('X-Request-Id'))
+            if not outcome.idempotent:
+                raise error
+            outcome.fail(error)
+            return None
+        error = self._error(outcome.method, outcome.url, response)
+        if status not in RETRY_STATUSES or not (outcome.idempotent or status in REFUSED_STATUSES):
+            raise error
+        outcome.fail(error, wait=retry_after_seconds(response.header('Retry-After')))
+        return None
 
     def _give_up(self, error, attempts, started, unanswered):
         if unanswered:

@@ -207,6 +207,30 @@ def _positive(rule, key, where):
         raise ModuleFailure('%s: %s must be a positive number of days, got %s' % (where, key, value))
 
 
+def check_tags(tags, where):
+    """Tag values are strings (a mapping or list would be sent as its repr)."""
+    for key, value in (tags or {}).items():
+        if value is None or isinstance(value, (dict, list)):
+            raise ModuleFailure('%s value of %r must be a string' % (where, key))
+
+
+def check_object_lock(lock, versioning):
+    if lock is None:
+        return
+    if lock['enabled'] is False and (lock.get('mode') or lock.get('days') or lock.get('years')):
+        raise ModuleFailure('object_lock: mode, days and years need enabled=true')
+    if (lock.get('days') is not None or lock.get('years') is not None) and not lock.get('mode'):
+        raise ModuleFailure('object_lock: a default retention needs mode (GOVERNANCE or COMPLIANCE)')
+    if lock.get('mode') and (lock.get('days') is None) == (lock.get('years') is None):
+        raise ModuleFailure('object_lock: mode needs exactly one of days or years')
+    for key in ('days', 'years'):
+        if lock.get(key) is not None and lock[key] < 1:
+            raise ModuleFailure('object_lock: %s must be positive, got %s' % (key, lock[key]))
+    if lock['enabled'] and versioning == 'suspended':
+        raise ModuleFailure('versioning cannot be suspended on a bucket with object lock; use '
+                            'versioning=enabled or leave it unset')
+
+
 def check_lifecycle_rules(rules):
     """Normalised rules from the task, checked as S3 checks them; ModuleFailure naming the rule."""
     if rules is None:
@@ -221,44 +245,49 @@ def check_lifecycle_rules(rules):
         if rule_id in seen:
             raise ModuleFailure('%s: rule ids must be unique' % where)
         seen.add(rule_id)
-        for key in ('expiration_days', 'noncurrent_version_expiration_days',
-                    'abort_incomplete_multipart_upload_days'):
-            _positive(rule, key, where)
-        if rule.get('noncurrent_versions_to_keep') is not None:
-            if not 1 <= rule['noncurrent_versions_to_keep'] <= 100:
-                raise ModuleFailure('%s: noncurrent_versions_to_keep must be 1 to 100' % where)
-            if rule.get('noncurrent_version_expiration_days') is None:
-                raise ModuleFailure('%s: noncurrent_versions_to_keep needs noncurrent_version_expiration_days'
-                                    % where)
-        expirations = [k for k in ('expiration_days', 'expiration_date', 'expired_object_delete_marker')
-                       if rule.get(k) not in (None, False)]
-        if len(expirations) > 1:
-            raise ModuleFailure('%s: give only one of expiration_days, expiration_date and '
-                                'expired_object_delete_marker' % where)
-        date = rule.get('expiration_date')
-        if date is not None:
-            try:
-                datetime.datetime.strptime(date, '%Y-%m-%d')
-            except ValueError:
-                raise ModuleFailure('%s: expiration_date must be a date as YYYY-MM-DD, got %r' % (where, date))
+        _check_rule(rule, where)
         tags = rule.get('tags') or {}
-        for key, value in tags.items():
-            if value is None or isinstance(value, (dict, list)):
-                raise ModuleFailure('%s: tags value of %r must be a string' % (where, key))
-        if tags and rule.get('expired_object_delete_marker'):
-            raise ModuleFailure('%s: expired_object_delete_marker cannot be used with a tags filter' % where)
-        if tags and rule.get('abort_incomplete_multipart_upload_days') is not None:
-            raise ModuleFailure('%s: abort_incomplete_multipart_upload_days cannot be used with a tags filter'
-                                % where)
-        actions = expirations + [k for k in ('noncurrent_version_expiration_days',
-                                             'abort_incomplete_multipart_upload_days') if rule.get(k) is not None]
-        if not actions:
-            raise ModuleFailure('%s: a rule needs an action: expiration_days, expiration_date, '
-                                'expired_object_delete_marker, noncurrent_version_expiration_days or '
-                                'abort_incomplete_multipart_upload_days' % where)
         out.append(_rule(rule_id, rule.get('status', 'enabled'), rule.get('prefix') or None,
                          dict((k, str(v)) for k, v in tags.items()), rule))
     return sorted(out, key=lambda r: r['id'])
+
+
+def _check_rule(rule, where):
+    for key in ('expiration_days', 'noncurrent_version_expiration_days', 'abort_incomplete_multipart_upload_days'):
+        _positive(rule, key, where)
+    if rule.get('noncurrent_versions_to_keep') is not None:
+        if not 1 <= rule['noncurrent_versions_to_keep'] <= 100:
+            raise ModuleFailure('%s: noncurrent_versions_to_keep must be 1 to 100' % where)
+        if rule.get('noncurrent_version_expiration_days') is None:
+            raise ModuleFailure('%s: noncurrent_versions_to_keep needs noncurrent_version_expiration_days' % where)
+    expirations = [k for k in ('expiration_days', 'expiration_date', 'expired_object_delete_marker')
+                   if rule.get(k) not in (None, False)]
+    if len(expirations) > 1:
+        raise ModuleFailure('%s: give only one of expiration_days, expiration_date and '
+                            'expired_object_delete_marker' % where)
+    date = rule.get('expiration_date')
+    if date is not None:
+        try:
+            datetime.datetime.strptime(date, '%Y-%m-%d')
+        except ValueError:
+            raise ModuleFailure('%s: expiration_date must be a date as YYYY-MM-DD, got %r' % (where, date))
+    _check_rule_filter(rule, where)
+    actions = expirations + [k for k in ('noncurrent_version_expiration_days',
+                                         'abort_incomplete_multipart_upload_days') if rule.get(k) is not None]
+    if not actions:
+        raise ModuleFailure('%s: a rule needs an action: expiration_days, expiration_date, '
+                            'expired_object_delete_marker, noncurrent_version_expiration_days or '
+                            'abort_incomplete_multipart_upload_days' % where)
+
+
+def _check_rule_filter(rule, where):
+    tags = rule.get('tags') or {}
+    check_tags(tags, '%s: tags' % where)
+    if tags and rule.get('expired_object_delete_marker'):
+        raise ModuleFailure('%s: expired_object_delete_marker cannot be used with a tags filter' % where)
+    if tags and rule.get('abort_incomplete_multipart_upload_days') is not None:
+        raise ModuleFailure('%s: abort_incomplete_multipart_upload_days cannot be used with a tags filter'
+                            % where)
 
 
 def _rule(rule_id, status, prefix, tags, values):
@@ -465,41 +494,29 @@ class Bucket(S3Operation, Resource):
         self.versioning = versioning_state(self.params.get('versioning'))
         self.aspects = [k for k in ('versioning', 'policy', 'lifecycle_rules', 'object_lock', 'tags',
                                     'encryption', 'quota') if self.params.get(k) is not None]
-        policy = self.params.get('policy')
-        self.policy = None
-        if isinstance(policy, str) and policy in CANNED_POLICIES:
-            self.policy = canned_bucket_policy(policy, name)
-            self.policy = canonical_json(normalise_policy(self.policy)) if self.policy else 'none'
-        elif policy is not None:
-            if isinstance(policy, str) and not policy.strip().startswith('{'):
-                raise ModuleFailure('policy must be one of %s or a policy document, got %r'
-                                    % (', '.join(CANNED_POLICIES), policy))
-            self.policy = canonical_json(normalise_policy(parse_policy(policy, bucket_policy=True)))
+        self.policy = self._policy(self.params.get('policy'), name)
         self.rules = check_lifecycle_rules(self.params.get('lifecycle_rules'))
-        lock = self.params.get('object_lock')
-        if lock is not None:
-            if lock['enabled'] is False and (lock.get('mode') or lock.get('days') or lock.get('years')):
-                raise ModuleFailure('object_lock: mode, days and years need enabled=true')
-            if (lock.get('days') is not None or lock.get('years') is not None) and not lock.get('mode'):
-                raise ModuleFailure('object_lock: a default retention needs mode (GOVERNANCE or COMPLIANCE)')
-            if lock.get('mode') and (lock.get('days') is None) == (lock.get('years') is None):
-                raise ModuleFailure('object_lock: mode needs exactly one of days or years')
-            for key in ('days', 'years'):
-                if lock.get(key) is not None and lock[key] < 1:
-                    raise ModuleFailure('object_lock: %s must be positive, got %s' % (key, lock[key]))
-            if lock['enabled'] and self.versioning == 'suspended':
-                raise ModuleFailure('versioning cannot be suspended on a bucket with object lock; use '
-                                    'versioning=enabled or leave it unset')
-        if self.params.get('tags') is not None:
-            for key, value in self.params['tags'].items():
-                if value is None or isinstance(value, (dict, list)):
-                    raise ModuleFailure('tags value of %r must be a string' % key)
+        check_object_lock(self.params.get('object_lock'), self.versioning)
+        check_tags(self.params.get('tags'), 'tags')
         self.quota = None
         if self.params.get('quota') is not None:
             if not self.params.get('endpoint_url'):
                 raise ModuleFailure('quota is not supported on AWS S3 (no endpoint_url): bucket quotas are a MinIO '
                                     'admin API feature. Remove quota, or set endpoint_url to your MinIO server')
             self.quota = parse_size(self.params['quota'], 'quota')
+
+    @staticmethod
+    def _policy(policy, name):
+        """The bucket policy as canonical JSON ('none' for the private preset), or None when unmanaged."""
+        if policy is None:
+            return None
+        if isinstance(policy, str) and policy in CANNED_POLICIES:
+            document = canned_bucket_policy(policy, name)
+            return canonical_json(normalise_policy(document)) if document else 'none'
+        if isinstance(policy, str) and not policy.strip().startswith('{'):
+            raise ModuleFailure('policy must be one of %s or a policy document, got %r'
+                                % (', '.join(CANNED_POLICIES), policy))
+        return canonical_json(normalise_policy(parse_policy(policy, bucket_policy=True)))
 
     def run(self):
         self._written = self._last_read = None

@@ -181,6 +181,19 @@ def shape(value):
 
 def parse_policy(value, field='policy', bucket_policy=False):
     """A policy document from a dict or a JSON string, checked for shape; ModuleFailure naming field."""
+    value = _policy_document(value, field)
+    statements = value.get('Statement')
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements:
+        raise ModuleFailure('%s: Statement must be a non-empty list of statements' % field)
+    for index, stmt in enumerate(statements):
+        _check_statement(stmt, '%s: Statement[%d]' % (field, index), bucket_policy)
+    return value
+
+
+def _policy_document(value, field):
+    """The document as a mapping with known top-level keys and a valid Version."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -198,40 +211,45 @@ def parse_policy(value, field='policy', bucket_policy=False):
     version = value.get('Version')
     if version is not None and version not in ('2012-10-17', '2008-10-17'):
         raise ModuleFailure("%s: Version must be '2012-10-17', got %r" % (field, version))
-    statements = value.get('Statement')
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list) or not statements:
-        raise ModuleFailure('%s: Statement must be a non-empty list of statements' % field)
-    for index, stmt in enumerate(statements):
-        where = '%s: Statement[%d]' % (field, index)
-        if not isinstance(stmt, dict):
-            raise ModuleFailure('%s must be a mapping, got %s' % (where, type(stmt).__name__))
-        unknown = sorted(set(stmt) - _STATEMENT_KEYS)
-        if unknown:
-            raise ModuleFailure('%s has unknown key(s) %s' % (where, ', '.join(unknown)))
-        if stmt.get('Effect') not in ('Allow', 'Deny'):
-            raise ModuleFailure("%s: Effect must be 'Allow' or 'Deny', got %r" % (where, stmt.get('Effect')))
-        if ('Action' in stmt) == ('NotAction' in stmt):
-            raise ModuleFailure('%s needs exactly one of Action or NotAction' % where)
-        if ('Resource' in stmt) == ('NotResource' in stmt):
-            raise ModuleFailure('%s needs exactly one of Resource or NotResource' % where)
-        for key in _SET_KEYS:
-            if key in stmt:
-                items = stmt[key] if isinstance(stmt[key], list) else [stmt[key]]
-                if not items or not all(isinstance(i, str) and i for i in items):
-                    raise ModuleFailure('%s: %s must be a non-empty string or list of strings' % (where, key))
-        for key in ('Action', 'NotAction'):
-            for action in (stmt.get(key) if isinstance(stmt.get(key), list) else [stmt.get(key)]):
-                if action is not None and action != '*' and ':' not in action:
-                    raise ModuleFailure("%s: %s %r is not 'service:action' (for example s3:GetObject)"
-                                        % (where, key, action))
-        if bucket_policy and 'Principal' not in stmt and 'NotPrincipal' not in stmt:
-            raise ModuleFailure('%s needs a Principal: a bucket policy says whom it applies to '
-                                '(for example {"AWS": ["*"]})' % where)
-        if 'Condition' in stmt and not isinstance(stmt['Condition'], dict):
-            raise ModuleFailure('%s: Condition must be a mapping of operator to conditions' % where)
     return value
+
+
+def _check_statement(stmt, where, bucket_policy):
+    if not isinstance(stmt, dict):
+        raise ModuleFailure('%s must be a mapping, got %s' % (where, type(stmt).__name__))
+    unknown = sorted(set(stmt) - _STATEMENT_KEYS)
+    if unknown:
+        raise ModuleFailure('%s has unknown key(s) %s' % (where, ', '.join(unknown)))
+    if stmt.get('Effect') not in ('Allow', 'Deny'):
+        raise ModuleFailure("%s: Effect must be 'Allow' or 'Deny', got %r" % (where, stmt.get('Effect')))
+    if ('Action' in stmt) == ('NotAction' in stmt):
+        raise ModuleFailure('%s needs exactly one of Action or NotAction' % where)
+    if ('Resource' in stmt) == ('NotResource' in stmt):
+        raise ModuleFailure('%s needs exactly one of Resource or NotResource' % where)
+    _check_statement_values(stmt, where)
+    if bucket_policy and 'Principal' not in stmt and 'NotPrincipal' not in stmt:
+        raise ModuleFailure('%s needs a Principal: a bucket policy says whom it applies to '
+                            '(for example {"AWS": ["*"]})' % where)
+    if 'Condition' in stmt and not isinstance(stmt['Condition'], dict):
+        raise ModuleFailure('%s: Condition must be a mapping of operator to conditions' % where)
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _check_statement_values(stmt, where):
+    """Action/Resource lists hold non-empty strings; actions read 'service:action' (or '*')."""
+    for key in _SET_KEYS:
+        if key in stmt:
+            items = _as_list(stmt[key])
+            if not items or not all(isinstance(i, str) and i for i in items):
+                raise ModuleFailure('%s: %s must be a non-empty string or list of strings' % (where, key))
+    for key in ('Action', 'NotAction'):
+        for action in _as_list(stmt.get(key)):
+            if action is not None and action != '*' and ':' not in action:
+                raise ModuleFailure("%s: %s %r is not 'service:action' (for example s3:GetObject)"
+                                    % (where, key, action))
 
 
 def canned_bucket_policy(name, bucket):
