@@ -35,7 +35,6 @@ import tempfile
 
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
 
-SETTINGS = ('url', 'endpointurl', 'region', 'profile', 'credentialpath', 'ssl_verify', 'version_aware')
 CREDENTIALS = ('access_key_id', 'secret_access_key', 'session_token')
 SECRETS = ('secret_access_key', 'session_token')
 MASK = '********'

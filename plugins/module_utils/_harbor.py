@@ -85,10 +85,6 @@ class HarborOperation:
 
 
 # -- shared helpers ------------------------------------------------------------------------------
-def not_found(exc):
-    return isinstance(exc, ApiError) and exc.status == 404
-
-
 def get_or_none(client, path, **kwargs):
     try:
         return client.get(path, **kwargs)

@@ -37,14 +37,9 @@ import socket
 import ssl
 import time
 
-try:
-    import http.client as http_client
-    from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
-    from urllib.request import getproxies, proxy_bypass
-except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this file there
-    import httplib as http_client  # type: ignore
-    from urllib import getproxies, proxy_bypass, quote, unquote, urlencode  # type: ignore
-    from urlparse import urlsplit, urlunsplit  # type: ignore
+import http.client as http_client
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.request import getproxies, proxy_bypass
 
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 # 429 and 503 mean the server refused the request before acting on it: repeating even a POST is safe.

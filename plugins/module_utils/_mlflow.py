@@ -538,12 +538,6 @@ class ModelVersion(MlflowOperation, Resource):
                            version='2.0.0')
         self.model = None
 
-    def _source(self):
-        source = self.params.get('source')
-        if source is None and self.params.get('run_id'):
-            return None
-        return source
-
     def _resolve(self):
         """What to register, as MLflow 3's client does it (mlflow/tracking/_model_registry/fluent.py
         _register_model, client.py _create_model_version): a runs:/<run>/<path> source whose run logged a model

@@ -30,11 +30,7 @@ import os
 import re
 import traceback
 
-try:
-    from urllib.parse import quote, urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported
-    from urllib import quote  # type: ignore
-    from urlparse import urlsplit  # type: ignore
+from urllib.parse import quote, urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
