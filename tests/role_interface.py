@@ -1,0 +1,240 @@
+"""The role <-> module interface, generated and checked.
+
+A role list variable that feeds a module (a task ``maestro.platform.M`` with ``loop: "{{ var }}"``) declares the
+module's own options as the suboptions of its elements in the role's meta/argument_specs.yml, so a typo in an
+inventory item (``prevent_vulnerabel: true``) fails role argument validation instead of being silently ignored;
+and the task passes every one of them, so every documented option works from inventory.
+
+    .venv/bin/python -m tests.role_interface            # report drift (exit 1 when any)
+    .venv/bin/python -m tests.role_interface --write    # regenerate the suboptions from the modules
+
+The suboptions mirror the module's argument spec (type, elements, choices, no_log, nested options, required) with
+the first line of each option's description from the module's DOCUMENTATION. A role may be stricter than the
+module (``required: true`` where the module has a default); nothing else is hand-written.
+tests/unit/test_role_interface.py fails when a role and its module drift apart.
+"""
+
+import argparse
+import ast
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOP = re.compile(r'^\{\{\s*([a-z][a-z0-9_]*)\s*\}\}$')
+SPEC_KEYS = ('type', 'elements', 'choices', 'no_log', 'required')
+
+
+def _walk(tasks):
+    for task in tasks or []:
+        if isinstance(task, dict):
+            yield task
+            for key in ('block', 'rescue', 'always'):
+                yield from _walk(task.get(key))
+
+
+def feeds(root=ROOT):
+    """(role, variable, module, task arguments, tasks file) for every module task looping over a role variable."""
+    found = []
+    for tasks_file in sorted(root.glob('roles/*/tasks/*.yml')):
+        role = tasks_file.parts[-3]
+        for task in _walk(yaml.safe_load(tasks_file.read_text()) or []):
+            match = LOOP.match(str(task.get('loop') or '').strip())
+            action = next((key for key in task if key.startswith('maestro.platform.')), None)
+            if not match or not action or action.endswith('_info') or not match.group(1).startswith(role + '_'):
+                continue
+            if not _passes_items_through(task[action] or {}):
+                continue  # the role maps its own item fields onto the module (e.g. minio_service_users)
+            found.append((role, match.group(1), action.rsplit('.', 1)[1], task[action] or {}, tasks_file))
+    return found
+
+
+def operation(module):
+    """The module's Operation class (the action plugin names it)."""
+    if str(_collections_root()) not in sys.path:
+        sys.path.insert(0, str(_collections_root()))
+    action = importlib.import_module('ansible_collections.maestro.platform.plugins.action.%s' % module)
+    return action.ActionModule.operation
+
+
+def _passes_items_through(args):
+    """True when every option taken from the loop item is the item's field of the same name."""
+    for name, value in args.items():
+        fields = re.findall(r'\bitem\.([a-z_]+)', str(value))
+        if any(field != name for field in fields):
+            return False
+    return True
+
+
+def module_options(module):
+    """The module's own options (connection options come from module_defaults or the task), as its argument spec."""
+    return operation(module).module_options
+
+
+def _collections_root():
+    from tests.helpers import ensure_collection_link  # pylint: disable=import-outside-toplevel
+    return ensure_collection_link()
+
+
+def module_docs(module):
+    tree = ast.parse((ROOT / 'plugins' / 'modules' / ('%s.py' % module)).read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == 'DOCUMENTATION' for t in node.targets):
+            return (yaml.safe_load(ast.literal_eval(node.value)) or {}).get('options') or {}
+    return {}
+
+
+def _first_line(doc):
+    description = doc.get('description') if doc else None
+    if isinstance(description, list):
+        description = description[0] if description else None
+    return description or 'See the module documentation.'
+
+
+def suboptions(spec, docs, module):
+    """argument_specs suboptions mirroring a module argument spec."""
+    out = {}
+    for name in sorted(spec):
+        option, doc = spec[name], (docs or {}).get(name) or {}
+        entry = {'description': [_first_line(doc)]}
+        entry['type'] = option.get('type', 'str')
+        for key in SPEC_KEYS[1:]:
+            if option.get(key):
+                entry[key] = list(option[key]) if key == 'choices' else option[key]
+        if option.get('options'):
+            entry['options'] = suboptions(option['options'], doc.get('suboptions') or {}, module)
+        out[name] = entry
+    return out
+
+
+def _argument_specs(role, root=ROOT):
+    path = root / 'roles' / role / 'meta' / 'argument_specs.yml'
+    return path, yaml.safe_load(path.read_text())
+
+
+def expected_options(module, current=None):
+    """The generated suboptions; a role's own `required: true` on a top-level suboption is kept."""
+    generated = suboptions(module_options(module), module_docs(module), module)
+    for name, entry in generated.items():
+        if ((current or {}).get(name) or {}).get('required') and not entry.get('required'):
+            entry['required'] = True
+    return generated
+
+
+def _strip_descriptions(options):
+    return {name: dict((k, _strip_descriptions(v) if k == 'options' else v) for k, v in entry.items()
+                       if k != 'description') for name, entry in (options or {}).items()}
+
+
+def problems(root=ROOT):
+    """Every drift between a role variable, its argument spec and its module, as readable lines."""
+    out = []
+    for role, variable, module, args, tasks_file in feeds(root):
+        where = '%s (%s, %s)' % (variable, tasks_file.relative_to(root), module)
+        options = module_options(module)
+        missing = sorted(set(options) - set(args))
+        if missing:
+            out.append('%s: the task does not pass %s' % (where, ', '.join(missing)))
+        unknown = sorted(set(args) - set(options) - set(operation(module).connection_options))
+        if unknown:
+            out.append('%s: the task passes options the module does not have: %s' % (where, ', '.join(unknown)))
+        _path, specs = _argument_specs(role, root)
+        declared = specs['argument_specs']['main']['options'].get(variable)
+        if declared is None:
+            out.append('%s: not declared in argument_specs' % where)
+            continue
+        current = declared.get('options')
+        if _strip_descriptions(current) != _strip_descriptions(expected_options(module, current)):
+            out.append('%s: argument_specs suboptions differ from the module options; run '
+                       '`.venv/bin/python -m tests.role_interface --write`' % where)
+        elif current != expected_options(module, current):
+            out.append('%s: argument_specs descriptions differ from the module documentation; run '
+                       '`.venv/bin/python -m tests.role_interface --write`' % where)
+    return out
+
+
+def _scalar(value):
+    return yaml.safe_dump(value, default_flow_style=True, width=1000).strip().replace('\n...', '')
+
+
+def _render(options, indent):
+    """argument_specs YAML text for generated suboptions, in the files' own layout."""
+    pad, lines = ' ' * indent, []
+    for name, entry in options.items():
+        lines.append('%s%s:' % (pad, name))
+        description = yaml.safe_dump(entry['description'], width=100, default_flow_style=False).rstrip('\n')
+        lines.append('%s  description:' % pad)
+        lines.extend('%s    %s' % (pad, line) for line in description.splitlines())
+        for key in SPEC_KEYS:
+            if key == 'choices' and entry.get(key):
+                lines.append('%s  choices:' % pad)
+                lines.extend('%s    - %s' % (pad, _scalar(choice)) for choice in entry[key])
+            elif key in entry:
+                lines.append('%s  %s: %s' % (pad, key, _scalar(entry[key])))
+        if entry.get('options'):
+            lines.append('%s  options:' % pad)
+            lines.extend(_render(entry['options'], indent + 4))
+    return lines
+
+
+def _indent(line):
+    return len(line) - len(line.lstrip(' ')) if line.strip() else None
+
+
+def _block_end(lines, start, indent):
+    """Index after the block that starts at lines[start] (a key at `indent`)."""
+    end = start + 1
+    while end < len(lines) and (_indent(lines[end]) is None or _indent(lines[end]) > indent):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def write(root=ROOT):
+    """Regenerate the suboptions in place, as text: everything else in the file is left byte for byte."""
+    changed = set()
+    for role, variable, module, _args, _tasks_file in feeds(root):
+        path, specs = _argument_specs(role, root)
+        declared = specs['argument_specs']['main']['options'].get(variable)
+        if declared is None:
+            continue
+        wanted = expected_options(module, declared.get('options'))
+        if declared.get('options') == wanted and declared.get('elements') == 'dict':
+            continue
+        lines = path.read_text().splitlines()
+        start = lines.index('      %s:' % variable)
+        end = _block_end(lines, start, 6)
+        block = [line for line in _strip_key(lines[start:end], 'options', 8) if line.strip() != 'elements: dict']
+        block += ['        elements: dict', '        options:'] + _render(wanted, 10)
+        lines[start:end] = block
+        path.write_text('\n'.join(lines) + '\n')
+        changed.add(str(path.relative_to(root)))
+    return sorted(changed)
+
+
+def _strip_key(block, key, indent):
+    for index, line in enumerate(block):
+        if line == '%s%s:' % (' ' * indent, key):
+            return block[:index] + block[_block_end(block, index, indent):]
+    return block
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--write', action='store_true', help='regenerate the suboptions from the modules')
+    args = parser.parse_args(argv)
+    if args.write:
+        for path in write():
+            print('rewrote %s' % path)
+    found = problems()
+    for line in found:
+        print(line)
+    return 1 if found else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

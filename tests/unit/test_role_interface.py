@@ -1,0 +1,80 @@
+"""Role list variables that feed a module declare the module's options and pass every one (tests/role_interface.py)."""
+
+import textwrap
+
+import yaml
+
+from tests import role_interface as ri
+
+
+def test_every_role_variable_feeding_a_module_mirrors_it():
+    assert ri.feeds(), 'no role task loops over a role variable into a maestro.platform module'
+    assert ri.problems() == []
+
+
+def _role(tmp_path, task_args, spec_extra=''):
+    tasks = tmp_path / 'roles' / 'demo' / 'tasks'
+    meta = tmp_path / 'roles' / 'demo' / 'meta'
+    tasks.mkdir(parents=True)
+    meta.mkdir(parents=True)
+    (tasks / 'main.yml').write_text(yaml.safe_dump([{
+        'name': 'Experiments', 'maestro.platform.mlflow_experiment': task_args, 'loop': '{{ demo_experiments }}'}]))
+    (meta / 'argument_specs.yml').write_text(textwrap.dedent('''\
+        ---
+        argument_specs:
+          main:
+            short_description: demo
+            options:
+              demo_experiments:
+                description:
+                  - Experiments.
+                type: list
+                default: []
+        %s
+              demo_other:
+                description:
+                  - Stays as it is.
+                type: str
+        ''') % spec_extra)
+    return tmp_path
+
+
+def test_drift_is_found_and_write_regenerates_the_suboptions(tmp_path):
+    args = {'name': '{{ item.name }}', 'tags': '{{ item.tags | default(omit) }}',
+            'tracking_uri': 'http://mlflow', 'bogus': '{{ item.bogus }}'}
+    root = _role(tmp_path, args)
+    found = ri.problems(root)
+    assert any('does not pass' in line and 'artifact_location' in line and 'state' in line for line in found)
+    assert any('options the module does not have: bogus' in line for line in found)
+    assert any('suboptions differ' in line for line in found)
+
+    assert ri.write(root) == ['roles/demo/meta/argument_specs.yml']
+    spec = yaml.safe_load((root / 'roles/demo/meta/argument_specs.yml').read_text())['argument_specs']['main']
+    options = spec['options']['demo_experiments']['options']
+    assert sorted(options) == ['artifact_location', 'name', 'purge_tags', 'state', 'tags']
+    assert options['state']['choices'] == ['present', 'absent'] and options['name']['required'] is True
+    assert options['tags']['type'] == 'dict' and options['name']['description'] == ['Name of the experiment.']
+    assert spec['options']['demo_other'] == {'description': ['Stays as it is.'], 'type': 'str'}
+    assert not any('suboptions differ' in line or 'descriptions differ' in line for line in ri.problems(root))
+    assert ri.write(root) == []  # idempotent
+
+
+def test_a_role_may_be_stricter_than_its_module(tmp_path):
+    root = _role(tmp_path, {'name': '{{ item.name }}', 'artifact_location': '{{ item.artifact_location }}',
+                            'tags': '{{ item.tags }}', 'purge_tags': '{{ item.purge_tags }}',
+                            'state': '{{ item.state }}'})
+    ri.write(root)
+    path = root / 'roles/demo/meta/argument_specs.yml'
+    spec = yaml.safe_load(path.read_text())
+    tags = spec['argument_specs']['main']['options']['demo_experiments']['options']['tags']
+    tags['required'] = True
+    path.write_text(yaml.safe_dump(spec))
+    assert ri.problems(root) == []
+    tags['type'] = 'list'
+    path.write_text(yaml.safe_dump(spec))
+    assert any('suboptions differ' in line for line in ri.problems(root))
+
+
+def test_a_role_that_maps_its_own_fields_is_not_a_mirror(tmp_path):
+    root = _role(tmp_path, {'name': '{{ item.team }}-experiments'})
+    assert ri.feeds(root) == []
