@@ -1,4 +1,4 @@
-"""maestro.platform.platform_client on a fleet of 10 Debian containers, proven with real clients.
+"""maestro.platform.platform_client on a fleet of 4 Debian containers, proven with real clients.
 
 Runs the Molecule scenario molecule/platform_client step by step (destroy, create, prepare, converge,
 idempotence, verify, destroy) on the project's own Docker engine, against real stand-in servers this
@@ -45,7 +45,7 @@ from tests.helpers import ROOT, VENV_BIN, Molecule, ensure_collection_link, unav
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'platform_client'
 SCENARIO = 'platform_client'
 IMAGE = 'maestro-platform/client-host:bookworm'
-FLEET = 10
+FLEET = 4
 NETWORK = 'maestro-pc-net'
 DEFAULT_DOCKER_HOST = 'unix:///var/lib/maestro-docker/docker.sock'
 TIMING_FILE = ROOT / 'build' / 'platform_client_fleet_timing.json'
