@@ -330,7 +330,7 @@ repository:
       returned: for maven proxy and hosted repositories
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import Repository
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import Repository
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

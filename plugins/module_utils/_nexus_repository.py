@@ -1,0 +1,493 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the nexus_repository and nexus_repository_info logic of maestro.platform. Not a public API.
+"""Nexus repositories (proxy, hosted, group) through /service/rest/v1/repositories.
+
+Facts the code relies on are listed in _nexus.py's docstring (create 201, duplicate name 400, full
+settings only from the per-format GET, writePolicy echoed as stored, remote password never returned,
+writableMember Pro only).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, path_quote
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
+    NAME_PATTERN, NexusOperation, _check_url, _get_or_none, _lower, _sorted_unique, _upper, server_edition)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    Info,
+    ModuleFailure,
+    Resource,
+    require_name,
+)
+
+# format -> the repository types Nexus serves for it (among the formats this collection manages)
+FORMATS = {
+    'pypi': ('proxy', 'hosted', 'group'),
+    'npm': ('proxy', 'hosted', 'group'),
+    'maven': ('proxy', 'hosted', 'group'),
+    'docker': ('proxy', 'hosted', 'group'),
+    'raw': ('proxy', 'hosted', 'group'),
+    'go': ('proxy', 'group'),
+    'helm': ('proxy', 'hosted'),
+    'gitlfs': ('hosted',),
+    'cocoapods': ('proxy',),
+    'p2': ('proxy',),
+}
+TYPES = ('proxy', 'hosted', 'group')
+# Nexus names maven's format maven2 in its answers
+API_FORMAT = {'maven': 'maven2'}
+FORMAT_FROM_API = dict((v, k) for k, v in API_FORMAT.items())
+# group formats whose API takes a writable member (group deployment)
+GROUP_DEPLOY_FORMATS = ('pypi', 'npm', 'docker')
+# formats whose group request carries no cleanup policies or format attributes
+WRITE_POLICIES = ('allow', 'allow_once', 'deny')
+
+
+# -- repositories ----------------------------------------------------------------------------------------
+def repository_path(fmt, rtype, name=None):
+    path = '/v1/repositories/%s/%s' % (fmt, rtype)
+    return path + '/' + path_quote(name) if name is not None else path
+
+
+def url_format(api_format):
+    return FORMAT_FROM_API.get(api_format, api_format)
+
+
+def repository_view(raw):
+    """A repository's settings as the module options name them (snake case, lower-case enums). An absent
+    remote user or writable member is '' (not None, which the engine reads as "not managed")."""
+    fmt, rtype = url_format(raw.get('format')), raw.get('type')
+    storage = raw.get('storage') or {}
+    view = {
+        'name': raw.get('name'),
+        'format': fmt,
+        'type': rtype,
+        'url': raw.get('url'),
+        'online': raw.get('online'),
+        'blob_store': storage.get('blobStoreName'),
+        'strict_content_type_validation': storage.get('strictContentTypeValidation'),
+    }
+    if rtype == 'hosted':
+        view['write_policy'] = _lower(storage.get('writePolicy'))
+    if rtype != 'group':
+        view['cleanup_policies'] = _sorted_unique((raw.get('cleanup') or {}).get('policyNames'))
+    if rtype == 'proxy':
+        proxy = raw.get('proxy') or {}
+        negative = raw.get('negativeCache') or {}
+        auth = (raw.get('httpClient') or {}).get('authentication') or {}
+        view.update(remote_url=proxy.get('remoteUrl'), content_max_age=proxy.get('contentMaxAge'),
+                    metadata_max_age=proxy.get('metadataMaxAge'),
+                    negative_cache={'enabled': negative.get('enabled'), 'time_to_live': negative.get('timeToLive')},
+                    remote_username=auth.get('username') or '')
+    if rtype == 'group':
+        group = raw.get('group') or {}
+        view['members'] = list(group.get('memberNames') or [])
+        if fmt in GROUP_DEPLOY_FORMATS:
+            view['writable_member'] = group.get('writableMember') or ''
+    if fmt == 'docker':
+        docker = raw.get('docker') or {}
+        view['docker'] = {'http_port': docker.get('httpPort'), 'https_port': docker.get('httpsPort'),
+                          'v1_enabled': docker.get('v1Enabled'), 'force_basic_auth': docker.get('forceBasicAuth'),
+                          'path_enabled': docker.get('pathEnabled')}
+        if rtype == 'proxy':
+            docker_proxy = raw.get('dockerProxy') or {}
+            view['docker'].update(index_type=_lower(docker_proxy.get('indexType')),
+                                  index_url=docker_proxy.get('indexUrl'))
+    if fmt == 'maven' and rtype != 'group':
+        maven = raw.get('maven') or {}
+        view['maven'] = {'version_policy': _lower(maven.get('versionPolicy')),
+                         'layout_policy': _lower(maven.get('layoutPolicy')),
+                         'content_disposition': _lower(maven.get('contentDisposition'))}
+    return view
+
+
+def repository_defaults(fmt, rtype, name):
+    """The settings of a new repository before the task's options are applied (Nexus UI defaults)."""
+    view = {'name': name, 'format': fmt, 'type': rtype, 'url': None, 'online': True, 'blob_store': 'default',
+            'strict_content_type_validation': True}
+    if rtype == 'hosted':
+        view['write_policy'] = None  # required to create: no silent default for who may overwrite what
+    if rtype != 'group':
+        view['cleanup_policies'] = []
+    if rtype == 'proxy':
+        view.update(remote_url=None, content_max_age=1440, metadata_max_age=1440,
+                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username='')
+    if rtype == 'group':
+        view['members'] = []
+        if fmt in GROUP_DEPLOY_FORMATS:
+            view['writable_member'] = ''
+    if fmt == 'docker':
+        view['docker'] = {'http_port': None, 'https_port': None, 'v1_enabled': False, 'force_basic_auth': True,
+                          'path_enabled': True}
+        if rtype == 'proxy':
+            view['docker'].update(index_type='registry', index_url=None)
+    if fmt == 'maven' and rtype != 'group':
+        view['maven'] = {'version_policy': 'release', 'layout_policy': 'strict', 'content_disposition': 'inline'}
+    return view
+
+
+def repository_payload(view, raw, remote_password=None):
+    """The API body for create (raw None) or update: the current body with the managed settings replaced,
+    so settings this module does not manage (routing rules, connection tuning ...) are kept."""
+    fmt, rtype = view['format'], view['type']
+    body = copy.deepcopy(raw) if raw else {}
+    for key in ('format', 'type', 'url'):
+        body.pop(key, None)
+    body['name'] = view['name']
+    body['online'] = view['online']
+    storage = body.setdefault('storage', {})
+    storage['blobStoreName'] = view['blob_store']
+    storage['strictContentTypeValidation'] = view['strict_content_type_validation']
+    if rtype == 'hosted':
+        storage['writePolicy'] = _upper(view['write_policy'])
+    if rtype != 'group':
+        body['cleanup'] = {'policyNames': list(view['cleanup_policies'])}
+    if rtype == 'proxy':
+        proxy = body.setdefault('proxy', {})
+        proxy.update(remoteUrl=view['remote_url'], contentMaxAge=view['content_max_age'],
+                     metadataMaxAge=view['metadata_max_age'])
+        body['negativeCache'] = {'enabled': view['negative_cache']['enabled'],
+                                 'timeToLive': view['negative_cache']['time_to_live']}
+        http_client = body.setdefault('httpClient', {'blocked': False, 'autoBlock': True})
+        if view['remote_username']:
+            auth = dict(http_client.get('authentication') or {})
+            auth.update(type='username', username=view['remote_username'])
+            auth.pop('password', None)
+            if remote_password is not None:
+                auth['password'] = remote_password
+            http_client['authentication'] = auth
+        else:
+            http_client.pop('authentication', None)
+    if rtype == 'group':
+        group = {'memberNames': list(view['members'])}
+        if view.get('writable_member'):
+            group['writableMember'] = view['writable_member']
+        body['group'] = group
+    if fmt == 'docker':
+        docker = view['docker']
+        body['docker'] = dict((api, docker[opt]) for opt, api in (
+            ('http_port', 'httpPort'), ('https_port', 'httpsPort'), ('v1_enabled', 'v1Enabled'),
+            ('force_basic_auth', 'forceBasicAuth'), ('path_enabled', 'pathEnabled')) if docker.get(opt) is not None)
+        if rtype == 'proxy':
+            docker_proxy = body.setdefault('dockerProxy', {})
+            docker_proxy['indexType'] = _upper(docker['index_type'])
+            if docker.get('index_url'):
+                docker_proxy['indexUrl'] = docker['index_url']
+            else:
+                docker_proxy.pop('indexUrl', None)
+    if fmt == 'maven' and rtype != 'group':
+        maven = view['maven']
+        body['maven'] = {'versionPolicy': _upper(maven['version_policy']),
+                         'layoutPolicy': _upper(maven['layout_policy']),
+                         'contentDisposition': _upper(maven['content_disposition'])}
+    return body
+
+
+def repository_summary(client, name):
+    """GET /v1/repositories/{name}: name, format (URL spelling), type; None when missing."""
+    data = _get_or_none(client, '/v1/repositories/' + path_quote(name))
+    if data is None:
+        return None
+    return {'name': data.get('name'), 'format': url_format(data.get('format')), 'type': data.get('type')}
+
+
+PROXY_OPTIONS = ('remote_url', 'content_max_age', 'metadata_max_age', 'negative_cache', 'remote_username',
+                 'remote_password')
+
+
+class Repository(NexusOperation, Resource):
+    result_key = 'repository'
+    kind = 'Nexus repository'
+    module_options = dict(
+        name=dict(type='str', required=True),
+        format=dict(type='str', required=True, choices=list(FORMATS)),
+        type=dict(type='str', required=True, choices=list(TYPES)),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        online=dict(type='bool'),
+        blob_store=dict(type='str'),
+        strict_content_type_validation=dict(type='bool'),
+        write_policy=dict(type='str'),
+        cleanup_policies=dict(type='list', elements='str'),
+        remote_url=dict(type='str'),
+        content_max_age=dict(type='int'),
+        metadata_max_age=dict(type='int'),
+        negative_cache=dict(type='dict', options=dict(
+            enabled=dict(type='bool'),
+            time_to_live=dict(type='int'),
+        )),
+        remote_username=dict(type='str'),
+        remote_password=dict(type='str', no_log=True),
+        update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
+        members=dict(type='list', elements='str'),
+        writable_member=dict(type='str'),
+        docker=dict(type='dict', options=dict(
+            http_port=dict(type='int'),
+            https_port=dict(type='int'),
+            v1_enabled=dict(type='bool'),
+            force_basic_auth=dict(type='bool'),
+            path_enabled=dict(type='bool'),
+            index_type=dict(type='str', choices=['hub', 'registry', 'custom']),
+            index_url=dict(type='str'),
+        )),
+        maven=dict(type='dict', options=dict(
+            version_policy=dict(type='str', choices=['release', 'snapshot', 'mixed']),
+            layout_policy=dict(type='str', choices=['strict', 'permissive']),
+            content_disposition=dict(type='str', choices=['inline', 'attachment']),
+        )),
+    )
+    module_kwargs = dict(NexusOperation.module_kwargs, required_by={'remote_password': 'remote_username'})
+
+    def describe(self):
+        return "%s %s repository '%s'" % (self.params.get('format'), self.params.get('type'),
+                                          self.params.get('name'))
+
+    def validate(self):
+        p = self.params
+        name = require_name(p)
+        if not NAME_PATTERN.match(name):
+            raise ModuleFailure('name %r is not a valid Nexus repository name: use letters, digits, -, _ and . '
+                                'and do not start with _ or .' % name)
+        fmt, rtype = p['format'], p['type']
+        if fmt not in FORMATS:
+            raise ModuleFailure('format must be one of %s, got %r' % (', '.join(sorted(FORMATS)), fmt))
+        if rtype not in TYPES:
+            raise ModuleFailure('type must be one of proxy, hosted, group, got %r' % (rtype,))
+        if rtype not in FORMATS[fmt]:
+            raise ModuleFailure('Nexus has no %s %s repositories: format %s supports type %s only'
+                                % (fmt, rtype, fmt, ' and '.join(FORMATS[fmt])))
+        if p['state'] == 'absent':
+            return
+
+        def only(options, what):
+            for option in options:
+                if p.get(option) is not None:
+                    raise ModuleFailure('%s only applies to %s; remove it from this %s %s repository task'
+                                        % (option, what, fmt, rtype))
+
+        if rtype != 'proxy':
+            only(PROXY_OPTIONS, 'proxy repositories (type=proxy)')
+        if rtype != 'hosted':
+            only(['write_policy'], 'hosted repositories: proxy and group repositories have no write policy')
+        if rtype != 'group':
+            only(['members', 'writable_member'], 'group repositories (type=group)')
+        else:
+            only(['cleanup_policies'], 'proxy and hosted repositories: Nexus cleans up group members, not groups')
+        if fmt != 'docker':
+            only(['docker'], 'docker repositories (format=docker)')
+        if fmt != 'maven' or rtype == 'group':
+            only(['maven'], 'maven proxy and hosted repositories')
+        if rtype == 'group' and fmt not in GROUP_DEPLOY_FORMATS:
+            only(['writable_member'], 'pypi, npm and docker groups (group deployment)')
+        if p.get('write_policy') is not None:
+            if p['write_policy'].lower() not in WRITE_POLICIES:
+                raise ModuleFailure('write_policy must be allow, allow_once or deny, got %r' % p['write_policy'])
+        _check_url(p.get('remote_url'), 'remote_url')
+        for option in ('content_max_age', 'metadata_max_age'):
+            if p.get(option) is not None and p[option] < -1:
+                raise ModuleFailure('%s must be minutes (-1 for forever), got %s' % (option, p[option]))
+        members = p.get('members')
+        if members == []:
+            raise ModuleFailure('members must list at least one repository: Nexus refuses a group without members')
+        if members is not None:
+            for member in members:
+                if not isinstance(member, str) or not NAME_PATTERN.match(member):
+                    raise ModuleFailure('members: %r is not a valid repository name' % (member,))
+            lowered = [m.lower() for m in members]
+            if len(set(lowered)) != len(lowered):
+                raise ModuleFailure('members lists a repository twice: %s' % ', '.join(members))
+            if name.lower() in lowered:
+                raise ModuleFailure('members: a group cannot contain itself (%s)' % name)
+            if p.get('writable_member') and p['writable_member'] not in members:
+                raise ModuleFailure('writable_member %r must be one of members (%s)'
+                                    % (p['writable_member'], ', '.join(members) or 'none'))
+        docker = p.get('docker') or {}
+        for option in ('http_port', 'https_port'):
+            port = docker.get(option)
+            if port is not None and not 0 < port < 65536:
+                raise ModuleFailure('docker.%s must be a TCP port (1-65535), got %s' % (option, port))
+        if rtype != 'proxy':
+            for option in ('index_type', 'index_url'):
+                if docker.get(option) is not None:
+                    raise ModuleFailure('docker.%s only applies to docker proxy repositories' % option)
+        _check_url(docker.get('index_url'), 'docker.index_url')
+        if docker.get('index_type') == 'custom' and docker.get('index_url') is None:
+            raise ModuleFailure('docker.index_url is required with docker.index_type=custom')
+        for policy in p.get('cleanup_policies') or []:
+            if not isinstance(policy, str) or not policy.strip():
+                raise ModuleFailure('cleanup_policies must be names of cleanup policies, got %r' % (policy,))
+
+    def read(self):
+        p = self.params
+        raw = _get_or_none(self.client, repository_path(p['format'], p['type'], p['name']))
+        self.raw = raw
+        return repository_view(raw) if raw is not None else None
+
+    def batch_scope(self):
+        return 'repositories'
+
+    def batch_key(self):
+        p = self.params
+        return (p['name'].lower(), p['format'], p['type'])
+
+    def read_batch(self):
+        # repositorySettings holds every repository's full settings, as the per-format GETs return them.
+        views = [repository_view(raw) for raw in self.client.get('/v1/repositorySettings') or []]
+        return dict((((v['name'] or '').lower(), v['format'], v['type']), v) for v in views)
+
+    def validate_against(self, current):
+        p = self.params
+        self._summaries = {}
+        if current is None:
+            # The name may be taken by a repository of another format or type. A real run learns it from
+            # the create's 400 (one request less per new repository); check mode must ask.
+            if self.check_mode:
+                self._refuse_if_taken()
+            if p['type'] == 'proxy' and not p.get('remote_url'):
+                raise ModuleFailure('remote_url is required to create %s' % self.describe())
+            if p['type'] == 'group' and not p.get('members'):
+                raise ModuleFailure('members is required to create %s: list the repositories it serves, in search '
+                                    'order' % self.describe())
+            if p['type'] == 'hosted' and not p.get('write_policy'):
+                raise ModuleFailure('write_policy is required to create %s: allow (redeploy), allow_once '
+                                    '(no overwrite, the usual choice for releases) or deny (read-only)'
+                                    % self.describe())
+        elif p.get('blob_store') is not None and p['blob_store'] != current['blob_store']:
+            raise ModuleFailure(
+                "blob_store of %s is '%s': Nexus cannot move a repository to another blob store ('%s' asked). "
+                "Remove blob_store from the task, or delete and re-create the repository."
+                % (self.describe(), current['blob_store'], p['blob_store']))
+        if p['type'] == 'group':
+            self._check_members(current)
+
+    def _refuse_if_taken(self):
+        existing = repository_summary(self.client, self.params['name'])
+        same_kind = existing is not None and (existing['format'], existing['type']) == (
+            self.params['format'], self.params['type'])
+        if existing is not None and not same_kind:
+            raise ModuleFailure(
+                "repository '%s' already exists as a %s %s repository: Nexus cannot change a repository's "
+                "format or type. Delete it first, or choose another name."
+                % (existing['name'], existing['format'], existing['type']))
+
+    def _summary(self, name):
+        if name not in self._summaries:
+            self._summaries[name] = repository_summary(self.client, name)
+        return self._summaries[name]
+
+    def _check_members(self, current):
+        p = self.params
+        known = set(m.lower() for m in (current or {}).get('members') or [])
+        for member in p.get('members') or []:
+            if member.lower() in known:
+                continue
+            found = self._summary(member)
+            if found is None:
+                if self.check_mode:
+                    # A playbook creates members before their group: in check mode they were not created.
+                    self.warn("members: repository '%s' does not exist yet; in check mode it is assumed to be "
+                              "created by an earlier task" % member)
+                    continue
+                raise ModuleFailure("members: repository '%s' does not exist; create it before %s"
+                                    % (member, self.describe()))
+            if found['format'] != p['format']:
+                raise ModuleFailure("members: '%s' is a %s repository; a %s group can only contain %s repositories"
+                                    % (member, found['format'], p['format'], p['format']))
+        writable = p.get('writable_member')
+        if writable and writable != (current or {}).get('writable_member'):
+            edition = server_edition(self.client)
+            if edition is not None and edition != 'PRO':
+                raise ModuleFailure(
+                    "writable_member: deploying through a group is a Nexus Pro feature, and this Nexus is the %s "
+                    "edition, which refuses it (\"Deploying to groups is a PRO-licensed feature\"). Remove "
+                    "writable_member and deploy to the hosted repository '%s' directly."
+                    % (edition, writable))
+            found = self._summary(writable)
+            if found is not None and found['type'] != 'hosted':
+                raise ModuleFailure("writable_member '%s' is a %s repository; Nexus deploys through a group to a "
+                                    "hosted member only" % (writable, found['type']))
+
+    def desired(self, current):
+        p = self.params
+        view = copy.deepcopy(current) if current else repository_defaults(p['format'], p['type'], p['name'])
+        for option in ('online', 'blob_store', 'strict_content_type_validation', 'remote_url',
+                       'content_max_age', 'metadata_max_age', 'members'):
+            if p.get(option) is not None:
+                view[option] = p[option]
+        if p.get('write_policy') is not None:
+            view['write_policy'] = p['write_policy'].lower()
+        if p.get('cleanup_policies') is not None:
+            view['cleanup_policies'] = _sorted_unique(p['cleanup_policies'])
+        if p.get('writable_member') is not None:
+            view['writable_member'] = p['writable_member']
+        if p.get('remote_username') is not None:
+            view['remote_username'] = p['remote_username']
+        for nested in ('negative_cache', 'docker', 'maven'):
+            if p.get(nested):
+                view[nested].update((k, v) for k, v in p[nested].items() if v is not None)
+        if p['type'] == 'proxy' and p.get('remote_password') and current and p['update_password'] == 'always':
+            # The stored password cannot be read back: with update_password=always it is always sent.
+            view['remote_password_updated'] = True
+        return view
+
+    def _body(self, desired, raw):
+        desired = dict((k, v) for k, v in desired.items() if k != 'remote_password_updated')
+        return repository_payload(desired, raw, self.params.get('remote_password'))
+
+    def create(self, desired):
+        p = self.params
+        try:
+            self.client.post(repository_path(p['format'], p['type']), self._body(desired, None))
+        except ApiError as exc:
+            if exc.status == 400:  # a duplicate name is a 400 too: say what holds the name
+                self._refuse_if_taken()
+            raise
+
+    def lost_create_race(self, exc):
+        # Nexus answers a duplicate name with 400; _refuse_if_taken has already refused another kind.
+        if exc.status != 400:
+            return False
+        existing = repository_summary(self.client, self.params['name'])
+        wanted = (self.params['format'], self.params['type'])
+        return existing is not None and (existing['format'], existing['type']) == wanted
+
+    def update(self, current, desired):
+        p = self.params
+        self.client.put(repository_path(p['format'], p['type'], p['name']), self._body(desired, self.raw))
+
+    def delete(self, current):
+        self.client.delete('/v1/repositories/' + path_quote(self.params['name']))
+
+    def public(self, obj):
+        return dict((k, v) for k, v in obj.items() if k != 'remote_password_updated')
+
+
+class RepositoryInfo(NexusOperation, Info):
+    module_options = dict(
+        name=dict(type='str'),
+        format=dict(type='str', choices=list(FORMATS)),
+        type=dict(type='str', choices=list(TYPES)),
+    )
+
+    def run(self):
+        p = self.params
+        if p.get('name') is not None:
+            name = require_name(p)
+            summary = repository_summary(self.client, name)
+            raws = []
+            if summary is not None:
+                raw = _get_or_none(self.client, repository_path(summary['format'], summary['type'], name))
+                raws = [raw] if raw is not None else []
+        else:
+            raws = self.client.get('/v1/repositorySettings') or []
+        repositories = [repository_view(raw) for raw in raws]
+        if p.get('format'):
+            repositories = [r for r in repositories if r['format'] == p['format']]
+        if p.get('type'):
+            repositories = [r for r in repositories if r['type'] == p['type']]
+        return {'changed': False, 'repositories': repositories}
