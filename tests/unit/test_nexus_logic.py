@@ -30,6 +30,10 @@ class Runner:
             client.close()
 
 
+# a stand-in armored key: Nexus would parse it, the emulator only stores it (never shown)
+SIGNING_KEY = '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nnot-a-real-key\n-----END PGP PRIVATE KEY BLOCK-----\n'
+
+
 @pytest.fixture
 def converge(nexus_emulator):
     return Runner(nexus_emulator)
@@ -41,6 +45,8 @@ def minimal(fmt, rtype, name):
         args['write_policy'] = 'allow_once'
     if rtype == 'proxy':
         args['remote_url'] = 'https://remote.example.com/%s/' % fmt
+    if (fmt, rtype) == ('apt', 'hosted'):
+        args.update(apt={'distribution': 'bookworm'}, signing_keypair=SIGNING_KEY)
     return args
 
 
@@ -229,3 +235,29 @@ def test_admin_password_variants(converge, nexus_emulator):
         converge(nexus.AdminPassword, password='Other-2', initial_password_file=nexus_emulator.admin_password_file)
     assert 'Nexus deletes it once the admin password was changed' in err.value.msg
     assert nexus_emulator.writes[0].body == 'Desired-1' and len(nexus_emulator.writes) == 1
+
+
+
+def test_a_name_differing_only_in_case_manages_the_existing_repository(converge, nexus_emulator):
+    # Nexus keys repositories by lower-case name (RepositoryManagerImpl.track/get): one repository, a warning
+    converge(nexus_repository.Repository, **minimal('maven', 'hosted', 'maven-releases'))
+    writes = len(nexus_emulator.writes)
+    result = converge(nexus_repository.Repository, **minimal('maven', 'hosted', 'Maven-Releases'))
+    assert not result['changed'] and result['repository']['name'] == 'maven-releases'
+    assert "Nexus repository names ignore case" in result['warnings'][0]
+    changed = converge(nexus_repository.Repository, online=False, **minimal('maven', 'hosted', 'Maven-Releases'))
+    assert changed['changed'] and nexus_emulator.repository('maven-releases')['online'] is False
+    assert len(nexus_emulator.writes) == writes + 1 and len(nexus_emulator.repos) == 1
+
+
+def test_apt_signing_key_is_write_only(converge, nexus_emulator):
+    args = dict(minimal('apt', 'hosted', 'apt-h'), signing_passphrase='pass-1')
+    created = converge(nexus_repository.Repository, **args)
+    assert nexus_emulator.signing_secret('apt-h') == {'keypair': SIGNING_KEY, 'passphrase': 'pass-1'}
+    assert 'signing' not in str(created['repository']) and SIGNING_KEY not in str(created)
+    assert not converge(nexus_repository.Repository, **dict(args, signing_passphrase='pass-2'))['changed']
+    rotated = converge(nexus_repository.Repository, update_password='always', **dict(args, signing_passphrase='pass-2'))
+    assert rotated['changed'] and nexus_emulator.signing_secret('apt-h')['passphrase'] == 'pass-2'
+    # a change of another setting carries the key (the PUT replaces the whole configuration)
+    converge(nexus_repository.Repository, **dict(args, apt={'distribution': 'trixie'}))
+    assert nexus_emulator.signing_secret('apt-h') == {'keypair': SIGNING_KEY, 'passphrase': 'pass-1'}
