@@ -459,8 +459,8 @@ class Repository(NexusOperation, Resource):
         signing_keypair=dict(type='str', no_log=True),
         signing_passphrase=dict(type='str', no_log=True),
     )
-    module_kwargs = dict(NexusOperation.module_kwargs, required_by={'remote_password': 'remote_username',
-                                                                   'signing_passphrase': 'signing_keypair'})
+    module_kwargs = dict(NexusOperation.module_kwargs,
+                         required_by={'remote_password': 'remote_username', 'signing_passphrase': 'signing_keypair'})
 
     def describe(self):
         return "%s %s repository '%s'" % (self.params.get('format'), self.params.get('type'),
@@ -533,11 +533,13 @@ class Repository(NexusOperation, Resource):
         """Nexus repository names ignore case: RepositoryManagerImpl keys its repositories by
         name.toLowerCase() (track, get), so 'Maven-Releases' reads, updates and deletes 'maven-releases', and
         creating it would be refused as a duplicate. The task manages that repository; say so."""
-        if current['name'] and current['name'] != self.params['name']:
-            self.warn("repository '%s' exists, and Nexus repository names ignore case: the task's name '%s' is "
-                      "that repository, which this task manages (Nexus cannot hold both). Write the name as "
-                      "'%s' in the task to silence this warning." % (current['name'], self.params['name'],
-                                                                     current['name']))
+        message = ("repository '%s' exists, and Nexus repository names ignore case: the task's name '%s' is "
+                   "that repository, which this task manages (Nexus cannot hold both). Write the name as "
+                   "'%s' in the task to silence this warning." % (current['name'], self.params['name'],
+                                                                  current['name']))
+        # validate_against may run twice for one item (a read-ahead listing, then a fresh read): warn once
+        if current['name'] and current['name'] != self.params['name'] and message not in self.warnings:
+            self.warn(message)
 
     def _refuse_if_taken(self):
         existing = repository_summary(self.client, self.params['name'])

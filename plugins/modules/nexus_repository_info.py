@@ -24,7 +24,7 @@ options:
   format:
     description: Only return repositories of this format.
     type: str
-    choices: [pypi, npm, maven, docker, raw, go, helm, gitlfs, cocoapods, p2]
+    choices: [pypi, npm, maven, docker, raw, go, helm, gitlfs, cocoapods, p2, huggingface, conda, apt, yum]
   type:
     description: Only return repositories of this type.
     type: str

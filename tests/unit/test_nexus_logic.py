@@ -237,7 +237,6 @@ def test_admin_password_variants(converge, nexus_emulator):
     assert nexus_emulator.writes[0].body == 'Desired-1' and len(nexus_emulator.writes) == 1
 
 
-
 def test_a_name_differing_only_in_case_manages_the_existing_repository(converge, nexus_emulator):
     # Nexus keys repositories by lower-case name (RepositoryManagerImpl.track/get): one repository, a warning
     converge(nexus_repository.Repository, **minimal('maven', 'hosted', 'maven-releases'))
