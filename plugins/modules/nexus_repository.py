@@ -15,6 +15,10 @@ description:
   - Create, update and delete repositories of Nexus Repository 3 through its REST API (no Groovy scripts).
   - Options left unset are not managed; an existing repository keeps its current value for them.
   - One request per repository when nothing changes (the full settings are read by format, type and name).
+  - Nexus repository names ignore case. When O(name) differs only in case from an existing repository (for
+    example V(Maven-Releases) when V(maven-releases) exists), Nexus resolves the name to that repository, so the
+    task manages it and warns, and never tries to create a second one (Nexus would refuse it). If that
+    repository has another format or type, the task fails naming it.
 author: Maestro Platform engineers (@maestro-platform)
 options:
   name:
@@ -26,9 +30,13 @@ options:
       - Repository format.
       - Not every format has every type; an unsupported combination (for example V(gitlfs) with
         O(type=proxy)) is an error before any request.
+      - Types per format (Nexus 3.94 Community) - V(apt) proxy and hosted; V(cocoapods) proxy; V(conda) proxy,
+        hosted and group; V(docker), V(maven), V(npm), V(pypi) and V(raw) proxy, hosted and group; V(gitlfs)
+        hosted; V(go) proxy and group; V(helm) proxy and hosted; V(huggingface) proxy (Hugging Face Hub models
+        and datasets); V(p2) proxy; V(yum) proxy, hosted and group.
     type: str
     required: true
-    choices: [pypi, npm, maven, docker, raw, go, helm, gitlfs, cocoapods, p2]
+    choices: [pypi, npm, maven, docker, raw, go, helm, gitlfs, cocoapods, p2, huggingface, conda, apt, yum]
   type:
     description: V(proxy) caches a remote repository, V(hosted) stores uploads, V(group) serves its members as one.
     type: str
@@ -95,8 +103,10 @@ options:
     type: str
   update_password:
     description:
-      - V(on_create) sets O(remote_password) when the repository is created (and sends it with other updates).
-      - V(always) sends it on every run, which then always reports a change; use it to rotate the password.
+      - For the write-only secrets O(remote_password), O(signing_keypair) and O(signing_passphrase).
+      - V(on_create) sets them when the repository is created (and sends them with other updates).
+      - V(always) sends them on every run, which then always reports a change; use it to rotate a password or
+        a signing key, or to add a key to an existing repository.
     type: str
     choices: [on_create, always]
     default: on_create
@@ -161,6 +171,49 @@ options:
         description: Content-Disposition header of downloads (V(inline) when created).
         type: str
         choices: [inline, attachment]
+  apt:
+    description: Apt repositories only.
+    type: dict
+    suboptions:
+      distribution:
+        description:
+          - Hosted, required to create one. The distribution clients name in their C(sources.list) (for example
+            V(bookworm)); Nexus publishes C(dists/<distribution>/Release).
+          - Proxy, optional. Informational unless O(apt.enforce_distribution=true), which requires it.
+        type: str
+      flat:
+        description: Proxy only. Whether the remote is a flat repository, without C(dists/) (V(false) when created).
+        type: bool
+      enforce_distribution:
+        description: Proxy only. Serve only O(apt.distribution) (V(false) when created).
+        type: bool
+  yum:
+    description: Yum hosted repositories only.
+    type: dict
+    suboptions:
+      repodata_depth:
+        description: Directory depth, 0 to 5, at which Nexus creates C(repodata) (V(0) when created).
+        type: int
+      deploy_policy:
+        description:
+          - V(strict) accepts only RPMs and yum metadata at paths that fit O(yum.repodata_depth) (V(strict) when
+            created); V(permissive) accepts any path.
+        type: str
+        choices: [strict, permissive]
+  signing_keypair:
+    description:
+      - Apt hosted (required), apt proxy, yum proxy and yum group repositories. The PGP private key Nexus signs
+        the repository metadata with, ASCII-armored (C(gpg --export-secret-key --armor)).
+      - Write-only. Nexus never returns it, so it is never compared, shown or put in a diff; it is sent on
+        create, with any other update of the repository, and on every run with O(update_password=always).
+      - Give it in every task that manages a repository that has a key. Nexus does not return it, and an update
+        replaces the whole configuration, so an update made without it (a change of another setting) removes
+        the stored key. An apt hosted repository must have one, so its tasks always need it.
+    type: str
+  signing_passphrase:
+    description:
+      - The passphrase of O(signing_keypair), if the key has one. Write-only, sent with O(signing_keypair).
+    type: str
 extends_documentation_fragment:
   - maestro.platform.nexus
   - maestro.platform.nexus.actiongroups
@@ -248,6 +301,70 @@ EXAMPLES = r"""
     maven:
       version_policy: release
     cleanup_policies: [stale-proxy-cache]
+
+- name: Proxy the Hugging Face Hub for ML models and datasets (HF_ENDPOINT=https://nexus.example.com/repository/huggingface)
+  maestro.platform.nexus_repository:
+    name: huggingface
+    format: huggingface
+    type: proxy
+    remote_url: https://huggingface.co/
+    blob_store: s3-models
+  module_defaults: &nexus
+    group/maestro.platform.nexus:
+      url: https://nexus.example.com
+      username: admin
+      password: "{{ vault_nexus_admin_password }}"
+
+- name: Conda-forge through Nexus, with a hosted channel and one group for both
+  maestro.platform.nexus_repository: "{{ item }}"
+  loop:
+    - {name: conda-forge, format: conda, type: proxy, remote_url: "https://conda.anaconda.org/conda-forge/"}
+    - {name: conda-internal, format: conda, type: hosted, write_policy: allow_once}
+    - {name: conda, format: conda, type: group, members: [conda-internal, conda-forge]}
+  module_defaults: *nexus
+
+- name: Debian mirror (apt proxy)
+  maestro.platform.nexus_repository:
+    name: debian-bookworm
+    format: apt
+    type: proxy
+    remote_url: https://deb.debian.org/debian/
+    apt:
+      distribution: bookworm
+      flat: false
+  module_defaults: *nexus
+
+- name: The team's own Debian packages, signed by Nexus (the key comes from a vault and is never shown)
+  maestro.platform.nexus_repository:
+    name: apt-internal
+    format: apt
+    type: hosted
+    write_policy: allow_once
+    apt:
+      distribution: bookworm
+    signing_keypair: "{{ vault_apt_signing_key }}"
+    signing_passphrase: "{{ vault_apt_signing_passphrase }}"
+  module_defaults: *nexus
+
+- name: RPMs, with repodata two directories deep
+  maestro.platform.nexus_repository:
+    name: yum-internal
+    format: yum
+    type: hosted
+    write_policy: allow_once
+    yum:
+      repodata_depth: 2
+      deploy_policy: strict
+  module_defaults: *nexus
+
+- name: Go modules and Helm charts
+  maestro.platform.nexus_repository: "{{ item }}"
+  loop:
+    - {name: go-proxy, format: go, type: proxy, remote_url: "https://proxy.golang.org/"}
+    - {name: go, format: go, type: group, members: [go-proxy]}
+    - {name: helm-bitnami, format: helm, type: proxy, remote_url: "https://charts.bitnami.com/bitnami/"}
+    - {name: helm-internal, format: helm, type: hosted, write_policy: allow}
+  module_defaults: *nexus
 """
 
 RETURN = r"""
@@ -328,9 +445,19 @@ repository:
       description: Maven proxy and hosted only, the maven options (lower case).
       type: dict
       returned: for maven proxy and hosted repositories
+    apt:
+      description: Apt only, the apt options (the signing key and passphrase are never returned).
+      type: dict
+      returned: for apt repositories
+      sample: {distribution: bookworm, flat: false, enforce_distribution: false}
+    yum:
+      description: Yum hosted only, the yum options (lower case).
+      type: dict
+      returned: for yum hosted repositories
+      sample: {repodata_depth: 2, deploy_policy: strict}
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import Repository
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import Repository
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

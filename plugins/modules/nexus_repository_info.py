@@ -24,7 +24,7 @@ options:
   format:
     description: Only return repositories of this format.
     type: str
-    choices: [pypi, npm, maven, docker, raw, go, helm, gitlfs, cocoapods, p2]
+    choices: [pypi, npm, maven, docker, raw, go, helm, gitlfs, cocoapods, p2, huggingface, conda, apt, yum]
   type:
     description: Only return repositories of this type.
     type: str
@@ -91,7 +91,7 @@ repositories:
       cleanup_policies: []
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import RepositoryInfo
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import RepositoryInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -53,6 +53,7 @@ import threading
 import uuid
 
 from tests.emulators.framework import Emulator, HttpError, route
+from tests.emulators.nexus_formats import FORMATS as MORE_FORMATS, NexusFormatsMixin
 from tests.specs import spec_path
 
 SPEC = os.environ.get('MAESTRO_NEXUS_SPEC') or spec_path('nexus-openapi.yaml')
@@ -80,6 +81,7 @@ FORMATS = {
     'cocoapods': ('proxy',),
     'p2': ('proxy',),
 }
+FORMATS.update(MORE_FORMATS)  # huggingface, conda, apt, yum: tests/emulators/nexus_formats.py
 # maven's API format name differs from its URL segment
 API_FORMAT = {'maven': 'maven2'}
 URL_FORMAT = dict((v, k) for k, v in API_FORMAT.items())
@@ -144,7 +146,7 @@ def _bad(message, field='*'):
     return HttpError(400, message, code=field)
 
 
-class NexusEmulator(Emulator):
+class NexusEmulator(NexusFormatsMixin, Emulator):
     spec_path = SPEC
     base_path = '/service/rest'
     validate_spec = False
@@ -183,6 +185,7 @@ class NexusEmulator(Emulator):
         self.edition = DEFAULT_EDITION
         self.repos = {}            # lower-case name -> {'format','type','config'}
         self.repo_secrets = {}     # lower-case name -> remote password
+        self._reset_formats()
         self.blobstores = {'default': {'type': 'File', 'config': {'path': 'default'}}}
         self.blobstore_secrets = {}
         self.realms = ['NexusAuthenticatingRealm']
@@ -380,6 +383,7 @@ class NexusEmulator(Emulator):
                 self.repo_secrets.pop(name.lower(), None)
         else:
             self.repo_secrets.pop(name.lower(), None)
+        self._store_signing(fmt, rtype, config)
         config['format'] = API_FORMAT.get(fmt, fmt)
         config['type'] = rtype
         config['url'] = self._url(name)
@@ -423,6 +427,7 @@ class NexusEmulator(Emulator):
         if repo is None or repo['format'] != fmt or repo['type'] != rtype:
             return _json_string(404, 'Repository not found')  # as the server: a JSON string
         body = copy.deepcopy(repo['config'])
+        self._show_signing(fmt, rtype, body)
         self._check_full_repo(fmt, rtype, body, 'GET %s' % call.path)
         return 200, body
 
@@ -479,7 +484,11 @@ class NexusEmulator(Emulator):
     @route('GET', '/v1/repositorySettings')
     def list_repository_settings(self, call):
         self._require_admin(call)
-        return 200, [copy.deepcopy(r['config']) for _, r in sorted(self.repos.items())]
+        listed = []
+        for _, repo in sorted(self.repos.items()):
+            listed.append(copy.deepcopy(repo['config']))
+            self._show_signing(repo['format'], repo['type'], listed[-1])
+        return 200, listed
 
     @route('DELETE', '/v1/repositories/{repositoryName}')
     def delete_repository(self, call):
@@ -488,6 +497,7 @@ class NexusEmulator(Emulator):
         self._get_repo(key)
         del self.repos[key]
         self.repo_secrets.pop(key, None)
+        self._forget_signing(key)
         for repo in self.repos.values():  # Nexus removes a deleted repository from every group
             group = repo['config'].get('group')
             if group:

@@ -11,7 +11,7 @@ fresh read, not a wrong result; equality is what makes the read-ahead save reque
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus_repository
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from tests.helpers import run_playbook
 
@@ -67,7 +67,7 @@ def test_mlflow(mlflow_server, prefix):
 
 
 def test_nexus(nexus_emulator, prefix):
-    client = operation(_nexus.Repository, None, url=nexus_emulator.base_url, username='admin',
+    client = operation(_nexus_repository.Repository, None, url=nexus_emulator.base_url, username='admin',
                        password=nexus_emulator.admin_password, name='x', format='raw', type='hosted').make_client(
         {'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_emulator.admin_password,
          'validate_certs': True, 'timeout': 30})
@@ -85,7 +85,7 @@ def test_nexus(nexus_emulator, prefix):
              remote_url='https://registry.npmjs.org/', remote_username='reader', remote_password='S3cret-x'),
         dict(conn, name='%s-raw' % prefix, format='raw', type='hosted', write_policy='deny', online=False),
     ]
-    assert_listing_matches(_nexus.Repository, client, repositories)
+    assert_listing_matches(_nexus_repository.Repository, client, repositories)
 
 
 @pytest.fixture()

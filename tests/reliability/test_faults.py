@@ -20,6 +20,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _minio as 
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
 from tests.servers import S3_KEYS
@@ -105,7 +106,7 @@ def _model(ctx):
 
 
 def _nexus_hosted(ctx, name, fmt='raw'):
-    ctx.run(N.Repository, name=name, format=fmt, type='hosted', write_policy='allow_once')
+    ctx.run(NR.Repository, name=name, format=fmt, type='hosted', write_policy='allow_once')
     return name
 
 
@@ -207,14 +208,14 @@ SCENARIOS = [
              lambda c: {'name': c.p + '-team', 'user_password': 'Team-pass-%s' % c.p}, _name),
     Scenario('mlflow_auth', 'mlflow_permission', 'grant', MA.Permission, _mlflow_grant, lambda a: a['user']),
     # Nexus: the emulator
-    Scenario('nexus', 'nexus_repository', 'create-hosted', N.Repository,
+    Scenario('nexus', 'nexus_repository', 'create-hosted', NR.Repository,
              lambda c: {'name': c.p + '-raw', 'format': 'raw', 'type': 'hosted', 'write_policy': 'allow_once'},
              _name),
-    Scenario('nexus', 'nexus_repository', 'create-group', N.Repository, _nexus_group, _name),
-    Scenario('nexus', 'nexus_repository', 'update', N.Repository,
+    Scenario('nexus', 'nexus_repository', 'create-group', NR.Repository, _nexus_group, _name),
+    Scenario('nexus', 'nexus_repository', 'update', NR.Repository,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw'), 'format': 'raw', 'type': 'hosted', 'online': False,
                         'write_policy': 'deny'}, _name),
-    Scenario('nexus', 'nexus_repository_info', 'by-name', N.RepositoryInfo,
+    Scenario('nexus', 'nexus_repository_info', 'by-name', NR.RepositoryInfo,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw')}, _name),
     Scenario('nexus', 'nexus_blobstore', 'create-s3', N.BlobStore,
              lambda c: {'name': c.p + '-s3', 'type': 's3', 'bucket': 'nexus-blobs', 'region': 'us-east-1',

@@ -35,6 +35,10 @@ CASES = [
     ('nexus-missing-admin-password', 'nexus', {'nexus_admin_password': ''}, 'nexus_admin_password'),
     ('nexus-eula-not-accepted', 'nexus', {'nexus_accept_eula': False}, 'nexus_accept_eula'),
     ('nexus-repository-without-format', 'nexus', {'nexus_repositories': [{'name': 'r'}]}, 'format'),
+    ('nexus-repository-option-typo', 'nexus', {'nexus_repositories': [
+        {'name': 'r', 'format': 'huggingface', 'type': 'proxy', 'remote_ur': 'https://huggingface.co/'}]}, 'remote_ur'),
+    ('nexus-repository-format-enum', 'nexus', {'nexus_repositories': [
+        {'name': 'r', 'format': 'anaconda', 'type': 'proxy', 'remote_url': 'https://conda.anaconda.org/'}]}, 'format'),
     ('mlflow-workers-type', 'mlflow', {'mlflow_workers': 'many'}, 'mlflow_workers'),
     # the next three are checked only when the role installs the server (configure-only runs do not need them)
     ('mlflow-missing-db-password', 'mlflow', {'mlflow_install': True, 'mlflow_db_password': ''},
