@@ -1,7 +1,7 @@
 """Purge (issue 21): the harbor, nexus and mlflow roles remove what the inventory does not declare.
 
 Harbor and Nexus against their spec-validated emulators (they cannot run here), MLflow against the real server.
-One seed run, then three runs of the same purge playbook: check mode (ordinary modules), apply (in-process),
+Seeded in-process with the modules' own logic, then three runs of the same purge playbook: check mode (ordinary modules), apply (in-process),
 apply again (ordinary modules). Each purge run first proves that every family's empty-list guard refuses.
 Asserted: check mode names exactly what would go and writes nothing; the apply removes exactly that (write log /
 server state); protected objects survive; the second apply changes and writes nothing.
@@ -12,7 +12,13 @@ import re
 import secrets
 import urllib.request
 
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from tests.helpers import run_playbook
+from tests.reliability.faults import execute
+
+PULL = [{'access': [{'resource': 'repository', 'action': 'pull'}]}]
 
 
 def _experiments(mlflow_server, view='ALL'):
@@ -36,6 +42,28 @@ def _writes(emulator, since):
     return ['%s %s' % (w.method, re.sub(r'/\d+(?=/|$)', '/N', w.path)) for w in emulator.writes[since:]]
 
 
+def _seed(harbor, nexus, mlflow, p, robot_secret):
+    """The declared objects (as the play declares them) and the undeclared ones, plus two of Nexus's defaults."""
+    for name in ('keep', 'old'):
+        execute(H.Project, dict(harbor, name='%s-%s' % (p, name)))
+    for user in ('alice', 'bob'):
+        execute(H.ProjectMember, dict(harbor, project=p + '-keep', user='%s-%s' % (p, user), role='developer'))
+    for name in ('ci', 'stale'):
+        execute(H.RobotAccount, dict(harbor, name=name, project=p + '-keep', permissions=PULL, secret=robot_secret))
+    execute(H.RobotAccount, dict(harbor, name=p + '-sys', level='system', secret=robot_secret,
+                                 permissions=[dict(PULL[0], namespace='*')]))
+    for name, fmt, kind, extra in (
+            (p + '-pypi', 'pypi', 'hosted', {'write_policy': 'allow_once'}),
+            (p + '-npm', 'npm', 'proxy', {'remote_url': 'https://registry.npmjs.org'}),
+            (p + '-raw', 'raw', 'hosted', {'write_policy': 'allow_once'}),
+            (p + '-rawgroup', 'raw', 'group', {'members': [p + '-raw']}),
+            ('maven-releases', 'maven', 'hosted', {'write_policy': 'allow_once'}),
+            ('maven-public', 'maven', 'group', {'members': ['maven-releases']})):
+        execute(N.Repository, dict(nexus, name=name, format=fmt, type=kind, blob_store='default', **extra))
+    for name in ('keep', 'old1', 'old2'):
+        execute(M.Experiment, dict(mlflow, name='%s-%s' % (p, name)))
+
+
 def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, prefix):
     p = prefix
     harbor_emulator.add_user('%s-alice' % p, 'Aa1' + secrets.token_hex(8))
@@ -50,8 +78,9 @@ def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, pr
              'tracking_uri': mlflow_server.url, 'robot_secret': 'Rb0t' + secrets.token_hex(6),
              'mlflow_existing': existing}
 
-    seed = run_playbook('purge_roles.yml', extra_vars=dict(extra, phase='seed'))
-    assert seed.ok, str(seed)
+    _seed({'url': harbor_emulator.base_url, 'username': 'admin', 'password': harbor_emulator.admin_password},
+          {'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_password},
+          {'tracking_uri': mlflow_server.url}, p, extra['robot_secret'])
     harbor_mark, nexus_mark = len(harbor_emulator.writes), len(nexus_emulator.writes)
     experiments_before = _experiments(mlflow_server)
 
@@ -67,7 +96,7 @@ def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, pr
 
     # Check mode: the exact names, nothing written anywhere.
     check = run_playbook('purge_roles.yml', check=True,
-                         extra_vars=dict(extra, phase='purge', maestro_platform_execution='module'))
+                         extra_vars=dict(extra, maestro_platform_execution='module'))
     assert check.ok, str(check)
     plans = _plan_lines(check.stdout)
     assert plans.pop('harbor kept') == ['%s-full' % p]  # "kept (projects still holding repositories)"
@@ -77,7 +106,7 @@ def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, pr
     assert _experiments(mlflow_server) == experiments_before
 
     # Apply: exactly the undeclared objects go (groups before their members), protected ones stay.
-    applied = run_playbook('purge_roles.yml', extra_vars=dict(extra, phase='purge', maestro_platform_execution='controller'))
+    applied = run_playbook('purge_roles.yml', extra_vars=dict(extra, maestro_platform_execution='controller'))
     assert applied.ok, str(applied)
     assert _writes(harbor_emulator, harbor_mark) == [
         'DELETE /projects/%s-keep/members/N' % p,
@@ -100,7 +129,7 @@ def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, pr
 
     # Apply again: nothing left to remove, nothing written.
     harbor_mark, nexus_mark = len(harbor_emulator.writes), len(nexus_emulator.writes)
-    again = run_playbook('purge_roles.yml', extra_vars=dict(extra, phase='purge', maestro_platform_execution='module'))
+    again = run_playbook('purge_roles.yml', extra_vars=dict(extra, maestro_platform_execution='module'))
     assert again.ok, str(again)
     assert re.search(r'localhost\s*:.*changed=0\b', again.stdout), again.stdout[-3000:]
     assert _writes(harbor_emulator, harbor_mark) == [] and nexus_emulator.writes[nexus_mark:] == []
