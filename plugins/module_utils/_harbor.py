@@ -527,6 +527,18 @@ GROUP_TYPES = {'ldap': 1, 'http': 2, 'oidc': 3}
 GROUP_TYPE_NAMES = dict((v, k) for k, v in GROUP_TYPES.items())
 
 
+def normalize_member(project, raw):
+    """A membership as harbor_project_member and harbor_project_member_info return it."""
+    return {
+        'id': raw.get('id'),
+        'project': project,
+        'entity_name': raw.get('entity_name'),
+        'entity_type': 'user' if raw.get('entity_type') == 'u' else 'group',
+        'role': ROLE_NAMES.get(raw.get('role_id'), raw.get('role_name')),
+        'role_id': raw.get('role_id'),
+    }
+
+
 def role_id(value, field='role'):
     key = re.sub(r'[_\-\s]', '', str(value)).lower()
     if key not in ROLES:
@@ -571,14 +583,7 @@ class ProjectMember(HarborResource):
         return None
 
     def _member(self, raw):
-        return {
-            'id': raw.get('id'),
-            'project': self.params['project'],
-            'entity_name': raw.get('entity_name'),
-            'entity_type': 'user' if raw.get('entity_type') == 'u' else 'group',
-            'role': ROLE_NAMES.get(raw.get('role_id'), raw.get('role_name')),
-            'role_id': raw.get('role_id'),
-        }
+        return normalize_member(self.params['project'], raw)
 
     def batch_scope(self):
         return ('members', self.params['project'])

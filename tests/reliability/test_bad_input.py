@@ -17,6 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.maestro.platform.plugins.module_utils import _dvc as D
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
@@ -104,6 +105,8 @@ CASES = [
     ('nexus-admin-missing-password', 'nexus', N.AdminPassword, {'password': None}, 'password'),
     # -- Harbor
     ('harbor-project-name', 'harbor', H.Project, {'name': 'Bad_Name!'}, 'name'),
+    ('harbor-member-info-project-name', 'harbor', HMI.ProjectMemberInfo, {'project': 'Bad_Name!'}, 'project'),
+    ('harbor-member-info-project-list', 'harbor', HMI.ProjectMemberInfo, {'project': ['a', 'b']}, 'project'),
     ('harbor-quota-words', 'harbor', H.Project, {'name': 'p', 'storage_quota': '50 gigs'}, 'storage_quota'),
     ('harbor-cve-id', 'harbor', H.Project, {'name': 'p', 'cve_allowlist': ['CVE-bad']}, 'cve_allowlist'),
     ('harbor-severity-enum', 'harbor', H.Project, {'name': 'p', 'severity': 'extreme'}, 'severity'),

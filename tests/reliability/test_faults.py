@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
@@ -244,6 +245,8 @@ SCENARIOS = [
     Scenario('harbor', 'harbor_project_member', 'add', H.ProjectMember,
              lambda c: {'project': _project(c), 'user': c.backend.server.user_username, 'role': 'developer'},
              lambda a: a['project']),
+    Scenario('harbor', 'harbor_project_member_info', 'by-project', HMI.ProjectMemberInfo,
+             lambda c: {'project': _project(c)}, lambda a: a['project']),
     Scenario('harbor', 'harbor_robot_account', 'create', H.RobotAccount,
              lambda c: _robot_task(c, _project(c)), _name),
     Scenario('harbor', 'harbor_robot_account_info', 'by-project', H.RobotAccountInfo, _robot_info,
