@@ -117,9 +117,6 @@ class Scanner(HarborResource):
             raise ModuleFailure("name: '%s' is reserved by Harbor and there is no such registration: %s; "
                                 "enable Trivy there, or register your adapter under another name"
                                 % (INSTALLER_SCANNER, where))
-        if self.params['state'] == 'absent':
-            raise ModuleFailure("state=absent: %s cannot be removed: %s; disable Trivy there instead"
-                                % (self.describe(), where))
         wanted = self._wanted_settings()
         differing = sorted('adapter_url' if k == 'url' else k
                            for k, v in wanted.items() if v is not None and v != current[k])
@@ -176,8 +173,19 @@ class Scanner(HarborResource):
         if desired['default'] and not current['default']:
             self.client.patch('/scanners/%s' % current['id'], {'is_default': True})
 
+    def absent_view(self, current):
+        self._check_removable()
+        return None
+
     def delete(self, current):
+        self._check_removable()
         self.client.delete('/scanners/%s' % current['id'])
+
+    def _check_removable(self):
+        if self.params['name'] == INSTALLER_SCANNER:
+            raise ModuleFailure("state=absent: %s cannot be removed: Harbor's installer registers it (harbor.yml "
+                                "trivy, or the chart's trivy.enabled) and Harbor keeps it immutable; disable Trivy "
+                                "there instead" % self.describe())
 
     def public(self, obj):
         return dict((k, v) for k, v in obj.items() if not k.startswith('_')) if obj else obj
