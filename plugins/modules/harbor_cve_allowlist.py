@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Set the system-wide list of vulnerabilities that Harbor ignores when it decides whether a vulnerable
     image may be pulled (projects with C(prevent_vulnerable)), and when that list expires.
-  - The list is exact: what O(cves) declares is the whole list, in any order. A malformed or duplicate id fails
+  - The list is exact. What O(cves) declares is the whole list, in any order. A malformed or duplicate id fails
     before any request.
   - A project's own allowlist is set with M(maestro.platform.harbor_project) (O(maestro.platform.harbor_project#module:cve_allowlist));
     a project with O(maestro.platform.harbor_project#module:reuse_sys_cve_allowlist=true) uses this system list instead.

@@ -15,7 +15,7 @@ description:
   - Register, update and remove the vulnerability scanner adapters Harbor scans artifacts with, and choose
     the system default scanner (O(default=true)).
   - Trivy is the platform's scanner. Harbor's installer (C(trivy) in C(harbor.yml), C(trivy.enabled) in the
-    Helm chart) registers it under the reserved name C(Trivy) and keeps that registration immutable: with
+    Helm chart) registers it under the reserved name C(Trivy) and keeps that registration immutable. With
     O(name=Trivy) this module manages the existing registration, never re-creates it, and can only make it
     the default. Any other setting for it, or O(state=absent), fails before anything is written.
   - Harbor checks that it can reach a new adapter before registering it.
@@ -67,7 +67,7 @@ options:
     description:
       - V(true) makes this registration the system default scanner (the one projects scan with). Harbor makes
         the first registration the default by itself.
-      - Harbor has no way to unset the default: V(false) for the current default fails; make another one the
+      - Harbor has no way to unset the default. V(false) for the current default fails; make another one the
         default instead.
     type: bool
   state:
