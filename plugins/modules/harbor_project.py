@@ -54,10 +54,15 @@ options:
     description: Use the system-wide CVE allowlist instead of O(cve_allowlist).
     type: bool
   content_trust:
-    description: Only allow pulling signed images (Notary content trust).
+    description:
+      - Only allow pulling images that carry a Notation signature (Harbor's C(enable_content_trust)).
+      - Harbor 2.9 removed Notary (Docker Content Trust); since then Harbor's content trust check on pull looks for a
+        Notation signature accessory, not a Notary one (src/server/middleware/contenttrust in Harbor 2.15).
     type: bool
   content_trust_cosign:
-    description: Only allow pulling images signed with cosign.
+    description:
+      - Only allow pulling images signed with cosign (Harbor's C(enable_content_trust_cosign)); the platform's
+        signature enforcement. An unsigned image's pull fails with C(The image is not signed by cosign.)
     type: bool
   auto_sbom_generation:
     description: Generate an SBOM for each artifact when it is pushed.
@@ -207,7 +212,7 @@ project:
       type: bool
       sample: false
     content_trust:
-      description: Whether only signed images may be pulled.
+      description: Whether only Notation-signed images may be pulled.
       type: bool
       sample: false
     content_trust_cosign:

@@ -116,7 +116,9 @@ Where the spec and Harbor disagree (Harbor wins):
   go-swagger's map[string]interface{} does (prepare_spec): Harbor's code reads scalars there
   ({"latestPushedK": 10}, {"workers": 2, "delete_untagged": true}), not the objects the spec declares.
 
-Not emulated: artifacts and tags, scanners, LDAP/OIDC logins, replication executions, preheat, labels,
+Labels, scanner registrations and the system CVE allowlist: tests/emulators/harbor_security.py (a mixin).
+
+Not emulated: artifacts and tags, LDAP/OIDC logins, replication executions, preheat,
 audit logs, next_scheduled_time, the CSRF cookie flow (API clients send no cookie), anonymous reads of
 public projects beyond projects and repositories, group membership in permission checks.
 """
@@ -134,6 +136,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, unquote_plus, urlencode, urlsplit
 
 from .framework import Emulator, HttpError, load_spec, route
+from .harbor_security import HarborSecurityMixin
 from ..specs import spec_path
 
 HARBOR_SPEC = spec_path('harbor-openapi3.yaml')
@@ -488,7 +491,7 @@ class _HarborMetricsMixin:
 
 
 
-class HarborEmulator(_HarborMetricsMixin, Emulator):
+class HarborEmulator(HarborSecurityMixin, _HarborMetricsMixin, Emulator):
     spec_path = HARBOR_SPEC
     base_path = '/api/v2.0'
     service = 'harbor'
@@ -587,12 +590,15 @@ class HarborEmulator(_HarborMetricsMixin, Emulator):
         self.metrics_scrapes = {}  # scrapes of /metrics per component
         self.unhealthy_urls = set()  # registry URLs Harbor's health check would fail (test helper)
         self.config = dict(self._config_defaults())
+        self.reset_security(_now())
         self.add_user(ADMIN_NAME, self._admin_password, admin=True, email='admin@example.com',
                       realname='system admin')
         if self._user_password:
             self.add_user(USER_NAME, self._user_password, email='developer@example.com', realname='Developer')
         if self._seed_library:
             self._create_project('library', self.users[1], {'public': 'true'}, storage_limit=-1)
+
+    _now_text = staticmethod(_now)
 
     # --- helpers for tests --------------------------------------------------------------------------------
     def add_user(self, username, password, admin=False, email=None, realname=None):

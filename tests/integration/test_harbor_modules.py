@@ -289,3 +289,39 @@ def test_user_group(harbor_emulator, prefix, mode):
     ]
     ml = [g for g in harbor_emulator.groups.values() if g['group_name'] == '%s-ml' % prefix]
     assert len(ml) == 1  # the member is the group the module created, not a second onboarded one
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_labels_scanners_and_cve_allowlist(harbor_emulator, prefix, mode):
+    token = 'Tok' + prefix
+    result = run_playbook('harbor_security.yml', verbosity=3,
+                          extra_vars=harbor_vars(harbor_emulator, prefix, mode, scanner_token=token))
+    assert result.ok, str(result)
+    assert token not in result.stdout, 'the scanner credential leaked into the output'
+    # The credential went to Harbor on the create and on the rotation only (an empty one keeps it).
+    sent = [(w.body or {}).get('access_credential') for w in harbor_emulator.writes
+            if w.method in ('POST', 'PUT') and w.path.startswith('/scanners')]
+    assert sent == [token, '', token]
+    assert harbor_emulator.scanner('Trivy')['is_default'] and harbor_emulator.scanner('%s-grype' % prefix) is None
+    grype = '/scanners/' + harbor_emulator.writes[6].path.rsplit('/', 1)[1]  # the registration's UUID
+    assert writes(harbor_emulator) == [
+        'POST /projects',
+        'POST /labels',
+        'POST /labels',
+        'PUT /labels/N',
+        'DELETE /labels/N',
+        'POST /scanners',
+        'PUT ' + grype,
+        'PATCH ' + grype,
+        'PUT ' + grype,
+        'PATCH /scanners/' + harbor_emulator.scanner('Trivy')['uuid'],
+        'DELETE ' + grype,
+        'PUT /system/CVEAllowlist',
+        'PUT /system/CVEAllowlist',
+        'PUT /system/CVEAllowlist',
+    ]
+    assert [w.body for w in harbor_emulator.writes if w.path == '/system/CVEAllowlist'] == [
+        {'items': [{'cve_id': 'CVE-2023-44487'}, {'cve_id': 'CVE-2024-3094'}], 'expires_at': 1798761600},
+        {'items': [{'cve_id': 'CVE-2024-3094'}]},
+        {'items': []},
+    ]

@@ -39,6 +39,7 @@ import pytest
 import yaml
 
 from tests.integration.prod_render import K8S_PLAYBOOK, generated_vault, render, shared_render
+from tests.helpers import ROOT
 from tests.specs import SPECS_DIR
 
 CHARTS = SPECS_DIR / 'deploy' / 'charts'
@@ -416,6 +417,23 @@ def test_mlflow_answers_the_hosts_it_is_reached_by(charts):
     (svc_port,) = [p for p in service['spec']['ports'] if p['name'] == monitor['spec']['endpoints'][0]['port']]
     assert svc_port['targetPort'] == _container(deployment, 'mlflow')['ports'][0]['name']
     assert fnmatch.fnmatch('10.0.12.34:5000', '10.*')  # the semantics read: fnmatch on the whole Host header
+
+
+def test_trivy_runs_when_the_platform_scans(charts):
+    """The prod inventory's projects scan on push (harbor_projects auto_scan) and keep Trivy the default scanner
+    (harbor_scanners): the chart must then run Trivy and tell Harbor's core about it. WITH_TRIVY is what core reads
+    (config.WithTrivy) to register the immutable "Trivy" registration at start (src/core/main.go registerScanners,
+    Harbor v2.15.2); TRIVY_ADAPTER_URL is the registration's URL and must name the Trivy Service the chart renders."""
+    inventory = yaml.safe_load((ROOT / 'inventories' / 'prod' / 'group_vars' / 'all' / 'harbor.yml').read_text())
+    assert any(p.get('auto_scan') or p.get('prevent_vulnerable') for p in inventory['harbor_projects'])
+    assert {'name': 'Trivy', 'default': True} in inventory['harbor_scanners']
+    harbor = [o for source, o in charts['chart'] if source.startswith('harbor chart')]
+    (core_cm,) = [o for o in harbor if o['kind'] == 'ConfigMap' and o['metadata']['name'].endswith('-core')]
+    assert core_cm['data']['WITH_TRIVY'] == 'true'
+    (trivy_sts,) = [o for o in harbor if o['kind'] == 'StatefulSet' and o['metadata']['name'].endswith('-trivy')]
+    (trivy_svc,) = [o for o in harbor if o['kind'] == 'Service' and o['metadata']['name'] == trivy_sts['metadata']['name']]
+    port = trivy_svc['spec']['ports'][0]['port']
+    assert core_cm['data']['TRIVY_ADAPTER_URL'] == 'http://%s:%s' % (trivy_svc['metadata']['name'], port)
 
 
 def test_workloads_with_single_node_volumes_are_recreated(charts):

@@ -16,8 +16,11 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _dvc as D
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
@@ -132,6 +135,19 @@ CASES = [
     ('harbor-webhook-address', 'harbor', HP.Webhook, {'project': 'p', 'name': 'h', 'event_types': ['push_artifact'],
                                                       'targets': [{'address': 'not a url'}]}, 'address'),
     ('harbor-timeout-negative', 'harbor', H.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
+    ('harbor-label-color', 'harbor', HL.Label, {'name': 'release', 'color': 'blue'}, 'color'),
+    ('harbor-label-name-long', 'harbor', HL.Label, {'name': 'x' * 129}, 'name'),
+    ('harbor-label-project-name', 'harbor', HL.Label, {'name': 'release', 'project': 'Team A'}, 'project'),
+    ('harbor-scanner-url', 'harbor', HS.Scanner, {'name': 's', 'adapter_url': 'grype:8080'}, 'adapter_url'),
+    ('harbor-scanner-auth-enum', 'harbor', HS.Scanner, {'name': 's', 'auth': 'oauth'}, 'auth'),
+    ('harbor-scanner-credential-without-auth', 'harbor', HS.Scanner,
+     {'name': 's', 'adapter_url': 'http://s:8080', 'access_credential': 'tok'}, 'access_credential'),
+    ('harbor-scanner-default-disabled', 'harbor', HS.Scanner, {'name': 's', 'default': True, 'disabled': True},
+     'disabled'),
+    ('harbor-allowlist-bad-id', 'harbor', HC.CveAllowlist, {'cves': ['CVE-24-1']}, 'cves'),
+    ('harbor-allowlist-duplicate', 'harbor', HC.CveAllowlist, {'cves': ['CVE-2024-3094', 'cve-2024-3094']}, 'cves'),
+    ('harbor-allowlist-missing', 'harbor', HC.CveAllowlist, {}, 'cves'),
+    ('harbor-allowlist-expiry', 'harbor', HC.CveAllowlist, {'cves': [], 'expires_at': -5}, 'expires_at'),
     # -- S3 buckets and the MinIO admin API
     ('s3-bucket-upper-case', 's3', MI.Bucket, {'name': 'Bad_Bucket'}, 'name'),
     ('s3-bucket-too-short', 's3', MI.Bucket, {'name': 'ab'}, 'name'),

@@ -14,8 +14,11 @@ import re
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
@@ -255,6 +258,13 @@ SCENARIOS = [
     Scenario('harbor', 'harbor_user_info', 'by-name', HU.UserInfo, _harbor_user_existing, _name),
     Scenario('harbor', 'harbor_user_group', 'create', HU.UserGroup,
              lambda c: {'name': c.p + '-admins', 'group_type': 'oidc'}, _name),
+    Scenario('harbor', 'harbor_label', 'create', HL.Label,
+             lambda c: {'name': 'release', 'project': _project(c), 'color': '#0065AB'}, _name),
+    Scenario('harbor', 'harbor_scanner', 'create-default', HS.Scanner,
+             lambda c: {'name': c.p + '-grype', 'adapter_url': 'http://%s-grype:8080' % c.p, 'auth': 'bearer',
+                        'access_credential': 'Tok-%s' % c.p, 'default': True}, _name),
+    Scenario('harbor', 'harbor_cve_allowlist', 'set', HC.CveAllowlist,
+             lambda c: {'cves': ['CVE-2024-3094', 'CVE-2023-44487'], 'expires_at': 1798761600}),
     Scenario('harbor', 'harbor_registry', 'create', HP.Registry,
              lambda c: {'name': c.p + '-reg', 'type': 'harbor', 'endpoint_url': 'https://harbor-dr.example.com',
                         'access_key': 'robot$replicator', 'access_secret': 'Reg-secret-%s' % c.p}, _name),

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: part of the Harbor family of maestro.platform. Not a public API; it may change at any time.
+"""Harbor's system CVE allowlist, through the REST API v2.0 (Harbor v2.15.2).
+
+Facts the code relies on (src/server/v2.0/handler/sys_cve_allowlist.go, src/pkg/allowlist/manager.go,
+validator.go and models/cve_allowlist.go, tag v2.15.2):
+- There is always exactly one system allowlist: GET /system/CVEAllowlist (any signed-in user) answers
+  {id, project_id: 0, items: [{cve_id}], expires_at?}; an empty one when none was ever set.
+- PUT /system/CVEAllowlist {items, expires_at} (system admin) replaces the whole list and its expiry (an
+  absent expires_at means "never expires"). Harbor refuses an empty CVE id and duplicates (validator.go).
+- Project allowlists live on the project (maestro.platform.harbor_project cve_allowlist); a project with
+  reuse_sys_cve_allowlist uses this system list instead of its own.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.maestro.platform.plugins.module_utils._harbor import HarborResource
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+
+PATH = '/system/CVEAllowlist'
+# Trivy reports CVE ids and GitHub advisory ids; Harbor matches them exactly as the scanner writes them.
+CVE_RULE = re.compile(r'^CVE-\d{4}-\d{4,}$', re.IGNORECASE)
+GHSA_RULE = re.compile(r'^GHSA(-[23456789cfghjmpqrvwx]{4}){3}$', re.IGNORECASE)
+
+
+def canonical_id(value):
+    """A vulnerability id as scanners write it: CVE-2024-1234 upper case, GHSA-xxxx-xxxx-xxxx lower case
+    after the prefix; None when it is neither."""
+    value = value.strip()
+    if CVE_RULE.match(value):
+        return value.upper()
+    if GHSA_RULE.match(value):
+        return 'GHSA' + value[4:].lower()
+    return None
+
+
+def check_ids(values, field='cves'):
+    """The ids in canonical form, sorted; a malformed id or a duplicate fails naming it."""
+    seen = set()
+    for value in values:
+        canonical = canonical_id(value) if isinstance(value, str) else None
+        if canonical is None:
+            raise ModuleFailure('%s: %r is not a vulnerability id Harbor can match: use CVE-YYYY-NNNN (e.g. '
+                                'CVE-2024-3094) or GHSA-xxxx-xxxx-xxxx' % (field, value))
+        if canonical in seen:
+            raise ModuleFailure('%s: %s is listed twice; Harbor refuses duplicates in an allowlist, list it '
+                                'once' % (field, canonical))
+        seen.add(canonical)
+    return sorted(seen)
+
+
+class CveAllowlist(HarborResource):
+    result_key = 'cve_allowlist'
+    kind = 'Harbor system CVE allowlist'
+    strict_strings = ()
+    complete_desired = True  # expires_at None (never expires) is a value, not "unmanaged"
+    module_options = dict(
+        cves=dict(type='list', elements='str', aliases=['items']),
+        expires_at=dict(type='int'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+    def describe(self):
+        return 'the %s' % self.kind
+
+    def validate(self):
+        p = self.params
+        if p['state'] == 'absent':
+            # The system allowlist always exists: absent is the empty list that never expires.
+            if p.get('cves') or p.get('expires_at'):
+                raise ModuleFailure('state=absent empties the allowlist: leave cves and expires_at out')
+            p.update(cves=[], expires_at=0, state='present')
+        if p.get('cves') is None:
+            raise ModuleFailure('cves is required with state=present: the list of CVE ids the allowlist holds '
+                                '(the whole list; [] for none)')
+        if p.get('cves') is not None:
+            p['cves'] = check_ids(p['cves'])
+        if p.get('expires_at') is not None and p['expires_at'] < 0:
+            raise ModuleFailure('expires_at must be seconds since the epoch (e.g. 1798761600 for 2027-01-01), '
+                                'or 0 for "never expires", got %s' % p['expires_at'])
+
+    def read(self):
+        raw = self.client.get(PATH) or {}
+        current = {
+            'cves': sorted(i.get('cve_id') for i in raw.get('items') or [] if i.get('cve_id')),
+            'expires_at': raw.get('expires_at') or None,
+        }
+        return current
+
+    def desired(self, current):
+        base = dict(current)
+        base['cves'] = self.params['cves']
+        if self.params.get('expires_at') is not None:
+            base['expires_at'] = self.params['expires_at'] or None
+        return base
+
+    def _put(self, wanted):
+        body = {'items': [{'cve_id': c} for c in wanted['cves']]}
+        if wanted['expires_at']:
+            body['expires_at'] = wanted['expires_at']
+        self.client.put(PATH, body)
+
+    def update(self, current, desired):
+        self._put(desired)
