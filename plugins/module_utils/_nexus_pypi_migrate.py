@@ -48,6 +48,8 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Operation
 
 HTML = {'Accept': 'text/html'}
+# the package files Nexus's pypi format takes (signatures and other links of an index page are not migrated)
+PACKAGE_SUFFIXES = ('.whl', '.tar.gz', '.tgz', '.tar.bz2', '.zip')
 # hashes a PEP 503 link may carry (#<name>=<hex>) that the download is checked against
 HASHES = ('sha256', 'md5', 'sha1', 'sha512')
 # core metadata fields twine sends several times, under its own names (twine/package.py metadata_dictionary)
@@ -204,6 +206,8 @@ class SourceIndex:
             url, _sep, fragment = urljoin(page_url, href).partition('#')
             algorithm, _sep, digest = fragment.partition('=')
             filename = urlsplit(url).path.rsplit('/', 1)[-1]
+            if not filename.endswith(PACKAGE_SUFFIXES):
+                continue
             found.append({'filename': filename, 'url': url, 'project': project,
                           'sha256': digest.lower() if algorithm == 'sha256' and digest else None,
                           'link_hash': (algorithm, digest.lower()) if algorithm in HASHES and digest else None})
