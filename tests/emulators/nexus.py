@@ -37,6 +37,8 @@ Behaviour implemented from ../shared/specs/README.md (read from the server's sou
   as AbstractGroupRepositoriesApiResource.validateGroupDeploy does (a constraint violation on
   ``writableMember`` -> 400 [{"id", "message"}]). GET /v1/status answers 200 without a body.
 
+The pypi format endpoints (/repository/<name>/...) and GET /v1/assets: tests/emulators/nexus_pypi.py.
+
 State helpers for tests: ``admin_password`` (current admin password), ``repo_secret(name)``,
 ``blobstore_secret(name)``, ``cleanup_policies`` (names that exist), ``eula_accepted``.
 """
@@ -54,6 +56,7 @@ import uuid
 
 from tests.emulators.framework import Emulator, HttpError, route
 from tests.emulators.nexus_formats import FORMATS as MORE_FORMATS, NexusFormatsMixin
+from tests.emulators.nexus_pypi import NexusPypiFormat
 from tests.specs import spec_path
 
 SPEC = os.environ.get('MAESTRO_NEXUS_SPEC') or spec_path('nexus-openapi.yaml')
@@ -146,7 +149,7 @@ def _bad(message, field='*'):
     return HttpError(400, message, code=field)
 
 
-class NexusEmulator(NexusFormatsMixin, Emulator):
+class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, Emulator):
     spec_path = SPEC
     base_path = '/service/rest'
     validate_spec = False

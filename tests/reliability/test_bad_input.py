@@ -25,6 +25,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _minio as 
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
@@ -124,6 +125,16 @@ CASES = [
                                                                  'trigger': 'scheduled', 'cron': '61 * * * * *'},
      'cron'),
     ('harbor-schedule-job-enum', 'harbor', HP.Schedule, {'job': 'vacuum', 'cron': 'daily'}, 'job'),
+    ('nexus-pypi-migrate-source-url', 'nexus', NP.PypiMigrate, {'repository': 'pypi-hosted',
+                                                                'source_url': 'old-pypi:8080/simple/'}, 'source_url'),
+    ('nexus-pypi-migrate-repository', 'nexus', NP.PypiMigrate, {'repository': 'bad name!',
+                                                                'source_url': 'http://old.example/simple/'},
+     'repository'),
+    ('nexus-pypi-migrate-source-user-alone', 'nexus', NP.PypiMigrate, {
+        'repository': 'pypi-hosted', 'source_url': 'http://old.example/simple/', 'source_username': 'u'},
+     'source_password'),
+    ('nexus-pypi-migrate-blank-project', 'nexus', NP.PypiMigrate, {
+        'repository': 'pypi-hosted', 'source_url': 'http://old.example/simple/', 'projects': ['a', ' ']}, 'projects'),
     ('harbor-robot-short-secret', 'harbor', H.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
                                                              'secret': 'short'}, 'secret'),
     ('harbor-registry-endpoint', 'harbor', HP.Registry, {'name': 'r', 'type': 'harbor',

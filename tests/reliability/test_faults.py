@@ -25,6 +25,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
 from tests.servers import S3_KEYS
@@ -117,6 +118,32 @@ def _nexus_hosted(ctx, name, fmt='raw'):
 def _nexus_group(ctx):
     m1, m2 = _nexus_hosted(ctx, ctx.p + '-a', 'pypi'), _nexus_hosted(ctx, ctx.p + '-b', 'pypi')
     return {'name': ctx.p + '-group', 'format': 'pypi', 'type': 'group', 'members': [m1, m2]}
+
+
+def _tiny_wheel():
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w') as wheel:
+        wheel.writestr('fault_demo-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: fault-demo\nVersion: 1.0\n'
+                       'Summary: a wheel for the fault matrix\n')
+    return out.getvalue()
+
+
+def _nexus_pypi_migrate(ctx):
+    """Source: another pypi-hosted repository of the same emulator, read through its simple index (so faults hit
+    the source's requests as well as Nexus's)."""
+    from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
+    old, new = _nexus_hosted(ctx, ctx.p + '-old', 'pypi'), _nexus_hosted(ctx, ctx.p + '-new', 'pypi')
+    conn = ctx.backend.connection()
+    data = _tiny_wheel()
+    body, content_type = NP.multipart(NP.upload_fields('fault_demo-1.0-py3-none-any.whl', data),
+                                      'fault_demo-1.0-py3-none-any.whl', data)
+    client = HttpClient(conn['url'], username=conn['username'], password=conn['password'])
+    client.request('POST', '/repository/%s/' % old, data=body, content_type=content_type)
+    client.close()
+    source = conn['url'].replace('://', '://%s:%s@' % (conn['username'], conn['password']), 1)
+    return {'repository': new, 'source_url': '%s/repository/%s/simple/' % (source, old)}
 
 
 def _nexus_user(ctx):
@@ -236,6 +263,8 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_security', 'realms', N.Security,
              lambda c: {'realms': ['NexusAuthenticatingRealm', 'DockerToken'], 'anonymous_access': False}),
     Scenario('nexus', 'nexus_admin_password', 'first-start', N.AdminPassword, _nexus_admin),
+    Scenario('nexus', 'nexus_pypi_migrate', 'one-file', NP.PypiMigrate, _nexus_pypi_migrate,
+             lambda a: a['repository']),
     # Harbor: the emulator
     Scenario('harbor', 'harbor_project', 'create', H.Project,
              lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),

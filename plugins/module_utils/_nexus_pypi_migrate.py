@@ -1,0 +1,358 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the logic of maestro.platform.nexus_pypi_migrate. Not a public API; it may change at any time.
+"""Copy every package file of a PEP 503 simple index (pypiserver, devpi, another Nexus ...) into a Nexus
+pypi-hosted repository, with its metadata, uploading only what the destination lacks.
+
+Facts the code relies on (Nexus's source, sonatype/nexus-public plugins/nexus-repository-pypi; the emulator in
+tests/emulators/nexus_pypi.py cites the classes):
+- Nexus takes uploads as twine sends them: POST /repository/<name>/ with a multipart form, ``:action`` =
+  ``file_upload``, the metadata fields and one file part ``content``; it stores the file at
+  ``packages/<PEP 503 name>/<version>/<filename>`` and checks ``md5_digest`` against the file.
+- A hosted repository with writePolicy ALLOW_ONCE refuses to replace an existing file (400), DENY refuses every
+  upload: existing files are therefore never sent again, and DENY is refused before anything is read.
+- GET /service/rest/v1/assets?repository= lists the stored files with their sha256 (pages with a
+  continuationToken): one listing decides what is missing, so a rerun after an interruption continues where
+  the last one stopped, and a finished migration uploads nothing.
+
+Only the Python standard library is used (the module may run on a managed host).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.parser
+import email.policy
+import hashlib
+import io
+import re
+import tarfile
+import uuid
+import zipfile
+
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient, split_credentials
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
+    API,
+    NAME_PATTERN,
+    URL_PATTERN,
+    NexusOperation,
+    _get_or_none,
+    repository_path,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Operation
+
+HTML = {'Accept': 'text/html'}
+# the package files Nexus's pypi format takes (signatures and other links of an index page are not migrated)
+PACKAGE_SUFFIXES = ('.whl', '.tar.gz', '.tgz', '.tar.bz2', '.zip')
+# hashes a PEP 503 link may carry (#<name>=<hex>) that the download is checked against
+HASHES = ('sha256', 'md5', 'sha1', 'sha512')
+# core metadata fields twine sends several times, under its own names (twine/package.py metadata_dictionary)
+RENAMED = {'classifier': 'classifiers', 'project_url': 'project_urls'}
+
+
+def normalize_name(name):
+    """PEP 503: lower case, runs of - _ . become one -."""
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+class _Links(HTMLParser):
+    """The <a href> links of a simple index page, with their text."""
+
+    def __init__(self):
+        HTMLParser.__init__(self)
+        self.links = []
+        self._href = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == 'a':
+            self._href = dict(attrs).get('href')
+            self.links.append([self._href, ''])
+
+    def handle_data(self, data):
+        if self._href is not None and self.links:
+            self.links[-1][1] += data
+
+    def handle_endtag(self, tag):
+        if tag == 'a':
+            self._href = None
+
+
+def page_links(text):
+    parser = _Links()
+    parser.feed(text)
+    return [(href, label.strip()) for href, label in parser.links if href]
+
+
+# -- reading a package file's metadata ---------------------------------------------------------------------
+def _zip_member(data, suffix):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.count('/') == 1 and name.endswith(suffix):
+                return archive.read(name)
+    return None
+
+
+def _tar_member(data, suffix):
+    with tarfile.open(fileobj=io.BytesIO(data), mode='r:*') as archive:
+        for member in archive.getmembers():
+            if member.isfile() and member.name.strip('./').count('/') == 1 and member.name.endswith(suffix):
+                return archive.extractfile(member).read()
+    return None
+
+
+def metadata_file(filename, data):
+    """(filetype, pyversion, the METADATA/PKG-INFO text) of a wheel or an sdist."""
+    if filename.endswith('.whl'):
+        parts = filename[:-4].split('-')
+        raw = _zip_member(data, '.dist-info/METADATA')
+        return 'bdist_wheel', parts[-3] if len(parts) >= 5 else 'any', raw
+    if filename.endswith(('.tar.gz', '.tgz', '.tar.bz2')):
+        return 'sdist', 'source', _tar_member(data, '/PKG-INFO')
+    if filename.endswith('.zip'):
+        return 'sdist', 'source', _zip_member(data, '/PKG-INFO')
+    return None, None, None
+
+
+def upload_fields(filename, data):
+    """The form fields twine sends for this file: its core metadata, file type and digests."""
+    try:
+        filetype, pyversion, raw = metadata_file(filename, data)
+    except (zipfile.BadZipfile, tarfile.TarError, EOFError, OSError) as exc:
+        raise ModuleFailure('%s is not a readable package archive (%s)' % (filename, exc))
+    if raw is None:
+        raise ModuleFailure('%s: no METADATA (wheel) or PKG-INFO (sdist) found; only wheels and sdists '
+                            '(.whl, .tar.gz, .tar.bz2, .zip) can be uploaded to Nexus' % filename)
+    message = email.parser.Parser(policy=email.policy.compat32).parsestr(raw.decode('utf-8', 'replace'))
+    fields = [(':action', 'file_upload'), ('protocol_version', '1'), ('filetype', filetype),
+              ('pyversion', pyversion)]
+    for header, value in message.items():
+        key = header.lower().replace('-', '_')
+        fields.append((RENAMED.get(key, key), value))
+    body = message.get_payload()
+    if body and body.strip() and 'Description' not in message:
+        fields.append(('description', body))
+    fields += [('md5_digest', hashlib.md5(data).hexdigest()), ('sha256_digest', hashlib.sha256(data).hexdigest()),
+               ('blake2_256_digest', hashlib.blake2b(data, digest_size=32).hexdigest())]
+    if not message.get('Name') or not message.get('Version'):
+        raise ModuleFailure('%s: its metadata has no Name or Version, which Nexus requires' % filename)
+    return fields
+
+
+def multipart(fields, filename, data):
+    """(body, content type) of a multipart/form-data upload with one file part ``content``."""
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for name, value in fields:
+        out.write(('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n' % (boundary, name)).encode('utf-8'))
+        out.write(value.encode('utf-8') + b'\r\n')
+    out.write(('--%s\r\nContent-Disposition: form-data; name="content"; filename="%s"\r\n'
+               'Content-Type: application/octet-stream\r\n\r\n' % (boundary, filename)).encode('utf-8'))
+    out.write(data + b'\r\n')
+    out.write(('--%s--\r\n' % boundary).encode('utf-8'))
+    return out.getvalue(), 'multipart/form-data; boundary=%s' % boundary
+
+
+# -- the source index --------------------------------------------------------------------------------------
+class SourceIndex:
+    """A PEP 503 simple index read over HTTP; files on another host are fetched without credentials."""
+
+    def __init__(self, params, transport):
+        url, username, password = split_credentials(params['source_url'].strip())
+        self.transport = transport
+        parts = urlsplit(url)
+        self.root = '%s://%s' % (parts.scheme, parts.netloc)
+        self.index_url = url if url.endswith('/') else url + '/'
+        self.params = params
+        self.client = self._client(self.root, params.get('source_username') or username,
+                                   params.get('source_password') or password)
+        self.others = {}
+
+    def _client(self, root, username=None, password=None):
+        return HttpClient(root, username=username, password=password,
+                          validate_certs=self.params.get('source_validate_certs', True),
+                          ca_path=self.params.get('source_ca_path'), timeout=self.transport.timeout,
+                          sleep=self.transport._sleep, url_option='source_url')
+
+    def _get(self, url, binary=False):
+        parts = urlsplit(url)
+        root = '%s://%s' % (parts.scheme, parts.netloc)
+        client = self.client
+        if root != self.root:
+            client = self.others.get(root) or self.others.setdefault(root, self._client(root))
+        path = parts.path + ('?' + parts.query if parts.query else '')
+        response = client.request('GET', path, headers=None if binary else HTML, binary=True)
+        if binary:
+            return response.body
+        content_type = (response.header('Content-Type') or '').split(';')[0].strip().lower()
+        if content_type not in ('text/html', ''):
+            raise ApiError('the simple index page answered Content-Type %r instead of text/html' % content_type,
+                           status=response.status, method='GET', url=url)
+        return response.body.decode('utf-8', 'replace')
+
+    def projects(self):
+        return [label or href.rstrip('/').rsplit('/', 1)[-1] for href, label in page_links(self._get(self.index_url))]
+
+    def files(self, project):
+        """[{filename, url, sha256}] of one project (sha256 from the link's #sha256= when it has one)."""
+        page_url = urljoin(self.index_url, normalize_name(project) + '/')
+        found = []
+        for href, _label in page_links(self._get(page_url)):
+            url, _sep, fragment = urljoin(page_url, href).partition('#')
+            algorithm, _sep, digest = fragment.partition('=')
+            filename = urlsplit(url).path.rsplit('/', 1)[-1]
+            if not filename.endswith(PACKAGE_SUFFIXES):
+                continue
+            found.append({'filename': filename, 'url': url, 'project': project,
+                          'sha256': digest.lower() if algorithm == 'sha256' and digest else None,
+                          'link_hash': (algorithm, digest.lower()) if algorithm in HASHES and digest else None})
+        return found
+
+    def download(self, item):
+        data = self._get(item['url'], binary=True)
+        if item['link_hash']:
+            algorithm, expected = item['link_hash']
+            digest = hashlib.new(algorithm, data).hexdigest()
+            if digest != expected:
+                raise ModuleFailure('%s from the source index has %s %s, but its index link says %s: the '
+                                    'download is damaged or the source changed; nothing was uploaded for it'
+                                    % (item['filename'], algorithm, digest, expected))
+        return data
+
+
+# -- the module ------------------------------------------------------------------------------------------
+class PypiMigrate(NexusOperation, Operation):
+    """nexus_pypi_migrate: upload the files of a simple index that a Nexus pypi-hosted repository lacks."""
+
+    module_options = dict(
+        repository=dict(type='str', required=True),
+        source_url=dict(type='str', required=True),
+        source_username=dict(type='str'),
+        source_password=dict(type='str', no_log=True),
+        source_validate_certs=dict(type='bool', default=True),
+        source_ca_path=dict(type='path'),
+        projects=dict(type='list', elements='str'),
+    )
+    module_kwargs = dict(required_together=[('username', 'password'), ('source_username', 'source_password')])
+    strict_strings = ('repository', 'source_url')
+    result_key = 'repository'
+
+    def api_failure_message(self, exc):
+        return 'migrating into Nexus repository %s failed: %s' % (self.params['repository'], exc)
+
+    def validate(self):
+        p = self.params
+        if not NAME_PATTERN.match(p['repository'] or ''):
+            raise ModuleFailure('repository must be the name of a Nexus pypi-hosted repository (letters, digits, '
+                                '-, _ and .), got %r' % (p['repository'],))
+        url = split_credentials((p['source_url'] or '').strip())[0]
+        if not URL_PATTERN.match(url or ''):
+            raise ModuleFailure('source_url must be the http:// or https:// URL of the source simple index, for '
+                                'example http://pypi.example.com:8080/simple/, got %r' % (url,))
+        for project in p.get('projects') or []:
+            if not project or not project.strip():
+                raise ModuleFailure('projects must hold project names, got an empty one')
+
+    def _check_destination(self):
+        name = self.params['repository']
+        summary = _get_or_none(self.client, '/v1/repositories/%s' % name)
+        if summary is None:
+            raise ModuleFailure('repository %s does not exist on Nexus: create it first (maestro.platform.'
+                                'nexus_repository with format pypi, type hosted)' % name)
+        if summary.get('format') != 'pypi' or summary.get('type') != 'hosted':
+            raise ModuleFailure('repository %s is a %s %s repository: packages can only be uploaded to a pypi '
+                                'hosted repository' % (name, summary.get('format'), summary.get('type')))
+        settings = _get_or_none(self.client, repository_path('pypi', 'hosted', name)) or {}
+        policy = str((settings.get('storage') or {}).get('writePolicy', '')).lower()
+        if policy == 'deny':
+            raise ModuleFailure('repository %s has writePolicy deny (read-only): set write_policy allow_once on '
+                                'it for the migration' % name)
+
+    def destination_files(self):
+        """{filename: sha256 or None} of the files stored in the repository (one paged listing)."""
+        found, token = {}, None
+        while True:
+            page = self.client.get('/v1/assets', query={'repository': self.params['repository'],
+                                                        'continuationToken': token}) or {}
+            for asset in page.get('items') or []:
+                path = (asset.get('path') or '').lstrip('/')
+                if path.startswith('packages/'):
+                    found[path.rsplit('/', 1)[-1]] = (asset.get('checksum') or {}).get('sha256')
+            token = page.get('continuationToken')
+            if not token:
+                return found
+
+    def source_files(self, source):
+        wanted = set(normalize_name(p) for p in self.params.get('projects') or [])
+        projects = source.projects()
+        if wanted:
+            missing = wanted - set(normalize_name(p) for p in projects)
+            if missing:
+                raise ModuleFailure('projects not found in the source index: %s' % ', '.join(sorted(missing)))
+            projects = [p for p in projects if normalize_name(p) in wanted]
+        files = []
+        for project in projects:
+            files.extend(source.files(project))
+        return files
+
+    def plan(self, files, stored):
+        """(missing, present, conflicts): a file is present when the destination has its filename with the same
+        sha256 (or no sha256 on one side); a different sha256 is a conflict, never overwritten."""
+        missing, present, conflicts = [], [], []
+        for item in files:
+            if item['filename'] not in stored:
+                missing.append(item)
+                continue
+            theirs = stored[item['filename']]
+            if item['sha256'] and theirs and theirs.lower() != item['sha256']:
+                conflicts.append({'filename': item['filename'], 'source_sha256': item['sha256'],
+                                  'destination_sha256': theirs.lower()})
+            else:
+                present.append(item['filename'])
+        return missing, present, conflicts
+
+    def _upload_client(self):
+        base = self.client.base_url[:-len(API)] if self.client.base_url.endswith(API) else self.client.base_url
+        _url, url_username, url_password = split_credentials(self.params['url'].strip())
+        return HttpClient(base, username=self.params.get('username') or url_username,
+                          password=self.params.get('password') or url_password,
+                          validate_certs=self.params.get('validate_certs', True), ca_path=self.params.get('ca_path'),
+                          timeout=self.client.timeout, sleep=self.client._sleep, url_option='url')
+
+    def _upload(self, uploader, source, item):
+        data = source.download(item)
+        body, content_type = multipart(upload_fields(item['filename'], data), item['filename'], data)
+        uploader.request('POST', '/repository/%s/' % self.params['repository'], data=body,
+                         content_type=content_type, headers=HTML)
+
+    def run(self):
+        self.validate()
+        self._check_destination()
+        source = SourceIndex(self.params, self.client)
+        files = self.source_files(source)
+        missing, present, conflicts = self.plan(files, self.destination_files())
+        for conflict in conflicts:
+            self.warn('%s differs between the source (sha256 %s) and Nexus (sha256 %s): left as it is on Nexus'
+                      % (conflict['filename'], conflict['source_sha256'], conflict['destination_sha256']))
+        result = {'changed': bool(missing), 'repository': self.params['repository'], 'source_files': len(files),
+                  'present': sorted(present), 'conflicts': conflicts,
+                  'would_upload': sorted(item['filename'] for item in missing), 'uploaded': []}
+        if self.check_mode or not missing:
+            return result
+        uploader = self._upload_client()
+        for item in missing:
+            try:
+                self._upload(uploader, source, item)
+            except (ApiError, ModuleFailure) as exc:
+                raise ModuleFailure('uploading %s to Nexus repository %s failed after %d of %d files (a rerun '
+                                    'continues with the rest): %s'
+                                    % (item['filename'], self.params['repository'], len(result['uploaded']),
+                                       len(missing), getattr(exc, 'msg', None) or exc),
+                                    uploaded=list(result['uploaded']))
+            result['uploaded'].append(item['filename'])
+        return result
