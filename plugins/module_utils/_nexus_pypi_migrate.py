@@ -43,8 +43,8 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
     URL_PATTERN,
     NexusOperation,
     _get_or_none,
-    repository_path,
 )
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import repository_path
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Operation
 
 HTML = {'Accept': 'text/html'}
