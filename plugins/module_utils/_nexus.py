@@ -915,10 +915,27 @@ class Role(NexusOperation, Resource):
         description=dict(type='str'),
         privileges=dict(type='list', elements='str'),
         roles=dict(type='list', elements='str'),
+        source=dict(type='str', default='default', choices=['default', 'LDAP']),
     )
 
     def describe(self):
         return "Nexus role '%s'" % self.params.get('id')
+
+    def _check_external_group(self):
+        """source LDAP: the role maps the LDAP group of the same name, which must exist. Nexus resolves a user's
+        LDAP groups to roles by id (AuthorizingRealmImpl collects role ids, RolePermissionResolverImpl reads each
+        with configuration.readRole(id)), so the mapping is a role whose id is the group's name. The REST API
+        stores every role with source default (RoleApiResource.fromXO); the group is looked up through the LDAP
+        source first (GET /v1/security/roles/{id}?source=LDAP), as the UI's External Role Mapping does
+        (coreui RoleComponent.create)."""
+        try:
+            self.client.get('/v1/security/roles/' + path_quote(self.params['id']), query={'source': 'LDAP'})
+        except ApiError as exc:
+            if exc.status not in (400, 404):
+                raise
+            raise ModuleFailure('%s maps an LDAP group, but no LDAP connection of this Nexus knows a group %s (%s); '
+                                'check the group name (case matters) and the connection (maestro.platform.nexus_ldap)'
+                                % (self.describe(), self.params['id'], exc.message))
 
     def validate(self):
         role_id = require_name(self.params, 'id')
@@ -930,6 +947,8 @@ class Role(NexusOperation, Resource):
         return role_view(raw) if raw is not None else None
 
     def validate_against(self, current):
+        if current is None and self.params.get('source') == 'LDAP':
+            self._check_external_group()
         if current and current['read_only'] and differs_role(self.desired(current), current):
             raise ModuleFailure('%s is a built-in read-only role and cannot be changed; create your own role that '
                                 'contains it' % self.describe())
