@@ -157,10 +157,11 @@ class Ldap(NexusOperation, Resource):
         desired = self.desired(current)
         missing = _required_missing(desired)
         if missing:
-            raise ModuleFailure('%s: %s must be set with auth_scheme %s%s' % (
-                self.describe(), ', '.join(missing), desired['auth_scheme'],
-                ', ldap_groups_as_roles and group_type %s' % desired['group_type'] if desired['ldap_groups_as_roles']
-                else ''))
+            why = 'auth_scheme %s' % desired['auth_scheme']
+            if desired['ldap_groups_as_roles']:
+                why += ', ldap_groups_as_roles and group_type %s' % (desired['group_type'] or '(unset)')
+            raise ModuleFailure('%s: %s must be set (Nexus requires %s with %s)' % (
+                self.describe(), ', '.join(missing), 'it' if len(missing) == 1 else 'them', why))
         binds = desired['auth_scheme'] != 'none'
         if binds and not p.get('auth_password') and (current is None or self._differs(desired, current)):
             raise ModuleFailure(
