@@ -933,6 +933,10 @@ class Role(NexusOperation, Resource):
         except ApiError as exc:
             if exc.status not in (400, 404):
                 raise
+            if self.check_mode:  # the connection may be one this check-mode run would create first
+                self.warn('%s: no LDAP connection of this Nexus knows a group %s yet (%s); the real run fails unless '
+                          'the group exists by then' % (self.describe(), self.params['id'], exc.message))
+                return
             raise ModuleFailure('%s maps an LDAP group, but no LDAP connection of this Nexus knows a group %s (%s); '
                                 'check the group name (case matters) and the connection (maestro.platform.nexus_ldap)'
                                 % (self.describe(), self.params['id'], exc.message))
