@@ -130,6 +130,21 @@ def _check_url(value, field):
         raise ModuleFailure('%s must be an http:// or https:// URL with a host name, got %r' % (field, value))
 
 
+def require_object_name(params, field='name'):
+    """A security object's name as Nexus's NamePatternConstants allows it (privileges, content selectors)."""
+    name = require_name(params, field)
+    if not NAME_PATTERN.match(name):
+        raise ModuleFailure('%s may contain only letters, digits, -, _ and . and must not start with _ or . (Nexus '
+                            'refuses it), got %r' % (field, name))
+    return name
+
+
+def already_exists(exc):
+    """Whether a failed create means another run created the object first (Nexus answers 400 "... already
+    exists" for privileges and content selectors)."""
+    return exc.status == 400 and 'already exists' in (exc.message or '')
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 

@@ -25,10 +25,10 @@ import copy
 import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import NexusOperation, _get_or_none
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
+    NexusOperation, _get_or_none, already_exists, require_object_name)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource
 
-NAME_PATTERN = re.compile(r'^[a-zA-Z0-9\-][a-zA-Z0-9_\-.]*$')
 IDENTIFIERS = ('format', 'path')
 TOKEN = re.compile(r'\s+|"[^"]*"|\'[^\']*\'|==|!=|=~|=\^|&&|\|\||[()]|[A-Za-z_][A-Za-z0-9_]*')
 
@@ -60,10 +60,7 @@ class ContentSelector(NexusOperation, Resource):
     )
 
     def validate(self):
-        name = require_name(self.params, 'name')
-        if not NAME_PATTERN.match(name):
-            raise ModuleFailure('name may contain only letters, digits, -, _ and . and must not start with _ or . '
-                                '(Nexus refuses it), got %r' % name)
+        require_object_name(self.params)
         expression = self.params.get('expression')
         if expression is not None:
             problem = expression_problem(expression) if expression.strip() else 'it is empty'
@@ -110,4 +107,4 @@ class ContentSelector(NexusOperation, Resource):
         self.client.delete('/v1/security/content-selectors/' + path_quote(current['name']))
 
     def lost_create_race(self, exc):
-        return exc.status == 400 and 'already exists' in (exc.message or '')
+        return already_exists(exc)

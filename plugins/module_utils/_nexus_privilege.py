@@ -29,13 +29,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import NexusOperation, _get_or_none
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
+    NexusOperation, _get_or_none, already_exists, require_object_name)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource
 
-NAME_PATTERN = re.compile(r'^[a-zA-Z0-9\-][a-zA-Z0-9_\-.]*$')
 BREAD = ('browse', 'read', 'edit', 'add', 'delete', 'all')
 # type -> (fields it takes besides name/description, allowed actions or None when it takes no actions)
 TYPES = {
@@ -84,10 +83,7 @@ class Privilege(NexusOperation, Resource):
                          required_if=[('state', 'present', ('type',))])
 
     def validate(self):
-        name = require_name(self.params, 'name')
-        if not NAME_PATTERN.match(name):
-            raise ModuleFailure('name may contain only letters, digits, -, _ and . and must not start with _ or . '
-                                '(Nexus refuses it), got %r' % name)
+        require_object_name(self.params)
         if self.params.get('state', 'present') == 'present':
             self._check_fields(self.params['type'])
 
@@ -178,5 +174,4 @@ class Privilege(NexusOperation, Resource):
         self.client.delete('/v1/security/privileges/' + path_quote(current['name']))
 
     def lost_create_race(self, exc):
-        # PrivilegeApiResourceSupport.doCreate: a name in use is a 400 with "already exists"
-        return exc.status == 400 and 'already exists' in (exc.message or '')
+        return already_exists(exc)

@@ -234,7 +234,8 @@ class _Privileges:
                 raise HttpError(400, 'may not be empty', code='%s.actions' % ptype)
             wrong = sorted(set(a for a in actions if a not in ALLOWED_ACTIONS[ptype]))
             if wrong:
-                raise Refused(400, "Privilege of type '%s' cannot use action(s) of type '%s'." % (ptype, ','.join(wrong)))
+                raise Refused(400, "Privilege of type '%s' cannot use action(s) of type '%s'."
+                              % (ptype, ','.join(wrong)))
         if ptype.startswith('repository-'):
             self._check_repository_privilege(body)
         if ptype == 'repository-content-selector' and body['contentSelector'] not in self.content_selectors:
