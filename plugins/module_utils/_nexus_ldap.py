@@ -114,7 +114,7 @@ class Ldap(NexusOperation, Resource):
         user_id_attribute=dict(type='str'),
         user_real_name_attribute=dict(type='str'),
         user_email_address_attribute=dict(type='str'),
-        user_password_attribute=dict(type='str'),
+        user_password_attribute=dict(type='str', no_log=False),  # an attribute's name, not a secret
         ldap_groups_as_roles=dict(type='bool'),
         group_type=dict(type='str', choices=['static', 'dynamic']),
         group_base_dn=dict(type='str'),

@@ -102,7 +102,9 @@ options:
     description: The attribute holding the password; when empty, users are authenticated by binding as them.
     type: str
   ldap_groups_as_roles:
-    description: Map LDAP groups to Nexus roles (a role whose id is the group name, see M(maestro.platform.nexus_role) O(maestro.platform.nexus_role#module:source)).
+    description:
+      - Map LDAP groups to Nexus roles (a role whose id is the group name, see M(maestro.platform.nexus_role)
+        O(maestro.platform.nexus_role#module:source)).
     type: bool
   group_type:
     description: V(static) (a group lists its members) or V(dynamic) (a user lists its groups); required with O(ldap_groups_as_roles).
