@@ -108,6 +108,21 @@ def _check_url(value, field):
         raise ModuleFailure('%s must be an http:// or https:// URL with a host name, got %r' % (field, value))
 
 
+def require_object_name(params, field='name'):
+    """A security object's name as Nexus's NamePatternConstants allows it (privileges, content selectors)."""
+    name = require_name(params, field)
+    if not NAME_PATTERN.match(name):
+        raise ModuleFailure('%s may contain only letters, digits, -, _ and . and must not start with _ or . (Nexus '
+                            'refuses it), got %r' % (field, name))
+    return name
+
+
+def already_exists(exc):
+    """Whether a failed create means another run created the object first (Nexus answers 400 "... already
+    exists" for privileges and content selectors)."""
+    return exc.status == 400 and 'already exists' in (exc.message or '')
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
@@ -449,10 +464,31 @@ class Role(NexusOperation, Resource):
         description=dict(type='str'),
         privileges=dict(type='list', elements='str'),
         roles=dict(type='list', elements='str'),
+        source=dict(type='str', default='default', choices=['default', 'LDAP']),
     )
 
     def describe(self):
         return "Nexus role '%s'" % self.params.get('id')
+
+    def _check_external_group(self):
+        """source LDAP: the role maps the LDAP group of the same name, which must exist. Nexus resolves a user's
+        LDAP groups to roles by id (AuthorizingRealmImpl collects role ids, RolePermissionResolverImpl reads each
+        with configuration.readRole(id)), so the mapping is a role whose id is the group's name. The REST API
+        stores every role with source default (RoleApiResource.fromXO); the group is looked up through the LDAP
+        source first (GET /v1/security/roles/{id}?source=LDAP), as the UI's External Role Mapping does
+        (coreui RoleComponent.create)."""
+        try:
+            self.client.get('/v1/security/roles/' + path_quote(self.params['id']), query={'source': 'LDAP'})
+        except ApiError as exc:
+            if exc.status not in (400, 404):
+                raise
+            if self.check_mode:  # the connection may be one this check-mode run would create first
+                self.warn('%s: no LDAP connection of this Nexus knows a group %s yet (%s); the real run fails unless '
+                          'the group exists by then' % (self.describe(), self.params['id'], exc.message))
+                return
+            raise ModuleFailure('%s maps an LDAP group, but no LDAP connection of this Nexus knows a group %s (%s); '
+                                'check the group name (case matters) and the connection (maestro.platform.nexus_ldap)'
+                                % (self.describe(), self.params['id'], exc.message))
 
     def validate(self):
         role_id = require_name(self.params, 'id')
@@ -464,6 +500,8 @@ class Role(NexusOperation, Resource):
         return role_view(raw) if raw is not None else None
 
     def validate_against(self, current):
+        if current is None and self.params.get('source') == 'LDAP':
+            self._check_external_group()
         if current and current['read_only'] and differs_role(self.desired(current), current):
             raise ModuleFailure('%s is a built-in read-only role and cannot be changed; create your own role that '
                                 'contains it' % self.describe())

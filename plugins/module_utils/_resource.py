@@ -165,6 +165,9 @@ class Resource(Operation):
         """Bring back a soft-deleted object (only for resources whose exists() can be False)."""
         raise NotImplementedError
 
+    def validate_delete(self, current):
+        """Checks before deleting an existing object (in check mode too): raise ModuleFailure to refuse."""
+
     def absent_view(self, current):
         """The predicted object after a delete (None when it disappears)."""
         return None
@@ -223,6 +226,7 @@ class Resource(Operation):
                 return self._result(False, before, self.public(current) if current is not None else None)
             if confirm_only:
                 return None
+            self.validate_delete(current)
             if self.check_mode:
                 return self._result(True, before, self.absent_view(current))
             self._write('delete', self.delete, current)

@@ -41,6 +41,18 @@ options:
     description: Ids of roles this role contains; order does not matter. They must exist.
     type: list
     elements: str
+  source:
+    description:
+      - V(LDAP) makes the role the mapping of the LDAP group whose name is O(id) (Nexus's External Role Mapping).
+        Nexus gives LDAP users the roles whose ids are their groups' names (with
+        O(maestro.platform.nexus_ldap#module:ldap_groups_as_roles) on the connection), so such a role grants its
+        O(privileges) and O(roles) to every member of the group. The group must exist on an LDAP connection of
+        this Nexus; that is checked before the role is created. Group names are case-sensitive here.
+      - The REST API stores every role with source C(default), so the returned RV(role.source) stays V(default);
+        V(default) is an ordinary role.
+    type: str
+    choices: [default, LDAP]
+    default: default
 extends_documentation_fragment:
   - maestro.platform.nexus
   - maestro.platform.nexus.actiongroups
@@ -61,6 +73,8 @@ attributes:
     support: none
 seealso:
   - module: maestro.platform.nexus_user
+  - module: maestro.platform.nexus_privilege
+  - module: maestro.platform.nexus_ldap
 """
 
 EXAMPLES = r"""
@@ -77,6 +91,13 @@ EXAMPLES = r"""
       - nx-repository-view-pypi-pypi-hosted-add
       - nx-repository-view-pypi-pypi-hosted-edit
     roles: [nx-anonymous]
+
+- name: Members of the LDAP group "ml-engineers" may publish Python packages
+  maestro.platform.nexus_role:
+    id: ml-engineers
+    source: LDAP
+    name: ML engineers (LDAP)
+    privileges: [nx-repository-view-pypi-pypi-hosted-add, nx-repository-view-pypi-pypi-hosted-edit]
 """
 
 RETURN = r"""

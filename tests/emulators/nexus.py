@@ -20,6 +20,8 @@ Behaviour implemented from ../shared/specs/README.md (read from the server's sou
   the server's REST resource sends them; bean-validation errors are lists of {"id", "message"}.
 - group members must exist and have the group's format; a deleted repository leaves every group (a group
   whose last member is deleted would then answer memberNames [], which the spec forbids: tests avoid it).
+- security objects (privileges, content selectors, LDAP connections, the LDAP role source): the mixin
+  NexusSecurityMixin in tests/emulators/nexus_security.py, which documents what it follows.
 - users: POST 200, PUT 204, change-password PUT with Content-Type text/plain (raw body); GET
   ?userId= is a prefix search. Only active users authenticate; users without nx-admin get 403.
 - first start: a random admin password is written to ``<data_dir>/admin.password``; the file is deleted
@@ -57,6 +59,7 @@ import uuid
 from tests.emulators.framework import Emulator, HttpError, route
 from tests.emulators.nexus_formats import FORMATS as MORE_FORMATS, NexusFormatsMixin
 from tests.emulators.nexus_pypi import NexusPypiFormat
+from tests.emulators.nexus_security import NexusSecurityMixin
 from tests.specs import spec_path
 
 SPEC = os.environ.get('MAESTRO_NEXUS_SPEC') or spec_path('nexus-openapi.yaml')
@@ -149,7 +152,7 @@ def _bad(message, field='*'):
     return HttpError(400, message, code=field)
 
 
-class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, Emulator):
+class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emulator):
     spec_path = SPEC
     base_path = '/service/rest'
     validate_spec = False
@@ -207,6 +210,7 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, Emulator):
         self.passwords = {}
         self.cleanup_policies = {'weekly-cleanup', 'old-snapshots', 'stale-proxy-cache'}
         self.eula_accepted = False
+        self.reset_security()
         self.admin_password_file = os.path.join(self.data_dir, 'admin.password')
         self._add_user('admin', 'Administrator', 'User', 'admin@example.org', ['nx-admin'])
         self._add_user('anonymous', 'Anonymous', 'User', 'anonymous@example.org', ['nx-anonymous'])
@@ -682,7 +686,7 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, Emulator):
 
     # --- roles ---------------------------------------------------------------------------------------------
     def _privilege_exists(self, name):
-        if name in STATIC_PRIVILEGES:
+        if name in STATIC_PRIVILEGES or self.custom_privilege_exists(name):
             return True
         found = re.match(r'^nx-repository-(view|admin)-([^-]+|\*)-(.+)-([a-z*]+)$', name)
         if not found:
@@ -710,11 +714,6 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, Emulator):
         if own_id and own_id in (body.get('roles') or []):
             raise _bad('A role cannot contain itself', 'PARAMETER roles')
 
-    @route('GET', '/v1/security/privileges')
-    def list_privileges(self, call):
-        self._require_admin(call)
-        return 200, [{'name': p, 'type': 'application', 'readOnly': True} for p in STATIC_PRIVILEGES]
-
     @route('GET', '/v1/security/roles', extra_statuses=(200,))
     def list_roles(self, call):
         self._require_admin(call)
@@ -726,6 +725,8 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, Emulator):
     @route('GET', '/v1/security/roles/{id}', extra_statuses=(200,))
     def get_role(self, call):
         self._require_admin(call)
+        if call.arg('source') not in (None, 'default'):
+            return self.external_role(call.arg('source'), call.params['id'])  # tests/emulators/nexus_security.py
         role = self.roles.get(call.params['id'])
         if role is None:
             raise HttpError(404, 'Role %s not found' % call.params['id'])

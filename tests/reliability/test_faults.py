@@ -26,6 +26,9 @@ from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_au
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_content_selector as NCS
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_ldap as NL
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_privilege as NPV
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
 from tests.servers import S3_KEYS
@@ -265,6 +268,15 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_admin_password', 'first-start', N.AdminPassword, _nexus_admin),
     Scenario('nexus', 'nexus_pypi_migrate', 'one-file', NP.PypiMigrate, _nexus_pypi_migrate,
              lambda a: a['repository']),
+    Scenario('nexus', 'nexus_content_selector', 'create', NCS.ContentSelector,
+             lambda c: {'name': c.p + '-sel', 'expression': 'format == "raw" and path =^ "/team/"'}, _name),
+    Scenario('nexus', 'nexus_privilege', 'create', NPV.Privilege,
+             lambda c: {'name': c.p + '-priv', 'type': 'repository-view', 'format': 'raw',
+                        'repository': _nexus_hosted(c, c.p + '-raw'), 'actions': ['read', 'browse']}, _name),
+    Scenario('nexus', 'nexus_ldap', 'create', NL.Ldap,
+             lambda c: {'name': c.p + '-ldap', 'protocol': 'ldaps', 'host': 'ldap.example.com',
+                        'search_base': 'dc=example,dc=com', 'auth_scheme': 'simple', 'auth_username': 'cn=nexus',
+                        'auth_password': 'Bind-%s' % c.p}, _name),
     # Harbor: the emulator
     Scenario('harbor', 'harbor_project', 'create', H.Project,
              lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),
