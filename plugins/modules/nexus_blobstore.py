@@ -194,7 +194,7 @@ blob_store:
       returned: for S3 blob stores
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import BlobStore
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore import BlobStore
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

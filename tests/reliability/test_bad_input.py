@@ -20,6 +20,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_po
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
@@ -89,10 +90,10 @@ CASES = [
                                                             'remote_password': 'Secret-1'}, 'remote_password'),
     ('nexus-url-no-scheme', 'nexus', N.Repository, {'name': 'r', 'format': 'raw', 'type': 'hosted',
                                                     'write_policy': 'allow', 'url': 'nexus.example.com'}, 'url'),
-    ('nexus-file-store-with-bucket', 'nexus', N.BlobStore, {'name': 'b', 'type': 'file', 'bucket': 'x'}, 'bucket'),
-    ('nexus-s3-key-without-secret', 'nexus', N.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'x',
+    ('nexus-file-store-with-bucket', 'nexus', NB.BlobStore, {'name': 'b', 'type': 'file', 'bucket': 'x'}, 'bucket'),
+    ('nexus-s3-key-without-secret', 'nexus', NB.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'x',
                                                            'access_key_id': 'k'}, 'secret_access_key'),
-    ('nexus-quota-type-enum', 'nexus', N.BlobStore, {'name': 'b', 'type': 'file',
+    ('nexus-quota-type-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 'file',
                                                      'soft_quota': {'type': 'huge', 'limit_mb': 1}}, 'soft_quota'),
     ('nexus-user-email', 'nexus', N.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
     ('nexus-user-empty-password', 'nexus', N.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),

@@ -20,6 +20,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _minio as 
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
 from tests.servers import S3_KEYS
@@ -216,7 +217,7 @@ SCENARIOS = [
                         'write_policy': 'deny'}, _name),
     Scenario('nexus', 'nexus_repository_info', 'by-name', N.RepositoryInfo,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw')}, _name),
-    Scenario('nexus', 'nexus_blobstore', 'create-s3', N.BlobStore,
+    Scenario('nexus', 'nexus_blobstore', 'create-s3', NB.BlobStore,
              lambda c: {'name': c.p + '-s3', 'type': 's3', 'bucket': 'nexus-blobs', 'region': 'us-east-1',
                         'endpoint': 'http://127.0.0.1:9000', 'force_path_style': True, 'access_key_id': 'blob-key',
                         'secret_access_key': 'Blob-secret-%s' % c.p}, _name),
