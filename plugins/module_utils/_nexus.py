@@ -129,6 +129,14 @@ def _check_url(value, field):
         raise ModuleFailure('%s must be an http:// or https:// URL with a host name, got %r' % (field, value))
 
 
+def require_for_create(operation, fields):
+    """Fail naming the options a create needs that the task left unset."""
+    missing = [f for f in fields if operation.params.get(f) is None]
+    if missing:
+        raise ModuleFailure('%s required to create %s' % (
+            ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), operation.describe()))
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
@@ -176,7 +184,7 @@ def repository_view(raw):
         view.update(remote_url=proxy.get('remoteUrl'), content_max_age=proxy.get('contentMaxAge'),
                     metadata_max_age=proxy.get('metadataMaxAge'),
                     negative_cache={'enabled': negative.get('enabled'), 'time_to_live': negative.get('timeToLive')},
-                    remote_username=auth.get('username') or '')
+                    remote_username=auth.get('username') or '', routing_rule=raw.get('routingRuleName') or '')
     if rtype == 'group':
         group = raw.get('group') or {}
         view['members'] = list(group.get('memberNames') or [])
@@ -209,7 +217,7 @@ def repository_defaults(fmt, rtype, name):
         view['cleanup_policies'] = []
     if rtype == 'proxy':
         view.update(remote_url=None, content_max_age=1440, metadata_max_age=1440,
-                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username='')
+                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username='', routing_rule='')
     if rtype == 'group':
         view['members'] = []
         if fmt in GROUP_DEPLOY_FORMATS:
@@ -246,6 +254,10 @@ def repository_payload(view, raw, remote_password=None):
                      metadataMaxAge=view['metadata_max_age'])
         body['negativeCache'] = {'enabled': view['negative_cache']['enabled'],
                                  'timeToLive': view['negative_cache']['time_to_live']}
+        if view.get('routing_rule'):
+            body['routingRuleName'] = view['routing_rule']
+        else:
+            body.pop('routingRuleName', None)
         http_client = body.setdefault('httpClient', {'blocked': False, 'autoBlock': True})
         if view['remote_username']:
             auth = dict(http_client.get('authentication') or {})
@@ -290,7 +302,7 @@ def repository_summary(client, name):
 
 
 PROXY_OPTIONS = ('remote_url', 'content_max_age', 'metadata_max_age', 'negative_cache', 'remote_username',
-                 'remote_password')
+                 'remote_password', 'routing_rule')
 
 
 class Repository(NexusOperation, Resource):
@@ -307,6 +319,7 @@ class Repository(NexusOperation, Resource):
         write_policy=dict(type='str'),
         cleanup_policies=dict(type='list', elements='str'),
         remote_url=dict(type='str'),
+        routing_rule=dict(type='str'),
         content_max_age=dict(type='int'),
         metadata_max_age=dict(type='int'),
         negative_cache=dict(type='dict', options=dict(
@@ -456,6 +469,18 @@ class Repository(NexusOperation, Resource):
                 % (self.describe(), current['blob_store'], p['blob_store']))
         if p['type'] == 'group':
             self._check_members(current)
+        if p.get('routing_rule') and p['routing_rule'] != (current or {}).get('routing_rule'):
+            self._check_routing_rule(p['routing_rule'])
+
+    def _check_routing_rule(self, rule):
+        if _get_or_none(self.client, '/v1/routing-rules/' + path_quote(rule)) is not None:
+            return
+        if self.check_mode:
+            self.warn("routing_rule: routing rule '%s' does not exist yet; in check mode it is assumed to be "
+                      "created by an earlier task" % rule)
+            return
+        raise ModuleFailure("routing_rule: routing rule '%s' does not exist; create it (nexus_routing_rule) before %s"
+                            % (rule, self.describe()))
 
     def _refuse_if_taken(self):
         existing = repository_summary(self.client, self.params['name'])
@@ -507,7 +532,7 @@ class Repository(NexusOperation, Resource):
     def desired(self, current):
         p = self.params
         view = copy.deepcopy(current) if current else repository_defaults(p['format'], p['type'], p['name'])
-        for option in ('online', 'blob_store', 'strict_content_type_validation', 'remote_url',
+        for option in ('online', 'blob_store', 'strict_content_type_validation', 'remote_url', 'routing_rule',
                        'content_max_age', 'metadata_max_age', 'members'):
             if p.get(option) is not None:
                 view[option] = p[option]

@@ -28,6 +28,14 @@ QUOTA_NAMES = dict((v, k) for k, v in QUOTA_TYPES.items())
 # S3BlobStoreApiModelMapper multiplied by its ONE_MILLION).
 MEGABYTE = 1000 * 1000
 
+# S3 server-side encryption: the module's names -> S3BlobStoreApiEncryption.encryptionType (the values
+# Nexus's API models list: s3ManagedEncryption, kmsManagedEncryption); "none" sends no encryption.
+ENCRYPTION_TYPES = {'s3_managed': 's3ManagedEncryption', 'kms_managed': 'kmsManagedEncryption'}
+ENCRYPTION_NAMES = dict((v, k) for k, v in ENCRYPTION_TYPES.items())
+# the AWS SDK's signer names Nexus passes on (S3BlobStoreApiAdvancedBucketConnection.signerType)
+SIGNER_TYPES = ('DEFAULT', 'S3SignerType', 'AWSS3V4SignerType')
+ROLE_ARN = re.compile(r'^arn:aws[a-zA-Z-]*:iam::\d{12}:role/[\w+=,.@/-]+$')
+
 
 def _quota_view(raw):
     quota = raw.get('softQuota')
@@ -45,10 +53,30 @@ def blobstore_view(kind, name, raw):
     bucket = conf.get('bucket') or {}
     security = conf.get('security') or conf.get('bucketSecurity') or {}
     advanced = conf.get('advancedConnection') or conf.get('advancedBucketConnection') or {}
+    encryption = conf.get('encryption') or {}
     view.update(bucket=bucket.get('name'), region=bucket.get('region'), prefix=bucket.get('prefix') or '',
                 endpoint=advanced.get('endpoint'), force_path_style=bool(advanced.get('forcePathStyle')),
-                access_key_id=security.get('accessKeyId'))
+                access_key_id=security.get('accessKeyId'), assume_role=security.get('role') or None,
+                signer_type=advanced.get('signerType') or 'DEFAULT',
+                max_connection_pool_size=advanced.get('maxConnectionPoolSize'),
+                encryption_type=ENCRYPTION_NAMES.get(encryption.get('encryptionType'), 'none'),
+                encryption_key=encryption.get('encryptionKey') or None)
     return view
+
+
+def _check_s3_options(p):
+    """The S3-only options that need more than their type (bucket, endpoint and quota are checked apart)."""
+    if p.get('encryption_key') is not None and p.get('encryption_type') != 'kms_managed':
+        raise ModuleFailure('encryption_key (a KMS key id or ARN) needs encryption_type=kms_managed')
+    if p.get('max_connection_pool_size') is not None and p['max_connection_pool_size'] < 1:
+        raise ModuleFailure('max_connection_pool_size must be a positive number of connections, got %s'
+                            % p['max_connection_pool_size'])
+    if p.get('assume_role') is not None and not ROLE_ARN.match(p['assume_role']):
+        raise ModuleFailure('assume_role must be the ARN of an IAM role, for example '
+                            'arn:aws:iam::123456789012:role/nexus-blobs, got %r' % p['assume_role'])
+    if p.get('session_token') and not p.get('access_key_id'):
+        raise ModuleFailure('session_token belongs to temporary credentials: it needs access_key_id and '
+                            'secret_access_key')
 
 
 class BlobStore(NexusOperation, Resource):
@@ -71,12 +99,23 @@ class BlobStore(NexusOperation, Resource):
         force_path_style=dict(type='bool'),
         access_key_id=dict(type='str'),
         secret_access_key=dict(type='str', no_log=True),
+        session_token=dict(type='str', no_log=True),
+        assume_role=dict(type='str'),
+        signer_type=dict(type='str', choices=list(SIGNER_TYPES)),
+        max_connection_pool_size=dict(type='int'),
+        encryption_type=dict(type='str', choices=['none', 's3_managed', 'kms_managed']),
+        encryption_key=dict(type='str'),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
     )
     module_kwargs = dict(NexusOperation.module_kwargs, required_if=[('state', 'present', ['type'])],
                          required_together=NexusOperation.module_kwargs['required_together'] + [
                              ('access_key_id', 'secret_access_key')])
-    S3_ONLY = ('bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id', 'secret_access_key')
+    S3_ONLY = ('bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id', 'secret_access_key',
+               'session_token', 'assume_role', 'signer_type', 'max_connection_pool_size', 'encryption_type',
+               'encryption_key')
+    # S3 options copied into the view as given
+    S3_VIEW = ('bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id', 'assume_role',
+               'signer_type', 'max_connection_pool_size', 'encryption_type', 'encryption_key')
 
     def validate(self):
         p = self.params
@@ -91,6 +130,8 @@ class BlobStore(NexusOperation, Resource):
                     raise ModuleFailure('%s only applies to S3 blob stores (type=s3)' % option)
         elif p.get('path') is not None:
             raise ModuleFailure('path only applies to file blob stores (type=file)')
+        else:
+            _check_s3_options(p)
         self.quota_limit = None
         quota = p.get('soft_quota')
         if quota and quota['type'] != 'none':
@@ -160,20 +201,22 @@ class BlobStore(NexusOperation, Resource):
                                                                                          'limit': None}}
         else:
             view = {'name': p['name'], 'type': 's3', 'bucket': None, 'region': 'us-east-1', 'prefix': '',
-                    'endpoint': None, 'force_path_style': False, 'access_key_id': None,
-                    'soft_quota': {'type': 'none', 'limit': None}}
-        for option in ('path', 'bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id'):
+                    'endpoint': None, 'force_path_style': False, 'access_key_id': None, 'assume_role': None,
+                    'signer_type': 'DEFAULT', 'max_connection_pool_size': None, 'encryption_type': 'none',
+                    'encryption_key': None, 'soft_quota': {'type': 'none', 'limit': None}}
+        for option in ('path',) + self.S3_VIEW:
             if p.get(option) is not None:
                 view[option] = p[option]
+        if p.get('encryption_type') in ('none', 's3_managed'):
+            view['encryption_key'] = None
         if p.get('soft_quota'):
             quota = p['soft_quota']
             view['soft_quota'] = {'type': quota['type'], 'limit': self.quota_limit}
-        if current and p.get('secret_access_key') and p['update_password'] == 'always':
+        if current and (p.get('secret_access_key') or p.get('session_token')) and p['update_password'] == 'always':
             view['secret_updated'] = True
         return view
 
     def _body(self, view, raw):
-        p = self.params
         quota = view['soft_quota']
         body = {}
         if view['type'] == 'file':
@@ -184,28 +227,58 @@ class BlobStore(NexusOperation, Resource):
                 conf.pop(legacy, None)
             conf['bucket'] = dict(conf.get('bucket') or {}, name=view['bucket'], region=view['region'],
                                   prefix=view['prefix'])
-            if view['access_key_id']:
-                secret = PLACEHOLDER if raw else p.get('secret_access_key')
-                changed_key = raw and view['access_key_id'] != blobstore_view('s3', view['name'], raw)['access_key_id']
-                if p.get('secret_access_key') and (not raw or changed_key or p['update_password'] == 'always'):
-                    secret = p['secret_access_key']
-                conf['security'] = dict(conf.get('security') or {}, accessKeyId=view['access_key_id'],
-                                        secretAccessKey=secret)
+            self._security(conf, view, raw)
+            self._advanced(conf, view)
+            if view['encryption_type'] == 'none':
+                conf.pop('encryption', None)
             else:
-                conf.pop('security', None)
-            advanced = dict(conf.get('advancedConnection') or {})
-            if view['endpoint']:
-                advanced['endpoint'] = view['endpoint']
-            else:
-                advanced.pop('endpoint', None)
-            advanced['forcePathStyle'] = bool(view['force_path_style'])
-            conf['advancedConnection'] = advanced
+                conf['encryption'] = {'encryptionType': ENCRYPTION_TYPES[view['encryption_type']]}
+                if view['encryption_key']:
+                    conf['encryption']['encryptionKey'] = view['encryption_key']
             body.update(name=view['name'], type='s3', bucketConfiguration=conf)
         if quota['type'] != 'none':
             body['softQuota'] = {'type': QUOTA_TYPES[quota['type']], 'limit': quota['limit']}
         if view['type'] == 'file' and not raw:
             body['name'] = view['name']
         return body
+
+    def _security(self, conf, view, raw):
+        """bucketConfiguration.security: the key and its write-only secrets, the role to assume. A stored secret
+        or session token comes back as Nexus's placeholder, which keeps it when sent back (S3BlobStoreResource)."""
+        p = self.params
+        if not view['access_key_id'] and not view['assume_role']:
+            conf.pop('security', None)
+            return
+        stored = ((raw or {}).get('bucketConfiguration') or {}).get('security') or {}
+        changed_key = raw and view['access_key_id'] != stored.get('accessKeyId')
+        resend = not raw or changed_key or p['update_password'] == 'always'
+        security = {}
+        if view['access_key_id']:
+            security['accessKeyId'] = view['access_key_id']
+            for option, field in (('secret_access_key', 'secretAccessKey'), ('session_token', 'sessionToken')):
+                if p.get(option) and resend:
+                    security[field] = p[option]
+                elif stored.get(field) and not changed_key:
+                    security[field] = PLACEHOLDER
+        if view['assume_role']:
+            security['role'] = view['assume_role']
+        conf['security'] = security
+
+    @staticmethod
+    def _advanced(conf, view):
+        advanced = dict(conf.get('advancedConnection') or {})
+        for field, value in (('endpoint', view['endpoint']), ('maxConnectionPoolSize',
+                                                              view['max_connection_pool_size'])):
+            if value:
+                advanced[field] = value
+            else:
+                advanced.pop(field, None)
+        if view['signer_type'] and view['signer_type'] != 'DEFAULT':
+            advanced['signerType'] = view['signer_type']
+        else:
+            advanced.pop('signerType', None)
+        advanced['forcePathStyle'] = bool(view['force_path_style'])
+        conf['advancedConnection'] = advanced
 
     def create(self, desired):
         self.client.post('/v1/blobstores/%s' % desired['type'], self._body(desired, None))

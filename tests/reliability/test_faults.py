@@ -21,6 +21,10 @@ from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_cleanup_policy as NCP
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_http_settings as NHS
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_routing_rule as NRR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_task as NT
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
 from tests.servers import S3_KEYS
@@ -140,6 +144,17 @@ def _harbor_user_existing(ctx):
     return {'name': args['name']}
 
 
+def _nexus_task_update(ctx):
+    ctx.run(NT.Task, name=ctx.p + '-compact', type='blobstore.compact', properties={'blobstoreName': 'default'})
+    return {'name': ctx.p + '-compact', 'schedule': {'type': 'cron', 'cron': '0 0 3 ? * SUN'}, 'run_now': True}
+
+
+def _nexus_http(ctx):
+    ctx.backend.server.edition = 'PRO'  # /v1/http is Nexus Pro's
+    return {'connection_timeout': 45, 'http_proxy': {'host': 'proxy.example.com', 'port': 3128, 'username': 'px',
+                                                     'password': 'Proxy-%s' % ctx.p}}
+
+
 def _nexus_admin(ctx):
     initial = ctx.backend.server.admin_password
     return {'password': 'Desired-%s' % ctx.p, 'initial_password': initial}
@@ -232,6 +247,12 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_security', 'realms', N.Security,
              lambda c: {'realms': ['NexusAuthenticatingRealm', 'DockerToken'], 'anonymous_access': False}),
     Scenario('nexus', 'nexus_admin_password', 'first-start', N.AdminPassword, _nexus_admin),
+    Scenario('nexus', 'nexus_routing_rule', 'create', NRR.RoutingRule,
+             lambda c: {'name': c.p + '-rule', 'mode': 'block', 'matchers': ['^/com/example/.*']}, _name),
+    Scenario('nexus', 'nexus_cleanup_policy', 'create', NCP.CleanupPolicy,
+             lambda c: {'name': c.p + '-stale', 'format': 'all', 'criteria': {'last_downloaded': 90}}, _name),
+    Scenario('nexus', 'nexus_task', 'reschedule-and-run', NT.Task, _nexus_task_update, _name),
+    Scenario('nexus', 'nexus_http_settings', 'proxy', NHS.HttpSettings, _nexus_http),
     # Harbor: the emulator
     Scenario('harbor', 'harbor_project', 'create', H.Project,
              lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),

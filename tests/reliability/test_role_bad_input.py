@@ -35,6 +35,10 @@ CASES = [
     ('nexus-missing-admin-password', 'nexus', {'nexus_admin_password': ''}, 'nexus_admin_password'),
     ('nexus-eula-not-accepted', 'nexus', {'nexus_accept_eula': False}, 'nexus_accept_eula'),
     ('nexus-repository-without-format', 'nexus', {'nexus_repositories': [{'name': 'r'}]}, 'format'),
+    ('nexus-task-schedule-enum', 'nexus', {'nexus_tasks': [{'name': 't', 'schedule': {'type': 'fortnightly'}}]},
+     'nexus_tasks'),
+    ('nexus-routing-rule-mode-enum', 'nexus', {'nexus_routing_rules': [{'name': 'r', 'mode': 'deny'}]},
+     'nexus_routing_rules'),
     ('mlflow-workers-type', 'mlflow', {'mlflow_workers': 'many'}, 'mlflow_workers'),
     # the next three are checked only when the role installs the server (configure-only runs do not need them)
     ('mlflow-missing-db-password', 'mlflow', {'mlflow_install': True, 'mlflow_db_password': ''},
