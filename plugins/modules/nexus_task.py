@@ -12,8 +12,8 @@ module: nexus_task
 short_description: Manage scheduled tasks of Nexus Repository 3
 version_added: 0.1.0
 description:
-  - Create, update and delete scheduled tasks (compact a blob store, clean up repositories, delete unused Docker
-    manifests, rebuild a repository's search index ...), and run one now.
+  - Create, update and delete scheduled tasks (compact a blob store, delete unused Docker manifests or
+    components, rebuild a repository's search index ...), and run one now.
   - Nexus generates task ids; this module finds a task by its O(name), which must therefore be unique (two tasks
     of the same name are an error naming their ids).
   - The schedule is checked before anything is sent. Options left unset are not managed.
@@ -25,10 +25,12 @@ options:
     required: true
   type:
     description:
-      - The task type (its template id), for example V(blobstore.compact), V(repository.cleanup),
-        V(repository.docker.gc), V(repository.docker.upload-purge), V(repository.rebuild-index),
+      - The task type (its template id), for example V(blobstore.compact), V(repository.docker.gc),
+        V(repository.docker.upload-purge), V(repository.purge-unused), V(repository.rebuild-index),
         V(repository.maven.rebuild-metadata). Required to create; a type Nexus does not offer is an error listing
         the ones it does (C(GET /v1/tasks/templates)). Nexus cannot change a task's type.
+      - Nexus ships its C(repository.cleanup) task (C(Cleanup service), which applies the cleanup policies) and
+        offers no template to create another one.
     type: str
   state:
     description: V(present) creates or updates the task, V(absent) deletes it.

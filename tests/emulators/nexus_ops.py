@@ -23,7 +23,7 @@ like the rest of the emulator. Behaviour read from Nexus's sources (sonatype/nex
   that is in use."). GET/PUT/DELETE of a missing policy 404. Which criteria a format accepts follows
   datadrivers/go-nexus-client's CleanupPolicy notes: release type only for maven2, npm and yum; asset
   regex not for gitlfs or "*"; retain only for docker and maven2.
-- tasks: GET /v1/tasks is a page {items, continuationToken}; POST /v1/tasks 201 with the task (a generated
+- tasks: a fresh Nexus has the built-in "Cleanup service" (repository.cleanup). GET /v1/tasks is a page {items}; POST /v1/tasks 201 with the task (a generated
   id); PUT /v1/tasks/{taskId} merges the body onto the task ("PUT is a merge (the backend overlays the
   payload onto the existing config)", nexus-public's Tasks UI, useTasksApi.ts); POST .../run 204, 405 when
   the task is disabled, 404 when missing (TasksResource). A type must be one of /v1/tasks/templates; the
@@ -57,17 +57,26 @@ CLEANUP_FORMATS = ('*', 'apt', 'bower', 'cocoapods', 'conan', 'conda', 'docker',
                    'huggingface', 'maven2', 'npm', 'nuget', 'p2', 'pypi', 'r', 'raw', 'rubygems', 'yum')
 RELEASE_TYPE_FORMATS = ('maven2', 'npm', 'yum')
 RETAIN_FORMATS = ('docker', 'maven2')
-# task type -> (name of the template, required properties)
+# task type -> (name of the template, required properties). Creatable types (Sonatype's own terraform provider,
+# sonatype-nexus-community/terraform-provider-sonatyperepo tasktype.go, creates these through POST /v1/tasks);
+# names and required fields from nexus-public's TaskDescriptors (CompactBlobStoreTaskDescriptor: blobstoreName,
+# PurgeUnusedTaskDescriptor, RebuildIndexTaskDescriptor and RebuildMaven2MetadataTaskDescriptor: repositoryName,
+# PurgeApiKeysTaskDescriptor). repository.cleanup is NOT_EXPOSED (CleanupTaskDescriptor): Nexus ships one such
+# task, "Cleanup service", and offers no template to create another.
 TASK_TEMPLATES = {
     'blobstore.compact': ('Admin - Compact blob store', ('blobstoreName',)),
-    'repository.cleanup': ('Admin - Cleanup repositories using their associated policies', ()),
     'repository.docker.gc': ('Docker - Delete unused manifests and images', ('repositoryName',)),
     'repository.docker.upload-purge': ('Docker - Delete incomplete uploads', ()),
-    'repository.maven.rebuild-metadata': ('Maven - Publish Maven Indexes', ('repositoryName',)),
+    'repository.maven.rebuild-metadata': ('Repair - Rebuild Maven repository metadata (maven-metadata.xml)',
+                                          ('repositoryName',)),
     'repository.rebuild-index': ('Repair - Rebuild repository search', ('repositoryName',)),
-    'repository.purge-unused': ('Admin - Delete unused components', ('repositoryName',)),
+    'repository.purge-unused': ('Repository - Delete unused components', ('repositoryName',)),
     'security.purge-api-keys': ('Admin - Delete orphaned API keys', ()),
 }
+# the task a fresh Nexus 3.94 already has (observed on a live 3.94.1: enabled, cron "0 0 1 * * ?")
+BUILT_IN_TASKS = [{'name': 'Cleanup service', 'type': 'repository.cleanup', 'enabled': True, 'alertEmail': None,
+                   'notificationCondition': 'FAILURE', 'properties': {},
+                   'frequency': {'schedule': 'cron', 'cronExpression': '0 0 1 * * ?'}}]
 SCHEDULES = ('manual', 'once', 'hourly', 'daily', 'weekly', 'monthly', 'cron')
 DEFAULT_HTTP = {'userAgent': None, 'timeout': 20, 'retries': 2, 'httpProxy': None, 'httpsProxy': None,
                 'nonProxyHosts': []}
@@ -91,6 +100,9 @@ class NexusOpsMixin:
         self.cleanup_store = dict((name, {'name': name, 'format': '*', 'notes': '', 'criteriaLastDownloaded': 90})
                                   for name in sorted(self.cleanup_policies))
         self.tasks = {}
+        for task in BUILT_IN_TASKS:
+            task = dict(copy.deepcopy(task), id=str(uuid.uuid4()))
+            self.tasks[task['id']] = task
         self.task_runs = []
         self.http_settings = copy.deepcopy(DEFAULT_HTTP)
         self.http_secrets = {}
