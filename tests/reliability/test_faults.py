@@ -146,7 +146,8 @@ def _harbor_user_existing(ctx):
 
 def _nexus_task_update(ctx):
     ctx.run(NT.Task, name=ctx.p + '-compact', type='blobstore.compact', properties={'blobstoreName': 'default'})
-    return {'name': ctx.p + '-compact', 'schedule': {'type': 'cron', 'cron': '0 0 3 ? * SUN'}, 'run_now': True}
+    # (no run_now: the matrix judges a case by a fault-free rerun changing nothing, and running is never "done")
+    return {'name': ctx.p + '-compact', 'schedule': {'type': 'cron', 'cron': '0 0 3 ? * SUN'}}
 
 
 def _nexus_http(ctx):
@@ -251,7 +252,7 @@ SCENARIOS = [
              lambda c: {'name': c.p + '-rule', 'mode': 'block', 'matchers': ['^/com/example/.*']}, _name),
     Scenario('nexus', 'nexus_cleanup_policy', 'create', NCP.CleanupPolicy,
              lambda c: {'name': c.p + '-stale', 'format': 'all', 'criteria': {'last_downloaded': 90}}, _name),
-    Scenario('nexus', 'nexus_task', 'reschedule-and-run', NT.Task, _nexus_task_update, _name),
+    Scenario('nexus', 'nexus_task', 'reschedule', NT.Task, _nexus_task_update, _name),
     Scenario('nexus', 'nexus_http_settings', 'proxy', NHS.HttpSettings, _nexus_http),
     # Harbor: the emulator
     Scenario('harbor', 'harbor_project', 'create', H.Project,
