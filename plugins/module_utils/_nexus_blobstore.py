@@ -104,7 +104,7 @@ class BlobStore(NexusOperation, Resource):
         signer_type=dict(type='str', choices=list(SIGNER_TYPES)),
         max_connection_pool_size=dict(type='int'),
         encryption_type=dict(type='str', choices=['none', 's3_managed', 'kms_managed']),
-        encryption_key=dict(type='str'),
+        encryption_key=dict(type='str', no_log=False),  # a KMS key id or ARN, not a secret
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
     )
     module_kwargs = dict(NexusOperation.module_kwargs, required_if=[('state', 'present', ['type'])],

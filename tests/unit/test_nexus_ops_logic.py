@@ -25,8 +25,8 @@ def test_steady_state_costs(converge, nexus_emulator):
     nexus_emulator.edition = 'PRO'
     cases = [
         (RoutingRule, {'name': 'rule', 'mode': 'block', 'matchers': ['^/com/example/.*']}, 1),
-        (CleanupPolicy, {'name': 'pol', 'format': 'maven', 'criteria': {'last_downloaded': 30,
-                                                                         'release_type': 'prereleases'}}, 1),
+        (CleanupPolicy, {'name': 'pol', 'format': 'maven',
+                         'criteria': {'last_downloaded': 30, 'release_type': 'prereleases'}}, 1),
         (Task, {'name': 'compact', 'type': 'blobstore.compact', 'properties': {'blobstoreName': 'default'},
                 'schedule': WEEKLY}, 2),
         (HttpSettings, {'connection_timeout': 30, 'https_proxy': {'host': '10.0.0.1', 'port': 8080}}, 1),
