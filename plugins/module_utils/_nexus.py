@@ -42,7 +42,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
     Resource,
     require_name,
 )
-from ansible_collections.maestro.platform.plugins.module_utils._size import parse_size
 
 API = '/service/rest'
 PLACEHOLDER = '#~NXRM~PLACEHOLDER~PASSWORD~#'
@@ -123,6 +122,14 @@ def already_exists(exc):
     return exc.status == 400 and 'already exists' in (exc.message or '')
 
 
+def require_for_create(operation, fields):
+    """Fail naming the options a create needs that the task left unset."""
+    missing = [f for f in fields if operation.params.get(f) is None]
+    if missing:
+        raise ModuleFailure('%s required to create %s' % (
+            ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), operation.describe()))
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 
@@ -133,208 +140,6 @@ def _upper(value):
 
 def _sorted_unique(values):
     return sorted(set(values or []))
-
-
-# -- blob stores -----------------------------------------------------------------------------------------
-QUOTA_TYPES = {'space_remaining': 'spaceRemainingQuota', 'space_used': 'spaceUsedQuota'}
-QUOTA_NAMES = dict((v, k) for k, v in QUOTA_TYPES.items())
-
-
-# The deprecated soft_quota.limit_mb counts megabytes as the Nexus UI does (10^6 bytes; Nexus 3.20's
-# S3BlobStoreApiModelMapper multiplied by its ONE_MILLION).
-MEGABYTE = 1000 * 1000
-
-
-def _quota_view(raw):
-    quota = raw.get('softQuota')
-    if not quota:
-        return {'type': 'none', 'limit': None}
-    return {'type': QUOTA_NAMES.get(quota.get('type'), quota.get('type')), 'limit': quota.get('limit')}
-
-
-def blobstore_view(kind, name, raw):
-    view = {'name': name, 'type': kind, 'soft_quota': _quota_view(raw)}
-    if kind == 'file':
-        view['path'] = raw.get('path')
-        return view
-    conf = raw.get('bucketConfiguration') or {}
-    bucket = conf.get('bucket') or {}
-    security = conf.get('security') or conf.get('bucketSecurity') or {}
-    advanced = conf.get('advancedConnection') or conf.get('advancedBucketConnection') or {}
-    view.update(bucket=bucket.get('name'), region=bucket.get('region'), prefix=bucket.get('prefix') or '',
-                endpoint=advanced.get('endpoint'), force_path_style=bool(advanced.get('forcePathStyle')),
-                access_key_id=security.get('accessKeyId'))
-    return view
-
-
-class BlobStore(NexusOperation, Resource):
-    result_key = 'blob_store'
-    kind = 'Nexus blob store'
-    module_options = dict(
-        name=dict(type='str', required=True),
-        type=dict(type='str', choices=['file', 's3']),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        path=dict(type='str'),
-        soft_quota=dict(type='dict', options=dict(
-            type=dict(type='str', required=True, choices=['space_remaining', 'space_used', 'none']),
-            limit=dict(type='raw'),
-            limit_mb=dict(type='int'),
-        ), mutually_exclusive=[('limit', 'limit_mb')]),
-        bucket=dict(type='str'),
-        region=dict(type='str'),
-        prefix=dict(type='str'),
-        endpoint=dict(type='str'),
-        force_path_style=dict(type='bool'),
-        access_key_id=dict(type='str'),
-        secret_access_key=dict(type='str', no_log=True),
-        update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
-    )
-    module_kwargs = dict(NexusOperation.module_kwargs, required_if=[('state', 'present', ['type'])],
-                         required_together=NexusOperation.module_kwargs['required_together'] + [
-                             ('access_key_id', 'secret_access_key')])
-    S3_ONLY = ('bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id', 'secret_access_key')
-
-    def validate(self):
-        p = self.params
-        name = require_name(p)
-        if not NAME_PATTERN.match(name):
-            raise ModuleFailure('name %r is not a valid blob store name: use letters, digits, -, _ and .' % name)
-        if p['state'] == 'absent':
-            return
-        if p['type'] == 'file':
-            for option in self.S3_ONLY:
-                if p.get(option) is not None:
-                    raise ModuleFailure('%s only applies to S3 blob stores (type=s3)' % option)
-        elif p.get('path') is not None:
-            raise ModuleFailure('path only applies to file blob stores (type=file)')
-        self.quota_limit = None
-        quota = p.get('soft_quota')
-        if quota and quota['type'] != 'none':
-            if quota.get('limit') is not None:
-                self.quota_limit = parse_size(quota['limit'], 'soft_quota.limit')
-            elif quota.get('limit_mb') is not None:
-                self.deprecate('soft_quota.limit_mb is deprecated: give soft_quota.limit as a size such as "500G" '
-                               'or a number of bytes', version='2.0.0')
-                if quota['limit_mb'] <= 0:
-                    raise ModuleFailure('soft_quota.limit_mb must be a positive number of megabytes, got %s'
-                                        % quota['limit_mb'])
-                self.quota_limit = quota['limit_mb'] * MEGABYTE
-            else:
-                raise ModuleFailure('soft_quota.limit is required with soft_quota.type %s: a size such as "500G" '
-                                    '(500 * 10^9 bytes), "500Gi" (500 * 2^30 bytes) or a number of bytes'
-                                    % quota['type'])
-        _check_url(p.get('endpoint'), 'endpoint')
-        if p.get('bucket') is not None and not re.match(r'^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$', p['bucket']):
-            raise ModuleFailure('bucket %r is not a valid S3 bucket name (3-63 lower-case letters, digits, . and -)'
-                                % p['bucket'])
-
-    def _find_type(self):
-        """The type of an existing blob store of that name (one list request), or None."""
-        for store in self.client.get('/v1/blobstores') or []:
-            if store.get('name') == self.params['name']:
-                return (store.get('type') or '').lower()
-        return None
-
-    def read(self):
-        p = self.params
-        self.raw = None
-        kinds = [p['type']] if p.get('type') else []
-        if not kinds:
-            found = self._find_type()
-            kinds = [found] if found in ('file', 's3') else []
-        for kind in kinds:
-            raw = _get_or_none(self.client, '/v1/blobstores/%s/%s' % (kind, path_quote(p['name'])))
-            if raw is not None:
-                self.raw = raw
-                return blobstore_view(kind, p['name'], raw)
-        return None
-
-    def validate_against(self, current):
-        p = self.params
-        if current is None:
-            other = self._find_type()
-            if other is not None:
-                raise ModuleFailure("blob store '%s' already exists as a %s blob store: Nexus cannot change a blob "
-                                    "store's type. Delete it first, or choose another name." % (p['name'], other))
-            if p['type'] == 's3' and not p.get('bucket'):
-                raise ModuleFailure('bucket is required to create S3 blob store %s' % p['name'])
-            return
-        if p['type'] == 's3':
-            for option in ('bucket', 'prefix'):
-                wanted = p.get(option)
-                if wanted is not None and wanted != current[option]:
-                    raise ModuleFailure("%s of S3 blob store '%s' is %r: it cannot change, because the blobs stay "
-                                        "where they are (asked %r). Use a new blob store." %
-                                        (option, p['name'], current[option], wanted))
-
-    def desired(self, current):
-        p = self.params
-        if current:
-            view = copy.deepcopy(current)
-        elif p['type'] == 'file':
-            view = {'name': p['name'], 'type': 'file', 'path': p['name'], 'soft_quota': {'type': 'none',
-                                                                                         'limit': None}}
-        else:
-            view = {'name': p['name'], 'type': 's3', 'bucket': None, 'region': 'us-east-1', 'prefix': '',
-                    'endpoint': None, 'force_path_style': False, 'access_key_id': None,
-                    'soft_quota': {'type': 'none', 'limit': None}}
-        for option in ('path', 'bucket', 'region', 'prefix', 'endpoint', 'force_path_style', 'access_key_id'):
-            if p.get(option) is not None:
-                view[option] = p[option]
-        if p.get('soft_quota'):
-            quota = p['soft_quota']
-            view['soft_quota'] = {'type': quota['type'], 'limit': self.quota_limit}
-        if current and p.get('secret_access_key') and p['update_password'] == 'always':
-            view['secret_updated'] = True
-        return view
-
-    def _body(self, view, raw):
-        p = self.params
-        quota = view['soft_quota']
-        body = {}
-        if view['type'] == 'file':
-            body['path'] = view['path']
-        else:
-            conf = copy.deepcopy((raw or {}).get('bucketConfiguration') or {})
-            for legacy in ('bucketSecurity', 'advancedBucketConnection', 'activeRegion'):
-                conf.pop(legacy, None)
-            conf['bucket'] = dict(conf.get('bucket') or {}, name=view['bucket'], region=view['region'],
-                                  prefix=view['prefix'])
-            if view['access_key_id']:
-                secret = PLACEHOLDER if raw else p.get('secret_access_key')
-                changed_key = raw and view['access_key_id'] != blobstore_view('s3', view['name'], raw)['access_key_id']
-                if p.get('secret_access_key') and (not raw or changed_key or p['update_password'] == 'always'):
-                    secret = p['secret_access_key']
-                conf['security'] = dict(conf.get('security') or {}, accessKeyId=view['access_key_id'],
-                                        secretAccessKey=secret)
-            else:
-                conf.pop('security', None)
-            advanced = dict(conf.get('advancedConnection') or {})
-            if view['endpoint']:
-                advanced['endpoint'] = view['endpoint']
-            else:
-                advanced.pop('endpoint', None)
-            advanced['forcePathStyle'] = bool(view['force_path_style'])
-            conf['advancedConnection'] = advanced
-            body.update(name=view['name'], type='s3', bucketConfiguration=conf)
-        if quota['type'] != 'none':
-            body['softQuota'] = {'type': QUOTA_TYPES[quota['type']], 'limit': quota['limit']}
-        if view['type'] == 'file' and not raw:
-            body['name'] = view['name']
-        return body
-
-    def create(self, desired):
-        self.client.post('/v1/blobstores/%s' % desired['type'], self._body(desired, None))
-
-    def update(self, current, desired):
-        self.client.put('/v1/blobstores/%s/%s' % (desired['type'], path_quote(desired['name'])),
-                        self._body(desired, self.raw))
-
-    def delete(self, current):
-        self.client.delete('/v1/blobstores/' + path_quote(self.params['name']))
-
-    def public(self, obj):
-        return dict((k, v) for k, v in obj.items() if k != 'secret_updated')
 
 
 # -- users and roles -------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ FORMAT_FROM_API = dict((v, k) for k, v in API_FORMAT.items())
 GROUP_DEPLOY_FORMATS = ('pypi', 'npm', 'docker')
 WRITE_POLICIES = ('allow', 'allow_once', 'deny')
 PROXY_OPTIONS = ('remote_url', 'content_max_age', 'metadata_max_age', 'negative_cache', 'remote_username',
-                 'remote_password')
+                 'remote_password', 'routing_rule')
 # (format, type) -> the API block holding its PGP signing key: AptHostedRepositoryApiRequest requires aptSigning,
 # the apt proxy, yum proxy and yum group requests accept aptSigning / yumSigning. The key and its passphrase
 # are write-only here: never read back, compared or returned (update_password decides when they are sent).
@@ -128,7 +128,7 @@ def _proxy_view(raw):
     return dict(remote_url=proxy.get('remoteUrl'), content_max_age=proxy.get('contentMaxAge'),
                 metadata_max_age=proxy.get('metadataMaxAge'),
                 negative_cache={'enabled': negative.get('enabled'), 'time_to_live': negative.get('timeToLive')},
-                remote_username=auth.get('username') or '')
+                remote_username=auth.get('username') or '', routing_rule=raw.get('routingRuleName') or '')
 
 
 def _format_view(fmt, rtype, raw):
@@ -181,7 +181,7 @@ def repository_defaults(fmt, rtype, name):
         view['cleanup_policies'] = []
     if rtype == 'proxy':
         view.update(remote_url=None, content_max_age=1440, metadata_max_age=1440,
-                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username='')
+                    negative_cache={'enabled': True, 'time_to_live': 1440}, remote_username='', routing_rule='')
     if rtype == 'group':
         view['members'] = []
         if fmt in GROUP_DEPLOY_FORMATS:
@@ -208,6 +208,10 @@ def _proxy_payload(body, view, remote_password):
         http_client['authentication'] = auth
     else:
         http_client.pop('authentication', None)
+    if view.get('routing_rule'):
+        body['routingRuleName'] = view['routing_rule']
+    else:
+        body.pop('routingRuleName', None)
 
 
 def _format_payload(body, view):
@@ -422,6 +426,7 @@ class Repository(NexusOperation, Resource):
         write_policy=dict(type='str'),
         cleanup_policies=dict(type='list', elements='str'),
         remote_url=dict(type='str'),
+        routing_rule=dict(type='str'),
         content_max_age=dict(type='int'),
         metadata_max_age=dict(type='int'),
         negative_cache=dict(type='dict', options=dict(
@@ -509,6 +514,18 @@ class Repository(NexusOperation, Resource):
                     % (self.describe(), current['blob_store'], p['blob_store']))
         if p['type'] == 'group':
             self._check_members(current)
+        if p.get('routing_rule') and p['routing_rule'] != (current or {}).get('routing_rule'):
+            self._check_routing_rule(p['routing_rule'])
+
+    def _check_routing_rule(self, rule):
+        if _get_or_none(self.client, '/v1/routing-rules/' + path_quote(rule)) is not None:
+            return
+        if self.check_mode:
+            self.warn("routing_rule: routing rule '%s' does not exist yet; in check mode it is assumed to be "
+                      "created by an earlier task" % rule)
+            return
+        raise ModuleFailure("routing_rule: routing rule '%s' does not exist; create it (nexus_routing_rule) before %s"
+                            % (rule, self.describe()))
 
     def _require_for_create(self):
         p = self.params
@@ -599,7 +616,7 @@ class Repository(NexusOperation, Resource):
     def desired(self, current):
         p = self.params
         view = copy.deepcopy(current) if current else repository_defaults(p['format'], p['type'], p['name'])
-        for option in ('online', 'blob_store', 'strict_content_type_validation', 'remote_url',
+        for option in ('online', 'blob_store', 'strict_content_type_validation', 'remote_url', 'routing_rule',
                        'content_max_age', 'metadata_max_age', 'members', 'writable_member', 'remote_username'):
             if p.get(option) is not None:
                 view[option] = p[option]

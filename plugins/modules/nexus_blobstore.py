@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Create, update and delete file and S3 blob stores of Nexus Repository 3 through its REST API.
   - S3 blob stores work with AWS S3 and with S3-compatible storage such as MinIO (O(endpoint),
-    O(force_path_style)).
+    O(force_path_style), O(signer_type)), with server-side encryption (O(encryption_type)), an assumed IAM role
+    (O(assume_role)) or temporary credentials (O(session_token)).
   - Options left unset are not managed.
 author: Maestro Platform engineers (@maestro-platform)
 options:
@@ -86,10 +87,41 @@ options:
     description:
       - S3 only. Secret key of O(access_key_id). Nexus never returns it; see O(update_password).
     type: str
+  session_token:
+    description:
+      - S3 only. AWS STS session token of temporary credentials (O(access_key_id) and O(secret_access_key) are then
+        the temporary key). Nexus never returns it; it is sent as O(update_password) says.
+    type: str
+  assume_role:
+    description:
+      - S3 only. ARN of an IAM role Nexus assumes to reach the bucket (with O(access_key_id) or its host's
+        credentials), for example V(arn:aws:iam::123456789012:role/nexus-blobs).
+    type: str
+  signer_type:
+    description:
+      - S3 only. The request signature version some S3-compatible stores need - V(S3SignerType) (version 2) or
+        V(AWSS3V4SignerType) (version 4); V(DEFAULT) lets the AWS SDK choose (when created).
+    type: str
+    choices: [DEFAULT, S3SignerType, AWSS3V4SignerType]
+  max_connection_pool_size:
+    description: S3 only. Connections of this blob store's S3 client (Nexus's default when unset).
+    type: int
+  encryption_type:
+    description:
+      - S3 only. Server-side encryption of the blobs - V(s3_managed) (SSE-S3), V(kms_managed) (SSE-KMS, with
+        O(encryption_key)), or V(none) (when created).
+    type: str
+    choices: [none, s3_managed, kms_managed]
+  encryption_key:
+    description:
+      - S3 only, with O(encryption_type=kms_managed). The KMS key id or ARN; unset uses the account's AWS managed
+        key.
+    type: str
   update_password:
     description:
-      - V(on_create) sets O(secret_access_key) on creation, and when O(access_key_id) changes.
-      - V(always) sends it on every run, which then always reports a change; use it to rotate the key.
+      - V(on_create) sets O(secret_access_key) and O(session_token) on creation, and when O(access_key_id)
+        changes.
+      - V(always) sends them on every run, which then always reports a change; use it to rotate the key.
     type: str
     choices: [on_create, always]
     default: on_create
@@ -144,6 +176,21 @@ EXAMPLES = r"""
     soft_quota:
       type: space_used
       limit: 500G
+
+
+- name: S3 blob store on AWS with SSE-KMS, reached through an assumed role (no keys in Nexus)
+  maestro.platform.nexus_blobstore:
+    url: https://nexus.example.com
+    username: admin
+    password: "{{ vault_nexus_admin_password }}"
+    name: s3-aws
+    type: s3
+    bucket: example-nexus-blobs
+    region: eu-west-1
+    assume_role: arn:aws:iam::123456789012:role/nexus-blobs
+    encryption_type: kms_managed
+    encryption_key: arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+    max_connection_pool_size: 200
 """
 
 RETURN = r"""
@@ -192,9 +239,29 @@ blob_store:
       description: S3 only, the access key (V(null) when Nexus uses its host's credentials).
       type: str
       returned: for S3 blob stores
+    assume_role:
+      description: S3 only, the ARN of the role Nexus assumes (V(null) when none).
+      type: str
+      returned: for S3 blob stores
+    signer_type:
+      description: S3 only, the signer type (V(DEFAULT) when unset).
+      type: str
+      returned: for S3 blob stores
+    max_connection_pool_size:
+      description: S3 only, the connection pool size (V(null) for Nexus's default).
+      type: int
+      returned: for S3 blob stores
+    encryption_type:
+      description: S3 only, V(none), V(s3_managed) or V(kms_managed).
+      type: str
+      returned: for S3 blob stores
+    encryption_key:
+      description: S3 only, the KMS key (V(null) when none).
+      type: str
+      returned: for S3 blob stores
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import BlobStore
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore import BlobStore
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -74,6 +74,11 @@ options:
   remote_url:
     description: Proxy repositories only, required to create one. URL of the remote repository.
     type: str
+  routing_rule:
+    description:
+      - Proxy only. Name of the routing rule (M(maestro.platform.nexus_routing_rule)) that allows or blocks request
+        paths to the remote; an empty string removes it. The rule must exist.
+    type: str
   content_max_age:
     description: Proxy only. Minutes cached components are kept before checking the remote again (V(-1) forever).
     type: int
@@ -426,6 +431,10 @@ repository:
       returned: for proxy repositories
     remote_username:
       description: Proxy only, the remote user name, empty when none (the password is never returned).
+      type: str
+      returned: for proxy repositories
+    routing_rule:
+      description: Proxy only, the name of the routing rule, empty when none.
       type: str
       returned: for proxy repositories
     members:

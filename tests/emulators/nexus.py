@@ -60,6 +60,7 @@ from tests.emulators.framework import Emulator, HttpError, route
 from tests.emulators.nexus_formats import FORMATS as MORE_FORMATS, NexusFormatsMixin
 from tests.emulators.nexus_pypi import NexusPypiFormat
 from tests.emulators.nexus_security import NexusSecurityMixin
+from tests.emulators.nexus_ops import NexusOpsMixin
 from tests.specs import spec_path
 
 SPEC = os.environ.get('MAESTRO_NEXUS_SPEC') or spec_path('nexus-openapi.yaml')
@@ -152,7 +153,7 @@ def _bad(message, field='*'):
     return HttpError(400, message, code=field)
 
 
-class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emulator):
+class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, NexusOpsMixin, Emulator):
     spec_path = SPEC
     base_path = '/service/rest'
     validate_spec = False
@@ -225,6 +226,7 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
             self.passwords['admin'] = secrets.token_urlsafe(12)
             if os.path.exists(self.admin_password_file):
                 os.unlink(self.admin_password_file)
+        super().reset_state()  # the mixins' state (tests/emulators/nexus_ops.py ...)
 
     def _add_user(self, user_id, first, last, email, roles, status='active'):
         self.users[user_id] = {'userId': user_id, 'firstName': first, 'lastName': last, 'emailAddress': email,
@@ -245,8 +247,8 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
     def repo_secret(self, name):
         return self.repo_secrets.get(name.lower())
 
-    def blobstore_secret(self, name):
-        return self.blobstore_secrets.get(name)
+    def blobstore_secret(self, name, field='secretAccessKey'):
+        return (self.blobstore_secrets.get(name) or {}).get(field)
 
     def repository(self, name):
         """Test helper: the stored configuration of a repository (a copy), or None."""
@@ -341,6 +343,9 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
             url = body['proxy']['remoteUrl']
             if not re.match(r'^https?://[^/\s]+', url):
                 raise _RepoError('remoteUrl must be a valid http(s) URL')
+        rule = body.get('routingRuleName')
+        if rule and rule not in self.routing_rules:  # tests/emulators/nexus_ops.py
+            raise _RepoError('Routing rule %s does not exist' % rule)
         for policy in (body.get('cleanup') or {}).get('policyNames') or []:
             if policy not in self.cleanup_policies:
                 raise _RepoError('Cleanup policy %s does not exist' % policy)
@@ -409,6 +414,8 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
             config['docker'].setdefault('pathEnabled', True)
         for key in ('routingRule',):
             config.pop(key, None)
+        if not config.get('routingRuleName'):
+            config.pop('routingRuleName', None)
         self.repos[name.lower()] = {'format': fmt, 'type': rtype, 'config': config}
 
     @_repo_routes('create')
@@ -577,12 +584,20 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
             config['softQuota'] = body['softQuota']
         if security:
             security = dict(security)
-            secret = security.pop('secretAccessKey', None)
-            if secret == PLACEHOLDER:
-                if existing is None or name not in self.blobstore_secrets:
-                    raise _bad('secretAccessKey is required', 'PARAMETER secretAccessKey')
-            elif secret:
-                self.blobstore_secrets[name] = secret
+            stored = self.blobstore_secrets.get(name) or {}
+            kept = {}
+            # secretAccessKey and sessionToken are secrets: answered as the placeholder, which keeps them
+            # when sent back (S3BlobStoreResource.updateBlobStore; S3BlobStoreResourceTest)
+            for field in ('secretAccessKey', 'sessionToken'):
+                value = security.pop(field, None)
+                if value == PLACEHOLDER:
+                    if existing is None or field not in stored:
+                        raise _bad('%s is required' % field, 'PARAMETER %s' % field)
+                    kept[field] = stored[field]
+                elif value:
+                    kept[field] = value
+            if kept:
+                self.blobstore_secrets[name] = kept
             else:
                 self.blobstore_secrets.pop(name, None)
             config['bucketConfiguration']['security'] = security
@@ -590,8 +605,13 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
             self.blobstore_secrets.pop(name, None)
         if advanced:
             config['bucketConfiguration']['advancedConnection'] = dict(advanced)
-        if bucket_conf.get('encryption'):
-            config['bucketConfiguration']['encryption'] = dict(bucket_conf['encryption'])
+        encryption = bucket_conf.get('encryption')
+        if encryption:
+            # the encryption types Nexus's API models list (S3BlobStoreApiEncryption: s3ManagedEncryption,
+            # kmsManagedEncryption)
+            if encryption.get('encryptionType') not in ('s3ManagedEncryption', 'kmsManagedEncryption'):
+                raise _bad('Unknown encryption type %s' % encryption.get('encryptionType'), 'encryptionType')
+            config['bucketConfiguration']['encryption'] = dict(encryption)
         return config
 
     @route('POST', '/v1/blobstores/s3', extra_statuses=(400,))
@@ -611,8 +631,8 @@ class NexusEmulator(NexusFormatsMixin, NexusPypiFormat, NexusSecurityMixin, Emul
         name = call.params['name']
         config = copy.deepcopy(self._blobstore(name, 'S3')['config'])
         security = config['bucketConfiguration'].get('security')
-        if security is not None and name in self.blobstore_secrets:
-            security['secretAccessKey'] = PLACEHOLDER
+        for field in (self.blobstore_secrets.get(name) or {}) if security is not None else ():
+            security[field] = PLACEHOLDER
         return 200, config
 
     @route('PUT', '/v1/blobstores/s3/{name}', extra_statuses=(404,))

@@ -26,6 +26,11 @@ from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_cleanup_policy as NCP
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_http_settings as NHS
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_routing_rule as NRR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_task as NT
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
@@ -95,10 +100,10 @@ CASES = [
                                                             'remote_password': 'Secret-1'}, 'remote_password'),
     ('nexus-url-no-scheme', 'nexus', NR.Repository, {'name': 'r', 'format': 'raw', 'type': 'hosted',
                                                     'write_policy': 'allow', 'url': 'nexus.example.com'}, 'url'),
-    ('nexus-file-store-with-bucket', 'nexus', N.BlobStore, {'name': 'b', 'type': 'file', 'bucket': 'x'}, 'bucket'),
-    ('nexus-s3-key-without-secret', 'nexus', N.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'x',
+    ('nexus-file-store-with-bucket', 'nexus', NB.BlobStore, {'name': 'b', 'type': 'file', 'bucket': 'x'}, 'bucket'),
+    ('nexus-s3-key-without-secret', 'nexus', NB.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'x',
                                                            'access_key_id': 'k'}, 'secret_access_key'),
-    ('nexus-quota-type-enum', 'nexus', N.BlobStore, {'name': 'b', 'type': 'file',
+    ('nexus-quota-type-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 'file',
                                                      'soft_quota': {'type': 'huge', 'limit_mb': 1}}, 'soft_quota'),
     ('nexus-user-email', 'nexus', N.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
     ('nexus-user-empty-password', 'nexus', N.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),
@@ -107,6 +112,34 @@ CASES = [
     ('nexus-duplicate-realm', 'nexus', N.Security, {'realms': ['DockerToken', 'DockerToken']}, 'realms'),
     ('nexus-role-contains-itself', 'nexus', N.Role, {'id': 'r', 'roles': ['r']}, 'roles'),
     ('nexus-admin-missing-password', 'nexus', N.AdminPassword, {'password': None}, 'password'),
+    ('nexus-routing-rule-bad-regex', 'nexus', NRR.RoutingRule, {'name': 'r', 'mode': 'block', 'matchers': ['(']},
+     'matchers'),
+    ('nexus-routing-rule-mode-enum', 'nexus', NRR.RoutingRule, {'name': 'r', 'mode': 'deny', 'matchers': ['x']},
+     'mode'),
+    ('nexus-cleanup-no-criterion', 'nexus', NCP.CleanupPolicy, {'name': 'p', 'format': 'npm',
+                                                                'criteria': {'retain': 3}}, 'criteria'),
+    ('nexus-cleanup-negative-days', 'nexus', NCP.CleanupPolicy, {'name': 'p', 'format': 'npm',
+                                                                 'criteria': {'last_blob_updated': -1}},
+     'last_blob_updated'),
+    ('nexus-task-schedule-enum', 'nexus', NT.Task, {'name': 't', 'type': 'blobstore.compact',
+                                                    'schedule': {'type': 'fortnightly'}}, 'schedule'),
+    ('nexus-task-weekly-day-8', 'nexus', NT.Task, {'name': 't', 'type': 'blobstore.compact',
+                                                   'schedule': {'type': 'weekly', 'start': '2026-01-04T02:00Z',
+                                                                'days': [8]}}, 'schedule.days'),
+    ('nexus-task-cron-five-fields', 'nexus', NT.Task, {'name': 't', 'type': 'blobstore.compact',
+                                                       'schedule': {'type': 'cron', 'cron': '0 2 * * *'}},
+     'schedule.cron'),
+    ('nexus-task-start-without-offset', 'nexus', NT.Task, {'name': 't', 'type': 'blobstore.compact',
+                                                           'schedule': {'type': 'once',
+                                                                        'start': '2026-01-04 02:00'}},
+     'schedule.start'),
+    ('nexus-http-timeout-range', 'nexus', NHS.HttpSettings, {'connection_timeout': 7200}, 'connection_timeout'),
+    ('nexus-http-proxy-host-url', 'nexus', NHS.HttpSettings, {'http_proxy': {'host': 'http://p:3128',
+                                                                            'port': 3128}}, 'http_proxy.host'),
+    ('nexus-s3-role-not-arn', 'nexus', NB.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'bkt',
+                                                      'assume_role': 'my-role'}, 'assume_role'),
+    ('nexus-s3-signer-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'bkt',
+                                                     'signer_type': 'v2'}, 'signer_type'),
     # -- Harbor
     ('harbor-project-name', 'harbor', H.Project, {'name': 'Bad_Name!'}, 'name'),
     ('harbor-member-info-project-name', 'harbor', HMI.ProjectMemberInfo, {'project': 'Bad_Name!'}, 'project'),

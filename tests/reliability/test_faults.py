@@ -29,6 +29,11 @@ from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pyp
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_content_selector as NCS
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_ldap as NL
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_privilege as NPV
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_cleanup_policy as NCP
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_http_settings as NHS
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_routing_rule as NRR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_task as NT
 from tests.reliability import summary
 from tests.reliability.faults import KINDS, POSITIONS, SERVER_TIMEOUT, Backend, FastTime, Scenario, run_case
 from tests.servers import S3_KEYS
@@ -174,6 +179,18 @@ def _harbor_user_existing(ctx):
     return {'name': args['name']}
 
 
+def _nexus_task_update(ctx):
+    ctx.run(NT.Task, name=ctx.p + '-compact', type='blobstore.compact', properties={'blobstoreName': 'default'})
+    # (no run_now: the matrix judges a case by a fault-free rerun changing nothing, and running is never "done")
+    return {'name': ctx.p + '-compact', 'schedule': {'type': 'cron', 'cron': '0 0 3 ? * SUN'}}
+
+
+def _nexus_http(ctx):
+    ctx.backend.server.edition = 'PRO'  # /v1/http is Nexus Pro's
+    return {'connection_timeout': 45, 'http_proxy': {'host': 'proxy.example.com', 'port': 3128, 'username': 'px',
+                                                     'password': 'Proxy-%s' % ctx.p}}
+
+
 def _nexus_admin(ctx):
     initial = ctx.backend.server.admin_password
     return {'password': 'Desired-%s' % ctx.p, 'initial_password': initial}
@@ -251,7 +268,7 @@ SCENARIOS = [
                         'write_policy': 'deny'}, _name),
     Scenario('nexus', 'nexus_repository_info', 'by-name', NR.RepositoryInfo,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw')}, _name),
-    Scenario('nexus', 'nexus_blobstore', 'create-s3', N.BlobStore,
+    Scenario('nexus', 'nexus_blobstore', 'create-s3', NB.BlobStore,
              lambda c: {'name': c.p + '-s3', 'type': 's3', 'bucket': 'nexus-blobs', 'region': 'us-east-1',
                         'endpoint': 'http://127.0.0.1:9000', 'force_path_style': True, 'access_key_id': 'blob-key',
                         'secret_access_key': 'Blob-secret-%s' % c.p}, _name),
@@ -277,6 +294,12 @@ SCENARIOS = [
              lambda c: {'name': c.p + '-ldap', 'protocol': 'ldaps', 'host': 'ldap.example.com',
                         'search_base': 'dc=example,dc=com', 'auth_scheme': 'simple', 'auth_username': 'cn=nexus',
                         'auth_password': 'Bind-%s' % c.p}, _name),
+    Scenario('nexus', 'nexus_routing_rule', 'create', NRR.RoutingRule,
+             lambda c: {'name': c.p + '-rule', 'mode': 'block', 'matchers': ['^/com/example/.*']}, _name),
+    Scenario('nexus', 'nexus_cleanup_policy', 'create', NCP.CleanupPolicy,
+             lambda c: {'name': c.p + '-stale', 'format': 'all', 'criteria': {'last_downloaded': 90}}, _name),
+    Scenario('nexus', 'nexus_task', 'reschedule', NT.Task, _nexus_task_update, _name),
+    Scenario('nexus', 'nexus_http_settings', 'proxy', NHS.HttpSettings, _nexus_http),
     # Harbor: the emulator
     Scenario('harbor', 'harbor_project', 'create', H.Project,
              lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),

@@ -42,6 +42,10 @@ CASES = [
         {'name': 'r', 'format': 'huggingface', 'type': 'proxy', 'remote_ur': 'https://huggingface.co/'}]}, 'remote_ur'),
     ('nexus-repository-format-enum', 'nexus', {'nexus_repositories': [
         {'name': 'r', 'format': 'anaconda', 'type': 'proxy', 'remote_url': 'https://conda.anaconda.org/'}]}, 'format'),
+    ('nexus-task-schedule-enum', 'nexus', {'nexus_tasks': [{'name': 't', 'schedule': {'type': 'fortnightly'}}]},
+     'nexus_tasks'),
+    ('nexus-routing-rule-mode-enum', 'nexus', {'nexus_routing_rules': [{'name': 'r', 'mode': 'deny'}]},
+     'nexus_routing_rules'),
     ('mlflow-workers-type', 'mlflow', {'mlflow_workers': 'many'}, 'mlflow_workers'),
     # the next three are checked only when the role installs the server (configure-only runs do not need them)
     ('mlflow-missing-db-password', 'mlflow', {'mlflow_install': True, 'mlflow_db_password': ''},

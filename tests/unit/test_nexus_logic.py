@@ -8,6 +8,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as nexus
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as nexus_repository
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore import BlobStore
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 
@@ -71,7 +72,7 @@ def test_every_supported_format_and_type_converges_in_one_request(converge, nexu
 def test_check_mode_never_writes(converge, nexus_emulator):
     result = converge(nexus_repository.Repository, check=True, **minimal('npm', 'hosted', 'npm-hosted'))
     assert result['changed'] and result['diff']['before'] == {} and result['repository']['write_policy'] == 'allow_once'
-    converge(nexus.BlobStore, check=True, name='s3', type='s3', bucket='nexus-blobs', access_key_id='a',
+    converge(BlobStore, check=True, name='s3', type='s3', bucket='nexus-blobs', access_key_id='a',
              secret_access_key='s')
     converge(nexus.User, check=True, user_id='u', first_name='U', last_name='V', email='u@example.com',
              user_password='p')
@@ -142,9 +143,9 @@ def test_repository_info(converge):
 
 def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):
     args = dict(name='s3', type='s3', bucket='nexus-blobs', access_key_id='key-1', secret_access_key='secret-1')
-    converge(nexus.BlobStore, **args)
-    assert not converge(nexus.BlobStore, **args)['changed'] and converge.requests == 1
-    assert converge(nexus.BlobStore, **dict(args, access_key_id='key-2', secret_access_key='secret-2'))['changed']
+    converge(BlobStore, **args)
+    assert not converge(BlobStore, **args)['changed'] and converge.requests == 1
+    assert converge(BlobStore, **dict(args, access_key_id='key-2', secret_access_key='secret-2'))['changed']
     assert nexus_emulator.blobstore_secret('s3') == 'secret-2'
 
 
@@ -192,19 +193,19 @@ def test_writable_member_refused_before_any_write_when_the_server_is_not_pro(con
 
 def test_soft_quota_sent_in_bytes(converge, nexus_emulator):
     args = dict(name='quota', type='file', soft_quota={'type': 'space_used', 'limit': '500G'})
-    created = converge(nexus.BlobStore, **args)
+    created = converge(BlobStore, **args)
     assert created['blob_store']['soft_quota'] == {'type': 'space_used', 'limit': 500 * 10 ** 9}
     stored = nexus_emulator.blobstores['quota']['config']['softQuota']
     assert stored == {'type': 'spaceUsedQuota', 'limit': 500000000000}  # bytes, not 500000 (MB)
     in_bytes = dict(args, soft_quota={'type': 'space_used', 'limit': 500000000000})
-    assert not converge(nexus.BlobStore, **in_bytes)['changed']
-    binary = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'space_used', 'limit': '500Gi'}))
+    assert not converge(BlobStore, **in_bytes)['changed']
+    binary = converge(BlobStore, **dict(args, soft_quota={'type': 'space_used', 'limit': '500Gi'}))
     assert binary['changed'] and nexus_emulator.blobstores['quota']['config']['softQuota']['limit'] == 500 * 2 ** 30
     # the deprecated limit_mb: megabytes of 10^6 bytes, as the Nexus UI counts them
-    legacy = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'space_remaining', 'limit_mb': 51200}))
+    legacy = converge(BlobStore, **dict(args, soft_quota={'type': 'space_remaining', 'limit_mb': 51200}))
     assert legacy['blob_store']['soft_quota'] == {'type': 'space_remaining', 'limit': 51200 * 10 ** 6}
     assert 'soft_quota.limit_mb is deprecated' in legacy['deprecations'][0]['msg']
-    removed = converge(nexus.BlobStore, **dict(args, soft_quota={'type': 'none'}))
+    removed = converge(BlobStore, **dict(args, soft_quota={'type': 'none'}))
     assert removed['changed'] and 'softQuota' not in nexus_emulator.blobstores['quota']['config']
 
 
@@ -216,7 +217,7 @@ def test_soft_quota_sent_in_bytes(converge, nexus_emulator):
 ])
 def test_soft_quota_bad_input_refused_before_any_request(converge, nexus_emulator, quota, message):
     with pytest.raises(ModuleFailure) as err:
-        converge(nexus.BlobStore, name='quota', type='file', soft_quota=quota)
+        converge(BlobStore, name='quota', type='file', soft_quota=quota)
     assert err.value.msg.startswith(message) and nexus_emulator.count() == 0
 
 

@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the Nexus family of maestro.platform. Not a public API; it may change at any time.
+"""Nexus cleanup policies: the logic of nexus_cleanup_policy.
+
+Which API: Nexus Community/OSS serves cleanup policies only under /service/rest/internal/cleanup-policies
+(nexus-public's CleanupPolicyResource, "@since 3.29", INTERNAL_API_PREFIX; the one Nexus's own UI uses). The
+public /v1/cleanup-policies of newer descriptions is Nexus Pro only (404 on Community), and the 3.94 API
+description lists only the internal one. Facts from CleanupPolicyResource: create 200 with the policy (409
+for a duplicate name), edit (PUT) 200 with the policy and replaces notes, format and every criterion, delete
+204, a missing policy 404; formats are the repository formats plus "*" (all formats); at least one of
+last-blob-updated, last-downloaded or asset-regex; a policy in use cannot change its format; the
+`repositories` field is refused ("not supported for format ..."), so attaching a policy is a repository
+update (nexus_repository's cleanup_policies). Criteria days are whole days.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
+    NAME_PATTERN, NexusOperation, _get_or_none, require_for_create)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+
+API = '/internal/cleanup-policies'
+# option name -> CleanupPolicyXO field
+CRITERIA = {'last_blob_updated': 'criteriaLastBlobUpdated', 'last_downloaded': 'criteriaLastDownloaded',
+            'release_type': 'criteriaReleaseType', 'asset_regex': 'criteriaAssetRegex', 'retain': 'retain'}
+# the criteria of which Nexus needs at least one
+PRIMARY = ('last_blob_updated', 'last_downloaded', 'asset_regex')
+# the module's spellings of Nexus's format names
+FORMAT_ALIASES = {'all': '*', 'maven': 'maven2'}
+
+
+def api_format(value):
+    return FORMAT_ALIASES.get(value, value)
+
+
+def module_format(value):
+    return {'*': 'all', 'maven2': 'maven'}.get(value, value)
+
+
+def policy_view(raw):
+    criteria = {}
+    for option, field in CRITERIA.items():
+        if raw.get(field) is not None:
+            criteria[option] = raw[field].lower() if option == 'release_type' else raw[field]
+    return {'name': raw.get('name'), 'format': module_format(raw.get('format')), 'notes': raw.get('notes') or '',
+            'criteria': criteria, 'in_use_count': raw.get('inUseCount') or 0}
+
+
+def _check_criteria(criteria):
+    given = dict((k, v) for k, v in (criteria or {}).items() if v is not None)
+    if not any(k in given for k in PRIMARY):
+        raise ModuleFailure('criteria must name at least one of last_blob_updated, last_downloaded or asset_regex '
+                            '(Nexus requires one), for example criteria: {last_downloaded: 90}')
+    for option in ('last_blob_updated', 'last_downloaded', 'retain'):
+        if option in given and given[option] < 1:
+            raise ModuleFailure('criteria.%s must be a positive number%s, got %s' % (
+                option, '' if option == 'retain' else ' of days', given[option]))
+    if 'asset_regex' in given:
+        try:
+            re.compile(given['asset_regex'])
+        except re.error as exc:
+            raise ModuleFailure('criteria.asset_regex %r is not a valid regular expression: %s'
+                                % (given['asset_regex'], exc))
+    return given
+
+
+class CleanupPolicy(NexusOperation, Resource):
+    result_key = 'cleanup_policy'
+    kind = 'Nexus cleanup policy'
+    complete_desired = True  # criteria given replace every criterion: a dropped one must count as a change
+    module_options = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        format=dict(type='str'),
+        notes=dict(type='str'),
+        criteria=dict(type='dict', options=dict(
+            last_blob_updated=dict(type='int'),
+            last_downloaded=dict(type='int'),
+            release_type=dict(type='str', choices=['releases', 'prereleases']),
+            asset_regex=dict(type='str'),
+            retain=dict(type='int'),
+        )),
+    )
+
+    def validate(self):
+        p = self.params
+        name = require_name(p)
+        if not NAME_PATTERN.match(name) or len(name) > 255:
+            raise ModuleFailure('name %r is not a valid cleanup policy name: up to 255 letters, digits, -, _ and . '
+                                '(not starting with _ or .)' % name)
+        if p['state'] == 'absent':
+            return
+        if p.get('format') is not None and not re.match(r'^(\*|[a-z0-9]+)$', p['format']):
+            raise ModuleFailure('format %r is not a Nexus format: use a repository format such as maven, npm, '
+                                'pypi or docker, or "all"' % p['format'])
+        self.criteria = _check_criteria(p['criteria']) if p.get('criteria') is not None else None
+
+    def read(self):
+        raw = _get_or_none(self.client, '%s/%s' % (API, path_quote(self.params['name'])))
+        return policy_view(raw) if raw is not None else None
+
+    def validate_against(self, current):
+        if current is None:
+            require_for_create(self, ('format', 'criteria'))
+
+    def desired(self, current):
+        p = self.params
+        view = dict(current) if current else {'name': p['name'], 'format': None, 'notes': '', 'criteria': {},
+                                              'in_use_count': 0}
+        if p.get('format') is not None:
+            view['format'] = module_format(api_format(p['format']))
+        if p.get('notes') is not None:
+            view['notes'] = p['notes']
+        if self.criteria is not None:
+            view['criteria'] = dict(self.criteria)
+        return view
+
+    @staticmethod
+    def _body(view):
+        body = {'name': view['name'], 'format': api_format(view['format']), 'notes': view['notes']}
+        for option, value in view['criteria'].items():
+            body[CRITERIA[option]] = value.upper() if option == 'release_type' else value
+        return body
+
+    def create(self, desired):
+        self.client.post(API, self._body(desired))
+
+    def update(self, current, desired):
+        self.client.put('%s/%s' % (API, path_quote(current['name'])), self._body(desired))
+
+    def delete(self, current):
+        self.client.delete('%s/%s' % (API, path_quote(current['name'])))

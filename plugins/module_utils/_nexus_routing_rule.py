@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: the Nexus family of maestro.platform. Not a public API; it may change at any time.
+"""Nexus routing rules (/v1/routing-rules): the logic of nexus_routing_rule.
+
+Facts from Nexus's source (RoutingRulesApiResource, OrientRoutingRuleStore.validate): create 204, update
+(full PUT) 204, delete 204, a missing rule 404; the name follows the repository name pattern and must not
+be "None"; the description must not be null; at least one matcher, each a Java regular expression; a rule
+that repositories use cannot be deleted (400 "Routing rule is still in use by N repositories.").
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
+    NAME_PATTERN, NexusOperation, _get_or_none, require_for_create)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+
+API = '/v1/routing-rules'
+
+
+def check_matchers(matchers, field='matchers'):
+    """Every matcher a non-blank regular expression (checked with Python's, which agrees with Java's for the
+    path patterns routing rules use; Nexus compiles them with java.util.regex)."""
+    if not matchers:
+        raise ModuleFailure('%s must list at least one regular expression (Nexus requires one), for example '
+                            '["^/com/example/.*"]' % field)
+    for index, regex in enumerate(matchers):
+        if not isinstance(regex, str) or not regex.strip():
+            raise ModuleFailure('%s[%d] must be a non-empty regular expression, got %r' % (field, index, regex))
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            raise ModuleFailure('%s[%d] %r is not a valid regular expression: %s' % (field, index, regex, exc))
+
+
+def rule_view(raw):
+    return {'name': raw.get('name'), 'description': raw.get('description') or '',
+            'mode': (raw.get('mode') or '').lower(), 'matchers': list(raw.get('matchers') or [])}
+
+
+class RoutingRule(NexusOperation, Resource):
+    result_key = 'routing_rule'
+    kind = 'Nexus routing rule'
+    module_options = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        description=dict(type='str'),
+        mode=dict(type='str', choices=['allow', 'block']),
+        matchers=dict(type='list', elements='str'),
+    )
+
+    def validate(self):
+        name = require_name(self.params)
+        if not NAME_PATTERN.match(name) or name.lower() == 'none':
+            raise ModuleFailure('name %r is not a valid routing rule name: use letters, digits, -, _ and . (not '
+                                'starting with _ or .), and not "None"' % name)
+        if self.params['state'] == 'present' and self.params.get('matchers') is not None:
+            check_matchers(self.params['matchers'])
+
+    def read(self):
+        raw = _get_or_none(self.client, '%s/%s' % (API, path_quote(self.params['name'])))
+        return rule_view(raw) if raw is not None else None
+
+    def validate_against(self, current):
+        if current is None:
+            require_for_create(self, ('mode', 'matchers'))
+
+    def desired(self, current):
+        p = self.params
+        view = dict(current) if current else {'name': p['name'], 'description': '', 'mode': None, 'matchers': []}
+        for option in ('description', 'mode', 'matchers'):
+            if p.get(option) is not None:
+                view[option] = list(p[option]) if option == 'matchers' else p[option]
+        return view
+
+    @staticmethod
+    def _body(view):
+        return {'name': view['name'], 'description': view['description'], 'mode': view['mode'].upper(),
+                'matchers': list(view['matchers'])}
+
+    def create(self, desired):
+        self.client.post(API, self._body(desired))
+
+    def update(self, current, desired):
+        self.client.put('%s/%s' % (API, path_quote(current['name'])), self._body(desired))
+
+    def delete(self, current):
+        self.client.delete('%s/%s' % (API, path_quote(current['name'])))
