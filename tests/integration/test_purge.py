@@ -14,7 +14,7 @@ import urllib.request
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as N
 from tests.helpers import run_playbook
 from tests.reliability.faults import execute
 

@@ -100,7 +100,7 @@ def test_server_refusals_read_as_one_sentence(converge, nexus_emulator):
 
 
 def nexus_repository():
-    from ansible_collections.maestro.platform.plugins.module_utils._nexus import Repository
+    from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import Repository
     return Repository
 
 
