@@ -22,6 +22,7 @@ model that must still load from the destination), a stage, aliases, tags and des
 import json
 import os
 import secrets
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -44,8 +45,11 @@ def servers(s3_server):
     with ThreadPoolExecutor(2) as pool:  # each start is 6-19 s, mostly waiting
         list(pool.map(lambda s: s.start(), (source, destination)))
     yield source, destination
-    with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda s: s.stop(), (source, destination)))
+    for server in (source, destination):  # throw-away servers: no graceful shutdown (10 s each on SIGTERM)
+        if server.proc and server.proc.poll() is None:
+            os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait()
+        server.stop()
 
 
 def _client(server):
