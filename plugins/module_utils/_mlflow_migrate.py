@@ -539,7 +539,7 @@ class Migration(MlflowOperation, Operation):
         models = self.source_models() if self.params.get('models') != [] else []
         work = [(experiment, self.plan_runs(experiment, existing.get(experiment['name'])))
                 for experiment in experiments]
-        self.planned_runs = set(run['info']['run_id'] for _, runs in work for run, _ in runs)
+        self.planned_runs = set(pair[0]['info']['run_id'] for item in work for pair in item[1])
         for experiment, runs in work:
             self.doing = "copying experiment '%s'" % experiment['name']
             target = self.ensure_experiment(experiment, existing.get(experiment['name']))

@@ -33,7 +33,7 @@ def test_log_batch_stays_within_mlflow_limits():
     tags = [{'key': 't%d' % i, 'value': 'y'} for i in range(150)]
     migration.log_batch('run', list(metrics), list(params), list(tags))
     batches = [body for path, body in migration.dst.posts]
-    assert all(path.endswith('/runs/log-batch') for path, _ in migration.dst.posts)
+    assert all(path.endswith('/runs/log-batch') for path, body in migration.dst.posts)
     for body in batches:
         assert len(body['params']) <= 100 and len(body['tags']) <= 100 and len(body['metrics']) <= 1000
         assert len(body['params']) + len(body['tags']) + len(body['metrics']) <= 1000
