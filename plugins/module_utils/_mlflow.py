@@ -57,18 +57,20 @@ class MlflowOperation:
     )
 
     @classmethod
-    def make_client(cls, params):
+    def make_client(cls, params, prefix=''):
+        """The HTTP client; prefix names the option that holds these settings in errors (e.g. 'source.')."""
         uri = params.get('tracking_uri')
         if isinstance(uri, str) and not uri.startswith(('http://', 'https://')):
-            raise ModuleFailure("tracking_uri must be the http:// or https:// URL of an MLflow tracking "
-                                "server, got %r (file and database URIs are not served over REST)" % uri)
+            raise ModuleFailure("%stracking_uri must be the http:// or https:// URL of an MLflow tracking "
+                                "server, got %r (file and database URIs are not served over REST)" % (prefix, uri))
         if params.get('timeout') is not None and params['timeout'] <= 0:
-            raise ModuleFailure('timeout must be a positive number of seconds, got %s' % params['timeout'])
+            raise ModuleFailure('%stimeout must be a positive number of seconds, got %s'
+                                % (prefix, params['timeout']))
         try:
             return HttpClient(uri, username=params.get('username'), password=params.get('password'),
                               token=params.get('token'), validate_certs=params.get('validate_certs', True),
                               ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30,
-                              url_option='tracking_uri')
+                              url_option=prefix + 'tracking_uri')
         except ApiError as exc:
             raise ModuleFailure(exc.message)
 

@@ -64,7 +64,10 @@ def _patch_client(client, timeout):
     from ansible_collections.maestro.platform.plugins.module_utils._s3 import MinioAdmin
 
     http = None
-    if isinstance(client, HttpClient):
+    if hasattr(client, 'destination'):  # mlflow_migrate: the source server and the destination
+        _patch_client(client.source, timeout)
+        http = client.destination
+    elif isinstance(client, HttpClient):
         http = client
     elif isinstance(client, MinioAdmin):
         http = client.http
@@ -85,7 +88,8 @@ def _patch_client(client, timeout):
 
 
 def _close(client):
-    for http in (client, getattr(client, 'http', None), getattr(client, '_admin', None)):
+    for http in (client, getattr(client, 'http', None), getattr(client, '_admin', None),
+                 getattr(client, 'source', None), getattr(client, 'destination', None)):
         if isinstance(http, HttpClient):
             http.close()
         elif http is not None and isinstance(getattr(http, 'http', None), HttpClient):

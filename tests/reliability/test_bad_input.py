@@ -23,6 +23,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_pr
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
@@ -69,6 +70,19 @@ CASES = [
     ('mlflow-stage-enum', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '1', 'stage': 'Live'}, 'stage'),
     ('mlflow-info-name-and-filter', 'mlflow', M.ExperimentInfo, {'name': 'e', 'filter': "name = 'e'"}, 'filter'),
     ('mlflow-info-view-type', 'mlflow', M.ExperimentInfo, {'view_type': 'everything'}, 'view_type'),
+    ('mlflow-migrate-no-source', 'mlflow', MM.Migration, {}, 'source'),
+    ('mlflow-migrate-source-file-uri', 'mlflow', MM.Migration, {'source': {'tracking_uri': 'file:///tmp/mlruns'}},
+     'source.tracking_uri'),
+    ('mlflow-migrate-source-user-only', 'mlflow', MM.Migration,
+     {'source': {'tracking_uri': 'http://127.0.0.1:9', 'username': 'u'}}, 'source'),
+    ('mlflow-migrate-source-token-and-user', 'mlflow', MM.Migration,
+     {'source': {'tracking_uri': 'http://127.0.0.1:9', 'token': 't', 'username': 'u', 'password': 'p'}}, 'source'),
+    ('mlflow-migrate-source-zero-timeout', 'mlflow', MM.Migration,
+     {'source': {'tracking_uri': 'http://127.0.0.1:9', 'timeout': 0}}, 'source.timeout'),
+    ('mlflow-migrate-blank-experiment', 'mlflow', MM.Migration,
+     {'source': {'tracking_uri': 'http://127.0.0.1:9'}, 'experiments': ['  ']}, 'experiments'),
+    ('mlflow-migrate-models-type', 'mlflow', MM.Migration,
+     {'source': {'tracking_uri': 'http://127.0.0.1:9'}, 'models': {'a': 1}}, 'models'),
     # -- Nexus
     ('nexus-name-space', 'nexus', NR.Repository, {'name': 'bad name', 'format': 'raw', 'type': 'hosted',
                                                  'write_policy': 'allow'}, 'name'),

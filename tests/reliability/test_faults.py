@@ -23,6 +23,8 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_us
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
+from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
@@ -68,6 +70,18 @@ def mlflow_auth_backend(mlflow_auth_proxy):
     return Backend('mlflow_auth', mlflow_auth_proxy, lambda: {
         'tracking_uri': mlflow_auth_proxy.base_url, 'username': 'admin',
         'password': mlflow_auth_proxy.admin_password}, resettable=False, timeout=SERVER_TIMEOUT)
+
+
+@pytest.fixture
+def mlflow_migrate_backend(mlflow_proxy, mlflow_auth_proxy_server):
+    """Faults on the destination (the session's MLflow behind the fault proxy); the source is the basic-auth
+    MLflow, reached directly."""
+    backend = Backend('mlflow', mlflow_proxy, lambda: {'tracking_uri': mlflow_proxy.base_url}, resettable=False,
+                      timeout=SERVER_TIMEOUT)
+    backend.source = {'tracking_uri': 'http://%s:%s' % (mlflow_auth_proxy_server.upstream_host,
+                                                        mlflow_auth_proxy_server.upstream_port),
+                      'username': 'admin', 'password': mlflow_auth_proxy_server.admin_password}
+    return backend
 
 
 @pytest.fixture
@@ -168,6 +182,29 @@ def _mlflow_grant(ctx):
     return {'user': user, 'experiment_name': _exp(ctx), 'permission': 'READ'}
 
 
+def _mlflow_migration(ctx):
+    """An experiment with one run (params, tags, a metric's history, an artifact) on the source server."""
+    source = ctx.backend.source
+    client = HttpClient(source['tracking_uri'], username=source['username'], password=source['password'])
+    try:
+        exp_id = client.post(M.API + '/experiments/create', {'name': _exp(ctx), 'tags': [
+            {'key': 'team', 'value': 'ml'}]})['experiment_id']
+        run = client.post(M.API + '/runs/create', {'experiment_id': exp_id, 'start_time': 1700000000000,
+                                                   'run_name': 'r1'})['run']['info']
+        client.post(M.API + '/runs/log-batch', {
+            'run_id': run['run_id'], 'params': [{'key': 'lr', 'value': '0.1'}],
+            'tags': [{'key': 'k', 'value': 'v'}],
+            'metrics': [{'key': 'loss', 'value': 1.0 / (i + 1), 'timestamp': 1700000000000 + i, 'step': i}
+                        for i in range(5)]})
+        path = MM.proxied_path(run['artifact_uri'])
+        client.request('PUT', MM.ARTIFACTS_API + '/%s/notes.txt' % path, data=b'hello')
+        client.post(M.API + '/runs/update', {'run_id': run['run_id'], 'status': 'FINISHED',
+                                             'end_time': 1700000100000})
+    finally:
+        client.close()
+    return {'source': dict(source), 'experiments': [_exp(ctx)], 'models': []}
+
+
 def _harbor_user(ctx):
     return {'name': ctx.p + '-dev', 'email': '%s@example.com' % ctx.p, 'realname': 'Ada Lovelace',
             'user_password': 'Harbor-%s1' % ctx.p}
@@ -254,6 +291,8 @@ SCENARIOS = [
     Scenario('mlflow', 'mlflow_model_version', 'register', M.ModelVersion,
              lambda c: {'name': _model(c), 'source': 's3://mlflow-artifacts/%s/model' % c.p,
                         'description': 'v1', 'tags': {'k': 'v'}}, _name),
+    Scenario('mlflow_migrate', 'mlflow_migrate', 'experiment-with-a-run', MM.Migration, _mlflow_migration,
+             lambda a: a['experiments'][0]),
     # MLflow's basic-auth app: the real server behind the fault proxy
     Scenario('mlflow_auth', 'mlflow_user', 'create', MA.User,
              lambda c: {'name': c.p + '-team', 'user_password': 'Team-pass-%s' % c.p}, _name),
@@ -368,7 +407,7 @@ SCENARIOS = [
 MALFORMED_BUG = ('plugins/module_utils/_http.py HttpClient._build_response: a 2xx body that is not valid JSON '
                  'becomes json=None instead of an ApiError')
 
-BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'mlflow_auth': 'mlflow_auth_backend', 'nexus': 'nexus_backend',
+BACKEND_FIXTURE = {'mlflow': 'mlflow_backend', 'mlflow_migrate': 'mlflow_migrate_backend', 'mlflow_auth': 'mlflow_auth_backend', 'nexus': 'nexus_backend',
                    'harbor': 'harbor_backend', 's3': 's3_backend'}
 CASES = [pytest.param(s, k, p, id='%s-%s-%s' % (s.id, k, p)) for s in SCENARIOS for k in KINDS for p in POSITIONS]
 
