@@ -32,8 +32,9 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient, path_quote
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, get_or_none, path_quote
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    http_client,
     READ_AHEAD_LIMIT,
     Info,
     ModuleFailure,
@@ -71,27 +72,13 @@ class HarborOperation:
         if not isinstance(url, str) or not url.startswith(('http://', 'https://')):
             raise ModuleFailure('url must be the http:// or https:// URL of the Harbor server, for example '
                                 'https://harbor.example.com, got %r' % (url,))
-        if params.get('timeout') is not None and params['timeout'] <= 0:
-            raise ModuleFailure('timeout must be a positive number of seconds, got %s' % params['timeout'])
         base = url.rstrip('/')
         if not base.endswith(API_PATH):
             base += API_PATH
-        try:
-            return HttpClient(base, username=params.get('username'), password=params.get('password'),
-                              validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
-                              timeout=params.get('timeout') or 30, url_option='url')
-        except ApiError as exc:
-            raise ModuleFailure(exc.message)
+        return http_client(params, base)
 
 
 # -- shared helpers ------------------------------------------------------------------------------
-def get_or_none(client, path, **kwargs):
-    try:
-        return client.get(path, **kwargs)
-    except ApiError as exc:
-        if exc.status == 404:
-            return None
-        raise
 
 
 def list_all(client, path, query=None, headers=None, limit=None):

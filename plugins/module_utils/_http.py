@@ -163,6 +163,16 @@ def retry_after_seconds(value, now=None):
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
+def get_or_none(client, path, **kwargs):
+    """GET path; None when the server answers 404 (the object does not exist), every other error raised."""
+    try:
+        return client.get(path, **kwargs)
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
 class _Outcome:
     """What one attempt of a request ended with, when it did not succeed: the error to report, the wait the
     server asked for (Retry-After) and whether the server gave no HTTP answer at all (refused, unreachable,
@@ -380,7 +390,8 @@ class HttpClient:
                 status, resp_headers, raw = self._send_once(outcome.method, target, body, hdrs)
             except StaleConnection:
                 status, resp_headers, raw = self._send_once(outcome.method, target, body, hdrs)
-        except Exception as exc:  # pylint: disable=broad-except  (classified below; the rest re-raised)
+        # Every exception is classified by _transport_failure, which re-raises what it does not know.
+        except Exception as exc:  # pylint: disable=broad-except
             self._transport_failure(outcome, exc)
             return None
         return self._answer(outcome, status, resp_headers, raw)

@@ -20,8 +20,9 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    http_client,
     READ_AHEAD_LIMIT,
     Info,
     ModuleFailure,
@@ -63,16 +64,7 @@ class MlflowOperation:
         if isinstance(uri, str) and not uri.startswith(('http://', 'https://')):
             raise ModuleFailure("%stracking_uri must be the http:// or https:// URL of an MLflow tracking "
                                 "server, got %r (file and database URIs are not served over REST)" % (prefix, uri))
-        if params.get('timeout') is not None and params['timeout'] <= 0:
-            raise ModuleFailure('%stimeout must be a positive number of seconds, got %s'
-                                % (prefix, params['timeout']))
-        try:
-            return HttpClient(uri, username=params.get('username'), password=params.get('password'),
-                              token=params.get('token'), validate_certs=params.get('validate_certs', True),
-                              ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30,
-                              url_option=prefix + 'tracking_uri')
-        except ApiError as exc:
-            raise ModuleFailure(exc.message)
+        return http_client(params, uri, url_option='tracking_uri', prefix=prefix)
 
 
 def _tags_to_dict(tags):

@@ -35,9 +35,10 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import (
-    ApiError, HttpClient, basic_auth, path_quote, signs_in, split_credentials)
+from ansible_collections.maestro.platform.plugins.module_utils._http import (  # noqa: F401  (_get_or_none: shared)
+    ApiError, HttpClient, basic_auth, get_or_none as _get_or_none, path_quote, signs_in, split_credentials)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    http_client,
     ModuleFailure,
     Resource,
     require_name,
@@ -70,26 +71,10 @@ class NexusOperation:
         if not isinstance(url, str) or not URL_PATTERN.match(split_credentials(url.strip())[0]):
             raise ModuleFailure('url must be the http:// or https:// base URL of Nexus, for example '
                                 'https://nexus.example.com, got %r' % (url,))
-        if params.get('timeout') is not None and params['timeout'] <= 0:
-            raise ModuleFailure('timeout must be a positive number of seconds, got %s' % params['timeout'])
         base = url.strip().rstrip('/')
         if base.endswith(API):  # accept the REST root too
             base = base[:-len(API)]
-        try:
-            return HttpClient(base + API, username=params.get('username'), password=params.get('password'),
-                              validate_certs=params.get('validate_certs', True), ca_path=params.get('ca_path'),
-                              timeout=params.get('timeout') or 30, url_option='url')
-        except ApiError as exc:
-            raise ModuleFailure(exc.message)
-
-
-def _get_or_none(client, path, **kwargs):
-    try:
-        return client.get(path, **kwargs)
-    except ApiError as exc:
-        if exc.status == 404:
-            return None
-        raise
+        return http_client(params, base + API)
 
 
 SERVER_HEADER = re.compile(r'^Nexus/\S+ \(([A-Za-z_]+)\)')

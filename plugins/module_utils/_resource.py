@@ -27,7 +27,8 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule, _load_params
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, set_retry_reporter, url_secrets
+from ansible_collections.maestro.platform.plugins.module_utils._http import (
+    ApiError, HttpClient, set_retry_reporter, url_secrets)
 
 
 class ModuleFailure(Exception):
@@ -37,6 +38,20 @@ class ModuleFailure(Exception):
         super(ModuleFailure, self).__init__(msg)
         self.msg = msg
         self.extra = extra
+
+
+def http_client(params, base_url, url_option='url', prefix=''):
+    """The HTTP client of a REST service from the connection options every service has (username, password,
+    token, validate_certs, ca_path, timeout); prefix names where they sit in errors (e.g. 'source.')."""
+    if params.get('timeout') is not None and params['timeout'] <= 0:
+        raise ModuleFailure('%stimeout must be a positive number of seconds, got %s' % (prefix, params['timeout']))
+    try:
+        return HttpClient(base_url, username=params.get('username'), password=params.get('password'),
+                          token=params.get('token'), validate_certs=params.get('validate_certs', True),
+                          ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30,
+                          url_option=prefix + url_option)
+    except ApiError as exc:
+        raise ModuleFailure(exc.message)
 
 
 class Operation:
