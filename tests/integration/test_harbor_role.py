@@ -66,3 +66,33 @@ def test_refused_before_any_request(tmp_path, harbor_emulator, case, overrides, 
     assert not result.ok
     assert message in result.stdout, result.stdout[-3000:]
     assert harbor_emulator.log == []
+
+
+POLICIES = {
+    'harbor_configuration': {'config': {'robot_token_duration': '90', 'project_creation_restriction': 'adminonly'}},
+    'harbor_registries': [{'name': 'dockerhub', 'type': 'docker-hub', 'endpoint_url': 'https://hub.docker.com'}],
+    'harbor_replication_policies': [{'name': 'pull-python', 'source_registry': 'dockerhub',
+                                     'filters': [{'type': 'name', 'value': 'library/python'}]}],
+    'harbor_retention_policies': [{'project': 'releases', 'rules': [{'retain': 'latest_pushed', 'count': 10}]}],
+    'harbor_immutable_rules': [{'project': 'releases', 'tags': 'v*'}],
+    'harbor_schedules': [{'job': 'gc', 'cron': '0 0 2 * * 6', 'workers': 2}],
+}
+
+
+def test_policies_and_system_configuration_from_inventory(tmp_path, harbor_emulator):
+    """The rest of a Harbor configuration from inventory variables: system settings, replication, retention,
+    immutable tags and the GC schedule, each written once and unchanged by a second run."""
+    inventory = _inventory(tmp_path, harbor_emulator, **POLICIES)
+    first = run_playbook('harbor_role.yml', inventory=inventory)
+    assert first.ok, str(first)
+    written = sorted({'%s %s' % (w.method, w.path.split('/')[1]) for w in harbor_emulator.writes})
+    for expected in ('PUT configurations', 'POST registries', 'POST replication', 'POST retentions',
+                     'POST projects', 'POST system'):
+        assert any(w.startswith(expected) for w in written), (expected, written)
+    assert harbor_emulator.config['robot_token_duration'] == 90
+    assert [p['name'] for p in harbor_emulator.replication_policies.values()] == ['pull-python']
+    assert harbor_emulator.schedules['gc'] is not None
+    count = len(harbor_emulator.writes)
+    second = run_playbook('harbor_role.yml', inventory=inventory)
+    assert second.ok and 'changed=0' in second.stdout, str(second)
+    assert len(harbor_emulator.writes) == count

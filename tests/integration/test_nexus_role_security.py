@@ -1,4 +1,4 @@
-"""roles/nexus converges LDAP connections, content selectors, privileges and LDAP-mapped roles from inventory
+"""roles/nexus converges LDAP connections, content selectors, privileges, LDAP-mapped roles and local users from inventory
 variables (configure-only, against the spec-validated Nexus emulator): check mode writes nothing, the first
 run writes each object once in dependency order, the second changes nothing; a misspelt option of an entry is
 refused by the role's argument spec and LDAP connections without the LdapRealm by its preflight, both before
@@ -32,6 +32,9 @@ def _inventory(tmp_path, emulator, prefix, **overrides):
             {'id': prefix + '-readers', 'privileges': [prefix + '-team-a-read']},
             {'id': prefix + '-ldap-devs', 'source': 'LDAP', 'privileges': [prefix + '-publish'],
              'roles': [prefix + '-readers']}],
+        'nexus_users': [{'user_id': prefix + '-ci', 'first_name': 'CI', 'last_name': 'Publisher',
+                         'email': 'ci@example.org', 'user_password': 'Publish-%s-pw' % prefix,
+                         'roles': [prefix + '-readers']}],
     }
     group_vars.update(overrides)
     (tmp_path / 'group_vars').mkdir(exist_ok=True)
@@ -61,6 +64,7 @@ def test_role_converges_security_objects_from_inventory(nexus_emulator, prefix, 
         ('POST', '/v1/security/privileges/repository-view'),
         ('POST', '/v1/security/roles'),
         ('POST', '/v1/security/roles'),
+        ('POST', '/v1/security/users'),
     ]
     assert nexus_emulator.roles[prefix + '-ldap-devs']['roles'] == [prefix + '-readers']
     written = len(nexus_emulator.writes)
@@ -68,6 +72,8 @@ def test_role_converges_security_objects_from_inventory(nexus_emulator, prefix, 
     assert again.ok and 'changed=0' in again.stdout, again.stdout
     assert len(nexus_emulator.writes) == written
     assert 'Bind-%s' % prefix not in first.stdout + again.stdout
+    assert 'Publish-%s-pw' % prefix not in first.stdout + again.stdout
+    assert nexus_emulator.users[prefix + '-ci']['roles'] == [prefix + '-readers']
 
 
 def test_role_refuses_a_misspelt_option_and_ldap_without_its_realm(nexus_emulator, prefix, tmp_path):
