@@ -224,7 +224,7 @@ def _strip_key(block, key, indent):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--write', action='store_true', help='regenerate the suboptions from the modules')
     args = parser.parse_args(argv)
     if args.write:

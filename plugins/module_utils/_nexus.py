@@ -36,7 +36,7 @@ import re
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import (  # noqa: F401  (_get_or_none: shared)
-    ApiError, HttpClient, basic_auth, get_or_none as _get_or_none, path_quote, signs_in, split_credentials)
+    ApiError, basic_auth, get_or_none as _get_or_none, path_quote, signs_in, split_credentials)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
     http_client,
     ModuleFailure,
