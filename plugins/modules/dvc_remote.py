@@ -88,27 +88,17 @@ options:
     description: Session token for temporary credentials, stored like O(secret_access_key).
     type: str
 extends_documentation_fragment:
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - maestro.platform.attributes
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: Secret values show as C(********); a changed secret is reported as changed.
   platform:
     platforms: posix
-  action:
-    support: full
   action_group:
     description: Use C(group/maestro.platform.dvc) in C(module_defaults) to set defaults for this module.
     support: full
     membership:
       - maestro.platform.dvc
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 notes:
   - When the task runs on the controller (connection C(local)), the same-named action plugin runs the module's
     logic in-process; set the variable C(maestro_platform_execution=module) to always run it as an ordinary

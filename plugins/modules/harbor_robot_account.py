@@ -136,21 +136,7 @@ options:
 extends_documentation_fragment:
   - maestro.platform.harbor
   - maestro.platform.harbor.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
+  - maestro.platform.attributes
 notes:
   - When a result carries a generated secret, the whole result is shown as censored by Ansible (as with
     C(no_log)); the registered variable still holds it.

@@ -35,23 +35,7 @@ options:
 extends_documentation_fragment:
   - maestro.platform.harbor
   - maestro.platform.harbor.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-attributes:
-  check_mode:
-    support: full
-    details: This module does not change anything.
-  diff_mode:
-    support: N/A
-    details: This module does not change anything.
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
+  - maestro.platform.attributes.info
 seealso:
   - module: maestro.platform.harbor_robot_account
 """

@@ -154,8 +154,7 @@ options:
 extends_documentation_fragment:
   - maestro.platform.minio
   - maestro.platform.minio.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - maestro.platform.attributes
 notes:
   - After a write the bucket is read again. A setting that the server accepted but did not keep (moto drops
     O(lifecycle_rules[].noncurrent_versions_to_keep)) gives a warning naming it, and a run whose writes
@@ -175,19 +174,6 @@ notes:
     setting out of the task for that server.
   - Wrong credentials are named by the server's code (V(InvalidAccessKeyId), V(SignatureDoesNotMatch)) even
     when the bucket is read with HEAD, whose answers carry no error code.
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 seealso:
   - module: maestro.platform.minio_bucket_info
   - module: maestro.platform.minio_policy

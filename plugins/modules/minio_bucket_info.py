@@ -38,23 +38,7 @@ options:
 extends_documentation_fragment:
   - maestro.platform.minio
   - maestro.platform.minio.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: N/A
-    details: Reads only.
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
+  - maestro.platform.attributes.info
 seealso:
   - module: maestro.platform.minio_bucket
 """

@@ -65,22 +65,10 @@ options:
 extends_documentation_fragment:
   - maestro.platform.minio
   - maestro.platform.minio.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - maestro.platform.attributes
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: The secret is never part of the diff; a changed secret shows as changed without a visible difference.
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 seealso:
   - module: maestro.platform.minio_policy
 """

@@ -78,23 +78,12 @@ options:
 extends_documentation_fragment:
   - maestro.platform.mlflow
   - maestro.platform.mlflow.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - maestro.platform.attributes
 attributes:
   check_mode:
-    support: full
     details: Reads both servers and returns the plan in RV(would_copy); writes nothing.
   diff_mode:
-    support: full
     details: The diff lists every experiment, run, model and model version that is (or would be) written.
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 notes:
   - Artifacts are held in memory one file at a time.
   - Not copied - dataset inputs of runs, logged models that no copied version was registered from, metrics

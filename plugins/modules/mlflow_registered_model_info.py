@@ -29,23 +29,7 @@ options:
 extends_documentation_fragment:
   - maestro.platform.mlflow
   - maestro.platform.mlflow.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
-attributes:
-  check_mode:
-    support: full
-    details: This module never changes anything.
-  diff_mode:
-    support: N/A
-    details: This module never changes anything.
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
+  - maestro.platform.attributes.info
 seealso:
   - module: maestro.platform.mlflow_registered_model
 """

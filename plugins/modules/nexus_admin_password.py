@@ -39,22 +39,10 @@ options:
 extends_documentation_fragment:
   - maestro.platform.nexus
   - maestro.platform.nexus.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - maestro.platform.attributes
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details: The diff shows whether the password works and whether the EULA is accepted, never a password.
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
 notes:
   - O(username) and O(password) are required here (they are what the task makes work).
 seealso:

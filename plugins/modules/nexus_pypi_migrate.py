@@ -60,21 +60,11 @@ options:
 extends_documentation_fragment:
   - maestro.platform.nexus
   - maestro.platform.nexus.actiongroups
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.flow
+  - maestro.platform.attributes
 attributes:
   check_mode:
-    support: full
     details: Nothing is downloaded or uploaded; RV(would_upload) lists what would be uploaded.
   diff_mode:
-    support: none
-  platform:
-    platforms: all
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
     support: none
 notes:
   - The Nexus user needs C(nx-repository-view-pypi-<repository>-add) and C(-read) (or C(nx-admin)) and the
