@@ -88,9 +88,12 @@ def module_docs(module):
 
 
 def _first_line(doc):
+    """The option's first description line; references to the module's own options and return values become
+    code (in the role's documentation O(...) would name a role option)."""
     description = doc.get('description') if doc else None
     if isinstance(description, list):
         description = description[0] if description else None
+    description = re.sub(r'\b(?:O|RV)\(([^()#]*)\)', r'C(\1)', description or '')
     return description or 'See the module documentation.'
 
 
