@@ -31,8 +31,10 @@ def test_version_from_a_runs_source_loads_in_mlflow_3(mlflow_server, prefix):
         def predict(self, context, model_input, params=None):
             return [2 * x for x in model_input]
 
-    client_uri = mlflow.get_tracking_uri()
+    # Both URIs: an earlier test may have left the registry URI pinned to another (stopped) server.
+    client_uris = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
     mlflow.set_tracking_uri(mlflow_server.url)
+    mlflow.set_registry_uri(mlflow_server.url)
     try:
         experiment = mlflow.set_experiment(prefix)
         with mlflow.start_run(experiment_id=experiment.experiment_id) as run:
@@ -45,4 +47,5 @@ def test_version_from_a_runs_source_loads_in_mlflow_3(mlflow_server, prefix):
         loaded = mlflow.pyfunc.load_model('models:/%s@champion' % model)
         assert list(loaded.predict([1, 2])) == [2, 4]
     finally:
-        mlflow.set_tracking_uri(client_uri)
+        mlflow.set_tracking_uri(client_uris[0])
+        mlflow.set_registry_uri(client_uris[1])
