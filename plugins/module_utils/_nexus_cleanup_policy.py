@@ -22,9 +22,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    NAME_PATTERN, NexusOperation, _get_or_none, require_for_create)
+    NAME_PATTERN, NamedObject, NexusOperation)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
 
 API = '/internal/cleanup-policies'
@@ -72,7 +71,10 @@ def _check_criteria(criteria):
     return given
 
 
-class CleanupPolicy(NexusOperation, Resource):
+class CleanupPolicy(NamedObject, NexusOperation, Resource):
+    api = API
+    create_requires = ('format', 'criteria')
+    view = staticmethod(policy_view)
     result_key = 'cleanup_policy'
     kind = 'Nexus cleanup policy'
     complete_desired = True  # criteria given replace every criterion: a dropped one must count as a change
@@ -103,14 +105,6 @@ class CleanupPolicy(NexusOperation, Resource):
                                 'pypi or docker, or "all"' % p['format'])
         self.criteria = _check_criteria(p['criteria']) if p.get('criteria') is not None else None
 
-    def read(self):
-        raw = _get_or_none(self.client, '%s/%s' % (API, path_quote(self.params['name'])))
-        return policy_view(raw) if raw is not None else None
-
-    def validate_against(self, current):
-        if current is None:
-            require_for_create(self, ('format', 'criteria'))
-
     def desired(self, current):
         p = self.params
         view = dict(current) if current else {'name': p['name'], 'format': None, 'notes': '', 'criteria': {},
@@ -129,12 +123,3 @@ class CleanupPolicy(NexusOperation, Resource):
         for option, value in view['criteria'].items():
             body[CRITERIA[option]] = value.upper() if option == 'release_type' else value
         return body
-
-    def create(self, desired):
-        self.client.post(API, self._body(desired))
-
-    def update(self, current, desired):
-        self.client.put('%s/%s' % (API, path_quote(current['name'])), self._body(desired))
-
-    def delete(self, current):
-        self.client.delete('%s/%s' % (API, path_quote(current['name'])))

@@ -17,9 +17,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    NAME_PATTERN, NexusOperation, _get_or_none, require_for_create)
+    NAME_PATTERN, NamedObject, NexusOperation)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
 
 API = '/v1/routing-rules'
@@ -45,7 +44,10 @@ def rule_view(raw):
             'mode': (raw.get('mode') or '').lower(), 'matchers': list(raw.get('matchers') or [])}
 
 
-class RoutingRule(NexusOperation, Resource):
+class RoutingRule(NamedObject, NexusOperation, Resource):
+    api = API
+    create_requires = ('mode', 'matchers')
+    view = staticmethod(rule_view)
     result_key = 'routing_rule'
     kind = 'Nexus routing rule'
     module_options = dict(
@@ -64,14 +66,6 @@ class RoutingRule(NexusOperation, Resource):
         if self.params['state'] == 'present' and self.params.get('matchers') is not None:
             check_matchers(self.params['matchers'])
 
-    def read(self):
-        raw = _get_or_none(self.client, '%s/%s' % (API, path_quote(self.params['name'])))
-        return rule_view(raw) if raw is not None else None
-
-    def validate_against(self, current):
-        if current is None:
-            require_for_create(self, ('mode', 'matchers'))
-
     def desired(self, current):
         p = self.params
         view = dict(current) if current else {'name': p['name'], 'description': '', 'mode': None, 'matchers': []}
@@ -84,12 +78,3 @@ class RoutingRule(NexusOperation, Resource):
     def _body(view):
         return {'name': view['name'], 'description': view['description'], 'mode': view['mode'].upper(),
                 'matchers': list(view['matchers'])}
-
-    def create(self, desired):
-        self.client.post(API, self._body(desired))
-
-    def update(self, current, desired):
-        self.client.put('%s/%s' % (API, path_quote(current['name'])), self._body(desired))
-
-    def delete(self, current):
-        self.client.delete('%s/%s' % (API, path_quote(current['name'])))
