@@ -11,6 +11,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.helpers import VENV_BIN, free_port, wait_for_http
@@ -162,6 +163,27 @@ class Postgres(Server):
             subprocess.run(['runuser', '-u', 'postgres', '--', str(self.BIN / 'pg_ctl'), '-D', str(self.data),
                             '-m', 'immediate', 'stop'], capture_output=True, check=False)
         super().stop()
+
+
+@contextmanager
+def mlflow_client_on(url):
+    """The mlflow client library (its fluent API: log_model, load_model ...) pointed at url for the block, then
+    unset again. Saving and restoring get_tracking_uri() would pin the library's default, a sqlite file in the
+    working directory, which the next call then creates (an mlflow.db once landed in the repository that way)."""
+    import mlflow
+    saved = dict((name, os.environ.get(name)) for name in ('MLFLOW_TRACKING_URI', 'MLFLOW_REGISTRY_URI'))
+    mlflow.set_tracking_uri(url)
+    mlflow.set_registry_uri(url)
+    try:
+        yield
+    finally:
+        mlflow.set_tracking_uri(None)
+        mlflow.set_registry_uri(None)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class Mlflow(Server):

@@ -50,6 +50,7 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port
+from tests.servers import mlflow_client_on
 
 INVENTORY = ROOT / 'inventories' / 'dev'
 STANDINS = ROOT / 'tests' / 'fixtures' / 'dev_platform' / 'standins.yml'
@@ -432,7 +433,6 @@ def test_prometheus_scrapes_every_service(platform):
 
 
 def test_mlflow_run_artifact_lands_in_the_bucket(platform, monkeypatch):
-    import mlflow
     from mlflow.tracking import MlflowClient
 
     url = 'http://127.0.0.1:%d' % platform.ports['mlflow']
@@ -451,10 +451,10 @@ def test_mlflow_run_artifact_lands_in_the_bucket(platform, monkeypatch):
     run = client.create_run(experiment.experiment_id)
     artifact = Path(tempfile.mkdtemp()) / 'metrics.txt'
     artifact.write_text('accuracy=0.93\n')
-    mlflow.set_tracking_uri(url)
-    client.log_metric(run.info.run_id, 'accuracy', 0.93)
-    client.log_artifact(run.info.run_id, str(artifact))
-    client.set_terminated(run.info.run_id)
+    with mlflow_client_on(url):  # mlflow-artifacts:/ URIs resolve against the library's tracking URI
+        client.log_metric(run.info.run_id, 'accuracy', 0.93)
+        client.log_artifact(run.info.run_id, str(artifact))
+        client.set_terminated(run.info.run_id)
     keys = [o['Key'] for o in platform.s3().list_objects_v2(Bucket='mlflow-artifacts').get('Contents', [])]
     assert any(k.endswith('%s/artifacts/metrics.txt' % run.info.run_id) for k in keys), keys
     # The run itself is in PostgreSQL: the server reads it back.

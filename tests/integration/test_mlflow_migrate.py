@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT, run_playbook
-from tests.servers import Mlflow
+from tests.servers import Mlflow, mlflow_client_on
 
 PLAYBOOK = ROOT / 'playbooks' / 'migrate_mlflow.yml'
 # The test copies 3 experiments x 4 runs; bench/bench_mlflow_migrate.py times the same seed with 20 runs each.
@@ -120,30 +120,18 @@ def _log_model(server, run_id, name):
         def predict(self, context, model_input, params=None):
             return [2 * x for x in model_input]
 
-    saved = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
-    mlflow.set_tracking_uri(server.url)
-    mlflow.set_registry_uri(server.url)
-    try:
+    with mlflow_client_on(server.url):
         with mlflow.start_run(run_id=run_id):
             logged = mlflow.pyfunc.log_model(name='served', python_model=Doubler(), pip_requirements=[])
         mlflow.register_model(logged.model_uri, name)
         return logged.model_id
-    finally:
-        mlflow.set_tracking_uri(saved[0])
-        mlflow.set_registry_uri(saved[1])
 
 
 def _load(server, uri):
     import mlflow
     import mlflow.pyfunc
-    saved = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
-    mlflow.set_tracking_uri(server.url)
-    mlflow.set_registry_uri(server.url)
-    try:
+    with mlflow_client_on(server.url):
         return mlflow.pyfunc.load_model(uri)
-    finally:
-        mlflow.set_tracking_uri(saved[0])
-        mlflow.set_registry_uri(saved[1])
 
 
 def migrate(servers, tmp, mode, check=False, **variables):

@@ -5,6 +5,7 @@ plugins) and as ordinary modules."""
 import pytest
 
 from tests.helpers import run_playbook
+from tests.servers import mlflow_client_on
 
 MODES = ['controller', 'module']
 
@@ -31,11 +32,7 @@ def test_version_from_a_runs_source_loads_in_mlflow_3(mlflow_server, prefix):
         def predict(self, context, model_input, params=None):
             return [2 * x for x in model_input]
 
-    # Both URIs: an earlier test may have left the registry URI pinned to another (stopped) server.
-    client_uris = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
-    mlflow.set_tracking_uri(mlflow_server.url)
-    mlflow.set_registry_uri(mlflow_server.url)
-    try:
+    with mlflow_client_on(mlflow_server.url):
         experiment = mlflow.set_experiment(prefix)
         with mlflow.start_run(experiment_id=experiment.experiment_id) as run:
             logged = mlflow.pyfunc.log_model(name='model', python_model=Doubler(), pip_requirements=[])
@@ -46,6 +43,3 @@ def test_version_from_a_runs_source_loads_in_mlflow_3(mlflow_server, prefix):
         assert result.ok, str(result)
         loaded = mlflow.pyfunc.load_model('models:/%s@champion' % model)
         assert list(loaded.predict([1, 2])) == [2, 4]
-    finally:
-        mlflow.set_tracking_uri(client_uris[0])
-        mlflow.set_registry_uri(client_uris[1])
