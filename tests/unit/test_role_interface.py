@@ -78,3 +78,29 @@ def test_a_role_may_be_stricter_than_its_module(tmp_path):
 def test_a_role_that_maps_its_own_fields_is_not_a_mirror(tmp_path):
     root = _role(tmp_path, {'name': '{{ item.team }}-experiments'})
     assert ri.feeds(root) == []
+
+
+FULL = {'name': '{{ item.name }}', 'artifact_location': '{{ item.artifact_location | default(omit) }}',
+        'tags': '{{ item.tags | default(omit) }}', 'purge_tags': '{{ item.purge_tags | default(omit) }}',
+        'state': "{{ item.state | default('present') }}"}
+
+
+def test_an_item_field_may_feed_an_option_of_another_name(tmp_path):
+    root = _role(tmp_path, dict(FULL, artifact_location='{{ item.location | default(omit) }}'))
+    assert ri.write(root) == ['roles/demo/meta/argument_specs.yml']
+    options = yaml.safe_load((root / 'roles/demo/meta/argument_specs.yml').read_text())[
+        'argument_specs']['main']['options']['demo_experiments']['options']
+    assert sorted(options) == ['location', 'name', 'purge_tags', 'state', 'tags']
+    assert ri.problems(root) == []
+
+
+def test_a_task_that_ignores_a_documented_suboption_fails(tmp_path):
+    root = _role(tmp_path, FULL)
+    ri.write(root)
+    assert ri.problems(root) == []
+    tasks = root / 'roles/demo/tasks/main.yml'
+    task = yaml.safe_load(tasks.read_text())
+    task[0]['maestro.platform.mlflow_experiment']['state'] = 'present'  # the inventory's state would be ignored
+    tasks.write_text(yaml.safe_dump(task))
+    assert any('the task ignores state, documented in the argument_specs suboptions' in line
+               for line in ri.problems(root))
