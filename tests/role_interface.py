@@ -30,7 +30,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOP = re.compile(r'^\{\{\s*([a-z][a-z0-9_]*)\s*\}\}$')
-PASS_THROUGH = re.compile(r'^\{\{\s*item\.([a-z][a-z0-9_]*)\s*(?:\|\s*default\([^()]*\)\s*)?\}\}$')
+PASS_THROUGH = r'^\{\{\s*%s\.([a-z][a-z0-9_]*)\s*(?:\|\s*default\([^()]*\)\s*)?\}\}$'
+SOURCE = re.compile(PASS_THROUGH % '([a-z][a-z0-9_]*)')
 SPEC_KEYS = ('type', 'elements', 'choices', 'no_log', 'required')
 
 
@@ -43,29 +44,46 @@ def _walk(tasks):
 
 
 def feeds(root=ROOT):
-    """(role, variable, module, task arguments, tasks file) for every module task looping over a role variable."""
+    """(role, variable, module, task arguments, tasks file, source) for every module task fed by a role variable:
+    looping over a list variable (source ``item``) or taking a dict variable's fields (source: the variable)."""
     found = []
     for tasks_file in sorted(root.glob('roles/*/tasks/*.yml')):
         role = tasks_file.parts[-3]
         for task in _walk(yaml.safe_load(tasks_file.read_text()) or []):
-            match = LOOP.match(str(task.get('loop') or '').strip())
             action = next((key for key in task if key.startswith('maestro.platform.')), None)
-            if not match or not action or action.endswith('_info') or not match.group(1).startswith(role + '_'):
+            if not action or action.endswith('_info'):
                 continue
-            if item_fields(task[action] or {}) is None:
+            args = task[action] or {}
+            variable, source = _fed_by(task, args)
+            if not variable or not variable.startswith(role + '_'):
+                continue
+            if item_fields(args, source) is None:
                 continue  # the role maps its own item fields onto the module (e.g. minio_service_users)
-            found.append((role, match.group(1), action.rsplit('.', 1)[1], task[action] or {}, tasks_file))
+            found.append((role, variable, action.rsplit('.', 1)[1], args, tasks_file, source))
     return found
 
 
-def item_fields(args):
-    """{option: item field} for the options a task takes from its loop item, or None when an option's value is
-    built from item fields rather than passed through (the role then has an interface of its own)."""
-    fields = {}
+def _fed_by(task, args):
+    """(variable, source): the loop's list variable and ``item``, or the one dict variable whose fields the
+    options take (``config: "{{ harbor_configuration.config | default(omit) }}"``)."""
+    match = LOOP.match(str(task.get('loop') or '').strip())
+    if match:
+        return match.group(1), 'item'
+    if task.get('loop') or task.get('with_items'):
+        return None, None
+    sources = set(SOURCE.match(value.strip()).group(1) for value in args.values()
+                  if isinstance(value, str) and SOURCE.match(value.strip()))
+    return (sources.pop(),) * 2 if len(sources) == 1 else (None, None)
+
+
+def item_fields(args, source='item'):
+    """{option: field} for the options a task takes from its loop item (or dict variable), or None when an
+    option's value is built from its fields rather than passed through (the role then has an interface of its own)."""
+    fields, pattern = {}, re.compile(PASS_THROUGH % re.escape(source))
     for name, value in args.items():
-        if 'item' not in re.findall(r'\b[a-z_]+\b', str(value)):
+        if source not in re.findall(r'\b[a-z0-9_]+\b', str(value)):
             continue  # a constant or the role's own variable (e.g. a connection option)
-        match = PASS_THROUGH.match(value.strip()) if isinstance(value, str) else None
+        match = pattern.match(value.strip()) if isinstance(value, str) else None
         if not match:
             return None
         fields[name] = match.group(1)
@@ -129,11 +147,11 @@ def _argument_specs(role, root=ROOT):
     return path, yaml.safe_load(path.read_text())
 
 
-def expected_options(module, current=None, args=None):
+def expected_options(module, current=None, args=None, source='item'):
     """The generated suboptions, named after the item fields that feed them (`args`: the task's arguments): every
     module option except those the task sets itself; a role's own `required: true` on a top-level suboption is kept."""
     spec, docs = module_options(module), module_docs(module)
-    fields = item_fields(args) if args is not None else None
+    fields = item_fields(args, source) if args is not None else None
     if fields is not None:
         own = set(args) - set(fields)  # options the role sets itself (constants, its own variables)
         names = dict((fields.get(option, option), option) for option in spec if option not in own)
@@ -166,7 +184,7 @@ def _strip_descriptions(options):
 def problems(root=ROOT):
     """Every drift between a role variable, its argument spec and its module, as readable lines."""
     out = []
-    for role, variable, module, args, tasks_file in feeds(root):
+    for role, variable, module, args, tasks_file, source in feeds(root):
         where = '%s (%s, %s)' % (variable, tasks_file.relative_to(root), module)
         options = module_options(module)
         missing = sorted(set(options) - set(args))
@@ -181,11 +199,11 @@ def problems(root=ROOT):
             out.append('%s: not declared in argument_specs' % where)
             continue
         current = declared.get('options')
-        ignored = sorted(set(current or {}) - set(item_fields(args).values()))
+        ignored = sorted(set(current or {}) - set(item_fields(args, source).values()))
         if ignored:
             out.append('%s: the task ignores %s, documented in the argument_specs suboptions; pass each as '
-                       '`option: "{{ item.<field> | default(omit) }}"`' % (where, ', '.join(ignored)))
-        wanted = expected_options(module, current, args)
+                       '`option: "{{ %s.<field> | default(omit) }}"`' % (where, ', '.join(ignored), source))
+        wanted = expected_options(module, current, args, source)
         if _strip_descriptions(current) != _strip_descriptions(wanted):
             out.append('%s: argument_specs suboptions differ from the module options; run '
                        '`.venv/bin/python -m tests.role_interface --write`' % where)
@@ -236,19 +254,20 @@ def _block_end(lines, start, indent):
 def write(root=ROOT):
     """Regenerate the suboptions in place, as text: everything else in the file is left byte for byte."""
     changed = set()
-    for role, variable, module, args, _tasks_file in feeds(root):
+    for role, variable, module, args, _tasks_file, source in feeds(root):
         path, specs = _argument_specs(role, root)
         declared = specs['argument_specs']['main']['options'].get(variable)
         if declared is None:
             continue
-        wanted = expected_options(module, declared.get('options'), args)
-        if declared.get('options') == wanted and declared.get('elements') == 'dict':
+        wanted = expected_options(module, declared.get('options'), args, source)
+        elements = ['        elements: dict'] if declared.get('type') == 'list' else []
+        if declared.get('options') == wanted and declared.get('elements') == ('dict' if elements else None):
             continue
         lines = path.read_text().splitlines()
         start = lines.index('      %s:' % variable)
         end = _block_end(lines, start, 6)
         block = [line for line in _strip_key(lines[start:end], 'options', 8) if line.strip() != 'elements: dict']
-        block += ['        elements: dict', '        options:'] + _render(wanted, 10)
+        block += elements + ['        options:'] + _render(wanted, 10)
         lines[start:end] = block
         path.write_text('\n'.join(lines) + '\n')
         changed.add(str(path.relative_to(root)))

@@ -104,3 +104,22 @@ def test_a_task_that_ignores_a_documented_suboption_fails(tmp_path):
     tasks.write_text(yaml.safe_dump(task))
     assert any('the task ignores state, documented in the argument_specs suboptions' in line
                for line in ri.problems(root))
+
+
+def test_a_dict_variable_feeding_a_module_mirrors_it_too(tmp_path):
+    root = _role(tmp_path, {})
+    args = dict((name, value.replace('item.', 'demo_experiments.')) for name, value in FULL.items())
+    del args['purge_tags']
+    (root / 'roles/demo/tasks/main.yml').write_text(yaml.safe_dump([{
+        'name': 'One experiment', 'maestro.platform.mlflow_experiment': args}]))
+    spec_file = root / 'roles/demo/meta/argument_specs.yml'
+    spec_file.write_text(spec_file.read_text().replace('type: list\n        default: []', 'type: dict\n        default: {}'))
+    assert [feed[1:3] + feed[5:] for feed in ri.feeds(root)] == [
+        ('demo_experiments', 'mlflow_experiment', 'demo_experiments')]
+    assert any('does not pass purge_tags' in line for line in ri.problems(root))
+    ri.write(root)
+    spec = yaml.safe_load((root / 'roles/demo/meta/argument_specs.yml').read_text())
+    declared = spec['argument_specs']['main']['options']['demo_experiments']
+    assert 'elements' not in declared and sorted(declared['options']) == [
+        'artifact_location', 'name', 'purge_tags', 'state', 'tags']
+    assert any('the task ignores purge_tags' in line for line in ri.problems(root))
