@@ -10,7 +10,7 @@ and the task passes every one of them, so every documented option works from inv
 
 The suboptions mirror the module's argument spec (type, elements, choices, no_log, nested options, required) with
 the first line of each option's description from the module's DOCUMENTATION. A role may be stricter than the
-module (``required: true`` where the module has a default); nothing else is hand-written. An item field may carry
+module (``required: true`` where the module has a default; fewer ``choices``); nothing else is hand-written. An item field may carry
 another name than the option it feeds (``user_password: "{{ item.password | default(omit) }}"``): the suboption
 takes the field's name and the option's spec. A task feeds a module from its items only when every option that
 reads the item is such a pass-through (``{{ item.F }}``, optionally ``| default(...)``); a task that builds
@@ -149,7 +149,8 @@ def _argument_specs(role, root=ROOT):
 
 def expected_options(module, current=None, args=None, source='item'):
     """The generated suboptions, named after the item fields that feed them (`args`: the task's arguments): every
-    module option except those the task sets itself; a role's own `required: true` on a top-level suboption is kept."""
+    module option except those the task sets itself; a role's own `required: true` or narrower `choices` on a
+    top-level suboption are kept."""
     spec, docs = module_options(module), module_docs(module)
     fields = item_fields(args, source) if args is not None else None
     if fields is not None:
@@ -159,8 +160,11 @@ def expected_options(module, current=None, args=None, source='item'):
         docs = dict((field, _renamed_references(docs.get(option), fields)) for field, option in names.items())
     generated = suboptions(spec, docs, module)
     for name, entry in generated.items():
-        if ((current or {}).get(name) or {}).get('required') and not entry.get('required'):
+        own = (current or {}).get(name) or {}
+        if own.get('required') and not entry.get('required'):
             entry['required'] = True
+        if own.get('choices') and entry.get('choices') and set(own['choices']) < set(entry['choices']):
+            entry['choices'] = list(own['choices'])  # the role refuses, before anything runs, what the module would
     return generated
 
 

@@ -68,8 +68,14 @@ def test_a_role_may_be_stricter_than_its_module(tmp_path):
     spec = yaml.safe_load(path.read_text())
     tags = spec['argument_specs']['main']['options']['demo_experiments']['options']['tags']
     tags['required'] = True
+    state = spec['argument_specs']['main']['options']['demo_experiments']['options']['state']
+    state['choices'] = ['present']  # the role refuses what the module would, before anything runs
     path.write_text(yaml.safe_dump(spec))
     assert ri.problems(root) == []
+    state['choices'] = ['present', 'gone']
+    path.write_text(yaml.safe_dump(spec))
+    assert any('suboptions differ' in line for line in ri.problems(root))
+    state['choices'] = ['present', 'absent']
     tags['type'] = 'list'
     path.write_text(yaml.safe_dump(spec))
     assert any('suboptions differ' in line for line in ri.problems(root))
