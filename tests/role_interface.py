@@ -10,8 +10,13 @@ and the task passes every one of them, so every documented option works from inv
 
 The suboptions mirror the module's argument spec (type, elements, choices, no_log, nested options, required) with
 the first line of each option's description from the module's DOCUMENTATION. A role may be stricter than the
-module (``required: true`` where the module has a default); nothing else is hand-written.
-tests/unit/test_role_interface.py fails when a role and its module drift apart.
+module (``required: true`` where the module has a default; fewer ``choices``); nothing else is hand-written. An item field may carry
+another name than the option it feeds (``user_password: "{{ item.password | default(omit) }}"``): the suboption
+takes the field's name and the option's spec. A task feeds a module from its items only when every option that
+reads the item is such a pass-through (``{{ item.F }}``, optionally ``| default(...)``); a task that builds
+option values from its own fields (``name: "{{ item.team }}-experiments"``) is the role's own interface.
+tests/unit/test_role_interface.py fails when a role and its module drift apart, and when a task ignores a
+suboption its variable documents.
 """
 
 import argparse
@@ -25,6 +30,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOP = re.compile(r'^\{\{\s*([a-z][a-z0-9_]*)\s*\}\}$')
+PASS_THROUGH = r'^\{\{\s*%s\.([a-z][a-z0-9_]*)\s*(?:\|\s*default\([^()]*\)\s*)?\}\}$'
+SOURCE = re.compile(PASS_THROUGH % '([a-z][a-z0-9_]*)')
 SPEC_KEYS = ('type', 'elements', 'choices', 'no_log', 'required')
 
 
@@ -37,19 +44,50 @@ def _walk(tasks):
 
 
 def feeds(root=ROOT):
-    """(role, variable, module, task arguments, tasks file) for every module task looping over a role variable."""
+    """(role, variable, module, task arguments, tasks file, source) for every module task fed by a role variable:
+    looping over a list variable (source ``item``) or taking a dict variable's fields (source: the variable)."""
     found = []
     for tasks_file in sorted(root.glob('roles/*/tasks/*.yml')):
         role = tasks_file.parts[-3]
         for task in _walk(yaml.safe_load(tasks_file.read_text()) or []):
-            match = LOOP.match(str(task.get('loop') or '').strip())
             action = next((key for key in task if key.startswith('maestro.platform.')), None)
-            if not match or not action or action.endswith('_info') or not match.group(1).startswith(role + '_'):
+            if not action or action.endswith('_info'):
                 continue
-            if not _passes_items_through(task[action] or {}):
+            args = task[action] or {}
+            variable, source = _fed_by(task, args)
+            if not variable or not variable.startswith(role + '_'):
+                continue
+            if item_fields(args, source) is None:
                 continue  # the role maps its own item fields onto the module (e.g. minio_service_users)
-            found.append((role, match.group(1), action.rsplit('.', 1)[1], task[action] or {}, tasks_file))
+            found.append((role, variable, action.rsplit('.', 1)[1], args, tasks_file, source))
     return found
+
+
+def _fed_by(task, args):
+    """(variable, source): the loop's list variable and ``item``, or the one dict variable whose fields the
+    options take (``config: "{{ harbor_configuration.config | default(omit) }}"``)."""
+    match = LOOP.match(str(task.get('loop') or '').strip())
+    if match:
+        return match.group(1), 'item'
+    if task.get('loop') or task.get('with_items'):
+        return None, None
+    sources = set(SOURCE.match(value.strip()).group(1) for value in args.values()
+                  if isinstance(value, str) and SOURCE.match(value.strip()))
+    return (sources.pop(),) * 2 if len(sources) == 1 else (None, None)
+
+
+def item_fields(args, source='item'):
+    """{option: field} for the options a task takes from its loop item (or dict variable), or None when an
+    option's value is built from its fields rather than passed through (the role then has an interface of its own)."""
+    fields, pattern = {}, re.compile(PASS_THROUGH % re.escape(source))
+    for name, value in args.items():
+        if source not in re.findall(r'\b[a-z0-9_]+\b', str(value)):
+            continue  # a constant or the role's own variable (e.g. a connection option)
+        match = pattern.match(value.strip()) if isinstance(value, str) else None
+        if not match:
+            return None
+        fields[name] = match.group(1)
+    return fields
 
 
 def operation(module):
@@ -58,15 +96,6 @@ def operation(module):
         sys.path.insert(0, str(_collections_root()))
     action = importlib.import_module('ansible_collections.maestro.platform.plugins.action.%s' % module)
     return action.ActionModule.operation
-
-
-def _passes_items_through(args):
-    """True when every option taken from the loop item is the item's field of the same name."""
-    for name, value in args.items():
-        fields = re.findall(r'\bitem\.([a-z_]+)', str(value))
-        if any(field != name for field in fields):
-            return False
-    return True
 
 
 def module_options(module):
@@ -118,13 +147,37 @@ def _argument_specs(role, root=ROOT):
     return path, yaml.safe_load(path.read_text())
 
 
-def expected_options(module, current=None):
-    """The generated suboptions; a role's own `required: true` on a top-level suboption is kept."""
-    generated = suboptions(module_options(module), module_docs(module), module)
+def expected_options(module, current=None, args=None, source='item'):
+    """The generated suboptions, named after the item fields that feed them (`args`: the task's arguments): every
+    module option except those the task sets itself; a role's own `required: true` or narrower `choices` on a
+    top-level suboption are kept."""
+    spec, docs = module_options(module), module_docs(module)
+    fields = item_fields(args, source) if args is not None else None
+    if fields is not None:
+        own = set(args) - set(fields)  # options the role sets itself (constants, its own variables)
+        names = dict((fields.get(option, option), option) for option in spec if option not in own)
+        spec = dict((field, spec[option]) for field, option in names.items())
+        docs = dict((field, _renamed_references(docs.get(option), fields)) for field, option in names.items())
+    generated = suboptions(spec, docs, module)
     for name, entry in generated.items():
-        if ((current or {}).get(name) or {}).get('required') and not entry.get('required'):
+        own = (current or {}).get(name) or {}
+        if own.get('required') and not entry.get('required'):
             entry['required'] = True
+        if own.get('choices') and entry.get('choices') and set(own['choices']) < set(entry['choices']):
+            entry['choices'] = list(own['choices'])  # the role refuses, before anything runs, what the module would
     return generated
+
+
+def _renamed_references(doc, fields):
+    """The option's documentation with O(option) references to renamed options naming the item field instead."""
+    if not doc or not any(option != field for option, field in fields.items()):
+        return doc
+    description = doc.get('description')
+    lines = description if isinstance(description, list) else [description or '']
+
+    def rename(match):
+        return 'O(%s)' % fields.get(match.group(1), match.group(1))
+    return dict(doc, description=[re.sub(r'\bO\(([a-z0-9_]+)\)', rename, line) for line in lines])
 
 
 def _strip_descriptions(options):
@@ -135,7 +188,7 @@ def _strip_descriptions(options):
 def problems(root=ROOT):
     """Every drift between a role variable, its argument spec and its module, as readable lines."""
     out = []
-    for role, variable, module, args, tasks_file in feeds(root):
+    for role, variable, module, args, tasks_file, source in feeds(root):
         where = '%s (%s, %s)' % (variable, tasks_file.relative_to(root), module)
         options = module_options(module)
         missing = sorted(set(options) - set(args))
@@ -150,10 +203,15 @@ def problems(root=ROOT):
             out.append('%s: not declared in argument_specs' % where)
             continue
         current = declared.get('options')
-        if _strip_descriptions(current) != _strip_descriptions(expected_options(module, current)):
+        ignored = sorted(set(current or {}) - set(item_fields(args, source).values()))
+        if ignored:
+            out.append('%s: the task ignores %s, documented in the argument_specs suboptions; pass each as '
+                       '`option: "{{ %s.<field> | default(omit) }}"`' % (where, ', '.join(ignored), source))
+        wanted = expected_options(module, current, args, source)
+        if _strip_descriptions(current) != _strip_descriptions(wanted):
             out.append('%s: argument_specs suboptions differ from the module options; run '
                        '`.venv/bin/python -m tests.role_interface --write`' % where)
-        elif current != expected_options(module, current):
+        elif current != wanted:
             out.append('%s: argument_specs descriptions differ from the module documentation; run '
                        '`.venv/bin/python -m tests.role_interface --write`' % where)
     return out
@@ -200,19 +258,20 @@ def _block_end(lines, start, indent):
 def write(root=ROOT):
     """Regenerate the suboptions in place, as text: everything else in the file is left byte for byte."""
     changed = set()
-    for role, variable, module, _args, _tasks_file in feeds(root):
+    for role, variable, module, args, _tasks_file, source in feeds(root):
         path, specs = _argument_specs(role, root)
         declared = specs['argument_specs']['main']['options'].get(variable)
         if declared is None:
             continue
-        wanted = expected_options(module, declared.get('options'))
-        if declared.get('options') == wanted and declared.get('elements') == 'dict':
+        wanted = expected_options(module, declared.get('options'), args, source)
+        elements = ['        elements: dict'] if declared.get('type') == 'list' else []
+        if declared.get('options') == wanted and declared.get('elements') == ('dict' if elements else None):
             continue
         lines = path.read_text().splitlines()
         start = lines.index('      %s:' % variable)
         end = _block_end(lines, start, 6)
         block = [line for line in _strip_key(lines[start:end], 'options', 8) if line.strip() != 'elements: dict']
-        block += ['        elements: dict', '        options:'] + _render(wanted, 10)
+        block += elements + ['        options:'] + _render(wanted, 10)
         lines[start:end] = block
         path.write_text('\n'.join(lines) + '\n')
         changed.add(str(path.relative_to(root)))

@@ -53,3 +53,19 @@ def test_bad_service_user_stops_in_preflight(minio_server, prefix):  # noqa: F81
     assert 'minio_service_users[0] (%s-dvc) needs name' % prefix in ' '.join(proc.stdout.split())
     assert 'short' not in proc.stdout.replace('shorter', '')
     assert not any(u.startswith(prefix) for u in minio_server.users)
+
+
+def test_configure_phase_alone(minio_server, prefix):  # noqa: F811
+    """`--tags minio_configure` runs the configure phase without the install phase: with minio_install: true (a
+    role that installs its container) no install task runs (there is no Docker engine here: one would fail),
+    the preflight still checks the inputs, and the buckets and service users come from variables alone."""
+    extra = _vars(minio_server, prefix, minio_install=True, minio_root_user='maestro-root',
+                  minio_root_password='Aa1-root-password')
+    proc = run_playbook('minio_role.yml', extra_vars=extra, tags='minio_configure')
+    assert proc.ok, str(proc)
+    assert 'Preflight |' in proc.stdout and 'Configure |' in proc.stdout
+    assert 'Install |' not in proc.stdout and 'Verify |' not in proc.stdout
+    assert minio_server.users[prefix + '-reader']['policies'] == ['maestro-%s-reader' % prefix]
+    buckets = run_playbook('minio_role.yml', extra_vars=extra, tags='minio_verify')
+    assert buckets.ok and 'Verify | Every bucket is there' in buckets.stdout, str(buckets)
+    assert 'Configure |' not in buckets.stdout and 'Install |' not in buckets.stdout

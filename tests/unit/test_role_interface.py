@@ -68,8 +68,14 @@ def test_a_role_may_be_stricter_than_its_module(tmp_path):
     spec = yaml.safe_load(path.read_text())
     tags = spec['argument_specs']['main']['options']['demo_experiments']['options']['tags']
     tags['required'] = True
+    state = spec['argument_specs']['main']['options']['demo_experiments']['options']['state']
+    state['choices'] = ['present']  # the role refuses what the module would, before anything runs
     path.write_text(yaml.safe_dump(spec))
     assert ri.problems(root) == []
+    state['choices'] = ['present', 'gone']
+    path.write_text(yaml.safe_dump(spec))
+    assert any('suboptions differ' in line for line in ri.problems(root))
+    state['choices'] = ['present', 'absent']
     tags['type'] = 'list'
     path.write_text(yaml.safe_dump(spec))
     assert any('suboptions differ' in line for line in ri.problems(root))
@@ -78,3 +84,48 @@ def test_a_role_may_be_stricter_than_its_module(tmp_path):
 def test_a_role_that_maps_its_own_fields_is_not_a_mirror(tmp_path):
     root = _role(tmp_path, {'name': '{{ item.team }}-experiments'})
     assert ri.feeds(root) == []
+
+
+FULL = {'name': '{{ item.name }}', 'artifact_location': '{{ item.artifact_location | default(omit) }}',
+        'tags': '{{ item.tags | default(omit) }}', 'purge_tags': '{{ item.purge_tags | default(omit) }}',
+        'state': "{{ item.state | default('present') }}"}
+
+
+def test_an_item_field_may_feed_an_option_of_another_name(tmp_path):
+    root = _role(tmp_path, dict(FULL, artifact_location='{{ item.location | default(omit) }}'))
+    assert ri.write(root) == ['roles/demo/meta/argument_specs.yml']
+    options = yaml.safe_load((root / 'roles/demo/meta/argument_specs.yml').read_text())[
+        'argument_specs']['main']['options']['demo_experiments']['options']
+    assert sorted(options) == ['location', 'name', 'purge_tags', 'state', 'tags']
+    assert ri.problems(root) == []
+
+
+def test_a_task_that_ignores_a_documented_suboption_fails(tmp_path):
+    root = _role(tmp_path, FULL)
+    ri.write(root)
+    assert ri.problems(root) == []
+    tasks = root / 'roles/demo/tasks/main.yml'
+    task = yaml.safe_load(tasks.read_text())
+    task[0]['maestro.platform.mlflow_experiment']['state'] = 'present'  # the inventory's state would be ignored
+    tasks.write_text(yaml.safe_dump(task))
+    assert any('the task ignores state, documented in the argument_specs suboptions' in line
+               for line in ri.problems(root))
+
+
+def test_a_dict_variable_feeding_a_module_mirrors_it_too(tmp_path):
+    root = _role(tmp_path, {})
+    args = dict((name, value.replace('item.', 'demo_experiments.')) for name, value in FULL.items())
+    del args['purge_tags']
+    (root / 'roles/demo/tasks/main.yml').write_text(yaml.safe_dump([{
+        'name': 'One experiment', 'maestro.platform.mlflow_experiment': args}]))
+    spec_file = root / 'roles/demo/meta/argument_specs.yml'
+    spec_file.write_text(spec_file.read_text().replace('type: list\n        default: []', 'type: dict\n        default: {}'))
+    assert [feed[1:3] + feed[5:] for feed in ri.feeds(root)] == [
+        ('demo_experiments', 'mlflow_experiment', 'demo_experiments')]
+    assert any('does not pass purge_tags' in line for line in ri.problems(root))
+    ri.write(root)
+    spec = yaml.safe_load((root / 'roles/demo/meta/argument_specs.yml').read_text())
+    declared = spec['argument_specs']['main']['options']['demo_experiments']
+    assert 'elements' not in declared and sorted(declared['options']) == [
+        'artifact_location', 'name', 'purge_tags', 'state', 'tags']
+    assert any('the task ignores purge_tags' in line for line in ri.problems(root))
