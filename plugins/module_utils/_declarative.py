@@ -21,7 +21,7 @@ A Field names one key of the normalised object (what is compared, returned and d
   server's JSON, dotted for nested objects (default: the key);
 - normalize: the server's value (and the option's) -> the compared value; to_wire: the value sent;
 - default: its value in a new object; required: needed to create; create_only: a change is refused, naming
-  the field; only_with: managed only when that other option is given;
+  the field, and it is sent on create only; only_with: managed only when that other option is given;
 - server: read, never written; secret: write-only, never read, compared or returned: written on create, and
   on update when a field of secret_with changes or with update_secret=always.
 """
@@ -29,6 +29,8 @@ A Field names one key of the normalised object (what is compared, returned and d
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+import copy
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import get_or_none, path_quote
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource
@@ -59,8 +61,16 @@ def lower(value):
     return (value or '').lower()
 
 
+def upper(value):
+    return (value or '').upper()
+
+
 def sorted_list(value):
     return sorted(value or [])
+
+
+def as_list(value):
+    return list(value or [])
 
 
 class Field:
@@ -153,7 +163,7 @@ class Declarative(Resource):
         return field.normalize(value) if value is not None else None
 
     def new_object(self):
-        obj = dict((f.key, f.default) for f in self.fields if not f.secret)
+        obj = dict((f.key, copy.deepcopy(f.default)) for f in self.fields if not f.secret)
         obj.update((option, self.params.get(option)) for option in self.scope)
         return obj
 
@@ -185,11 +195,12 @@ class Declarative(Resource):
                                                               current.get(field.key), value))
 
     # -- writing ------------------------------------------------------------------------------------
-    def body(self, desired, secrets=False):
-        """The request body: every field but the server's (secrets only when secrets), None values left out."""
+    def body(self, desired, secrets=False, update=False):
+        """The request body: every field but the server's (secrets only when secrets, create-only fields not in
+        an update), None values left out."""
         body = {}
         for field in self.fields:
-            if field.server or (field.secret and not secrets):
+            if field.server or (field.secret and not secrets) or (field.create_only and update):
                 continue
             value = self.params.get(field.option) if field.secret else desired.get(field.key)
             if value is not None:
@@ -202,7 +213,7 @@ class Declarative(Resource):
             desired.get(key) != current.get(key) for f in self.fields if f.secret for key in f.secret_with)
 
     def update_body(self, current, desired):
-        body = self.body(desired, secrets=self.secret_due(current, desired))
+        body = self.body(desired, secrets=self.secret_due(current, desired), update=True)
         if self.put_id:
             body[self.item_key] = current[self.item_key]
         return body
