@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborOperation,
     HarborResource,
@@ -74,7 +75,7 @@ def normalize_policy(raw):
     }
 
 
-class ReplicationPolicy(HarborResource):
+class ReplicationPolicy(Declarative, HarborResource):
     result_key = 'replication_policy'
     kind = 'Harbor replication policy'
     module_options = dict(
@@ -102,6 +103,10 @@ class ReplicationPolicy(HarborResource):
     module_kwargs = dict(HarborOperation.module_kwargs,
                          mutually_exclusive=[('source_registry', 'destination_registry')],
                          required_if=[('trigger', 'scheduled', ('cron',))])
+
+    # the object's own read/desired/body; create (POST), update (PUT with the id), delete and public: the engine's
+    collection = '/replication/policies'
+    put_id = True
 
     def validate(self):
         if not self.params['name'].strip():
@@ -184,7 +189,7 @@ class ReplicationPolicy(HarborResource):
             base['filters'] = self.filters
         return base
 
-    def _body(self, desired):
+    def body(self, desired, secrets=False, update=False):
         body = {
             'name': desired['name'], 'description': desired['description'],
             'dest_namespace': desired['dest_namespace'],
@@ -204,17 +209,3 @@ class ReplicationPolicy(HarborResource):
         if ids['dest']:
             body['dest_registry'] = {'id': ids['dest']}
         return body
-
-    def create(self, desired):
-        self.client.post('/replication/policies', self._body(desired))
-
-    def update(self, current, desired):
-        body = self._body(desired)
-        body['id'] = current['id']
-        self.client.put('/replication/policies/%s' % current['id'], body)
-
-    def delete(self, current):
-        self.client.delete('/replication/policies/%s' % current['id'])
-
-    def public(self, obj):
-        return dict((k, v) for k, v in obj.items() if not k.startswith('_'))

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborResource,
     check_cron,
@@ -51,7 +52,7 @@ def normalize_retention(raw, project):
             '_project_id': (raw.get('scope') or {}).get('ref')}
 
 
-class RetentionPolicy(HarborResource):
+class RetentionPolicy(Declarative, HarborResource):
     result_key = 'retention_policy'
     kind = 'Harbor tag retention policy'
     module_options = dict(
@@ -66,6 +67,10 @@ class RetentionPolicy(HarborResource):
             **SELECTOR_OPTIONS
         )),
     )
+
+    # the object's own read/desired/body; create (POST), update (PUT with the id), delete and public: the engine's
+    collection = '/retentions'
+    put_id = True
 
     def describe(self):
         return "%s of project '%s'" % (self.kind, self.params.get('project'))
@@ -123,7 +128,7 @@ class RetentionPolicy(HarborResource):
             base['rules'] = self.rules
         return base
 
-    def _body(self, desired):
+    def body(self, desired, secrets=False, update=False):
         rules = []
         for priority, rule in enumerate(desired['rules']):
             template = RETENTION_TEMPLATES[rule['retain']]
@@ -136,17 +141,3 @@ class RetentionPolicy(HarborResource):
         return {'algorithm': 'or', 'rules': rules,
                 'trigger': {'kind': 'Schedule', 'settings': {'cron': desired['schedule'] or ''}, 'references': {}},
                 'scope': {'level': 'project', 'ref': self.project_id}}
-
-    def create(self, desired):
-        self.client.post('/retentions', self._body(desired))
-
-    def update(self, current, desired):
-        body = self._body(desired)
-        body['id'] = current['id']
-        self.client.put('/retentions/%s' % current['id'], body)
-
-    def delete(self, current):
-        self.client.delete('/retentions/%s' % current['id'])
-
-    def public(self, obj):
-        return dict((k, v) for k, v in obj.items() if not k.startswith('_'))

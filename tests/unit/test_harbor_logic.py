@@ -422,7 +422,7 @@ def test_retention_rules_round_trip():
             'repositories_decoration': 'excludes', 'tags': 'v*', 'tags_decoration': 'matches', 'untagged': False}
     op = validate(RetentionPolicy, project='p', schedule='0 0 0 * * *', rules=[rule])
     op.project_id = 7
-    body = op._body(op.desired(None))
+    body = op.body(op.desired(None))
     assert body['rules'][0]['params'] == {'latestPushedK': 5}
     assert body['rules'][0]['scope_selectors']['repository'][0]['decoration'] == 'repoExcludes'
     assert body['scope'] == {'level': 'project', 'ref': 7}
