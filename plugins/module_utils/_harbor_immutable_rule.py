@@ -99,7 +99,7 @@ class ImmutableRule(Declarative, HarborResource):
         rule.update(id=raw.get('id'), project=self.params['project'], disabled=bool(raw.get('disabled')))
         return rule
 
-    def body(self, desired, secrets=False):
+    def body(self, desired, secrets=False, update=False):
         tag_selectors, scope_selectors = selectors(*(desired[key] for key in SELECTOR_KEYS))
         return {'disabled': desired['disabled'], 'action': 'immutable', 'template': 'immutable_template',
                 'priority': 0, 'tag_selectors': tag_selectors, 'scope_selectors': scope_selectors}

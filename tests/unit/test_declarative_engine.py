@@ -108,3 +108,21 @@ def test_registry_ca_certificate_given_empty_is_no_change_when_none_is_stored():
     params.update(name='r', ca_certificate='')
     registry = Registry(params, None)
     assert registry.desired(current) == current
+
+
+def test_every_declarative_resource_takes_the_engines_body_arguments():
+    """update() calls body(desired, secrets=..., update=True): an override must take both (the immutable rule's
+    did not, and failed only on its first update)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ansible_collections.maestro.platform.plugins import module_utils
+    found = []
+    for info in pkgutil.iter_modules(module_utils.__path__):
+        module = importlib.import_module('%s.%s' % (module_utils.__name__, info.name))
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and issubclass(cls, Declarative) and cls.__module__ == module.__name__:
+                found.append(cls.__name__)
+                assert {'secrets', 'update'} <= set(inspect.signature(cls.body).parameters), cls.__name__
+    assert len(found) >= 9, found
