@@ -23,6 +23,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative, Field, str_or_empty
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborResource,
     check_name,
@@ -34,18 +35,11 @@ COLOR_RULE = re.compile(r'^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$')
 SCOPES = {'g': 'global', 'p': 'project'}
 
 
-def normalize_label(raw, project=None):
-    return {
-        'id': raw.get('id'),
-        'name': raw.get('name'),
-        'description': raw.get('description') or '',
-        'color': raw.get('color') or '',
-        'scope': SCOPES.get(raw.get('scope'), raw.get('scope')),
-        'project': project,
-    }
+def scope_name(value):
+    return SCOPES.get(value, value)
 
 
-class Label(HarborResource):
+class Label(Declarative, HarborResource):
     result_key = 'label'
     kind = 'Harbor label'
     strict_strings = ('name', 'description', 'color', 'project')
@@ -55,6 +49,16 @@ class Label(HarborResource):
         description=dict(type='str'),
         color=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+    collection = '/labels'
+    scope = ('project',)
+    fields = (
+        Field('id', server=True),
+        Field('name'),
+        Field('description', normalize=str_or_empty, default=''),
+        Field('color', normalize=str_or_empty, default=''),
+        Field('scope', normalize=scope_name, server=True),
     )
 
     def describe(self):
@@ -80,46 +84,34 @@ class Label(HarborResource):
         raw = self.parent_project()
         return raw['project_id'] if raw is not None else None
 
+    def list_objects(self):
+        query = {'scope': 'p' if self.project_id else 'g', 'name': self.params['name']}
+        if self.project_id:
+            query['project_id'] = self.project_id
+        return list_all(self.client, self.collection, query=query)
+
     def read(self):
-        project_id = self._project_id()
-        if project_id is None:
+        self.project_id = self._project_id()
+        if self.project_id is None:
             return None
-        query = {'scope': 'p' if project_id else 'g', 'name': self.params['name']}
-        if project_id:
-            query['project_id'] = project_id
-        for raw in list_all(self.client, '/labels', query=query):
-            if raw.get('name') == self.params['name']:
-                label = normalize_label(raw, self.params.get('project'))
-                label['_project_id'] = project_id
-                return label
-        return None
+        label = super(Label, self).read()
+        if label is not None:
+            label['_project_id'] = self.project_id
+        return label
+
+    def new_object(self):
+        return dict(super(Label, self).new_object(), scope='project' if self.params.get('project') else 'global',
+                    _project_id=None)
 
     def desired(self, current):
-        p = self.params
-        base = dict(current) if current else {
-            'id': None, 'name': p['name'], 'description': '', 'color': '',
-            'scope': 'project' if p.get('project') else 'global', 'project': p.get('project'), '_project_id': None}
-        if p.get('description') is not None:
-            base['description'] = p['description']
+        base = super(Label, self).desired(current)
         # Harbor stores the color as sent: the same color in another letter case is not a change.
-        if p.get('color') is not None and p['color'].lower() != base['color'].lower():
-            base['color'] = p['color']
+        if current and self.params.get('color') is not None and self.params['color'].lower() == current['color'].lower():
+            base['color'] = current['color']
         return base
 
-    def _body(self, desired):
-        return {'name': desired['name'], 'description': desired['description'], 'color': desired['color']}
-
     def create(self, desired):
-        body = self._body(desired)
+        body = self.body(desired)
         project_id = self._project_id()
         body.update(scope='p' if project_id else 'g', project_id=project_id)
-        self.client.post('/labels', body)
-
-    def update(self, current, desired):
-        self.client.put('/labels/%s' % current['id'], self._body(desired))
-
-    def delete(self, current):
-        self.client.delete('/labels/%s' % current['id'])
-
-    def public(self, obj):
-        return dict((k, v) for k, v in obj.items() if not k.startswith('_')) if obj else obj
+        self.client.post(self.collection, body)

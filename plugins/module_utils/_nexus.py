@@ -107,43 +107,6 @@ def already_exists(exc):
     return exc.status == 400 and 'already exists' in (exc.message or '')
 
 
-class NamedObject:
-    """Mixin for a Nexus object addressed by its name: read, updated (PUT) and deleted at <api>/<name>, created
-    (POST) at <api>. The resource gives api, view(raw) (the normalised object), _body(view) (the request body) and
-    create_requires (the options a create needs)."""
-
-    api = None
-    create_requires = ()
-
-    def _path(self, name):
-        return '%s/%s' % (self.api, path_quote(name))
-
-    def read(self):
-        raw = _get_or_none(self.client, self._path(self.params['name']))
-        return self.view(raw) if raw is not None else None
-
-    def validate_against(self, current):
-        if current is None:
-            require_for_create(self, self.create_requires)
-
-    def create(self, desired):
-        self.client.post(self.api, self._body(desired))
-
-    def update(self, current, desired):
-        self.client.put(self._path(current['name']), self._body(desired))
-
-    def delete(self, current):
-        self.client.delete(self._path(current['name']))
-
-
-def require_for_create(operation, fields):
-    """Fail naming the options a create needs that the task left unset."""
-    missing = [f for f in fields if operation.params.get(f) is None]
-    if missing:
-        raise ModuleFailure('%s required to create %s' % (
-            ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), operation.describe()))
-
-
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 

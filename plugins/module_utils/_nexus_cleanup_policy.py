@@ -22,9 +22,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    NAME_PATTERN, NamedObject, NexusOperation)
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative, Field, str_or_empty
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import NAME_PATTERN, NexusOperation
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, require_name
 
 API = '/internal/cleanup-policies'
 # option name -> CleanupPolicyXO field
@@ -44,13 +44,17 @@ def module_format(value):
     return {'*': 'all', 'maven2': 'maven'}.get(value, value)
 
 
-def policy_view(raw):
+def format_option(value):
+    """A format as the module spells it, from Nexus's spelling or the task's."""
+    return module_format(api_format(value))
+
+
+def criteria_view(raw):
     criteria = {}
     for option, field in CRITERIA.items():
         if raw.get(field) is not None:
             criteria[option] = raw[field].lower() if option == 'release_type' else raw[field]
-    return {'name': raw.get('name'), 'format': module_format(raw.get('format')), 'notes': raw.get('notes') or '',
-            'criteria': criteria, 'in_use_count': raw.get('inUseCount') or 0}
+    return criteria
 
 
 def _check_criteria(criteria):
@@ -71,10 +75,7 @@ def _check_criteria(criteria):
     return given
 
 
-class CleanupPolicy(NamedObject, NexusOperation, Resource):
-    api = API
-    create_requires = ('format', 'criteria')
-    view = staticmethod(policy_view)
+class CleanupPolicy(NexusOperation, Declarative):
     result_key = 'cleanup_policy'
     kind = 'Nexus cleanup policy'
     complete_desired = True  # criteria given replace every criterion: a dropped one must count as a change
@@ -92,6 +93,17 @@ class CleanupPolicy(NamedObject, NexusOperation, Resource):
         )),
     )
 
+    collection = API
+    read_by = 'item'
+    item_key = 'name'
+    fields = (
+        Field('name'),
+        Field('format', normalize=format_option, to_wire=api_format, required=True),
+        Field('notes', normalize=str_or_empty, default=''),
+        Field('criteria', default={}, required=True),  # read by criteria_view, sent flat by body
+        Field('in_use_count', wire='inUseCount', normalize=lambda count: count or 0, default=0, server=True),
+    )
+
     def validate(self):
         p = self.params
         name = require_name(p)
@@ -105,21 +117,17 @@ class CleanupPolicy(NamedObject, NexusOperation, Resource):
                                 'pypi or docker, or "all"' % p['format'])
         self.criteria = _check_criteria(p['criteria']) if p.get('criteria') is not None else None
 
-    def desired(self, current):
-        p = self.params
-        view = dict(current) if current else {'name': p['name'], 'format': None, 'notes': '', 'criteria': {},
-                                              'in_use_count': 0}
-        if p.get('format') is not None:
-            view['format'] = module_format(api_format(p['format']))
-        if p.get('notes') is not None:
-            view['notes'] = p['notes']
-        if self.criteria is not None:
-            view['criteria'] = dict(self.criteria)
-        return view
+    def view(self, raw):
+        return dict(super(CleanupPolicy, self).view(raw), criteria=criteria_view(raw))
 
-    @staticmethod
-    def _body(view):
-        body = {'name': view['name'], 'format': api_format(view['format']), 'notes': view['notes']}
-        for option, value in view['criteria'].items():
+    def desired(self, current):
+        base = super(CleanupPolicy, self).desired(current)
+        if self.criteria is not None:
+            base['criteria'] = dict(self.criteria)
+        return base
+
+    def body(self, desired, secrets=False, update=False):
+        body = super(CleanupPolicy, self).body(dict(desired, criteria=None))
+        for option, value in desired['criteria'].items():
             body[CRITERIA[option]] = value.upper() if option == 'release_type' else value
         return body

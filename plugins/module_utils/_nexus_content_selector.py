@@ -21,13 +21,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative, Field, str_or_empty
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    NexusOperation, _get_or_none, already_exists, require_object_name)
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource
+    NexusOperation, already_exists, require_object_name)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 IDENTIFIERS = ('format', 'path')
 TOKEN = re.compile(r'\s+|"[^"]*"|\'[^\']*\'|==|!=|=~|=\^|&&|\|\||[()]|[A-Za-z_][A-Za-z0-9_]*')
@@ -49,7 +48,7 @@ def expression_problem(expression):
     return None
 
 
-class ContentSelector(NexusOperation, Resource):
+class ContentSelector(NexusOperation, Declarative):
     result_key = 'content_selector'
     kind = 'Nexus content selector'
     module_options = dict(
@@ -57,6 +56,16 @@ class ContentSelector(NexusOperation, Resource):
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
         expression=dict(type='str'),
+    )
+
+    collection = '/v1/security/content-selectors'
+    read_by = 'item'
+    item_key = 'name'
+    fields = (
+        Field('name', create_only=True),  # PUT takes only description and expression
+        Field('type', server=True, default='csel'),
+        Field('description', normalize=str_or_empty, default=''),
+        Field('expression', required=True),
     )
 
     def validate(self):
@@ -68,17 +77,6 @@ class ContentSelector(NexusOperation, Resource):
                 raise ModuleFailure('expression is not a valid CSEL expression: %s. Example: format == "maven2" '
                                     'and path =^ "/org/example/"' % problem)
 
-    def read(self):
-        raw = _get_or_none(self.client, '/v1/security/content-selectors/' + path_quote(self.params['name']))
-        if raw is None:
-            return None
-        return {'name': raw.get('name'), 'type': raw.get('type'), 'description': raw.get('description') or '',
-                'expression': raw.get('expression')}
-
-    def validate_against(self, current):
-        if current is None and not self.params.get('expression'):
-            raise ModuleFailure('expression is required to create %s' % self.describe())
-
     def validate_delete(self, current):
         users = sorted(p.get('name') for p in self.client.get('/v1/security/privileges') or []
                        if p.get('type') == 'repository-content-selector'
@@ -86,25 +84,6 @@ class ContentSelector(NexusOperation, Resource):
         if users:
             raise ModuleFailure('%s is used by the privilege(s) %s: delete or change them first (Nexus refuses to '
                                 'delete a content selector in use)' % (self.describe(), ', '.join(users)))
-
-    def desired(self, current):
-        view = copy.deepcopy(current) if current else {
-            'name': self.params['name'], 'type': 'csel', 'description': '', 'expression': None}
-        for option in ('description', 'expression'):
-            if self.params.get(option) is not None:
-                view[option] = self.params[option]
-        return view
-
-    def create(self, desired):
-        self.client.post('/v1/security/content-selectors', {
-            'name': desired['name'], 'description': desired['description'], 'expression': desired['expression']})
-
-    def update(self, current, desired):
-        self.client.put('/v1/security/content-selectors/' + path_quote(current['name']),
-                        {'description': desired['description'], 'expression': desired['expression']})
-
-    def delete(self, current):
-        self.client.delete('/v1/security/content-selectors/' + path_quote(current['name']))
 
     def lost_create_race(self, exc):
         return already_exists(exc)

@@ -17,9 +17,10 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    NAME_PATTERN, NamedObject, NexusOperation)
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import (
+    Declarative, Field, as_list, lower, str_or_empty, upper)
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import NAME_PATTERN, NexusOperation
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, require_name
 
 API = '/v1/routing-rules'
 
@@ -39,15 +40,7 @@ def check_matchers(matchers, field='matchers'):
             raise ModuleFailure('%s[%d] %r is not a valid regular expression: %s' % (field, index, regex, exc))
 
 
-def rule_view(raw):
-    return {'name': raw.get('name'), 'description': raw.get('description') or '',
-            'mode': (raw.get('mode') or '').lower(), 'matchers': list(raw.get('matchers') or [])}
-
-
-class RoutingRule(NamedObject, NexusOperation, Resource):
-    api = API
-    create_requires = ('mode', 'matchers')
-    view = staticmethod(rule_view)
+class RoutingRule(NexusOperation, Declarative):
     result_key = 'routing_rule'
     kind = 'Nexus routing rule'
     module_options = dict(
@@ -58,6 +51,16 @@ class RoutingRule(NamedObject, NexusOperation, Resource):
         matchers=dict(type='list', elements='str'),
     )
 
+    collection = API
+    read_by = 'item'
+    item_key = 'name'
+    fields = (
+        Field('name'),
+        Field('description', normalize=str_or_empty, default=''),
+        Field('mode', normalize=lower, to_wire=upper, required=True),
+        Field('matchers', normalize=as_list, default=[], required=True),
+    )
+
     def validate(self):
         name = require_name(self.params)
         if not NAME_PATTERN.match(name) or name.lower() == 'none':
@@ -65,16 +68,3 @@ class RoutingRule(NamedObject, NexusOperation, Resource):
                                 'starting with _ or .), and not "None"' % name)
         if self.params['state'] == 'present' and self.params.get('matchers') is not None:
             check_matchers(self.params['matchers'])
-
-    def desired(self, current):
-        p = self.params
-        view = dict(current) if current else {'name': p['name'], 'description': '', 'mode': None, 'matchers': []}
-        for option in ('description', 'mode', 'matchers'):
-            if p.get(option) is not None:
-                view[option] = list(p[option]) if option == 'matchers' else p[option]
-        return view
-
-    @staticmethod
-    def _body(view):
-        return {'name': view['name'], 'description': view['description'], 'mode': view['mode'].upper(),
-                'matchers': list(view['matchers'])}

@@ -214,57 +214,26 @@ class Resource(Operation):
 
     def run(self):
         self.validate()
-        cached = self.read_ahead.lookup(self) if self.read_ahead is not None else ReadAhead.MISS
-        if cached is ReadAhead.MISS:
-            result = self._converge(self.read())
-            if self.read_ahead is not None:
-                self.read_ahead.observe(result['changed'])
-            return result
-        result = self._converge(cached, confirm_only=True)
-        if result is not None:
-            # The returned object is the loop's listing of it, not a read made for this item: say how old.
-            result['read_ahead_age'] = self.read_ahead.age(self)
-            return result
-        # The listing says there is something to do: decide again on a fresh read, never write on the
-        # strength of a listing.
-        return self._converge(self.read())
+        return with_read_ahead(self)
 
-    def _converge(self, current, confirm_only=False):
-        """Converge from current; with confirm_only (current came from a listing), return None instead of
-        doing or predicting anything beyond "nothing to change"."""
-        state = self.params.get('state', 'present')
+    def _converge(self, current):
+        """Converge from current (None when nothing exists; possibly a tombstone, see exists())."""
         exists = self.exists(current)
         before = self.public(current) if exists else None
-
-        if state == 'absent':
+        if self.params.get('state', 'present') == 'absent':
             if not exists:
-                return self._result(False, before, self.public(current) if current is not None else None)
-            if confirm_only:
-                return None
+                return self._result(False, before, self._shown(current))
             self.validate_delete(current)
             if self.check_mode:
                 return self._result(True, before, self.absent_view(current))
             self._write('delete', self.delete, current)
-            after = self.read()
-            if self.read_ahead is not None:
-                self.read_ahead.forget(self)
-            return self._result(True, before, self.public(after) if after is not None else None)
+            return self._result(True, before, self._shown(self.read()))
 
-        # current may be a tombstone (exists() is False, e.g. a soft-deleted MLflow experiment):
-        # validate_against and desired see it so that it can be restored rather than re-created.
-        if confirm_only and not exists:
-            return None
-        try:
-            self.validate_against(current)
-        except ModuleFailure:
-            if confirm_only:
-                return None  # decided on a fresh read, which reports the failure if it is still true
-            raise
+        # validate_against and desired see a tombstone so that it can be restored rather than re-created.
+        self.validate_against(current)
         desired = self.desired(current)
         if exists and not self._differs(desired, current):
             return self._result(False, before, before)
-        if confirm_only:
-            return None
         if self.check_mode:
             return self._result(True, before, self.public(desired))
         if exists:
@@ -273,10 +242,27 @@ class Resource(Operation):
             self._write('restore', self.restore, current, desired)
         else:
             self._create_or_join(desired)
-        after = self.read()
-        if self.read_ahead is not None:
-            self.read_ahead.forget(self)
-        return self._result(True, before, self.public(after))
+        return self._result(True, before, self.public(self.read()))
+
+    def settled(self, current):
+        """The result when current (an object as a loop's listing shows it) needs nothing, else None (decide
+        on a fresh read). Never writes, never predicts a change."""
+        exists = self.exists(current)
+        if self.params.get('state', 'present') == 'absent':
+            return None if exists else self._result(False, None, self._shown(current))
+        if not exists:
+            return None
+        try:
+            self.validate_against(current)
+        except ModuleFailure:
+            return None  # decided on a fresh read, which reports the failure if it is still true
+        if self._differs(self.desired(current), current):
+            return None
+        before = self.public(current)
+        return self._result(False, before, before)
+
+    def _shown(self, obj):
+        return self.public(obj) if obj is not None else None
 
     def _differs(self, desired, current):
         return desired != current if self.complete_desired else differs(desired, current)
@@ -399,6 +385,28 @@ class ReadAhead:
         scope = resource.batch_scope()
         if scope is not None:
             self._written.add((scope, resource.batch_key()))
+
+
+def with_read_ahead(resource):
+    """Resource.run's converge with the loop's read-ahead (see ReadAhead; resource.read_ahead is None outside
+    the fast path): answered from a listing only when it shows nothing to change, otherwise converged on a
+    single read; an object written is read one by one from then on."""
+    ahead = resource.read_ahead
+    cached = ahead.lookup(resource) if ahead is not None else ReadAhead.MISS
+    if cached is not ReadAhead.MISS:
+        result = resource.settled(cached)
+        if result is not None:
+            # The returned object is the loop's listing of it, not a read made for this item: say how old.
+            result['read_ahead_age'] = ahead.age(resource)
+            return result
+    # No listing, or it shows something to do: decide on a fresh read, never write on a listing's strength.
+    result = resource._converge(resource.read())
+    if ahead is not None:
+        if cached is ReadAhead.MISS:
+            ahead.observe(result['changed'])
+        if result['changed'] and not resource.check_mode:
+            ahead.forget(resource)
+    return result
 
 
 class Info(Operation):

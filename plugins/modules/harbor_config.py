@@ -79,7 +79,7 @@ config:
   sample: {"auth_mode": "oidc_auth", "self_registration": false, "robot_token_duration": 90}
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import Configuration
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_config import Configuration
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

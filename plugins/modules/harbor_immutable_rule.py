@@ -103,7 +103,7 @@ immutable_rule:
       sample: false
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import ImmutableRule
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_immutable_rule import ImmutableRule
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -148,7 +148,7 @@ registry:
       sample: healthy
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import Registry
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_registry import Registry
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

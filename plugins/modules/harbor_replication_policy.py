@@ -201,7 +201,7 @@ replication_policy:
       sample: false
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import ReplicationPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import ReplicationPolicy
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

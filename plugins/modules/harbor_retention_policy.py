@@ -126,7 +126,7 @@ retention_policy:
                 "repositories_decoration": "matches", "tags": "**", "tags_decoration": "matches"}]
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import RetentionPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import RetentionPolicy
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -119,7 +119,7 @@ schedule:
       sample: ["create_artifact", "delete_artifact", "pull_artifact"]
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import Schedule
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule import Schedule
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

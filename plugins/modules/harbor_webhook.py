@@ -135,7 +135,7 @@ webhook:
       sample: ["DELETE_ARTIFACT", "PUSH_ARTIFACT"]
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_policies import Webhook
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -18,7 +18,11 @@ from ansible_collections.maestro.platform.plugins.module_utils import _dvc as D
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_registry import Registry
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import ReplicationPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import RetentionPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule import Schedule
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
@@ -165,13 +169,13 @@ CASES = [
      'speed_kb'),
     ('harbor-public-type', 'harbor', H.Project, {'name': 'p', 'public': 'sometimes'}, 'public'),
     ('harbor-url-no-scheme', 'harbor', H.Project, {'name': 'p', 'url': 'harbor.example.com'}, 'url'),
-    ('harbor-retention-cron-words', 'harbor', HP.RetentionPolicy, {'project': 'p', 'schedule': 'every day',
+    ('harbor-retention-cron-words', 'harbor', RetentionPolicy, {'project': 'p', 'schedule': 'every day',
                                                                    'rules': [{'retain': 'always'}]}, 'schedule'),
-    ('harbor-gc-cron-five-fields', 'harbor', HP.Schedule, {'job': 'gc', 'cron': '0 2 * * *'}, 'cron'),
-    ('harbor-replication-cron', 'harbor', HP.ReplicationPolicy, {'name': 'n', 'destination_registry': 'r',
+    ('harbor-gc-cron-five-fields', 'harbor', Schedule, {'job': 'gc', 'cron': '0 2 * * *'}, 'cron'),
+    ('harbor-replication-cron', 'harbor', ReplicationPolicy, {'name': 'n', 'destination_registry': 'r',
                                                                  'trigger': 'scheduled', 'cron': '61 * * * * *'},
      'cron'),
-    ('harbor-schedule-job-enum', 'harbor', HP.Schedule, {'job': 'vacuum', 'cron': 'daily'}, 'job'),
+    ('harbor-schedule-job-enum', 'harbor', Schedule, {'job': 'vacuum', 'cron': 'daily'}, 'job'),
     ('nexus-pypi-migrate-source-url', 'nexus', NP.PypiMigrate, {'repository': 'pypi-hosted',
                                                                 'source_url': 'old-pypi:8080/simple/'}, 'source_url'),
     ('nexus-pypi-migrate-repository', 'nexus', NP.PypiMigrate, {'repository': 'bad name!',
@@ -184,13 +188,13 @@ CASES = [
         'repository': 'pypi-hosted', 'source_url': 'http://old.example/simple/', 'projects': ['a', ' ']}, 'projects'),
     ('harbor-robot-short-secret', 'harbor', H.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
                                                              'secret': 'short'}, 'secret'),
-    ('harbor-registry-endpoint', 'harbor', HP.Registry, {'name': 'r', 'type': 'harbor',
+    ('harbor-registry-endpoint', 'harbor', Registry, {'name': 'r', 'type': 'harbor',
                                                          'endpoint_url': 'ftp://registry.example.com'},
      'endpoint_url'),
-    ('harbor-registry-type-enum', 'harbor', HP.Registry, {'name': 'r', 'type': 'gitlab-ish',
+    ('harbor-registry-type-enum', 'harbor', Registry, {'name': 'r', 'type': 'gitlab-ish',
                                                           'endpoint_url': 'https://r.example.com'}, 'type'),
     ('harbor-member-role-enum', 'harbor', H.ProjectMember, {'project': 'p', 'user': 'u', 'role': 'god'}, 'role'),
-    ('harbor-webhook-address', 'harbor', HP.Webhook, {'project': 'p', 'name': 'h', 'event_types': ['push_artifact'],
+    ('harbor-webhook-address', 'harbor', Webhook, {'project': 'p', 'name': 'h', 'event_types': ['push_artifact'],
                                                       'targets': [{'address': 'not a url'}]}, 'address'),
     ('harbor-timeout-negative', 'harbor', H.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
     ('harbor-label-color', 'harbor', HL.Label, {'name': 'release', 'color': 'blue'}, 'color'),

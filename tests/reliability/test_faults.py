@@ -16,7 +16,13 @@ import pytest
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_config import Configuration
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_immutable_rule import ImmutableRule
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_registry import Registry
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import ReplicationPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import RetentionPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule import Schedule
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
@@ -241,7 +247,7 @@ def _project(ctx):
 
 def _harbor_registry(ctx):
     name = '%s-reg' % ctx.p
-    ctx.run(HP.Registry, name=name, type='harbor', endpoint_url='https://harbor-dr.example.com',
+    ctx.run(Registry, name=name, type='harbor', endpoint_url='https://harbor-dr.example.com',
             access_key='robot$replicator', access_secret='Reg-secret-%s' % ctx.p)
     return name
 
@@ -368,25 +374,25 @@ SCENARIOS = [
                         'access_credential': 'Tok-%s' % c.p, 'default': True}, _name),
     Scenario('harbor', 'harbor_cve_allowlist', 'set', HC.CveAllowlist,
              lambda c: {'cves': ['CVE-2024-3094', 'CVE-2023-44487'], 'expires_at': 1798761600}),
-    Scenario('harbor', 'harbor_registry', 'create', HP.Registry,
+    Scenario('harbor', 'harbor_registry', 'create', Registry,
              lambda c: {'name': c.p + '-reg', 'type': 'harbor', 'endpoint_url': 'https://harbor-dr.example.com',
                         'access_key': 'robot$replicator', 'access_secret': 'Reg-secret-%s' % c.p}, _name),
-    Scenario('harbor', 'harbor_replication_policy', 'create', HP.ReplicationPolicy,
+    Scenario('harbor', 'harbor_replication_policy', 'create', ReplicationPolicy,
              lambda c: {'name': c.p + '-nightly', 'destination_registry': _harbor_registry(c),
                         'dest_namespace': 'backup', 'trigger': 'scheduled', 'cron': '0 0 2 * * *',
                         'filters': [{'type': 'name', 'value': 'team/**'}], 'override': True}, _name),
-    Scenario('harbor', 'harbor_webhook', 'create', HP.Webhook,
+    Scenario('harbor', 'harbor_webhook', 'create', Webhook,
              lambda c: {'project': _project(c), 'name': 'deployer', 'event_types': ['push_artifact'],
                         'targets': [{'address': 'https://deployer.example.com/hooks',
                                      'auth_header': 'Bearer tok-%s' % c.p}]}, _name),
-    Scenario('harbor', 'harbor_retention_policy', 'create', HP.RetentionPolicy,
+    Scenario('harbor', 'harbor_retention_policy', 'create', RetentionPolicy,
              lambda c: {'project': _project(c), 'schedule': '0 0 0 * * *',
                         'rules': [{'retain': 'latest_pushed', 'count': 10}]}, lambda a: a['project']),
-    Scenario('harbor', 'harbor_immutable_rule', 'create', HP.ImmutableRule,
+    Scenario('harbor', 'harbor_immutable_rule', 'create', ImmutableRule,
              lambda c: {'project': _project(c), 'tags': 'v*'}, lambda a: a['project']),
-    Scenario('harbor', 'harbor_config', 'settings', HP.Configuration,
+    Scenario('harbor', 'harbor_config', 'settings', Configuration,
              lambda c: {'config': {'self_registration': False, 'robot_token_duration': '90'}}),
-    Scenario('harbor', 'harbor_schedule', 'gc', HP.Schedule,
+    Scenario('harbor', 'harbor_schedule', 'gc', Schedule,
              lambda c: {'job': 'gc', 'cron': '0 0 2 * * 6', 'delete_untagged': True, 'workers': 2}),
     # S3 (moto) and the MinIO admin API (emulator), behind the fault proxy
     Scenario('s3', 'minio_bucket', 'create', MI.Bucket,

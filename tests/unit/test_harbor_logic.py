@@ -5,7 +5,14 @@ tests/integration/test_harbor_modules.py."""
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as P
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_config import Configuration
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import ReplicationPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import RetentionPolicy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule import Schedule
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import normalize_policy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import normalize_retention
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import normalize_targets
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, Response
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
@@ -347,37 +354,37 @@ def test_client_rejects_bad_url():
 
 # -- policies -------------------------------------------------------------------------------------
 def test_replication_filters_and_checks():
-    op = validate(P.ReplicationPolicy, name='n', destination_registry='dr', trigger='scheduled', cron='0 0 2 * * *',
+    op = validate(ReplicationPolicy, name='n', destination_registry='dr', trigger='scheduled', cron='0 0 2 * * *',
                   filters=[{'type': 'tag', 'value': 'v*', 'decoration': 'matches'},
                            {'type': 'label', 'value': 'b', 'decoration': 'excludes'},
                            {'type': 'name', 'value': 'team/**', 'decoration': 'matches'}])
     assert [f['type'] for f in op.filters] == ['label', 'name', 'tag']
     assert op.filters[0]['value'] == ['b']
     with pytest.raises(ModuleFailure, match=r"^filters\[0\].value must be 'image' or 'artifact'"):
-        validate(P.ReplicationPolicy, name='n', filters=[{'type': 'resource', 'value': 'chart', 'decoration': 'matches'}])
+        validate(ReplicationPolicy, name='n', filters=[{'type': 'resource', 'value': 'chart', 'decoration': 'matches'}])
     with pytest.raises(ModuleFailure, match='^speed'):
-        validate(P.ReplicationPolicy, name='n', speed=0)
+        validate(ReplicationPolicy, name='n', speed=0)
 
 
 def test_replication_local_registry_is_none():
-    policy = P.normalize_policy({'name': 'n', 'src_registry': {'id': 0, 'name': 'Local'},
+    policy = normalize_policy({'name': 'n', 'src_registry': {'id': 0, 'name': 'Local'},
                                  'dest_registry': {'id': 3, 'name': 'dr'}, 'deletion': True, 'speed': 0})
     assert policy['source_registry'] is None and policy['destination_registry'] == 'dr'
     assert policy['replicate_deletion'] is True and policy['speed'] == -1
 
 
 def test_webhook_events_and_targets():
-    op = validate(P.Webhook, project='p', name='h', event_types=['push_artifact', 'PUSH_ARTIFACT', 'Replication'],
+    op = validate(Webhook, project='p', name='h', event_types=['push_artifact', 'PUSH_ARTIFACT', 'Replication'],
                   targets=[{'address': 'https://x', 'type': 'http', 'auth_header': None, 'skip_cert_verify': False,
                             'payload_format': 'Default'}])
-    assert op.events == ['PUSH_ARTIFACT', 'REPLICATION']
+    assert op.params['event_types'] == ['PUSH_ARTIFACT', 'REPLICATION']
     with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format: Harbor takes no payload format'):
-        validate(P.Webhook, project='p', name='h', targets=[{'address': 'https://x', 'type': 'slack', 'auth_header': None,
+        validate(Webhook, project='p', name='h', targets=[{'address': 'https://x', 'type': 'slack', 'auth_header': None,
                                                              'skip_cert_verify': False, 'payload_format': 'CloudEvents'}])
 
 
 def target(**values):
-    result = dict((k, v.get('default')) for k, v in P.Webhook.module_options['targets']['options'].items())
+    result = dict((k, v.get('default')) for k, v in Webhook.module_options['targets']['options'].items())
     result.update(values)
     return result
 
@@ -386,26 +393,26 @@ def test_webhook_slack_target_is_sent_without_payload_format():
     """Harbor refuses any payload format on a slack target, Default included (handler/webhook.go validateTargets:
     "set payload format is not allowed for slack"): refused before any request when given, never sent."""
     with pytest.raises(ModuleFailure) as info:
-        validate(P.Webhook, project='p', name='h',
+        validate(Webhook, project='p', name='h',
                  targets=[target(address='https://x', type='slack', payload_format='Default')])
     assert info.value.msg.startswith('targets[0].payload_format') and 'use type http' in info.value.msg
-    op = validate(P.Webhook, project='p', name='h', event_types=['push_artifact'],
+    op = validate(Webhook, project='p', name='h', event_types=['push_artifact'],
                   targets=[target(address='https://hooks.slack.com/x', type='slack'), target(address='https://y')])
-    body = op._body(op.desired(None))
+    body = op.body(op.desired(None))
     assert 'payload_format' not in body['targets'][0] and body['targets'][1]['payload_format'] == 'Default'
     # as Harbor stores them: the slack target without a format, the http one with Default
-    stored = P.normalize_targets([{'type': 'slack', 'address': 'https://hooks.slack.com/x'},
+    stored = normalize_targets([{'type': 'slack', 'address': 'https://hooks.slack.com/x'},
                                   {'type': 'http', 'address': 'https://y', 'payload_format': 'Default'}])
-    assert stored == op.targets
+    assert stored == op.desired(None)['targets']
 
 
 def test_webhook_target_types_are_harbors():
     """pkg/notification/notification.go: http and slack only (there is no teams type)."""
-    assert P.Webhook.module_options['targets']['options']['type']['choices'] == ['http', 'slack']
+    assert Webhook.module_options['targets']['options']['type']['choices'] == ['http', 'slack']
 
 
 def test_webhook_auth_header_never_shown():
-    op = validate(P.Webhook, project='p', name='h')
+    op = validate(Webhook, project='p', name='h')
     shown = op.public({'targets': [{'address': 'https://x', 'auth_header': 'Bearer abc'}]})
     assert 'Bearer abc' not in repr(shown)
 
@@ -413,39 +420,39 @@ def test_webhook_auth_header_never_shown():
 def test_retention_rules_round_trip():
     rule = {'retain': 'latest_pushed', 'count': 5, 'disabled': False, 'repositories': 'team/**',
             'repositories_decoration': 'excludes', 'tags': 'v*', 'tags_decoration': 'matches', 'untagged': False}
-    op = validate(P.RetentionPolicy, project='p', schedule='0 0 0 * * *', rules=[rule])
+    op = validate(RetentionPolicy, project='p', schedule='0 0 0 * * *', rules=[rule])
     op.project_id = 7
-    body = op._body(op.desired(None))
+    body = op.body(op.desired(None))
     assert body['rules'][0]['params'] == {'latestPushedK': 5}
     assert body['rules'][0]['scope_selectors']['repository'][0]['decoration'] == 'repoExcludes'
     assert body['scope'] == {'level': 'project', 'ref': 7}
-    back = P.normalize_retention(dict(body, id=1), 'p')
+    back = normalize_retention(dict(body, id=1), 'p')
     assert back['rules'] == [rule] and back['schedule'] == '0 0 0 * * *'
     with pytest.raises(ModuleFailure, match=r'^rules\[0\].count must be'):
-        validate(P.RetentionPolicy, project='p', rules=[dict(rule, count=None)])
+        validate(RetentionPolicy, project='p', rules=[dict(rule, count=None)])
     with pytest.raises(ModuleFailure, match=r'^rules\[0\].count is not used'):
-        validate(P.RetentionPolicy, project='p', rules=[dict(rule, retain='always')])
+        validate(RetentionPolicy, project='p', rules=[dict(rule, retain='always')])
 
 
 def test_config_values_checked_and_secrets_separate():
-    op = validate(P.Configuration, config={'self_registration': 'no', 'robot_token_duration': '30',
+    op = validate(Configuration, config={'self_registration': 'no', 'robot_token_duration': '30',
                                            'auth_mode': 'oidc_auth'}, secrets={'oidc_client_secret': 's'})
     assert op.wanted == {'self_registration': False, 'robot_token_duration': 30, 'auth_mode': 'oidc_auth'}
     with pytest.raises(ModuleFailure, match="^config: 'selfregistration' is not a Harbor configuration key"):
-        validate(P.Configuration, config={'selfregistration': True})
+        validate(Configuration, config={'selfregistration': True})
     with pytest.raises(ModuleFailure, match='^config.oidc_client_secret is a secret'):
-        validate(P.Configuration, config={'oidc_client_secret': 's'})
+        validate(Configuration, config={'oidc_client_secret': 's'})
     with pytest.raises(ModuleFailure, match='^config.robot_token_duration must be a whole number'):
-        validate(P.Configuration, config={'robot_token_duration': 'a month'})
+        validate(Configuration, config={'robot_token_duration': 'a month'})
     with pytest.raises(ModuleFailure, match='^config.auth_mode must be one of'):
-        validate(P.Configuration, config={'auth_mode': 'kerberos'})
+        validate(Configuration, config={'auth_mode': 'kerberos'})
     assert 'oidc_client_secret' not in op.public({'oidc_client_secret': 'x', 'a': 1})
 
 
 def test_schedule_presets_and_job_options():
-    assert validate(P.Schedule, job='gc', cron='@daily').params['cron'] == '0 0 0 * * *'
+    assert validate(Schedule, job='gc', cron='@daily').params['cron'] == '0 0 0 * * *'
     with pytest.raises(ModuleFailure, match='^retention_hours only applies to job=purge_audit'):
-        validate(P.Schedule, job='gc', cron='daily', retention_hours=5)
-    assert validate(P.Schedule, job='gc', cron='daily', workers=10).params['workers'] == 10  # gc.go: 1-10 (2.13+)
+        validate(Schedule, job='gc', cron='daily', retention_hours=5)
+    assert validate(Schedule, job='gc', cron='daily', workers=10).params['workers'] == 10  # gc.go: 1-10 (2.13+)
     with pytest.raises(ModuleFailure, match='^workers must be between 1 and 10'):
-        validate(P.Schedule, job='gc', cron='daily', workers=11)
+        validate(Schedule, job='gc', cron='daily', workers=11)
