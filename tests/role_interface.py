@@ -11,7 +11,7 @@ and the task passes every one of them, so every documented option works from inv
 The suboptions mirror the module's argument spec (type, elements, choices, no_log, nested options, required) with
 the first line of each option's description from the module's DOCUMENTATION. A role may be stricter than the
 module (``required: true`` where the module has a default); nothing else is hand-written.
-tests/unit/test_role_interface.py fails when a role and its module drift apart.
+tests/harness/test_role_interface.py fails when a role and its module drift apart.
 """
 
 import argparse
