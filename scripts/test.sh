@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): sets up a fresh Debian 12 machine and runs every check of the collection.
 #   bash scripts/test.sh                      # everything
-#   bash scripts/test.sh pytest -k mlflow     # one stage (build | sanity | lint | pytest), pytest args after
+#   bash scripts/test.sh pytest -k mlflow     # one stage (build | sanity | units | lint | pytest), pytest args after
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,22 +31,37 @@ build_and_doc() {
   echo "built $(ls build/dist); ansible-doc renders $(echo "$modules" | wc -w) modules"
 }
 
-sanity() {
+# ansible-test (sanity, units) needs the collection at .../ansible_collections/maestro/platform as a real
+# directory: one copy of this checkout's files, made once per run and shared by both stages.
+ANSIBLE_TEST_COPY=build/sanity/ansible_collections/maestro/platform
+ansible_test_copy() {
+  [ -n "${ansible_test_copied:-}" ] && return 0
   # ansible-test bootstraps pip in its virtualenvs with a get-pip.py it downloads from a host we cannot
   # reach; give it the offline stand-in under the name it caches the download as.
-  local pip_ver sanity_root
+  local pip_ver
   pip_ver=$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])')
   mkdir -p ~/.ansible/test/cache && cp scripts/get_pip_offline.py ~/.ansible/test/cache/get_pip_${pip_ver//./_}.py
-  # ansible-test needs the collection at .../ansible_collections/maestro/platform as a real directory.
-  sanity_root=build/sanity/ansible_collections/maestro/platform
-  rm -rf build/sanity && mkdir -p "$sanity_root"
-  git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$sanity_root"/ 2>/dev/null || true
-  # The test harness outside tests/unit (emulators, stand-ins, integration drivers) is not shipped
-  # behaviour; pytest exercises it below rather than sanity.
-  (cd "$sanity_root" && git init -q && git add -A >/dev/null &&
+  rm -rf build/sanity && mkdir -p "$ANSIBLE_TEST_COPY"
+  git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$ANSIBLE_TEST_COPY"/ 2>/dev/null || true
+  (cd "$ANSIBLE_TEST_COPY" && git init -q && git add -A >/dev/null)
+  ansible_test_copied=1
+}
+
+sanity() {
+  ansible_test_copy
+  # The test harness outside tests/unit (emulators, stand-ins, integration drivers, the harness's own tests) is
+  # not shipped behaviour; pytest exercises it below rather than sanity.
+  (cd "$ANSIBLE_TEST_COPY" &&
    ansible-test sanity --venv --python 3.11 --color no --exclude molecule/ --exclude bench/ --exclude scripts/ \
      --exclude tests/integration/ --exclude tests/reliability/ --exclude tests/emulators/ --exclude tests/standins/ \
-     --exclude tests/fixtures/)
+     --exclude tests/fixtures/ --exclude tests/harness/)
+}
+
+units() {
+  # The plugins' unit tests (tests/unit: no server, imports of the collection, ansible and pytest only) in
+  # ansible-test's own virtualenv with tests/unit/requirements.txt, pinned by tests/unit/constraints.txt.
+  ansible_test_copy
+  (cd "$ANSIBLE_TEST_COPY" && ansible-test units --venv --python 3.11 --color no)
 }
 
 containers() {
@@ -71,6 +86,7 @@ if want pytest; then
 fi
 want build && run_stage "build, install and ansible-doc" build_and_doc
 want sanity && run_stage "ansible-test sanity" sanity
+want units && run_stage "ansible-test units" units
 # Molecule's prerun installs the collection into ~/.ansible/collections; ansible-lint puts that path first,
 # so a copy left by an earlier run would shadow this checkout.
 rm -rf ~/.ansible/collections/ansible_collections/maestro/platform
@@ -88,8 +104,9 @@ images_ready() { local rc=0; wait "$images_pid" || rc=$?; cat "$images_log"; rm 
 if want pytest; then
   [ -n "$images_pid" ] && run_stage "test images (built in the background)" images_ready
   # --durations: the slowest tests in every log, to keep the whole run under its time budget.
-  run_stage "pytest (unit, emulators, real servers, molecule)" \
-    python -m pytest -p no:cacheprovider -ra --durations=25 "$@" tests
+  # tests/unit ran in the units stage (ansible-test units); pytest runs the rest.
+  run_stage "pytest (harness, emulators, real servers, molecule)" \
+    python -m pytest -p no:cacheprovider -ra --durations=25 --ignore=tests/unit "$@" tests
 fi
 
 stage "done"

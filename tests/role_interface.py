@@ -15,7 +15,7 @@ another name than the option it feeds (``user_password: "{{ item.password | defa
 takes the field's name and the option's spec. A task feeds a module from its items only when every option that
 reads the item is such a pass-through (``{{ item.F }}``, optionally ``| default(...)``); a task that builds
 option values from its own fields (``name: "{{ item.team }}-experiments"``) is the role's own interface.
-tests/unit/test_role_interface.py fails when a role and its module drift apart, and when a task ignores a
+tests/harness/test_role_interface.py fails when a role and its module drift apart, and when a task ignores a
 suboption its variable documents.
 """
 

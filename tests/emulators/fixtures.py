@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: Maestro Platform engineers
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
-"""pytest fixtures for the emulators. In tests/conftest.py:
+"""pytest fixtures for the emulators, registered for the whole suite by tests/shared_fixtures.py (pytest_plugins);
+test files name the fixtures, they never import them. Elsewhere (another pytest tree), import them:
 
     from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
 

@@ -495,7 +495,7 @@ class HarborEmulator(HarborSecurityMixin, _HarborMetricsMixin, Emulator):
     spec_path = HARBOR_SPEC
     base_path = '/api/v2.0'
     service = 'harbor'
-    # The spec document itself is checked once by tests/unit/test_emulator_harbor.py (openapi-spec-validator,
+    # The spec document itself is checked once by tests/harness/test_emulator_harbor.py (openapi-spec-validator,
     # ~1-4 s); every session that only loads it skips that check.
     validate_spec = False
     generic_error_statuses = frozenset((400, 401, 403, 404, 405, 409, 412, 422, 500))

@@ -1,6 +1,7 @@
 """pytest fixtures for the Nexus emulator (test support).
 
-Use them by importing into a test module (or by listing this module in conftest's pytest_plugins):
+Registered for the whole suite by tests/shared_fixtures.py (pytest_plugins): test files name the fixtures, they
+never import them. Elsewhere (another pytest tree), import them:
 
     from tests.emulators.nexus_fixtures import nexus_emulator, nexus_server  # noqa: F401
 

@@ -27,7 +27,6 @@ import time
 
 import pytest
 
-from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
 from tests.helpers import ROOT, VENV_BIN, run_playbook
 from tests.servers import S3_KEYS, Postgres
 

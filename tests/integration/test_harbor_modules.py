@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
 from tests.helpers import run_playbook
 
 MODES = ['controller', 'module']

@@ -7,7 +7,6 @@ entry and projects that scan without a scanner are refused before any request.""
 import pytest
 import yaml
 
-from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
 from tests.helpers import run_playbook
 
 SECURITY = {

@@ -35,7 +35,6 @@ import pytest
 
 from tests.emulators.minio_admin import MinioAdminEmulator
 from tests.helpers import run_playbook
-from tests.integration.conftest_minio import minio_server, minio_vars  # noqa: F401  # pylint: disable=unused-import
 from tests.servers import S3_KEYS, MotoS3
 
 MODES = ['controller', 'module']

@@ -7,13 +7,12 @@ real SeaweedFS in tests/integration/test_dev_platform.py.
 import json
 
 from tests.helpers import run_playbook
-from tests.integration.conftest_minio import minio_server  # noqa: F401  # pylint: disable=unused-import
 from tests.servers import S3_KEYS
 
 SECRET = 'Aa1-mlflow-service-secret'
 
 
-def _vars(minio_server, prefix, **extra):  # noqa: F811  # pylint: disable=redefined-outer-name
+def _vars(minio_server, prefix, **extra):
     values = {
         'minio_backend': 'minio', 'minio_url': minio_server.url,
         'minio_access_key': S3_KEYS['AWS_ACCESS_KEY_ID'], 'minio_secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'],
@@ -28,7 +27,7 @@ def _vars(minio_server, prefix, **extra):  # noqa: F811  # pylint: disable=redef
     return values
 
 
-def test_service_users_get_their_own_policy_on_minio(minio_server, prefix):  # noqa: F811
+def test_service_users_get_their_own_policy_on_minio(minio_server, prefix):
     extra = _vars(minio_server, prefix)
     first = run_playbook('minio_role.yml', extra_vars=extra)
     assert first.ok, str(first)
@@ -45,7 +44,7 @@ def test_service_users_get_their_own_policy_on_minio(minio_server, prefix):  # n
     assert again.ok and 'changed=0' in again.stdout, str(again)
 
 
-def test_bad_service_user_stops_in_preflight(minio_server, prefix):  # noqa: F811
+def test_bad_service_user_stops_in_preflight(minio_server, prefix):
     extra = _vars(minio_server, prefix, minio_service_users=[{'name': prefix + '-dvc', 'secret_key': 'short',
                                                               'buckets': [prefix + '-datasets']}])
     proc = run_playbook('minio_role.yml', extra_vars=extra)

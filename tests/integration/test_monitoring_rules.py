@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, docker_engine, unavailable
-from tests.unit.test_promql import metric_names
+from tests.harness.test_promql import metric_names
 
 ROLE = ROOT / 'roles' / 'monitoring'
 RULES = ROLE / 'files' / 'rules' / 'maestro-platform.rules.yml'

@@ -4,8 +4,8 @@ For every resource that can be read from a listing (MLflow experiments and regis
 MLflow server; Nexus repositories, Harbor projects, project members and robot accounts on the
 spec-validated emulators), objects of every shape are created through the modules' own logic, then each
 one's single read() is compared with its entry in read_batch(). The engine only ever uses a listing to
-conclude "nothing to change" (tests/unit/test_read_ahead_engine.py), so an entry that differs would cost a
-fresh read, not a wrong result; equality is what makes the read-ahead save requests.
+conclude "nothing to change" (tests/unit/plugins/module_utils/test_read_ahead_engine.py), so an entry that
+differs would cost a fresh read, not a wrong result; equality is what makes the read-ahead save requests.
 """
 
 import pytest

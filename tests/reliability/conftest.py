@@ -1,4 +1,5 @@
-"""Fixtures of the reliability and security suite (tests/reliability), and the summary table it writes.
+"""Fixtures only the reliability and security suite (tests/reliability) uses, and the summary table it writes.
+The fixtures the whole suite shares (real servers, emulators, minio_server) are in tests/shared_fixtures.py.
 
 - mlflow_proxy / minio_proxy: tests/reliability/fault_proxy.py in front of the session's real MLflow server
   and in front of the MinIO endpoint (the MinIO admin emulator forwarding S3 calls to moto), reset per test.
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT
-from tests.integration.conftest_minio import minio_server  # noqa: F401  pylint: disable=unused-import
 from tests.reliability import summary
 from tests.reliability.fault_proxy import FaultProxy
 
@@ -56,7 +56,7 @@ def mlflow_auth_proxy(mlflow_auth_proxy_server):
 
 
 @pytest.fixture(scope='session')
-def minio_proxy_server(minio_server):  # noqa: F811 - fixture
+def minio_proxy_server(minio_server):
     proxy = FaultProxy(minio_server.url, flavor='s3').start()
     yield proxy
     proxy.stop()

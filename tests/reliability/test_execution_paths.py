@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from tests.helpers import free_port, run_playbook, unavailable
-from tests.reliability.recording_proxy import RecordingProxy
+from tests.unit.plugins.module_utils.recording_proxy import RecordingProxy
 
 MODES = ('controller', 'module')
 SECRET = 'Sup3rS3cret-pw'

@@ -51,7 +51,7 @@ def validate(cls, **values):
     return op
 
 
-# -- sizes (the parser itself: tests/unit/test_size.py), cron, names ------------------------------
+# -- sizes (the parser itself: test_size.py), cron, names ------------------------------
 @pytest.mark.parametrize('value,expected', [(-1, -1), ('-1', -1), (1073741824, 1073741824),
                                             ('50G', 50 * 10 ** 9), ('50Gi', 50 * 1024 ** 3)])
 def test_storage_quota_uses_the_shared_size_convention(value, expected):

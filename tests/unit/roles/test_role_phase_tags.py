@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ROLES = ['container_host', 'harbor', 'minio', 'mlflow', 'monitoring', 'nexus', 'postgres']
 PHASES = ('install', 'configure', 'verify')
 

@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._s3 import MinioAdmin as OurAdmin
-from tests.emulators.minio_admin import MinioAdminEmulator
+from ansible_collections.maestro.platform.plugins.module_utils import _s3
+from tests.emulators.minio_admin import MinioAdminEmulator, madmin_decrypt, madmin_encrypt
 
 ROOT = ('root-admin', 'root-secret-123')
 POLICY = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject',
@@ -163,3 +164,19 @@ def test_a_sealed_answer_that_does_not_open_is_asked_again_only_when_safe(admin,
         admin.request('POST', 'idp/builtin/policy/attach', body={'policies': ['readonly'], 'user': 'erin'},
                       encrypt=True, decrypt=True)
     assert 'cannot decrypt the payload' in str(err.value) and admin.http.request_count - before == 3
+
+
+# -- the module's admin payload encryption against the emulator's independent pycryptodome implementation --
+@pytest.mark.parametrize('size', [1, 100, 16384, 16385, 50000])
+def test_payloads_decrypt_with_the_emulator_and_back(size):
+    data = bytes(bytearray(i % 251 for i in range(size)))
+    assert madmin_decrypt(_s3.encrypt_payload(data, 'admin-secret'), 'admin-secret') == data
+    assert _s3.decrypt_payload(madmin_encrypt(data, 'admin-secret'), 'admin-secret') == data
+
+
+def test_chacha20_payloads_decrypt():
+    data = b'{"policies": ["readwrite"]}'
+    blob = _s3.encrypt_payload(data, 's3cret-key', aead_id=_s3.AEAD_CHACHA20)
+    assert blob[32] == 1
+    assert madmin_decrypt(blob, 's3cret-key') == data
+    assert _s3.decrypt_payload(blob, 's3cret-key') == data

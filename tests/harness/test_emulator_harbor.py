@@ -17,8 +17,6 @@ import re
 
 import pytest
 
-from tests.emulators.fixtures import harbor_emulator, harbor_server  # noqa: F401  pylint: disable=unused-import
-
 
 class Harbor:
     """A tiny Harbor client over one keep-alive connection; ``as_user`` switches credentials."""

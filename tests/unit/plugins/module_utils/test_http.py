@@ -23,7 +23,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._http import (
     split_credentials,
     url_secrets,
 )
-from tests.reliability.recording_proxy import RecordingProxy
+from ansible_collections.maestro.platform.tests.unit.plugins.module_utils.recording_proxy import RecordingProxy
 
 
 class Script:

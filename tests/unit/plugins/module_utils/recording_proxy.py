@@ -25,11 +25,11 @@ class RecordingProxy:
                     header = self.rfile.readline().decode('latin-1')
                     if header in ('\r\n', '\n', ''):
                         break
-                    name, _, value = header.partition(':')
+                    name, value = header.partition(':')[::2]
                     headers[name.strip()] = value.strip()
                 proxy.requests.append((method, target, headers))
                 if method == 'CONNECT':
-                    host, _, port = target.rpartition(':')
+                    host, port = target.rpartition(':')[::2]
                     upstream = socket.create_connection((host, int(port)), timeout=10)
                     self.wfile.write(b'HTTP/1.1 200 Connection established\r\n\r\n')
                     self.wfile.flush()
@@ -73,7 +73,7 @@ def _pipe(a, b):
     sockets = [a, b]
     try:
         while True:
-            readable, _, _ = select.select(sockets, [], [], 10)
+            readable = select.select(sockets, [], [], 10)[0]
             if not readable:
                 return
             for sock in readable:

@@ -10,7 +10,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_http_setti
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_routing_rule import RoutingRule
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_task import Task
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
-from tests.unit.test_nexus_logic import Runner
+from tests.harness.test_nexus_logic import Runner
 
 WEEKLY = {'type': 'weekly', 'start': '2026-01-04T02:00:00Z', 'days': [1]}
 

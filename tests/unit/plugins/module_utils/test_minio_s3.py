@@ -1,6 +1,7 @@
 """Unit tests of plugins/module_utils/_s3.py and the lifecycle/policy helpers of _minio.py: S3 naming rules,
 policies as data, sizes, SigV4 (checked against botocore's signer) and MinIO's admin payload encryption
-(checked against minio-py's minio/crypto.py and the emulator's independent pycryptodome implementation)."""
+(checked against minio-py's minio/crypto.py; against the emulator's independent pycryptodome implementation in
+tests/harness/test_minio_admin_emulator.py)."""
 
 import datetime
 import io
@@ -18,7 +19,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._minio import (
     check_lifecycle_rules,
 )
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
-from tests.emulators.minio_admin import madmin_decrypt, madmin_encrypt
 
 
 @pytest.mark.parametrize('name', ['abc', 'mlflow-artifacts', 'dvc.storage.2024', 'a' * 63, '1bucket'])
@@ -127,13 +127,6 @@ def test_sigv4_matches_botocore(method, query, body):
     assert 'Credential=AKID/20261126/us-east-1/s3/aws4_request' in headers['Authorization']
 
 
-@pytest.mark.parametrize('size', [1, 100, 16384, 16385, 50000])
-def test_payloads_decrypt_with_the_emulator_and_back(size):
-    data = bytes(bytearray(i % 251 for i in range(size)))
-    assert madmin_decrypt(_s3.encrypt_payload(data, 'admin-secret'), 'admin-secret') == data
-    assert _s3.decrypt_payload(madmin_encrypt(data, 'admin-secret'), 'admin-secret') == data
-
-
 def test_payloads_interoperate_with_minio_py():
     crypto = pytest.importorskip('minio.crypto')
 
@@ -151,14 +144,6 @@ def test_payloads_interoperate_with_minio_py():
     data = json.dumps({'secretKey': 'x' * 20, 'status': 'enabled', 'pad': 'y' * 20000}).encode()
     assert crypto.decrypt(Response(_s3.encrypt_payload(data, 'admin-secret')), 'admin-secret') == data
     assert _s3.decrypt_payload(crypto.encrypt(data, 'admin-secret'), 'admin-secret') == data
-
-
-def test_chacha20_payloads_decrypt():
-    data = b'{"policies": ["readwrite"]}'
-    blob = _s3.encrypt_payload(data, 's3cret-key', aead_id=_s3.AEAD_CHACHA20)
-    assert blob[32] == 1
-    assert madmin_decrypt(blob, 's3cret-key') == data
-    assert _s3.decrypt_payload(blob, 's3cret-key') == data
 
 
 def test_wrong_secret_or_tampering_is_detected():

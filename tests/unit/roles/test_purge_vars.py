@@ -9,7 +9,7 @@ import yaml
 
 from ansible_collections.maestro.platform.plugins.action.nexus_repository import ActionModule as NexusRepository
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 PURGED = {'harbor': ['projects', 'members', 'robots'], 'nexus': ['repositories'], 'mlflow': ['experiments']}
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
-from tests.unit.test_emulator_nexus import hosted
+from tests.harness.test_emulator_nexus import hosted
 
 
 def wheel(name, version):
