@@ -15,7 +15,9 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _dvc as D
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
@@ -155,16 +157,16 @@ CASES = [
     ('nexus-s3-signer-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'bkt',
                                                      'signer_type': 'v2'}, 'signer_type'),
     # -- Harbor
-    ('harbor-project-name', 'harbor', H.Project, {'name': 'Bad_Name!'}, 'name'),
+    ('harbor-project-name', 'harbor', HPR.Project, {'name': 'Bad_Name!'}, 'name'),
     ('harbor-member-info-project-name', 'harbor', HMI.ProjectMemberInfo, {'project': 'Bad_Name!'}, 'project'),
     ('harbor-member-info-project-list', 'harbor', HMI.ProjectMemberInfo, {'project': ['a', 'b']}, 'project'),
-    ('harbor-quota-words', 'harbor', H.Project, {'name': 'p', 'storage_quota': '50 gigs'}, 'storage_quota'),
-    ('harbor-cve-id', 'harbor', H.Project, {'name': 'p', 'cve_allowlist': ['CVE-bad']}, 'cve_allowlist'),
-    ('harbor-severity-enum', 'harbor', H.Project, {'name': 'p', 'severity': 'extreme'}, 'severity'),
-    ('harbor-proxy-speed', 'harbor', H.Project, {'name': 'p', 'proxy_cache': {'registry': 'r', 'speed_kb': 0}},
+    ('harbor-quota-words', 'harbor', HPR.Project, {'name': 'p', 'storage_quota': '50 gigs'}, 'storage_quota'),
+    ('harbor-cve-id', 'harbor', HPR.Project, {'name': 'p', 'cve_allowlist': ['CVE-bad']}, 'cve_allowlist'),
+    ('harbor-severity-enum', 'harbor', HPR.Project, {'name': 'p', 'severity': 'extreme'}, 'severity'),
+    ('harbor-proxy-speed', 'harbor', HPR.Project, {'name': 'p', 'proxy_cache': {'registry': 'r', 'speed_kb': 0}},
      'speed_kb'),
-    ('harbor-public-type', 'harbor', H.Project, {'name': 'p', 'public': 'sometimes'}, 'public'),
-    ('harbor-url-no-scheme', 'harbor', H.Project, {'name': 'p', 'url': 'harbor.example.com'}, 'url'),
+    ('harbor-public-type', 'harbor', HPR.Project, {'name': 'p', 'public': 'sometimes'}, 'public'),
+    ('harbor-url-no-scheme', 'harbor', HPR.Project, {'name': 'p', 'url': 'harbor.example.com'}, 'url'),
     ('harbor-retention-cron-words', 'harbor', HP.RetentionPolicy, {'project': 'p', 'schedule': 'every day',
                                                                    'rules': [{'retain': 'always'}]}, 'schedule'),
     ('harbor-gc-cron-five-fields', 'harbor', HP.Schedule, {'job': 'gc', 'cron': '0 2 * * *'}, 'cron'),
@@ -182,17 +184,17 @@ CASES = [
      'source_password'),
     ('nexus-pypi-migrate-blank-project', 'nexus', NP.PypiMigrate, {
         'repository': 'pypi-hosted', 'source_url': 'http://old.example/simple/', 'projects': ['a', ' ']}, 'projects'),
-    ('harbor-robot-short-secret', 'harbor', H.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
+    ('harbor-robot-short-secret', 'harbor', HR.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
                                                              'secret': 'short'}, 'secret'),
     ('harbor-registry-endpoint', 'harbor', HP.Registry, {'name': 'r', 'type': 'harbor',
                                                          'endpoint_url': 'ftp://registry.example.com'},
      'endpoint_url'),
     ('harbor-registry-type-enum', 'harbor', HP.Registry, {'name': 'r', 'type': 'gitlab-ish',
                                                           'endpoint_url': 'https://r.example.com'}, 'type'),
-    ('harbor-member-role-enum', 'harbor', H.ProjectMember, {'project': 'p', 'user': 'u', 'role': 'god'}, 'role'),
+    ('harbor-member-role-enum', 'harbor', HM.ProjectMember, {'project': 'p', 'user': 'u', 'role': 'god'}, 'role'),
     ('harbor-webhook-address', 'harbor', HP.Webhook, {'project': 'p', 'name': 'h', 'event_types': ['push_artifact'],
                                                       'targets': [{'address': 'not a url'}]}, 'address'),
-    ('harbor-timeout-negative', 'harbor', H.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
+    ('harbor-timeout-negative', 'harbor', HPR.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
     ('harbor-label-color', 'harbor', HL.Label, {'name': 'release', 'color': 'blue'}, 'color'),
     ('harbor-label-name-long', 'harbor', HL.Label, {'name': 'x' * 129}, 'name'),
     ('harbor-label-project-name', 'harbor', HL.Label, {'name': 'release', 'project': 'Team A'}, 'project'),

@@ -13,13 +13,18 @@ import re
 
 import pytest
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account_info as HRI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user as HU
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user_group as HUG
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
@@ -235,7 +240,7 @@ def _nexus_admin(ctx):
 
 def _project(ctx):
     name = '%s-proj' % ctx.p
-    ctx.run(H.Project, name=name)
+    ctx.run(HPR.Project, name=name)
     return name
 
 
@@ -253,7 +258,7 @@ def _robot_task(ctx, project):
 
 def _robot_info(ctx):
     project = _project(ctx)
-    ctx.run(H.RobotAccount, **_robot_task(ctx, project))
+    ctx.run(HR.RobotAccount, **_robot_task(ctx, project))
     return {'project': project}
 
 
@@ -340,26 +345,26 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_task', 'reschedule', NT.Task, _nexus_task_update, _name),
     Scenario('nexus', 'nexus_http_settings', 'proxy', NHS.HttpSettings, _nexus_http),
     # Harbor: the emulator
-    Scenario('harbor', 'harbor_project', 'create', H.Project,
+    Scenario('harbor', 'harbor_project', 'create', HPR.Project,
              lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),
-    Scenario('harbor', 'harbor_project', 'update', H.Project,
+    Scenario('harbor', 'harbor_project', 'update', HPR.Project,
              lambda c: {'name': _project(c), 'severity': 'high', 'prevent_vulnerable': True,
                         'storage_quota': '2GiB'}, _name),
-    Scenario('harbor', 'harbor_project', 'delete', H.Project,
+    Scenario('harbor', 'harbor_project', 'delete', HPR.Project,
              lambda c: {'name': _project(c), 'state': 'absent'}, _name),
-    Scenario('harbor', 'harbor_project_info', 'by-name', H.ProjectInfo, lambda c: {'name': _project(c)}, _name),
-    Scenario('harbor', 'harbor_project_member', 'add', H.ProjectMember,
+    Scenario('harbor', 'harbor_project_info', 'by-name', HPRI.ProjectInfo, lambda c: {'name': _project(c)}, _name),
+    Scenario('harbor', 'harbor_project_member', 'add', HM.ProjectMember,
              lambda c: {'project': _project(c), 'user': c.backend.server.user_username, 'role': 'developer'},
              lambda a: a['project']),
     Scenario('harbor', 'harbor_project_member_info', 'by-project', HMI.ProjectMemberInfo,
              lambda c: {'project': _project(c)}, lambda a: a['project']),
-    Scenario('harbor', 'harbor_robot_account', 'create', H.RobotAccount,
+    Scenario('harbor', 'harbor_robot_account', 'create', HR.RobotAccount,
              lambda c: _robot_task(c, _project(c)), _name),
-    Scenario('harbor', 'harbor_robot_account_info', 'by-project', H.RobotAccountInfo, _robot_info,
+    Scenario('harbor', 'harbor_robot_account_info', 'by-project', HRI.RobotAccountInfo, _robot_info,
              lambda a: a['project']),
     Scenario('harbor', 'harbor_user', 'create', HU.User, _harbor_user, _name),
     Scenario('harbor', 'harbor_user_info', 'by-name', HU.UserInfo, _harbor_user_existing, _name),
-    Scenario('harbor', 'harbor_user_group', 'create', HU.UserGroup,
+    Scenario('harbor', 'harbor_user_group', 'create', HUG.UserGroup,
              lambda c: {'name': c.p + '-admins', 'group_type': 'oidc'}, _name),
     Scenario('harbor', 'harbor_label', 'create', HL.Label,
              lambda c: {'name': 'release', 'project': _project(c), 'color': '#0065AB'}, _name),

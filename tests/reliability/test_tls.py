@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
@@ -70,7 +70,7 @@ def _case(request, front, service):
     """(operation, task arguments without TLS options) of a read-only task of the service."""
     if service == 'harbor':
         harbor = request.getfixturevalue('harbor_emulator')
-        return H.ProjectInfo, {'url': front(harbor.base_url), 'username': harbor.admin_username,
+        return HPRI.ProjectInfo, {'url': front(harbor.base_url), 'username': harbor.admin_username,
                                'password': harbor.admin_password}
     if service == 'nexus':
         nexus = request.getfixturevalue('nexus_emulator')
