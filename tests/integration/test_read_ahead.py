@@ -11,7 +11,8 @@ fresh read, not a wrong result; equality is what makes the read-ahead save reque
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus_repository
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project, _harbor_project_member
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account, _mlflow, _nexus_repository
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from tests.helpers import run_playbook
 
@@ -92,7 +93,7 @@ def test_nexus(nexus_emulator, prefix):
 def harbor(harbor_emulator):
     conn = {'url': harbor_emulator.base_url, 'username': harbor_emulator.admin_username,
             'password': harbor_emulator.admin_password}
-    client = _harbor.Project.make_client(dict(conn, validate_certs=True, ca_path=None, timeout=30))
+    client = _harbor_project.Project.make_client(dict(conn, validate_certs=True, ca_path=None, timeout=30))
     return harbor_emulator, conn, client
 
 
@@ -104,13 +105,13 @@ def test_harbor_projects(harbor, prefix):
         dict(conn, name='%s-cves' % prefix, reuse_sys_cve_allowlist=False,
              cve_allowlist=['CVE-2023-12345', 'CVE-2021-44228'], cve_allowlist_expires_at=4102444800),
     ]
-    assert_listing_matches(_harbor.Project, client, projects)
+    assert_listing_matches(_harbor_project.Project, client, projects)
 
 
 def test_harbor_members_and_robots(harbor, prefix):
     emulator, conn, client = harbor
     project = '%s-team' % prefix
-    operation(_harbor.Project, client, name=project, **conn).execute()
+    operation(_harbor_project.Project, client, name=project, **conn).execute()
     for user in ('alice', 'bob'):
         emulator.add_user('%s-%s' % (prefix, user), 'Aa1-unused-password')
     members = [
@@ -118,17 +119,17 @@ def test_harbor_members_and_robots(harbor, prefix):
         dict(conn, project=project, user='%s-bob' % prefix, role='maintainer'),
         dict(conn, project=project, group='%s-ops' % prefix, group_type='oidc', role='guest'),
     ]
-    assert_listing_matches(_harbor.ProjectMember, client, members)
+    assert_listing_matches(_harbor_project_member.ProjectMember, client, members)
     pull = [{'resource': 'repository', 'action': 'pull'}]
     robots = [
         dict(conn, name='ci', project=project, permissions=[{'access': pull}]),
         dict(conn, name='deploy', project=project, description='deployments', duration=30, disabled=True,
              permissions=[{'access': pull + [{'resource': 'repository', 'action': 'push'}]}]),
     ]
-    assert_listing_matches(_harbor.RobotAccount, client, robots)
+    assert_listing_matches(_harbor_robot_account.RobotAccount, client, robots)
     system = [dict(conn, name='%s-sys' % prefix, level='system',
                    permissions=[{'kind': 'project', 'namespace': project, 'access': pull}])]
-    assert_listing_matches(_harbor.RobotAccount, client, system)
+    assert_listing_matches(_harbor_robot_account.RobotAccount, client, system)
 
 
 TEAM_PLAYBOOK = """---
