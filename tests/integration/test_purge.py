@@ -15,7 +15,7 @@ import urllib.request
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as N
 from tests.helpers import run_playbook
 from tests.reliability.faults import execute
@@ -63,7 +63,7 @@ def _seed(harbor, nexus, mlflow, p, robot_secret):
             ('maven-public', 'maven', 'group', {'members': ['maven-releases']})):
         execute(N.Repository, dict(nexus, name=name, format=fmt, type=kind, blob_store='default', **extra))
     for name in ('keep', 'old1', 'old2'):
-        execute(M.Experiment, dict(mlflow, name='%s-%s' % (p, name)))
+        execute(ME.Experiment, dict(mlflow, name='%s-%s' % (p, name)))
 
 
 def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, prefix):

@@ -12,7 +12,8 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project, _harbor_project_member
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account, _mlflow, _nexus_repository
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account, _mlflow, _mlflow_experiment
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model, _nexus_repository
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from tests.helpers import run_playbook
 
@@ -47,21 +48,21 @@ def test_mlflow(mlflow_server, prefix):
         dict(conn, name='%s-exp-tagged' % prefix, tags={'team': 'ml', 'cost': '3'}),
         dict(conn, name='%s-exp-located' % prefix, artifact_location='s3://mlflow-artifacts/%s/x' % prefix),
     ]
-    assert_listing_matches(_mlflow.Experiment, client, experiments)
+    assert_listing_matches(_mlflow_experiment.Experiment, client, experiments)
     # A soft-deleted experiment is a tombstone in both reads.
-    operation(_mlflow.Experiment, client, state='absent', **experiments[1]).execute()
-    op = operation(_mlflow.Experiment, client, **experiments[1])
+    operation(_mlflow_experiment.Experiment, client, state='absent', **experiments[1]).execute()
+    op = operation(_mlflow_experiment.Experiment, client, **experiments[1])
     assert op.read()['lifecycle_stage'] == 'deleted'
     assert op.read_batch()[op.batch_key()] == op.read()
 
     models = [dict(conn, name='%s-model-plain' % prefix),
               dict(conn, name='%s-model-rich' % prefix, description='the champion', tags={'owner': 'ml'})]
-    assert_listing_matches(_mlflow.RegisteredModel, client, models)
+    assert_listing_matches(_mlflow_registered_model.RegisteredModel, client, models)
     # With versions and an alias.
     for source in ('s3://mlflow-artifacts/a', 's3://mlflow-artifacts/b'):
         client.post(_mlflow.API + '/model-versions/create', {'name': models[1]['name'], 'source': source})
-    operation(_mlflow.RegisteredModel, client, aliases={'champion': 1}, **models[1]).execute()
-    op = operation(_mlflow.RegisteredModel, client, **models[1])
+    operation(_mlflow_registered_model.RegisteredModel, client, aliases={'champion': 1}, **models[1]).execute()
+    op = operation(_mlflow_registered_model.RegisteredModel, client, **models[1])
     single = op.read()
     assert single['aliases'] == {'champion': '1'} and single['latest_versions']
     assert op.read_batch()[op.batch_key()] == single

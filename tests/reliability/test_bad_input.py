@@ -24,7 +24,9 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_po
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_model_version as MV
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model as MR
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
@@ -46,32 +48,32 @@ PERM = [{'access': [{'resource': 'repository', 'action': 'pull'}]}]
 # (id, family, operation class, task arguments, the field the message must name)
 CASES = [
     # -- MLflow: names, URLs, tags, enums, types, exclusive options
-    ('mlflow-empty-name', 'mlflow', M.Experiment, {'name': ''}, 'name'),
-    ('mlflow-padded-name', 'mlflow', M.Experiment, {'name': ' exp '}, 'name'),
-    ('mlflow-name-list', 'mlflow', M.Experiment, {'name': ['a', 'b']}, 'name'),
-    ('mlflow-name-number', 'mlflow', M.Experiment, {'name': 123}, 'name'),
-    ('mlflow-reserved-tag', 'mlflow', M.Experiment, {'name': 'e', 'tags': {'mlflow.user': 'x'}}, 'tags'),
-    ('mlflow-tag-value-list', 'mlflow', M.Experiment, {'name': 'e', 'tags': {'a': ['x']}}, 'tags'),
-    ('mlflow-blank-artifact-location', 'mlflow', M.Experiment, {'name': 'e', 'artifact_location': ' '},
+    ('mlflow-empty-name', 'mlflow', ME.Experiment, {'name': ''}, 'name'),
+    ('mlflow-padded-name', 'mlflow', ME.Experiment, {'name': ' exp '}, 'name'),
+    ('mlflow-name-list', 'mlflow', ME.Experiment, {'name': ['a', 'b']}, 'name'),
+    ('mlflow-name-number', 'mlflow', ME.Experiment, {'name': 123}, 'name'),
+    ('mlflow-reserved-tag', 'mlflow', ME.Experiment, {'name': 'e', 'tags': {'mlflow.user': 'x'}}, 'tags'),
+    ('mlflow-tag-value-list', 'mlflow', ME.Experiment, {'name': 'e', 'tags': {'a': ['x']}}, 'tags'),
+    ('mlflow-blank-artifact-location', 'mlflow', ME.Experiment, {'name': 'e', 'artifact_location': ' '},
      'artifact_location'),
-    ('mlflow-state-enum', 'mlflow', M.Experiment, {'name': 'e', 'state': 'gone'}, 'state'),
-    ('mlflow-file-uri', 'mlflow', M.Experiment, {'name': 'e', 'tracking_uri': 'file:///tmp/mlruns'}, 'tracking_uri'),
-    ('mlflow-not-a-url', 'mlflow', M.Experiment, {'name': 'e', 'tracking_uri': 'mlflow server'}, 'tracking_uri'),
-    ('mlflow-zero-timeout', 'mlflow', M.Experiment, {'name': 'e', 'timeout': 0}, 'timeout'),
-    ('mlflow-timeout-type', 'mlflow', M.Experiment, {'name': 'e', 'timeout': 'soon'}, 'timeout'),
-    ('mlflow-token-and-user', 'mlflow', M.Experiment, {'name': 'e', 'token': 't', 'username': 'u', 'password': 'p'},
+    ('mlflow-state-enum', 'mlflow', ME.Experiment, {'name': 'e', 'state': 'gone'}, 'state'),
+    ('mlflow-file-uri', 'mlflow', ME.Experiment, {'name': 'e', 'tracking_uri': 'file:///tmp/mlruns'}, 'tracking_uri'),
+    ('mlflow-not-a-url', 'mlflow', ME.Experiment, {'name': 'e', 'tracking_uri': 'mlflow server'}, 'tracking_uri'),
+    ('mlflow-zero-timeout', 'mlflow', ME.Experiment, {'name': 'e', 'timeout': 0}, 'timeout'),
+    ('mlflow-timeout-type', 'mlflow', ME.Experiment, {'name': 'e', 'timeout': 'soon'}, 'timeout'),
+    ('mlflow-token-and-user', 'mlflow', ME.Experiment, {'name': 'e', 'token': 't', 'username': 'u', 'password': 'p'},
      'token'),
-    ('mlflow-user-without-password', 'mlflow', M.Experiment, {'name': 'e', 'username': 'u'}, 'password'),
-    ('mlflow-purge-tags-type', 'mlflow', M.Experiment, {'name': 'e', 'purge_tags': 'perhaps'}, 'purge_tags'),
-    ('mlflow-reserved-alias', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'latest': 1}}, 'aliases'),
-    ('mlflow-alias-version-word', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'champion': 'one'}},
+    ('mlflow-user-without-password', 'mlflow', ME.Experiment, {'name': 'e', 'username': 'u'}, 'password'),
+    ('mlflow-purge-tags-type', 'mlflow', ME.Experiment, {'name': 'e', 'purge_tags': 'perhaps'}, 'purge_tags'),
+    ('mlflow-reserved-alias', 'mlflow', MR.RegisteredModel, {'name': 'm', 'aliases': {'latest': 1}}, 'aliases'),
+    ('mlflow-alias-version-word', 'mlflow', MR.RegisteredModel, {'name': 'm', 'aliases': {'champion': 'one'}},
      'aliases'),
-    ('mlflow-alias-name', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'bad alias!': 1}}, 'aliases'),
-    ('mlflow-version-zero', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '0'}, 'version'),
-    ('mlflow-version-missing-source', 'mlflow', M.ModelVersion, {'name': 'm'}, 'source'),
-    ('mlflow-stage-enum', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '1', 'stage': 'Live'}, 'stage'),
-    ('mlflow-info-name-and-filter', 'mlflow', M.ExperimentInfo, {'name': 'e', 'filter': "name = 'e'"}, 'filter'),
-    ('mlflow-info-view-type', 'mlflow', M.ExperimentInfo, {'view_type': 'everything'}, 'view_type'),
+    ('mlflow-alias-name', 'mlflow', MR.RegisteredModel, {'name': 'm', 'aliases': {'bad alias!': 1}}, 'aliases'),
+    ('mlflow-version-zero', 'mlflow', MV.ModelVersion, {'name': 'm', 'version': '0'}, 'version'),
+    ('mlflow-version-missing-source', 'mlflow', MV.ModelVersion, {'name': 'm'}, 'source'),
+    ('mlflow-stage-enum', 'mlflow', MV.ModelVersion, {'name': 'm', 'version': '1', 'stage': 'Live'}, 'stage'),
+    ('mlflow-info-name-and-filter', 'mlflow', ME.ExperimentInfo, {'name': 'e', 'filter': "name = 'e'"}, 'filter'),
+    ('mlflow-info-view-type', 'mlflow', ME.ExperimentInfo, {'view_type': 'everything'}, 'view_type'),
     ('mlflow-migrate-no-source', 'mlflow', MM.Migration, {}, 'source'),
     ('mlflow-migrate-source-file-uri', 'mlflow', MM.Migration, {'source': {'tracking_uri': 'file:///tmp/mlruns'}},
      'source.tracking_uri'),

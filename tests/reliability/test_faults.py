@@ -27,8 +27,13 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_us
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user_group as HUG
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_model_version as MV
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model as MR
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_permission as MP
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_user as MU
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_copy as MC
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
@@ -120,20 +125,20 @@ def _exp(ctx):
 
 
 def _experiment_retag(ctx):
-    ctx.run(M.Experiment, name=_exp(ctx), tags={'a': '1', 'b': '2'})
+    ctx.run(ME.Experiment, name=_exp(ctx), tags={'a': '1', 'b': '2'})
     return {'name': _exp(ctx), 'tags': {'a': '10', 'c': '3'}, 'purge_tags': True}
 
 
 def _experiment_existing(extra):
     def setup(ctx):
-        ctx.run(M.Experiment, name=_exp(ctx))
+        ctx.run(ME.Experiment, name=_exp(ctx))
         return dict({'name': _exp(ctx)}, **extra)
     return setup
 
 
 def _model(ctx):
     name = '%s-model' % ctx.p
-    ctx.run(M.RegisteredModel, name=name, description='first', tags={'x': '1'})
+    ctx.run(MR.RegisteredModel, name=name, description='first', tags={'x': '1'})
     return name
 
 
@@ -182,8 +187,8 @@ def _nexus_user(ctx):
 
 def _mlflow_grant(ctx):
     user = ctx.p + '-reader'
-    ctx.run(MA.User, name=user, user_password='Reader-pass-%s' % ctx.p)
-    ctx.run(M.Experiment, name=_exp(ctx))
+    ctx.run(MU.User, name=user, user_password='Reader-pass-%s' % ctx.p)
+    ctx.run(ME.Experiment, name=_exp(ctx))
     return {'user': user, 'experiment_name': _exp(ctx), 'permission': 'READ'}
 
 
@@ -201,8 +206,8 @@ def _mlflow_migration(ctx):
             'tags': [{'key': 'k', 'value': 'v'}],
             'metrics': [{'key': 'loss', 'value': 1.0 / (i + 1), 'timestamp': 1700000000000 + i, 'step': i}
                         for i in range(5)]})
-        path = MM.proxied_path(run['artifact_uri'])
-        client.request('PUT', MM.ARTIFACTS_API + '/%s/notes.txt' % path, data=b'hello')
+        path = MC.proxied_path(run['artifact_uri'])
+        client.request('PUT', MC.ARTIFACTS_API + '/%s/notes.txt' % path, data=b'hello')
         client.post(M.API + '/runs/update', {'run_id': run['run_id'], 'status': 'FINISHED',
                                              'end_time': 1700000100000})
     finally:
@@ -280,28 +285,28 @@ def _minio_user(ctx):
 
 SCENARIOS = [
     # MLflow: the real server behind the fault proxy
-    Scenario('mlflow', 'mlflow_experiment', 'create', M.Experiment,
+    Scenario('mlflow', 'mlflow_experiment', 'create', ME.Experiment,
              lambda c: {'name': _exp(c), 'tags': {'team': 'ml', 'tier': 'gold'}}, _name),
-    Scenario('mlflow', 'mlflow_experiment', 'retag', M.Experiment, _experiment_retag, _name),
-    Scenario('mlflow', 'mlflow_experiment', 'delete', M.Experiment, _experiment_existing({'state': 'absent'}),
+    Scenario('mlflow', 'mlflow_experiment', 'retag', ME.Experiment, _experiment_retag, _name),
+    Scenario('mlflow', 'mlflow_experiment', 'delete', ME.Experiment, _experiment_existing({'state': 'absent'}),
              _name),
-    Scenario('mlflow', 'mlflow_experiment_info', 'by-name', M.ExperimentInfo, _experiment_existing({}), _name),
-    Scenario('mlflow', 'mlflow_registered_model', 'create', M.RegisteredModel,
+    Scenario('mlflow', 'mlflow_experiment_info', 'by-name', ME.ExperimentInfo, _experiment_existing({}), _name),
+    Scenario('mlflow', 'mlflow_registered_model', 'create', MR.RegisteredModel,
              lambda c: {'name': c.p + '-model', 'description': 'd', 'tags': {'a': '1', 'b': '2'}}, _name),
-    Scenario('mlflow', 'mlflow_registered_model', 'update', M.RegisteredModel,
+    Scenario('mlflow', 'mlflow_registered_model', 'update', MR.RegisteredModel,
              lambda c: {'name': _model(c), 'description': 'second', 'tags': {'y': '2'}, 'purge_tags': True},
              _name),
-    Scenario('mlflow', 'mlflow_registered_model_info', 'with-versions', M.RegisteredModelInfo,
+    Scenario('mlflow', 'mlflow_registered_model_info', 'with-versions', MR.RegisteredModelInfo,
              lambda c: {'name': _model(c), 'include_versions': True}, _name),
-    Scenario('mlflow', 'mlflow_model_version', 'register', M.ModelVersion,
+    Scenario('mlflow', 'mlflow_model_version', 'register', MV.ModelVersion,
              lambda c: {'name': _model(c), 'source': 's3://mlflow-artifacts/%s/model' % c.p,
                         'description': 'v1', 'tags': {'k': 'v'}}, _name),
     Scenario('mlflow_migrate', 'mlflow_migrate', 'experiment-with-a-run', MM.Migration, _mlflow_migration,
              lambda a: a['experiments'][0]),
     # MLflow's basic-auth app: the real server behind the fault proxy
-    Scenario('mlflow_auth', 'mlflow_user', 'create', MA.User,
+    Scenario('mlflow_auth', 'mlflow_user', 'create', MU.User,
              lambda c: {'name': c.p + '-team', 'user_password': 'Team-pass-%s' % c.p}, _name),
-    Scenario('mlflow_auth', 'mlflow_permission', 'grant', MA.Permission, _mlflow_grant, lambda a: a['user']),
+    Scenario('mlflow_auth', 'mlflow_permission', 'grant', MP.Permission, _mlflow_grant, lambda a: a['user']),
     # Nexus: the emulator
     Scenario('nexus', 'nexus_repository', 'create-hosted', NR.Repository,
              lambda c: {'name': c.p + '-raw', 'format': 'raw', 'type': 'hosted', 'write_policy': 'allow_once'},

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
@@ -76,7 +76,7 @@ def _case(request, front, service):
         nexus = request.getfixturevalue('nexus_emulator')
         return NR.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}
     if service == 'mlflow':
-        return M.ExperimentInfo, {'tracking_uri': front(request.getfixturevalue('mlflow_server').url)}
+        return ME.ExperimentInfo, {'tracking_uri': front(request.getfixturevalue('mlflow_server').url)}
     minio = request.getfixturevalue('minio_server')
     keys = {'endpoint_url': front(minio.url, 's3'), 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
             'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}
