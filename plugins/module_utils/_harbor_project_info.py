@@ -121,4 +121,3 @@ class ProjectInfo(HarborOperation, Info):
         if name is not None and self.params.get('public') is not None:
             projects = [p for p in projects if p['public'] == self.params['public']]
         return {'changed': False, 'projects': projects}
-

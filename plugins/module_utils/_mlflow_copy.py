@@ -110,6 +110,7 @@ class ArtifactTree:
     def write(self, path, content):
         self.client.request('PUT', ARTIFACTS_API + '/' + quote('%s/%s' % (self.root, path)), data=content)
 
+
 class RunCopy:
     """Copies experiments and runs to the destination (mixed into Migration: self.src, self.dst, self.plan ...)."""
 

@@ -28,7 +28,6 @@ Server facts relied on (MLflow 3.17, mlflow/server/handlers.py):
 - model-versions/create accepts a runs:/<run>/<path> source only with the same run_id (_validate_source_run).
 """
 
-
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -70,6 +69,7 @@ class Clients:
     def close(self):
         self.source.close()
         self.destination.close()
+
 
 # -- the migration ------------------------------------------------------------------------------------------
 class Migration(RunCopy, ModelCopy, MlflowOperation, Operation):
