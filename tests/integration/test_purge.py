@@ -53,7 +53,7 @@ def _seed(harbor, nexus, mlflow, p, robot_secret):
     for name in ('ci', 'stale'):
         execute(HR.RobotAccount, dict(harbor, name=name, project=p + '-keep', permissions=PULL, secret=robot_secret))
     execute(HR.RobotAccount, dict(harbor, name=p + '-sys', level='system', secret=robot_secret,
-                                 permissions=[dict(PULL[0], namespace='*')]))
+                                  permissions=[dict(PULL[0], namespace='*')]))
     for name, fmt, kind, extra in (
             (p + '-pypi', 'pypi', 'hosted', {'write_policy': 'allow_once'}),
             (p + '-npm', 'npm', 'proxy', {'remote_url': 'https://registry.npmjs.org'}),

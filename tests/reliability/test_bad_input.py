@@ -187,7 +187,7 @@ CASES = [
     ('nexus-pypi-migrate-blank-project', 'nexus', NP.PypiMigrate, {
         'repository': 'pypi-hosted', 'source_url': 'http://old.example/simple/', 'projects': ['a', ' ']}, 'projects'),
     ('harbor-robot-short-secret', 'harbor', HR.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
-                                                             'secret': 'short'}, 'secret'),
+                                                              'secret': 'short'}, 'secret'),
     ('harbor-registry-endpoint', 'harbor', HP.Registry, {'name': 'r', 'type': 'harbor',
                                                          'endpoint_url': 'ftp://registry.example.com'},
      'endpoint_url'),

@@ -71,7 +71,7 @@ def _case(request, front, service):
     if service == 'harbor':
         harbor = request.getfixturevalue('harbor_emulator')
         return HPRI.ProjectInfo, {'url': front(harbor.base_url), 'username': harbor.admin_username,
-                               'password': harbor.admin_password}
+                                  'password': harbor.admin_password}
     if service == 'nexus':
         nexus = request.getfixturevalue('nexus_emulator')
         return NR.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}

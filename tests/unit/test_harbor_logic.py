@@ -215,7 +215,7 @@ def test_robot_created_with_a_chosen_secret_gets_it_by_the_refresh_call():
     chosen secret must be set by PATCH /robots/{id} right after the create, and never returned."""
     client = WriteClient()
     op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
-                        client)
+                         client)
     op.validate()
     op.create(op.desired(None))
     assert [(m, path) for m, path, body in client.writes] == [('POST', '/robots'), ('PATCH', '/robots/7')]
@@ -239,7 +239,7 @@ def test_new_robot_gets_the_system_robot_token_duration_and_the_server_prefix():
     assert op.desired(dict(desired, duration=-1))['duration'] == -1
     # an explicit duration and prefix win; nothing is read for them
     op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL, duration=7,
-                               name_prefix='robot$'), WriteClient(config=False))
+                                name_prefix='robot$'), WriteClient(config=False))
     op.validate()
     assert (op.desired(None)['duration'], op.full_name()) == (7, 'robot$p+ci')
 
@@ -256,7 +256,7 @@ def test_robot_duration_required_when_the_configuration_cannot_be_read():
 def test_robot_whose_chosen_secret_cannot_be_set_is_deleted_again():
     client = WriteClient(fail=('PATCH',))
     op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
-                        client)
+                         client)
     op.validate()
     with pytest.raises(ModuleFailure) as info:
         op.create(op.desired(None))
@@ -311,9 +311,9 @@ def test_robot_names():
     assert HRI.robot_owner('robot$team-a+ci', 'robot$') == ('team-a', 'ci')
     assert HRI.robot_owner('robot$ci', 'robot$') == (None, 'ci')
     robot = HRI.normalize_robot({'name': 'robot$team-a+ci', 'level': 'project', 'disable': False, 'secret': 'x',
-                               'permissions': [{'kind': 'project', 'namespace': 'team-a',
-                                                'access': [{'resource': 'b', 'action': 'pull'},
-                                                           {'resource': 'a', 'action': 'push'}]}]}, 'robot$')
+                                 'permissions': [{'kind': 'project', 'namespace': 'team-a',
+                                                  'access': [{'resource': 'b', 'action': 'pull'},
+                                                             {'resource': 'a', 'action': 'push'}]}]}, 'robot$')
     assert 'secret' not in robot
     assert robot['project'] == 'team-a' and robot['name'] == 'ci'
     assert [a['resource'] for a in robot['permissions'][0]['access']] == ['a', 'b']
