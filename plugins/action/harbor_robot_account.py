@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import RobotAccount
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_robot_account import RobotAccount
 from ansible_collections.maestro.platform.plugins.plugin_utils._fast_action import FastAction
 
 

@@ -236,7 +236,7 @@ project:
       sample: "2026-11-26T10:00:00.000Z"
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import Project
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_project import Project
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

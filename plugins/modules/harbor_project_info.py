@@ -57,7 +57,7 @@ projects:
   sample: [{"project_id": 12, "name": "ml-models", "public": false, "auto_scan": true, "storage_quota": -1}]
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import ProjectInfo
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_project_info import ProjectInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

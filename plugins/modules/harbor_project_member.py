@@ -114,7 +114,7 @@ member:
       sample: 4
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import ProjectMember
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_project_member import ProjectMember
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

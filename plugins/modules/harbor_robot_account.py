@@ -249,7 +249,7 @@ secret:
   sample: Xy7...redacted
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import RobotAccount
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_robot_account import RobotAccount
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -61,7 +61,7 @@ robot_accounts:
   sample: [{"id": 3, "name": "ci", "full_name": "robot$ml-models+ci", "level": "project", "project": "ml-models"}]
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import RobotAccountInfo
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_robot_account_info import RobotAccountInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -138,7 +138,7 @@ user:
       sample: false
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_users import User
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_user import User
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

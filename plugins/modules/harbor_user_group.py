@@ -92,7 +92,7 @@ user_group:
       sample: cn=data-science,ou=groups,dc=example,dc=com
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_users import UserGroup
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_user_group import UserGroup
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

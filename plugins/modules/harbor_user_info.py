@@ -51,7 +51,7 @@ users:
             "admin": false}]
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor_users import UserInfo
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_user import UserInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

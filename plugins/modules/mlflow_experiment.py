@@ -114,7 +114,7 @@ experiment:
       sample: {"team": "risk"}
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow import Experiment
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_experiment import Experiment
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

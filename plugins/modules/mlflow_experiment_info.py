@@ -81,7 +81,7 @@ experiments:
       sample: {"team": "risk"}
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow import ExperimentInfo
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_experiment import ExperimentInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

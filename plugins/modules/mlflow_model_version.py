@@ -143,7 +143,7 @@ model_version:
       type: dict
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow import ModelVersion
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_model_version import ModelVersion
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -123,7 +123,7 @@ permission:
       sample: EDIT
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow_auth import Permission
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_permission import Permission
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

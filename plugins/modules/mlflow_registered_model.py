@@ -102,7 +102,7 @@ registered_model:
       elements: dict
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow import RegisteredModel
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_registered_model import RegisteredModel
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

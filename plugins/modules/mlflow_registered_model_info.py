@@ -79,7 +79,7 @@ registered_models:
       returned: when O(include_versions=true)
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow import RegisteredModelInfo
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_registered_model import RegisteredModelInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -110,7 +110,7 @@ user:
       sample: false
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow_auth import User
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_user import User
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -12,8 +12,10 @@ import re
 import secrets
 import urllib.request
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as N
 from tests.helpers import run_playbook
 from tests.reliability.faults import execute
@@ -45,13 +47,13 @@ def _writes(emulator, since):
 def _seed(harbor, nexus, mlflow, p, robot_secret):
     """The declared objects (as the play declares them) and the undeclared ones, plus two of Nexus's defaults."""
     for name in ('keep', 'old'):
-        execute(H.Project, dict(harbor, name='%s-%s' % (p, name)))
+        execute(HPR.Project, dict(harbor, name='%s-%s' % (p, name)))
     for user in ('alice', 'bob'):
-        execute(H.ProjectMember, dict(harbor, project=p + '-keep', user='%s-%s' % (p, user), role='developer'))
+        execute(HM.ProjectMember, dict(harbor, project=p + '-keep', user='%s-%s' % (p, user), role='developer'))
     for name in ('ci', 'stale'):
-        execute(H.RobotAccount, dict(harbor, name=name, project=p + '-keep', permissions=PULL, secret=robot_secret))
-    execute(H.RobotAccount, dict(harbor, name=p + '-sys', level='system', secret=robot_secret,
-                                 permissions=[dict(PULL[0], namespace='*')]))
+        execute(HR.RobotAccount, dict(harbor, name=name, project=p + '-keep', permissions=PULL, secret=robot_secret))
+    execute(HR.RobotAccount, dict(harbor, name=p + '-sys', level='system', secret=robot_secret,
+                                  permissions=[dict(PULL[0], namespace='*')]))
     for name, fmt, kind, extra in (
             (p + '-pypi', 'pypi', 'hosted', {'write_policy': 'allow_once'}),
             (p + '-npm', 'npm', 'proxy', {'remote_url': 'https://registry.npmjs.org'}),
@@ -61,7 +63,7 @@ def _seed(harbor, nexus, mlflow, p, robot_secret):
             ('maven-public', 'maven', 'group', {'members': ['maven-releases']})):
         execute(N.Repository, dict(nexus, name=name, format=fmt, type=kind, blob_store='default', **extra))
     for name in ('keep', 'old1', 'old2'):
-        execute(M.Experiment, dict(mlflow, name='%s-%s' % (p, name)))
+        execute(ME.Experiment, dict(mlflow, name='%s-%s' % (p, name)))
 
 
 def test_purge_three_families(harbor_emulator, nexus_emulator, mlflow_server, prefix):

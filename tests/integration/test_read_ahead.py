@@ -11,7 +11,9 @@ differs would cost a fresh read, not a wrong result; equality is what makes the 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus_repository
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project, _harbor_project_member
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account, _mlflow, _mlflow_experiment
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model, _nexus_repository
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from tests.helpers import run_playbook
 
@@ -46,21 +48,21 @@ def test_mlflow(mlflow_server, prefix):
         dict(conn, name='%s-exp-tagged' % prefix, tags={'team': 'ml', 'cost': '3'}),
         dict(conn, name='%s-exp-located' % prefix, artifact_location='s3://mlflow-artifacts/%s/x' % prefix),
     ]
-    assert_listing_matches(_mlflow.Experiment, client, experiments)
+    assert_listing_matches(_mlflow_experiment.Experiment, client, experiments)
     # A soft-deleted experiment is a tombstone in both reads.
-    operation(_mlflow.Experiment, client, state='absent', **experiments[1]).execute()
-    op = operation(_mlflow.Experiment, client, **experiments[1])
+    operation(_mlflow_experiment.Experiment, client, state='absent', **experiments[1]).execute()
+    op = operation(_mlflow_experiment.Experiment, client, **experiments[1])
     assert op.read()['lifecycle_stage'] == 'deleted'
     assert op.read_batch()[op.batch_key()] == op.read()
 
     models = [dict(conn, name='%s-model-plain' % prefix),
               dict(conn, name='%s-model-rich' % prefix, description='the champion', tags={'owner': 'ml'})]
-    assert_listing_matches(_mlflow.RegisteredModel, client, models)
+    assert_listing_matches(_mlflow_registered_model.RegisteredModel, client, models)
     # With versions and an alias.
     for source in ('s3://mlflow-artifacts/a', 's3://mlflow-artifacts/b'):
         client.post(_mlflow.API + '/model-versions/create', {'name': models[1]['name'], 'source': source})
-    operation(_mlflow.RegisteredModel, client, aliases={'champion': 1}, **models[1]).execute()
-    op = operation(_mlflow.RegisteredModel, client, **models[1])
+    operation(_mlflow_registered_model.RegisteredModel, client, aliases={'champion': 1}, **models[1]).execute()
+    op = operation(_mlflow_registered_model.RegisteredModel, client, **models[1])
     single = op.read()
     assert single['aliases'] == {'champion': '1'} and single['latest_versions']
     assert op.read_batch()[op.batch_key()] == single
@@ -92,7 +94,7 @@ def test_nexus(nexus_emulator, prefix):
 def harbor(harbor_emulator):
     conn = {'url': harbor_emulator.base_url, 'username': harbor_emulator.admin_username,
             'password': harbor_emulator.admin_password}
-    client = _harbor.Project.make_client(dict(conn, validate_certs=True, ca_path=None, timeout=30))
+    client = _harbor_project.Project.make_client(dict(conn, validate_certs=True, ca_path=None, timeout=30))
     return harbor_emulator, conn, client
 
 
@@ -104,13 +106,13 @@ def test_harbor_projects(harbor, prefix):
         dict(conn, name='%s-cves' % prefix, reuse_sys_cve_allowlist=False,
              cve_allowlist=['CVE-2023-12345', 'CVE-2021-44228'], cve_allowlist_expires_at=4102444800),
     ]
-    assert_listing_matches(_harbor.Project, client, projects)
+    assert_listing_matches(_harbor_project.Project, client, projects)
 
 
 def test_harbor_members_and_robots(harbor, prefix):
     emulator, conn, client = harbor
     project = '%s-team' % prefix
-    operation(_harbor.Project, client, name=project, **conn).execute()
+    operation(_harbor_project.Project, client, name=project, **conn).execute()
     for user in ('alice', 'bob'):
         emulator.add_user('%s-%s' % (prefix, user), 'Aa1-unused-password')
     members = [
@@ -118,17 +120,17 @@ def test_harbor_members_and_robots(harbor, prefix):
         dict(conn, project=project, user='%s-bob' % prefix, role='maintainer'),
         dict(conn, project=project, group='%s-ops' % prefix, group_type='oidc', role='guest'),
     ]
-    assert_listing_matches(_harbor.ProjectMember, client, members)
+    assert_listing_matches(_harbor_project_member.ProjectMember, client, members)
     pull = [{'resource': 'repository', 'action': 'pull'}]
     robots = [
         dict(conn, name='ci', project=project, permissions=[{'access': pull}]),
         dict(conn, name='deploy', project=project, description='deployments', duration=30, disabled=True,
              permissions=[{'access': pull + [{'resource': 'repository', 'action': 'push'}]}]),
     ]
-    assert_listing_matches(_harbor.RobotAccount, client, robots)
+    assert_listing_matches(_harbor_robot_account.RobotAccount, client, robots)
     system = [dict(conn, name='%s-sys' % prefix, level='system',
                    permissions=[{'kind': 'project', 'namespace': project, 'access': pull}])]
-    assert_listing_matches(_harbor.RobotAccount, client, system)
+    assert_listing_matches(_harbor_robot_account.RobotAccount, client, system)
 
 
 TEAM_PLAYBOOK = """---

@@ -15,7 +15,9 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.maestro.platform.plugins.module_utils import _dvc as D
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_registry import Registry
@@ -26,7 +28,9 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook i
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_model_version as MV
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model as MR
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
@@ -48,32 +52,32 @@ PERM = [{'access': [{'resource': 'repository', 'action': 'pull'}]}]
 # (id, family, operation class, task arguments, the field the message must name)
 CASES = [
     # -- MLflow: names, URLs, tags, enums, types, exclusive options
-    ('mlflow-empty-name', 'mlflow', M.Experiment, {'name': ''}, 'name'),
-    ('mlflow-padded-name', 'mlflow', M.Experiment, {'name': ' exp '}, 'name'),
-    ('mlflow-name-list', 'mlflow', M.Experiment, {'name': ['a', 'b']}, 'name'),
-    ('mlflow-name-number', 'mlflow', M.Experiment, {'name': 123}, 'name'),
-    ('mlflow-reserved-tag', 'mlflow', M.Experiment, {'name': 'e', 'tags': {'mlflow.user': 'x'}}, 'tags'),
-    ('mlflow-tag-value-list', 'mlflow', M.Experiment, {'name': 'e', 'tags': {'a': ['x']}}, 'tags'),
-    ('mlflow-blank-artifact-location', 'mlflow', M.Experiment, {'name': 'e', 'artifact_location': ' '},
+    ('mlflow-empty-name', 'mlflow', ME.Experiment, {'name': ''}, 'name'),
+    ('mlflow-padded-name', 'mlflow', ME.Experiment, {'name': ' exp '}, 'name'),
+    ('mlflow-name-list', 'mlflow', ME.Experiment, {'name': ['a', 'b']}, 'name'),
+    ('mlflow-name-number', 'mlflow', ME.Experiment, {'name': 123}, 'name'),
+    ('mlflow-reserved-tag', 'mlflow', ME.Experiment, {'name': 'e', 'tags': {'mlflow.user': 'x'}}, 'tags'),
+    ('mlflow-tag-value-list', 'mlflow', ME.Experiment, {'name': 'e', 'tags': {'a': ['x']}}, 'tags'),
+    ('mlflow-blank-artifact-location', 'mlflow', ME.Experiment, {'name': 'e', 'artifact_location': ' '},
      'artifact_location'),
-    ('mlflow-state-enum', 'mlflow', M.Experiment, {'name': 'e', 'state': 'gone'}, 'state'),
-    ('mlflow-file-uri', 'mlflow', M.Experiment, {'name': 'e', 'tracking_uri': 'file:///tmp/mlruns'}, 'tracking_uri'),
-    ('mlflow-not-a-url', 'mlflow', M.Experiment, {'name': 'e', 'tracking_uri': 'mlflow server'}, 'tracking_uri'),
-    ('mlflow-zero-timeout', 'mlflow', M.Experiment, {'name': 'e', 'timeout': 0}, 'timeout'),
-    ('mlflow-timeout-type', 'mlflow', M.Experiment, {'name': 'e', 'timeout': 'soon'}, 'timeout'),
-    ('mlflow-token-and-user', 'mlflow', M.Experiment, {'name': 'e', 'token': 't', 'username': 'u', 'password': 'p'},
+    ('mlflow-state-enum', 'mlflow', ME.Experiment, {'name': 'e', 'state': 'gone'}, 'state'),
+    ('mlflow-file-uri', 'mlflow', ME.Experiment, {'name': 'e', 'tracking_uri': 'file:///tmp/mlruns'}, 'tracking_uri'),
+    ('mlflow-not-a-url', 'mlflow', ME.Experiment, {'name': 'e', 'tracking_uri': 'mlflow server'}, 'tracking_uri'),
+    ('mlflow-zero-timeout', 'mlflow', ME.Experiment, {'name': 'e', 'timeout': 0}, 'timeout'),
+    ('mlflow-timeout-type', 'mlflow', ME.Experiment, {'name': 'e', 'timeout': 'soon'}, 'timeout'),
+    ('mlflow-token-and-user', 'mlflow', ME.Experiment, {'name': 'e', 'token': 't', 'username': 'u', 'password': 'p'},
      'token'),
-    ('mlflow-user-without-password', 'mlflow', M.Experiment, {'name': 'e', 'username': 'u'}, 'password'),
-    ('mlflow-purge-tags-type', 'mlflow', M.Experiment, {'name': 'e', 'purge_tags': 'perhaps'}, 'purge_tags'),
-    ('mlflow-reserved-alias', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'latest': 1}}, 'aliases'),
-    ('mlflow-alias-version-word', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'champion': 'one'}},
+    ('mlflow-user-without-password', 'mlflow', ME.Experiment, {'name': 'e', 'username': 'u'}, 'password'),
+    ('mlflow-purge-tags-type', 'mlflow', ME.Experiment, {'name': 'e', 'purge_tags': 'perhaps'}, 'purge_tags'),
+    ('mlflow-reserved-alias', 'mlflow', MR.RegisteredModel, {'name': 'm', 'aliases': {'latest': 1}}, 'aliases'),
+    ('mlflow-alias-version-word', 'mlflow', MR.RegisteredModel, {'name': 'm', 'aliases': {'champion': 'one'}},
      'aliases'),
-    ('mlflow-alias-name', 'mlflow', M.RegisteredModel, {'name': 'm', 'aliases': {'bad alias!': 1}}, 'aliases'),
-    ('mlflow-version-zero', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '0'}, 'version'),
-    ('mlflow-version-missing-source', 'mlflow', M.ModelVersion, {'name': 'm'}, 'source'),
-    ('mlflow-stage-enum', 'mlflow', M.ModelVersion, {'name': 'm', 'version': '1', 'stage': 'Live'}, 'stage'),
-    ('mlflow-info-name-and-filter', 'mlflow', M.ExperimentInfo, {'name': 'e', 'filter': "name = 'e'"}, 'filter'),
-    ('mlflow-info-view-type', 'mlflow', M.ExperimentInfo, {'view_type': 'everything'}, 'view_type'),
+    ('mlflow-alias-name', 'mlflow', MR.RegisteredModel, {'name': 'm', 'aliases': {'bad alias!': 1}}, 'aliases'),
+    ('mlflow-version-zero', 'mlflow', MV.ModelVersion, {'name': 'm', 'version': '0'}, 'version'),
+    ('mlflow-version-missing-source', 'mlflow', MV.ModelVersion, {'name': 'm'}, 'source'),
+    ('mlflow-stage-enum', 'mlflow', MV.ModelVersion, {'name': 'm', 'version': '1', 'stage': 'Live'}, 'stage'),
+    ('mlflow-info-name-and-filter', 'mlflow', ME.ExperimentInfo, {'name': 'e', 'filter': "name = 'e'"}, 'filter'),
+    ('mlflow-info-view-type', 'mlflow', ME.ExperimentInfo, {'view_type': 'everything'}, 'view_type'),
     ('mlflow-migrate-no-source', 'mlflow', MM.Migration, {}, 'source'),
     ('mlflow-migrate-source-file-uri', 'mlflow', MM.Migration, {'source': {'tracking_uri': 'file:///tmp/mlruns'}},
      'source.tracking_uri'),
@@ -159,16 +163,16 @@ CASES = [
     ('nexus-s3-signer-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 's3', 'bucket': 'bkt',
                                                      'signer_type': 'v2'}, 'signer_type'),
     # -- Harbor
-    ('harbor-project-name', 'harbor', H.Project, {'name': 'Bad_Name!'}, 'name'),
+    ('harbor-project-name', 'harbor', HPR.Project, {'name': 'Bad_Name!'}, 'name'),
     ('harbor-member-info-project-name', 'harbor', HMI.ProjectMemberInfo, {'project': 'Bad_Name!'}, 'project'),
     ('harbor-member-info-project-list', 'harbor', HMI.ProjectMemberInfo, {'project': ['a', 'b']}, 'project'),
-    ('harbor-quota-words', 'harbor', H.Project, {'name': 'p', 'storage_quota': '50 gigs'}, 'storage_quota'),
-    ('harbor-cve-id', 'harbor', H.Project, {'name': 'p', 'cve_allowlist': ['CVE-bad']}, 'cve_allowlist'),
-    ('harbor-severity-enum', 'harbor', H.Project, {'name': 'p', 'severity': 'extreme'}, 'severity'),
-    ('harbor-proxy-speed', 'harbor', H.Project, {'name': 'p', 'proxy_cache': {'registry': 'r', 'speed_kb': 0}},
+    ('harbor-quota-words', 'harbor', HPR.Project, {'name': 'p', 'storage_quota': '50 gigs'}, 'storage_quota'),
+    ('harbor-cve-id', 'harbor', HPR.Project, {'name': 'p', 'cve_allowlist': ['CVE-bad']}, 'cve_allowlist'),
+    ('harbor-severity-enum', 'harbor', HPR.Project, {'name': 'p', 'severity': 'extreme'}, 'severity'),
+    ('harbor-proxy-speed', 'harbor', HPR.Project, {'name': 'p', 'proxy_cache': {'registry': 'r', 'speed_kb': 0}},
      'speed_kb'),
-    ('harbor-public-type', 'harbor', H.Project, {'name': 'p', 'public': 'sometimes'}, 'public'),
-    ('harbor-url-no-scheme', 'harbor', H.Project, {'name': 'p', 'url': 'harbor.example.com'}, 'url'),
+    ('harbor-public-type', 'harbor', HPR.Project, {'name': 'p', 'public': 'sometimes'}, 'public'),
+    ('harbor-url-no-scheme', 'harbor', HPR.Project, {'name': 'p', 'url': 'harbor.example.com'}, 'url'),
     ('harbor-retention-cron-words', 'harbor', RetentionPolicy, {'project': 'p', 'schedule': 'every day',
                                                                    'rules': [{'retain': 'always'}]}, 'schedule'),
     ('harbor-gc-cron-five-fields', 'harbor', Schedule, {'job': 'gc', 'cron': '0 2 * * *'}, 'cron'),
@@ -186,17 +190,17 @@ CASES = [
      'source_password'),
     ('nexus-pypi-migrate-blank-project', 'nexus', NP.PypiMigrate, {
         'repository': 'pypi-hosted', 'source_url': 'http://old.example/simple/', 'projects': ['a', ' ']}, 'projects'),
-    ('harbor-robot-short-secret', 'harbor', H.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
-                                                             'secret': 'short'}, 'secret'),
+    ('harbor-robot-short-secret', 'harbor', HR.RobotAccount, {'name': 'ci', 'project': 'p', 'permissions': PERM,
+                                                              'secret': 'short'}, 'secret'),
     ('harbor-registry-endpoint', 'harbor', Registry, {'name': 'r', 'type': 'harbor',
                                                          'endpoint_url': 'ftp://registry.example.com'},
      'endpoint_url'),
     ('harbor-registry-type-enum', 'harbor', Registry, {'name': 'r', 'type': 'gitlab-ish',
                                                           'endpoint_url': 'https://r.example.com'}, 'type'),
-    ('harbor-member-role-enum', 'harbor', H.ProjectMember, {'project': 'p', 'user': 'u', 'role': 'god'}, 'role'),
+    ('harbor-member-role-enum', 'harbor', HM.ProjectMember, {'project': 'p', 'user': 'u', 'role': 'god'}, 'role'),
     ('harbor-webhook-address', 'harbor', Webhook, {'project': 'p', 'name': 'h', 'event_types': ['push_artifact'],
                                                       'targets': [{'address': 'not a url'}]}, 'address'),
-    ('harbor-timeout-negative', 'harbor', H.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
+    ('harbor-timeout-negative', 'harbor', HPR.Project, {'name': 'p', 'timeout': -1}, 'timeout'),
     ('harbor-label-color', 'harbor', HL.Label, {'name': 'release', 'color': 'blue'}, 'color'),
     ('harbor-label-name-long', 'harbor', HL.Label, {'name': 'x' * 129}, 'name'),
     ('harbor-label-project-name', 'harbor', HL.Label, {'name': 'release', 'project': 'Team A'}, 'project'),

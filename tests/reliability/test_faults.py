@@ -13,7 +13,11 @@ import re
 
 import pytest
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account_info as HRI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cve_allowlist as HC
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_label as HL
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_config import Configuration
@@ -25,11 +29,17 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule 
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user as HU
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user_group as HUG
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_model_version as MV
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model as MR
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_permission as MP
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_user as MU
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_copy as MC
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
@@ -121,20 +131,20 @@ def _exp(ctx):
 
 
 def _experiment_retag(ctx):
-    ctx.run(M.Experiment, name=_exp(ctx), tags={'a': '1', 'b': '2'})
+    ctx.run(ME.Experiment, name=_exp(ctx), tags={'a': '1', 'b': '2'})
     return {'name': _exp(ctx), 'tags': {'a': '10', 'c': '3'}, 'purge_tags': True}
 
 
 def _experiment_existing(extra):
     def setup(ctx):
-        ctx.run(M.Experiment, name=_exp(ctx))
+        ctx.run(ME.Experiment, name=_exp(ctx))
         return dict({'name': _exp(ctx)}, **extra)
     return setup
 
 
 def _model(ctx):
     name = '%s-model' % ctx.p
-    ctx.run(M.RegisteredModel, name=name, description='first', tags={'x': '1'})
+    ctx.run(MR.RegisteredModel, name=name, description='first', tags={'x': '1'})
     return name
 
 
@@ -183,8 +193,8 @@ def _nexus_user(ctx):
 
 def _mlflow_grant(ctx):
     user = ctx.p + '-reader'
-    ctx.run(MA.User, name=user, user_password='Reader-pass-%s' % ctx.p)
-    ctx.run(M.Experiment, name=_exp(ctx))
+    ctx.run(MU.User, name=user, user_password='Reader-pass-%s' % ctx.p)
+    ctx.run(ME.Experiment, name=_exp(ctx))
     return {'user': user, 'experiment_name': _exp(ctx), 'permission': 'READ'}
 
 
@@ -202,8 +212,8 @@ def _mlflow_migration(ctx):
             'tags': [{'key': 'k', 'value': 'v'}],
             'metrics': [{'key': 'loss', 'value': 1.0 / (i + 1), 'timestamp': 1700000000000 + i, 'step': i}
                         for i in range(5)]})
-        path = MM.proxied_path(run['artifact_uri'])
-        client.request('PUT', MM.ARTIFACTS_API + '/%s/notes.txt' % path, data=b'hello')
+        path = MC.proxied_path(run['artifact_uri'])
+        client.request('PUT', MC.ARTIFACTS_API + '/%s/notes.txt' % path, data=b'hello')
         client.post(M.API + '/runs/update', {'run_id': run['run_id'], 'status': 'FINISHED',
                                              'end_time': 1700000100000})
     finally:
@@ -241,7 +251,7 @@ def _nexus_admin(ctx):
 
 def _project(ctx):
     name = '%s-proj' % ctx.p
-    ctx.run(H.Project, name=name)
+    ctx.run(HPR.Project, name=name)
     return name
 
 
@@ -259,7 +269,7 @@ def _robot_task(ctx, project):
 
 def _robot_info(ctx):
     project = _project(ctx)
-    ctx.run(H.RobotAccount, **_robot_task(ctx, project))
+    ctx.run(HR.RobotAccount, **_robot_task(ctx, project))
     return {'project': project}
 
 
@@ -281,28 +291,28 @@ def _minio_user(ctx):
 
 SCENARIOS = [
     # MLflow: the real server behind the fault proxy
-    Scenario('mlflow', 'mlflow_experiment', 'create', M.Experiment,
+    Scenario('mlflow', 'mlflow_experiment', 'create', ME.Experiment,
              lambda c: {'name': _exp(c), 'tags': {'team': 'ml', 'tier': 'gold'}}, _name),
-    Scenario('mlflow', 'mlflow_experiment', 'retag', M.Experiment, _experiment_retag, _name),
-    Scenario('mlflow', 'mlflow_experiment', 'delete', M.Experiment, _experiment_existing({'state': 'absent'}),
+    Scenario('mlflow', 'mlflow_experiment', 'retag', ME.Experiment, _experiment_retag, _name),
+    Scenario('mlflow', 'mlflow_experiment', 'delete', ME.Experiment, _experiment_existing({'state': 'absent'}),
              _name),
-    Scenario('mlflow', 'mlflow_experiment_info', 'by-name', M.ExperimentInfo, _experiment_existing({}), _name),
-    Scenario('mlflow', 'mlflow_registered_model', 'create', M.RegisteredModel,
+    Scenario('mlflow', 'mlflow_experiment_info', 'by-name', ME.ExperimentInfo, _experiment_existing({}), _name),
+    Scenario('mlflow', 'mlflow_registered_model', 'create', MR.RegisteredModel,
              lambda c: {'name': c.p + '-model', 'description': 'd', 'tags': {'a': '1', 'b': '2'}}, _name),
-    Scenario('mlflow', 'mlflow_registered_model', 'update', M.RegisteredModel,
+    Scenario('mlflow', 'mlflow_registered_model', 'update', MR.RegisteredModel,
              lambda c: {'name': _model(c), 'description': 'second', 'tags': {'y': '2'}, 'purge_tags': True},
              _name),
-    Scenario('mlflow', 'mlflow_registered_model_info', 'with-versions', M.RegisteredModelInfo,
+    Scenario('mlflow', 'mlflow_registered_model_info', 'with-versions', MR.RegisteredModelInfo,
              lambda c: {'name': _model(c), 'include_versions': True}, _name),
-    Scenario('mlflow', 'mlflow_model_version', 'register', M.ModelVersion,
+    Scenario('mlflow', 'mlflow_model_version', 'register', MV.ModelVersion,
              lambda c: {'name': _model(c), 'source': 's3://mlflow-artifacts/%s/model' % c.p,
                         'description': 'v1', 'tags': {'k': 'v'}}, _name),
     Scenario('mlflow_migrate', 'mlflow_migrate', 'experiment-with-a-run', MM.Migration, _mlflow_migration,
              lambda a: a['experiments'][0]),
     # MLflow's basic-auth app: the real server behind the fault proxy
-    Scenario('mlflow_auth', 'mlflow_user', 'create', MA.User,
+    Scenario('mlflow_auth', 'mlflow_user', 'create', MU.User,
              lambda c: {'name': c.p + '-team', 'user_password': 'Team-pass-%s' % c.p}, _name),
-    Scenario('mlflow_auth', 'mlflow_permission', 'grant', MA.Permission, _mlflow_grant, lambda a: a['user']),
+    Scenario('mlflow_auth', 'mlflow_permission', 'grant', MP.Permission, _mlflow_grant, lambda a: a['user']),
     # Nexus: the emulator
     Scenario('nexus', 'nexus_repository', 'create-hosted', NR.Repository,
              lambda c: {'name': c.p + '-raw', 'format': 'raw', 'type': 'hosted', 'write_policy': 'allow_once'},
@@ -346,26 +356,26 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_task', 'reschedule', NT.Task, _nexus_task_update, _name),
     Scenario('nexus', 'nexus_http_settings', 'proxy', NHS.HttpSettings, _nexus_http),
     # Harbor: the emulator
-    Scenario('harbor', 'harbor_project', 'create', H.Project,
+    Scenario('harbor', 'harbor_project', 'create', HPR.Project,
              lambda c: {'name': c.p + '-proj', 'public': False, 'auto_scan': True, 'storage_quota': '1GiB'}, _name),
-    Scenario('harbor', 'harbor_project', 'update', H.Project,
+    Scenario('harbor', 'harbor_project', 'update', HPR.Project,
              lambda c: {'name': _project(c), 'severity': 'high', 'prevent_vulnerable': True,
                         'storage_quota': '2GiB'}, _name),
-    Scenario('harbor', 'harbor_project', 'delete', H.Project,
+    Scenario('harbor', 'harbor_project', 'delete', HPR.Project,
              lambda c: {'name': _project(c), 'state': 'absent'}, _name),
-    Scenario('harbor', 'harbor_project_info', 'by-name', H.ProjectInfo, lambda c: {'name': _project(c)}, _name),
-    Scenario('harbor', 'harbor_project_member', 'add', H.ProjectMember,
+    Scenario('harbor', 'harbor_project_info', 'by-name', HPRI.ProjectInfo, lambda c: {'name': _project(c)}, _name),
+    Scenario('harbor', 'harbor_project_member', 'add', HM.ProjectMember,
              lambda c: {'project': _project(c), 'user': c.backend.server.user_username, 'role': 'developer'},
              lambda a: a['project']),
     Scenario('harbor', 'harbor_project_member_info', 'by-project', HMI.ProjectMemberInfo,
              lambda c: {'project': _project(c)}, lambda a: a['project']),
-    Scenario('harbor', 'harbor_robot_account', 'create', H.RobotAccount,
+    Scenario('harbor', 'harbor_robot_account', 'create', HR.RobotAccount,
              lambda c: _robot_task(c, _project(c)), _name),
-    Scenario('harbor', 'harbor_robot_account_info', 'by-project', H.RobotAccountInfo, _robot_info,
+    Scenario('harbor', 'harbor_robot_account_info', 'by-project', HRI.RobotAccountInfo, _robot_info,
              lambda a: a['project']),
     Scenario('harbor', 'harbor_user', 'create', HU.User, _harbor_user, _name),
     Scenario('harbor', 'harbor_user_info', 'by-name', HU.UserInfo, _harbor_user_existing, _name),
-    Scenario('harbor', 'harbor_user_group', 'create', HU.UserGroup,
+    Scenario('harbor', 'harbor_user_group', 'create', HUG.UserGroup,
              lambda c: {'name': c.p + '-admins', 'group_type': 'oidc'}, _name),
     Scenario('harbor', 'harbor_label', 'create', HL.Label,
              lambda c: {'name': 'release', 'project': _project(c), 'color': '#0065AB'}, _name),

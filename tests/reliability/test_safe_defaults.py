@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
 from tests.reliability import summary
@@ -26,7 +26,7 @@ DEFAULT_PASSWORDS = ['admin' + '123', 'Harbor' + '12345', 'minio' + 'admin', 'mi
 def test_new_harbor_projects_are_private(harbor_emulator):
     connection = {'url': harbor_emulator.base_url, 'username': harbor_emulator.admin_username,
                   'password': harbor_emulator.admin_password}
-    result = execute(H.Project, dict(connection, name='safe-defaults'))
+    result = execute(HPR.Project, dict(connection, name='safe-defaults'))
     stored = [p for p in harbor_emulator.projects.values() if p['name'] == 'safe-defaults'][0]
     sent = [w.body for w in harbor_emulator.writes if w.method == 'POST' and w.path == '/projects'][0]
     ok = stored['metadata'].get('public') == 'false' and (sent.get('metadata') or {}).get('public') != 'true' \

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
-from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
@@ -70,13 +70,13 @@ def _case(request, front, service):
     """(operation, task arguments without TLS options) of a read-only task of the service."""
     if service == 'harbor':
         harbor = request.getfixturevalue('harbor_emulator')
-        return H.ProjectInfo, {'url': front(harbor.base_url), 'username': harbor.admin_username,
-                               'password': harbor.admin_password}
+        return HPRI.ProjectInfo, {'url': front(harbor.base_url), 'username': harbor.admin_username,
+                                  'password': harbor.admin_password}
     if service == 'nexus':
         nexus = request.getfixturevalue('nexus_emulator')
         return NR.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}
     if service == 'mlflow':
-        return M.ExperimentInfo, {'tracking_uri': front(request.getfixturevalue('mlflow_server').url)}
+        return ME.ExperimentInfo, {'tracking_uri': front(request.getfixturevalue('mlflow_server').url)}
     minio = request.getfixturevalue('minio_server')
     keys = {'endpoint_url': front(minio.url, 's3'), 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
             'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}

@@ -13,6 +13,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook i
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import normalize_policy
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import normalize_retention
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import normalize_targets
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member as HM
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account as HR
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_account_info as HRI
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_robot_permissions as HRP
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, Response
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
@@ -55,13 +61,13 @@ def validate(cls, **values):
 @pytest.mark.parametrize('value,expected', [(-1, -1), ('-1', -1), (1073741824, 1073741824),
                                             ('50G', 50 * 10 ** 9), ('50Gi', 50 * 1024 ** 3)])
 def test_storage_quota_uses_the_shared_size_convention(value, expected):
-    assert validate(H.Project, name='p', storage_quota=value).quota == expected
+    assert validate(HPR.Project, name='p', storage_quota=value).quota == expected
 
 
 @pytest.mark.parametrize('value', ['50 gigs', 'G', '', '0', 0, -2, 'ten', True, '1e9'])
 def test_storage_quota_rejects(value):
     with pytest.raises(ModuleFailure, match='^storage_quota: '):
-        validate(H.Project, name='p', storage_quota=value)
+        validate(HPR.Project, name='p', storage_quota=value)
 
 
 @pytest.mark.parametrize('cron', ['0 0 2 * * *', '0 */5 * * * *', '0 0 0 * * 0', '0 0 2 * * MON-FRI',
@@ -86,24 +92,24 @@ def test_cron_rejects(cron, fragment):
 
 @pytest.mark.parametrize('name', ['a', 'team-a', 'ml.models_v2', 'a' * 255, '0day'])
 def test_project_names_accepted(name):
-    validate(H.Project, name=name)
+    validate(HPR.Project, name=name)
 
 
 @pytest.mark.parametrize('name', ['Team', 'team_', '-team', 'te--am', 'a' * 256, 'tea m', 'team/a', ''])
 def test_project_names_rejected_naming_the_field(name):
     with pytest.raises(ModuleFailure) as info:
-        validate(H.Project, name=name)
+        validate(HPR.Project, name=name)
     assert info.value.msg.startswith('name')
 
 
 def test_project_options():
-    op = validate(H.Project, name='p', storage_quota='1Gi', cve_allowlist=['cve-2023-1234 ', 'CVE-2023-1234'])
+    op = validate(HPR.Project, name='p', storage_quota='1Gi', cve_allowlist=['cve-2023-1234 ', 'CVE-2023-1234'])
     assert op.quota == 1024 ** 3
     assert op.params['cve_allowlist'] == ['CVE-2023-1234']
     with pytest.raises(ModuleFailure, match='^cve_allowlist'):
-        validate(H.Project, name='p', cve_allowlist=['log4shell'])
+        validate(HPR.Project, name='p', cve_allowlist=['log4shell'])
     with pytest.raises(ModuleFailure, match='^proxy_cache.speed_kb'):
-        validate(H.Project, name='p', proxy_cache={'registry': 'hub', 'speed_kb': 0})
+        validate(HPR.Project, name='p', proxy_cache={'registry': 'hub', 'speed_kb': 0})
 
 
 # -- project metadata: strings on the wire, booleans for users ----------------------------------
@@ -112,7 +118,7 @@ def test_project_normalisation():
            'metadata': {'public': 'true', 'auto_scan': 'false', 'prevent_vul': 'true', 'severity': 'critical',
                         'proxy_speed_kb': '512'},
            'cve_allowlist': {'items': [{'cve_id': 'CVE-2-2'}, {'cve_id': 'CVE-1-1'}], 'expires_at': None}}
-    project = H.normalize_project(raw, {'hard': {'storage': 5}}, 'hub')
+    project = HPRI.normalize_project(raw, {'hard': {'storage': 5}}, 'hub')
     assert project['public'] is True and project['auto_scan'] is False and project['prevent_vulnerable'] is True
     assert project['reuse_sys_cve_allowlist'] is False  # missing metadata is false
     assert project['cve_allowlist'] == ['CVE-1-1', 'CVE-2-2']
@@ -121,7 +127,7 @@ def test_project_normalisation():
 
 
 def test_project_metadata_goes_out_as_strings_and_only_changes():
-    op = validate(H.Project, name='p', public=True, auto_scan=False)
+    op = validate(HPR.Project, name='p', public=True, auto_scan=False)
     op.registry_id = None
     desired = op.desired(None)
     assert op._metadata(desired) == {'public': 'true'}  # false flags keep Harbor's defaults on create
@@ -134,12 +140,12 @@ def test_project_metadata_goes_out_as_strings_and_only_changes():
                                            ('developer', 2), ('guest', 3), ('limited_guest', 5),
                                            ('limitedGuest', 5)])
 def test_roles(role, expected):
-    assert H.role_id(role) == expected
+    assert HM.role_id(role) == expected
 
 
 def test_unknown_role_rejected():
     with pytest.raises(ModuleFailure, match="^role 'owner' is not a Harbor project role"):
-        validate(H.ProjectMember, project='p', user='alice', role='owner')
+        validate(HM.ProjectMember, project='p', user='alice', role='owner')
 
 
 PULL = [{'kind': 'project', 'namespace': None, 'access': [{'resource': 'repository', 'action': 'pull',
@@ -147,34 +153,34 @@ PULL = [{'kind': 'project', 'namespace': None, 'access': [{'resource': 'reposito
 
 
 def test_project_robot_permission_defaults_to_its_project():
-    op = validate(H.RobotAccount, name='ci', project='team-a', permissions=PULL)
+    op = validate(HR.RobotAccount, name='ci', project='team-a', permissions=PULL)
     assert op.permissions == [{'kind': 'project', 'namespace': 'team-a', 'access': PULL[0]['access']}]
 
 
 def test_project_robot_on_another_project_rejected():
     perms = [dict(PULL[0], namespace='team-b')]
     with pytest.raises(ModuleFailure) as info:
-        validate(H.RobotAccount, name='ci', project='team-a', permissions=perms)
+        validate(HR.RobotAccount, name='ci', project='team-a', permissions=perms)
     assert info.value.msg.startswith('permissions[0].namespace')
     assert "'team-b'" in info.value.msg
 
 
 def test_project_robot_has_exactly_one_permission():
     with pytest.raises(ModuleFailure, match='^permissions: a project-level robot account has exactly one'):
-        validate(H.RobotAccount, name='ci', project='team-a', permissions=PULL + PULL)
+        validate(HR.RobotAccount, name='ci', project='team-a', permissions=PULL + PULL)
 
 
 def test_robot_checks():
     with pytest.raises(ModuleFailure, match='^secret does not meet'):
-        validate(H.RobotAccount, name='ci', project='p', secret='password')
+        validate(HR.RobotAccount, name='ci', project='p', secret='password')
     with pytest.raises(ModuleFailure, match=r'^permissions\[0\].access\[0\].action'):
-        validate(H.RobotAccount, name='ci', project='p',
+        validate(HR.RobotAccount, name='ci', project='p',
                  permissions=[dict(PULL[0], access=[{'resource': 'repository', 'action': 'fly', 'effect': 'allow'}])])
     with pytest.raises(ModuleFailure, match='^duration'):
-        validate(H.RobotAccount, name='ci', project='p', duration=0)
+        validate(HR.RobotAccount, name='ci', project='p', duration=0)
     with pytest.raises(ModuleFailure, match=r'^permissions\[0\].namespace is required'):
-        validate(H.RobotAccount, name='ci', level='system', permissions=PULL)
-    op = validate(H.RobotAccount, name='ci', level='system',
+        validate(HR.RobotAccount, name='ci', level='system', permissions=PULL)
+    op = validate(HR.RobotAccount, name='ci', level='system',
                   permissions=[{'kind': 'system', 'namespace': None,
                                 'access': [{'resource': 'registry', 'action': 'list', 'effect': 'allow'}]}])
     assert op.permissions[0]['namespace'] == '/'
@@ -215,8 +221,8 @@ def test_robot_created_with_a_chosen_secret_gets_it_by_the_refresh_call():
     """Harbor ignores a secret sent with POST /robots (controller/robot CreateSec, goharbor/harbor#16884): the
     chosen secret must be set by PATCH /robots/{id} right after the create, and never returned."""
     client = WriteClient()
-    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
-                        client)
+    op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
+                         client)
     op.validate()
     op.create(op.desired(None))
     assert [(m, path) for m, path, body in client.writes] == [('POST', '/robots'), ('PATCH', '/robots/7')]
@@ -231,7 +237,7 @@ def test_new_robot_gets_the_system_robot_token_duration_and_the_server_prefix():
     duration gets robot_token_duration from /configurations; the name prefix is the server's
     robot_name_prefix. An existing robot keeps its duration."""
     client = WriteClient(config={'robot_name_prefix': 'bot-', 'robot_token_duration': 45})
-    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL), client)
+    op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL), client)
     op.validate()
     desired = op.desired(None)
     assert (desired['duration'], desired['full_name']) == (45, 'bot-p+ci')
@@ -239,14 +245,14 @@ def test_new_robot_gets_the_system_robot_token_duration_and_the_server_prefix():
     assert client.writes[0][2]['duration'] == 45
     assert op.desired(dict(desired, duration=-1))['duration'] == -1
     # an explicit duration and prefix win; nothing is read for them
-    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL, duration=7,
-                               name_prefix='robot$'), WriteClient(config=False))
+    op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL, duration=7,
+                                name_prefix='robot$'), WriteClient(config=False))
     op.validate()
     assert (op.desired(None)['duration'], op.full_name()) == (7, 'robot$p+ci')
 
 
 def test_robot_duration_required_when_the_configuration_cannot_be_read():
-    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL), WriteClient(config=False))
+    op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL), WriteClient(config=False))
     op.validate()
     assert op.full_name() == 'robot$p+ci'  # Harbor's default prefix for a caller that cannot read the setting
     with pytest.raises(ModuleFailure) as info:
@@ -256,8 +262,8 @@ def test_robot_duration_required_when_the_configuration_cannot_be_read():
 
 def test_robot_whose_chosen_secret_cannot_be_set_is_deleted_again():
     client = WriteClient(fail=('PATCH',))
-    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
-                        client)
+    op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL, secret='Chosen1secret'),
+                         client)
     op.validate()
     with pytest.raises(ModuleFailure) as info:
         op.create(op.desired(None))
@@ -269,7 +275,7 @@ def test_robot_whose_chosen_secret_cannot_be_set_is_deleted_again():
 
 def test_robot_without_a_chosen_secret_returns_the_generated_one():
     client = WriteClient()
-    op = H.RobotAccount(params(H.RobotAccount, name='ci', project='p', permissions=PULL), client)
+    op = HR.RobotAccount(params(HR.RobotAccount, name='ci', project='p', permissions=PULL), client)
     op.validate()
     op.create(op.desired(None))
     assert [m for m, path, body in client.writes] == ['POST'] and op.new_secret == 'Generated1secret'
@@ -289,7 +295,7 @@ def test_robot_access_outside_harbors_list_is_refused_before_any_request(kind, r
                           'effect': 'allow'},
                          {'resource': resource, 'action': action, 'effect': 'allow'}]}]
     with pytest.raises(ModuleFailure) as info:
-        validate(H.RobotAccount, name='ci', level='system', permissions=perms)
+        validate(HR.RobotAccount, name='ci', level='system', permissions=perms)
     assert info.value.msg.startswith('permissions[0].access[1].')
     assert fragment in info.value.msg
     if 'resource %r' % resource in info.value.msg:  # the allowed resources are named
@@ -298,23 +304,23 @@ def test_robot_access_outside_harbors_list_is_refused_before_any_request(kind, r
 
 def test_robot_permission_table_is_harbors():
     """Spot checks against Harbor v2.15.2 src/common/rbac/const.go (PoliciesMap + NolimitProvider)."""
-    project, system = H.ROBOT_PERMISSIONS['project'], H.ROBOT_PERMISSIONS['system']
+    project, system = HRP.ROBOT_PERMISSIONS['project'], HRP.ROBOT_PERMISSIONS['system']
     assert project['repository'] == ('delete', 'list', 'pull', 'push', 'read', 'update')
     assert 'member' in project and 'export-cve' in project and 'update' not in project['robot']
     assert 'read' not in project['immutable-tag'] and 'list' not in system['label']
     assert 'update' in system['quota'] and 'user-group' in system and 'configuration' not in system
-    validate(H.RobotAccount, name='ci', project='p', permissions=[
+    validate(HR.RobotAccount, name='ci', project='p', permissions=[
         {'kind': 'project', 'namespace': None, 'access': [
             {'resource': r, 'action': a, 'effect': 'allow'} for r, actions in project.items() for a in actions]}])
 
 
 def test_robot_names():
-    assert H.robot_owner('robot$team-a+ci', 'robot$') == ('team-a', 'ci')
-    assert H.robot_owner('robot$ci', 'robot$') == (None, 'ci')
-    robot = H.normalize_robot({'name': 'robot$team-a+ci', 'level': 'project', 'disable': False, 'secret': 'x',
-                               'permissions': [{'kind': 'project', 'namespace': 'team-a',
-                                                'access': [{'resource': 'b', 'action': 'pull'},
-                                                           {'resource': 'a', 'action': 'push'}]}]}, 'robot$')
+    assert HRI.robot_owner('robot$team-a+ci', 'robot$') == ('team-a', 'ci')
+    assert HRI.robot_owner('robot$ci', 'robot$') == (None, 'ci')
+    robot = HRI.normalize_robot({'name': 'robot$team-a+ci', 'level': 'project', 'disable': False, 'secret': 'x',
+                                 'permissions': [{'kind': 'project', 'namespace': 'team-a',
+                                                  'access': [{'resource': 'b', 'action': 'pull'},
+                                                             {'resource': 'a', 'action': 'push'}]}]}, 'robot$')
     assert 'secret' not in robot
     assert robot['project'] == 'team-a' and robot['name'] == 'ci'
     assert [a['resource'] for a in robot['permissions'][0]['access']] == ['a', 'b']
@@ -343,13 +349,13 @@ def test_list_all_without_headers_stops_on_a_short_page():
 @pytest.mark.parametrize('url', ['https://harbor.example.com', 'https://harbor.example.com/',
                                  'https://harbor.example.com/api/v2.0', 'https://harbor.example.com/api/v2.0/'])
 def test_client_base_path(url):
-    client = H.Project.make_client(params(H.Project, name='p', url=url))
+    client = HPR.Project.make_client(params(HPR.Project, name='p', url=url))
     assert client.base_path == '/api/v2.0'
 
 
 def test_client_rejects_bad_url():
     with pytest.raises(ModuleFailure, match='^url must be'):
-        H.Project.make_client(params(H.Project, name='p', url='harbor.example.com'))
+        HPR.Project.make_client(params(HPR.Project, name='p', url='harbor.example.com'))
 
 
 # -- policies -------------------------------------------------------------------------------------

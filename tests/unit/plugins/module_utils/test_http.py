@@ -414,8 +414,8 @@ def test_a_dead_proxy_is_named(server, monkeypatch):
     ('mlflow', 'tracking_uri', 'https://ci:pw%21@mlflow.example.com'),
 ])
 def test_every_service_takes_credentials_from_its_url(service, option, url):
-    from ansible_collections.maestro.platform.plugins.module_utils import _harbor, _mlflow, _nexus_repository
-    cls = {'harbor': _harbor.Project, 'nexus': _nexus_repository.Repository, 'mlflow': _mlflow.Experiment}[service]
+    from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project, _mlflow_experiment, _nexus_repository
+    cls = {'harbor': _harbor_project.Project, 'nexus': _nexus_repository.Repository, 'mlflow': _mlflow_experiment.Experiment}[service]
     made = cls.make_client({option: url, 'timeout': 30, 'validate_certs': True})
     assert made.default_headers['Authorization'] == 'Basic Y2k6cHch', 'ci / pw!'
     assert 'pw' not in made.base_url and '@' not in made.base_url

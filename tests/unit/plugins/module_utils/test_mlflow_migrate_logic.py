@@ -4,6 +4,7 @@ servers in tests/integration/test_mlflow_migrate.py."""
 
 import pytest
 
+from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_copy as MC
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
@@ -50,7 +51,7 @@ def test_log_batch_stays_within_mlflow_limits():
     ('', None),
 ])
 def test_proxied_path(uri, path):
-    assert MM.proxied_path(uri) == path
+    assert MC.proxied_path(uri) == path
 
 
 def test_same_server_refused_before_any_request():
@@ -63,4 +64,4 @@ def test_same_server_refused_before_any_request():
 def test_migration_tags_are_never_copied():
     """A source that was itself migrated into carries maestro.migrated_from: copying it would break the link
     between the new copy and its own source."""
-    assert MM._own_tags({'a': '1', MM.MIGRATED_FROM: 'x', MM.IN_PROGRESS: 'incomplete'}) == {'a': '1'}
+    assert MC.own_tags({'a': '1', MC.MIGRATED_FROM: 'x', MC.IN_PROGRESS: 'incomplete'}) == {'a': '1'}

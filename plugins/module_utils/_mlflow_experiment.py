@@ -1,0 +1,137 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: part of the MLflow family of maestro.platform. Not a public API; it may change at any time.
+"""An MLflow experiment (mlflow_experiment) and mlflow_experiment_info.
+
+Facts the code relies on (MLflow 3.x, checked against a real server in tests/): deleting an experiment is a
+soft delete: the name stays taken, get-by-name still finds it with lifecycle_stage=deleted, and restore brings
+it back with the same id.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
+    API,
+    TAG_OPTIONS,
+    MlflowOperation,
+    apply_tags,
+    check_tags,
+    desired_tags,
+    get_experiment,
+    search_experiments,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    READ_AHEAD_LIMIT,
+    Info,
+    ModuleFailure,
+    Resource,
+    require_name,
+)
+
+
+class Experiment(MlflowOperation, Resource):
+    result_key = 'experiment'
+    complete_desired = True
+    kind = 'MLflow experiment'
+    module_options = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        artifact_location=dict(type='str'),
+        **TAG_OPTIONS
+    )
+
+    def validate(self):
+        require_name(self.params)
+        self.tags = check_tags(self.params.get('tags'))
+        location = self.params.get('artifact_location')
+        if location is not None and not location.strip():
+            raise ModuleFailure('artifact_location must be a non-empty URI such as s3://bucket/path, or left '
+                                'unset to use the server default')
+
+    def read(self):
+        return get_experiment(self.client, self.params['name'])
+
+    def batch_scope(self):
+        return 'experiments'
+
+    def read_batch(self):
+        # Deleted ones too: a soft-deleted experiment is a tombstone to restore, as get-by-name returns it.
+        experiments = search_experiments(self.client, 'ALL', limit=READ_AHEAD_LIMIT)
+        return None if experiments is None else dict((e['name'], e) for e in experiments)
+
+    def exists(self, current):
+        return current is not None and current['lifecycle_stage'] != 'deleted'
+
+    def validate_against(self, current):
+        wanted = self.params.get('artifact_location')
+        if current and wanted is not None and wanted.rstrip('/') != (current['artifact_location'] or '').rstrip('/'):
+            raise ModuleFailure(
+                "artifact_location can only be set when an experiment is created: %s already stores "
+                "artifacts at %r, not %r. Remove artifact_location from the task, or use a new experiment "
+                "name." % (self.describe(), current['artifact_location'], wanted))
+
+    def desired(self, current):
+        return {
+            'experiment_id': current['experiment_id'] if current else None,
+            'name': self.params['name'],
+            'artifact_location': current['artifact_location'] if current else self.params.get('artifact_location'),
+            'lifecycle_stage': 'active',
+            'tags': desired_tags(current['tags'] if current else {}, self.tags, self.params['purge_tags']),
+        }
+
+    def create(self, desired):
+        body = {'name': desired['name'],
+                'tags': [{'key': k, 'value': v} for k, v in sorted(desired['tags'].items())]}
+        if desired['artifact_location']:
+            body['artifact_location'] = desired['artifact_location']
+        self.client.post(API + '/experiments/create', body)
+
+    def restore(self, tombstone, desired):
+        # A soft-deleted experiment keeps its name: restoring keeps its id, runs and artifacts.
+        self.update(tombstone, desired)
+
+    def update(self, current, desired):
+        exp_id = current['experiment_id']
+        if current['lifecycle_stage'] == 'deleted':
+            self.client.post(API + '/experiments/restore', {'experiment_id': exp_id}, idempotent=True)
+        apply_tags(
+            current['tags'], desired['tags'],
+            lambda k, v: self.client.post(API + '/experiments/set-experiment-tag',
+                                          {'experiment_id': exp_id, 'key': k, 'value': v}, idempotent=True),
+            lambda k: self.client.post(API + '/experiments/delete-experiment-tag',
+                                       {'experiment_id': exp_id, 'key': k}, idempotent=True))
+
+    def delete(self, current):
+        self.client.post(API + '/experiments/delete', {'experiment_id': current['experiment_id']},
+                         idempotent=True)
+
+    def absent_view(self, current):
+        return dict(current, lifecycle_stage='deleted')
+
+
+class ExperimentInfo(MlflowOperation, Info):
+    module_options = dict(
+        name=dict(type='str'),
+        filter=dict(type='str'),
+        view_type=dict(type='str', default='active_only', choices=['active_only', 'deleted_only', 'all']),
+    )
+    module_kwargs = dict(MlflowOperation.module_kwargs, mutually_exclusive=(
+        MlflowOperation.module_kwargs['mutually_exclusive'] + [('name', 'filter')]))
+
+    def run(self):
+        name = self.params.get('name')
+        if name is not None:
+            require_name(self.params)
+            found = get_experiment(self.client, name)
+            view = self.params['view_type']
+            if found and view != 'all' and (found['lifecycle_stage'] == 'deleted') != (view == 'deleted_only'):
+                found = None
+            experiments = [found] if found else []
+        else:
+            experiments = search_experiments(self.client, self.params['view_type'].upper(),
+                                             self.params.get('filter'))
+        return {'changed': False, 'experiments': experiments}

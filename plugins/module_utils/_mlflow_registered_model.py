@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: Maestro Platform engineers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+#
+# PRIVATE: part of the MLflow family of maestro.platform. Not a public API; it may change at any time.
+"""An MLflow registered model with its description, tags and aliases (mlflow_registered_model), and
+mlflow_registered_model_info."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
+    API,
+    TAG_OPTIONS,
+    MlflowOperation,
+    apply_tags,
+    check_tags,
+    desired_tags,
+    get_registered_model,
+    search_model_versions,
+    search_registered_models,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    READ_AHEAD_LIMIT,
+    Info,
+    ModuleFailure,
+    Resource,
+    desired_mapping,
+    require_name,
+)
+
+RESERVED_ALIAS = re.compile(r'^(latest|v\d+)$', re.IGNORECASE)
+ALIAS_NAME = re.compile(r'^[\w\-]+$')
+
+
+class RegisteredModel(MlflowOperation, Resource):
+    result_key = 'registered_model'
+    complete_desired = True
+    kind = 'MLflow registered model'
+    module_options = dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        description=dict(type='str'),
+        aliases=dict(type='dict'),
+        purge_aliases=dict(type='bool', default=False),
+        **TAG_OPTIONS
+    )
+
+    def validate(self):
+        require_name(self.params)
+        self.tags = check_tags(self.params.get('tags'))
+        self.aliases = None
+        if self.params.get('aliases') is not None:
+            self.aliases = {}
+            for alias, version in self.params['aliases'].items():
+                if not isinstance(alias, str) or not ALIAS_NAME.match(alias) or len(alias) > 255:
+                    raise ModuleFailure('aliases: %r is not a valid alias name (letters, digits, _ and -, '
+                                        'at most 255 characters)' % (alias,))
+                if RESERVED_ALIAS.match(alias):
+                    raise ModuleFailure("aliases: %r is reserved by MLflow ('latest' and 'v<number>' name "
+                                        "versions already); choose another alias name" % alias)
+                if isinstance(version, bool) or not re.match(r'^\d+$', str(version)):
+                    raise ModuleFailure('aliases: alias %r must point to a version number, got %r'
+                                        % (alias, version))
+                self.aliases[alias] = str(int(str(version)))
+
+    def read(self):
+        return get_registered_model(self.client, self.params['name'])
+
+    def batch_scope(self):
+        return 'registered-models'
+
+    def read_batch(self):
+        models = search_registered_models(self.client, limit=READ_AHEAD_LIMIT)
+        return None if models is None else dict((m['name'], m) for m in models)
+
+    def validate_against(self, current):
+        if not self.aliases:
+            return
+        existing = set(v['version'] for v in search_model_versions(self.client, self.params['name'])) \
+            if current else set()
+        missing = sorted((a, v) for a, v in self.aliases.items() if v not in existing)
+        if missing:
+            raise ModuleFailure('aliases: %s of %s point to versions that do not exist (%s). Register the '
+                                'versions first with maestro.platform.mlflow_model_version.'
+                                % (', '.join(alias for alias, version in missing), self.describe(),
+                                   ', '.join('version %s' % version for alias, version in missing)))
+
+    def desired(self, current):
+        description = self.params.get('description')
+        return {
+            'name': self.params['name'],
+            'description': description if description is not None else (current or {}).get('description', ''),
+            'tags': desired_tags((current or {}).get('tags'), self.tags, self.params['purge_tags']),
+            'aliases': desired_mapping((current or {}).get('aliases'), self.aliases, self.params['purge_aliases']),
+            'latest_versions': (current or {}).get('latest_versions', []),
+        }
+
+    def create(self, desired):
+        body = {'name': desired['name'],
+                'tags': [{'key': k, 'value': v} for k, v in sorted(desired['tags'].items())]}
+        if desired['description']:
+            body['description'] = desired['description']
+        self.client.post(API + '/registered-models/create', body)
+        # A new model has no versions, so validate_against has already refused any alias.
+
+    def update(self, current, desired):
+        name = current['name']
+        if desired['description'] != current['description']:
+            self.client.patch(API + '/registered-models/update',
+                              {'name': name, 'description': desired['description']}, idempotent=True)
+        apply_tags(
+            current['tags'], desired['tags'],
+            lambda k, v: self.client.post(API + '/registered-models/set-tag',
+                                          {'name': name, 'key': k, 'value': v}, idempotent=True),
+            lambda k: self.client.delete(API + '/registered-models/delete-tag', body={'name': name, 'key': k}))
+        apply_tags(
+            current['aliases'], desired['aliases'],
+            lambda a, v: self.client.post(API + '/registered-models/alias',
+                                          {'name': name, 'alias': a, 'version': v}, idempotent=True),
+            lambda a: self.client.delete(API + '/registered-models/alias', body={'name': name, 'alias': a}))
+
+    def delete(self, current):
+        self.client.delete(API + '/registered-models/delete', body={'name': current['name']})
+
+
+class RegisteredModelInfo(MlflowOperation, Info):
+    module_options = dict(
+        name=dict(type='str'),
+        filter=dict(type='str'),
+        include_versions=dict(type='bool', default=False),
+    )
+    module_kwargs = dict(MlflowOperation.module_kwargs, mutually_exclusive=(
+        MlflowOperation.module_kwargs['mutually_exclusive'] + [('name', 'filter')]))
+
+    def run(self):
+        if self.params.get('name') is not None:
+            require_name(self.params)
+            found = get_registered_model(self.client, self.params['name'])
+            models = [found] if found else []
+        else:
+            models = search_registered_models(self.client, self.params.get('filter'))
+        if self.params['include_versions']:
+            for model in models:
+                model['versions'] = search_model_versions(self.client, model['name'])
+        return {'changed': False, 'registered_models': models}
