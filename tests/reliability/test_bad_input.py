@@ -24,7 +24,10 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_sc
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_user as NU
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_role as NRO
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_admin_password as NAP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
@@ -119,13 +122,13 @@ CASES = [
                                                            'access_key_id': 'k'}, 'secret_access_key'),
     ('nexus-quota-type-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 'file',
                                                      'soft_quota': {'type': 'huge', 'limit_mb': 1}}, 'soft_quota'),
-    ('nexus-user-email', 'nexus', N.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
-    ('nexus-user-empty-password', 'nexus', N.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),
-    ('nexus-user-status-enum', 'nexus', N.User, {'user_id': 'u', 'status': 'sleeping'}, 'status'),
-    ('nexus-no-realms', 'nexus', N.Security, {'realms': []}, 'realms'),
-    ('nexus-duplicate-realm', 'nexus', N.Security, {'realms': ['DockerToken', 'DockerToken']}, 'realms'),
-    ('nexus-role-contains-itself', 'nexus', N.Role, {'id': 'r', 'roles': ['r']}, 'roles'),
-    ('nexus-admin-missing-password', 'nexus', N.AdminPassword, {'password': None}, 'password'),
+    ('nexus-user-email', 'nexus', NU.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
+    ('nexus-user-empty-password', 'nexus', NU.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),
+    ('nexus-user-status-enum', 'nexus', NU.User, {'user_id': 'u', 'status': 'sleeping'}, 'status'),
+    ('nexus-no-realms', 'nexus', NSE.Security, {'realms': []}, 'realms'),
+    ('nexus-duplicate-realm', 'nexus', NSE.Security, {'realms': ['DockerToken', 'DockerToken']}, 'realms'),
+    ('nexus-role-contains-itself', 'nexus', NRO.Role, {'id': 'r', 'roles': ['r']}, 'roles'),
+    ('nexus-admin-missing-password', 'nexus', NAP.AdminPassword, {'password': None}, 'password'),
     ('nexus-routing-rule-bad-regex', 'nexus', NRR.RoutingRule, {'name': 'r', 'mode': 'block', 'matchers': ['(']},
      'matchers'),
     ('nexus-routing-rule-mode-enum', 'nexus', NRR.RoutingRule, {'name': 'r', 'mode': 'deny', 'matchers': ['x']},

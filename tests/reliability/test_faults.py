@@ -25,8 +25,12 @@ from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_user as NU
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_role as NRO
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_admin_password as NAP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as NRI
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_content_selector as NCS
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_ldap as NL
@@ -169,7 +173,7 @@ def _nexus_pypi_migrate(ctx):
 
 
 def _nexus_user(ctx):
-    ctx.run(N.User, user_id=ctx.p + '-u', first_name='Ada', last_name='Lovelace', email='ada@example.com',
+    ctx.run(NU.User, user_id=ctx.p + '-u', first_name='Ada', last_name='Lovelace', email='ada@example.com',
             user_password='First-%s' % ctx.p)
     return {'user_id': ctx.p + '-u', 'first_name': 'Augusta', 'user_password': 'Second-%s' % ctx.p,
             'update_password': 'always'}
@@ -305,23 +309,23 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_repository', 'update', NR.Repository,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw'), 'format': 'raw', 'type': 'hosted', 'online': False,
                         'write_policy': 'deny'}, _name),
-    Scenario('nexus', 'nexus_repository_info', 'by-name', NR.RepositoryInfo,
+    Scenario('nexus', 'nexus_repository_info', 'by-name', NRI.RepositoryInfo,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw')}, _name),
     Scenario('nexus', 'nexus_blobstore', 'create-s3', NB.BlobStore,
              lambda c: {'name': c.p + '-s3', 'type': 's3', 'bucket': 'nexus-blobs', 'region': 'us-east-1',
                         'endpoint': 'http://127.0.0.1:9000', 'force_path_style': True, 'access_key_id': 'blob-key',
                         'secret_access_key': 'Blob-secret-%s' % c.p}, _name),
-    Scenario('nexus', 'nexus_user', 'create', N.User,
+    Scenario('nexus', 'nexus_user', 'create', NU.User,
              lambda c: {'user_id': c.p + '-u', 'first_name': 'Ada', 'last_name': 'Lovelace',
                         'email': 'ada@example.com', 'user_password': 'Pw-%s' % c.p, 'roles': ['nx-anonymous']},
              lambda a: a['user_id']),
-    Scenario('nexus', 'nexus_user', 'update-password', N.User, _nexus_user, lambda a: a['user_id']),
-    Scenario('nexus', 'nexus_role', 'create', N.Role,
+    Scenario('nexus', 'nexus_user', 'update-password', NU.User, _nexus_user, lambda a: a['user_id']),
+    Scenario('nexus', 'nexus_role', 'create', NRO.Role,
              lambda c: {'id': c.p + '-role', 'description': 'readers', 'privileges': ['nx-search-read']},
              lambda a: a['id']),
-    Scenario('nexus', 'nexus_security', 'realms', N.Security,
+    Scenario('nexus', 'nexus_security', 'realms', NSE.Security,
              lambda c: {'realms': ['NexusAuthenticatingRealm', 'DockerToken'], 'anonymous_access': False}),
-    Scenario('nexus', 'nexus_admin_password', 'first-start', N.AdminPassword, _nexus_admin),
+    Scenario('nexus', 'nexus_admin_password', 'first-start', NAP.AdminPassword, _nexus_admin),
     Scenario('nexus', 'nexus_pypi_migrate', 'one-file', NP.PypiMigrate, _nexus_pypi_migrate,
              lambda a: a['repository']),
     Scenario('nexus', 'nexus_content_selector', 'create', NCS.ContentSelector,

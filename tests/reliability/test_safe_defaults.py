@@ -11,7 +11,7 @@ import yaml
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
 from tests.reliability import summary
 from tests.reliability.faults import execute
 from tests.servers import S3_KEYS
@@ -45,7 +45,7 @@ def test_nexus_anonymous_access_is_off_where_the_collection_sets_it(nexus_emulat
     # the role applies its variable through nexus_security; the module then turns anonymous access off
     nexus_emulator.anonymous['enabled'] = True
     connection = {'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_emulator.admin_password}
-    result = execute(N.Security, dict(connection, anonymous_access=defaults['nexus_anonymous_access']))
+    result = execute(NSE.Security, dict(connection, anonymous_access=defaults['nexus_anonymous_access']))
     ok = defaults['nexus_anonymous_access'] is False and dev.get('nexus_anonymous_access', False) is False \
         and 'anonymous_access: "{{ nexus_anonymous_access }}"' in role_task \
         and nexus_emulator.anonymous['enabled'] is False and result['security']['anonymous_access'] is False

@@ -15,6 +15,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor as
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as NRI
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
 from tests.reliability.fault_proxy import FaultProxy
@@ -74,7 +75,7 @@ def _case(request, front, service):
                                'password': harbor.admin_password}
     if service == 'nexus':
         nexus = request.getfixturevalue('nexus_emulator')
-        return NR.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}
+        return NRI.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}
     if service == 'mlflow':
         return M.ExperimentInfo, {'tracking_uri': front(request.getfixturevalue('mlflow_server').url)}
     minio = request.getfixturevalue('minio_server')
