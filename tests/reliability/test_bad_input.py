@@ -21,7 +21,9 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_la
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_policies as HP
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
-from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket as MIB
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_policy as MIP
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_user as MIU
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_user as NU
@@ -210,28 +212,28 @@ CASES = [
     ('harbor-allowlist-missing', 'harbor', HC.CveAllowlist, {}, 'cves'),
     ('harbor-allowlist-expiry', 'harbor', HC.CveAllowlist, {'cves': [], 'expires_at': -5}, 'expires_at'),
     # -- S3 buckets and the MinIO admin API
-    ('s3-bucket-upper-case', 's3', MI.Bucket, {'name': 'Bad_Bucket'}, 'name'),
-    ('s3-bucket-too-short', 's3', MI.Bucket, {'name': 'ab'}, 'name'),
-    ('s3-quota-words', 's3', MI.Bucket, {'name': 'data-bucket', 'quota': 'lots'}, 'quota'),
-    ('s3-policy-not-json', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': '{not json'}, 'policy'),
-    ('s3-policy-version', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': {
+    ('s3-bucket-upper-case', 's3', MIB.Bucket, {'name': 'Bad_Bucket'}, 'name'),
+    ('s3-bucket-too-short', 's3', MIB.Bucket, {'name': 'ab'}, 'name'),
+    ('s3-quota-words', 's3', MIB.Bucket, {'name': 'data-bucket', 'quota': 'lots'}, 'quota'),
+    ('s3-policy-not-json', 's3', MIB.Bucket, {'name': 'data-bucket', 'policy': '{not json'}, 'policy'),
+    ('s3-policy-version', 's3', MIB.Bucket, {'name': 'data-bucket', 'policy': {
         'Version': '2024-01-01', 'Statement': [dict(POLICY['Statement'][0], Principal={'AWS': ['*']})]}},
      'Version'),
-    ('s3-lifecycle-date', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [
+    ('s3-lifecycle-date', 's3', MIB.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [
         {'id': 'x', 'expiration_date': '2024-13-40'}]}, 'lifecycle_rules'),
-    ('s3-lifecycle-no-action', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [{'id': 'x'}]},
+    ('s3-lifecycle-no-action', 's3', MIB.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [{'id': 'x'}]},
      'lifecycle_rules'),
-    ('s3-versioning-enum', 's3', MI.Bucket, {'name': 'data-bucket', 'versioning': 'sometimes'}, 'versioning'),
-    ('s3-kms-key-without-encryption', 's3', MI.Bucket, {'name': 'data-bucket', 'encryption_key_id': 'k'},
+    ('s3-versioning-enum', 's3', MIB.Bucket, {'name': 'data-bucket', 'versioning': 'sometimes'}, 'versioning'),
+    ('s3-kms-key-without-encryption', 's3', MIB.Bucket, {'name': 'data-bucket', 'encryption_key_id': 'k'},
      'encryption_key_id'),
-    ('s3-endpoint-no-scheme', 's3', MI.Bucket, {'name': 'data-bucket', 'endpoint_url': 'minio:9000'},
+    ('s3-endpoint-no-scheme', 's3', MIB.Bucket, {'name': 'data-bucket', 'endpoint_url': 'minio:9000'},
      'endpoint_url'),
-    ('minio-policy-name-comma', 's3', MI.Policy, {'name': 'a,b', 'policy': POLICY}, 'name'),
-    ('minio-policy-effect', 's3', MI.Policy, {'name': 'p', 'policy': {
+    ('minio-policy-name-comma', 's3', MIP.Policy, {'name': 'a,b', 'policy': POLICY}, 'name'),
+    ('minio-policy-effect', 's3', MIP.Policy, {'name': 'p', 'policy': {
         'Version': '2012-10-17', 'Statement': [{'Effect': 'Maybe', 'Action': 's3:GetObject', 'Resource': '*'}]}},
      'Effect'),
-    ('minio-user-short-name', 's3', MI.User, {'name': 'ab', 'secret': 'Secret-12345'}, 'name'),
-    ('minio-missing-secret-key', 's3', MI.User, {'name': 'alice', 'secret_key': None}, 'secret_key'),
+    ('minio-user-short-name', 's3', MIU.User, {'name': 'ab', 'secret': 'Secret-12345'}, 'name'),
+    ('minio-missing-secret-key', 's3', MIU.User, {'name': 'alice', 'secret_key': None}, 'secret_key'),
     # -- DVC remotes (local files)
     ('dvc-url-no-scheme', 'dvc', D.DvcRemote, {'name': 'store', 'url': 'bucket/path'}, 'url'),
     ('dvc-name-quote', 'dvc', D.DvcRemote, {'name': 'st"ore', 'url': 's3://b/p'}, 'name'),

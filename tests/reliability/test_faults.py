@@ -21,6 +21,10 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_pr
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_users as HU
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket_info as MIBI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket as MIB
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_policy as MIP
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_user as MIU
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_auth as MA
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
@@ -263,7 +267,7 @@ def _robot_info(ctx):
 
 def _bucket(ctx):
     name = '%s-data' % ctx.p
-    ctx.run(MI.Bucket, name=name, versioning='enabled', tags={'team': 'ml'})
+    ctx.run(MIB.Bucket, name=name, versioning='enabled', tags={'team': 'ml'})
     return name
 
 
@@ -273,7 +277,7 @@ POLICY_DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action
 
 def _minio_user(ctx):
     policy = ctx.p + '-read'
-    ctx.run(MI.Policy, name=policy, policy=POLICY_DOC)
+    ctx.run(MIP.Policy, name=policy, policy=POLICY_DOC)
     return {'name': ctx.p + '-user', 'secret': 'Secret-%s-0123' % ctx.p, 'policies': [policy]}
 
 
@@ -393,16 +397,16 @@ SCENARIOS = [
     Scenario('harbor', 'harbor_schedule', 'gc', HP.Schedule,
              lambda c: {'job': 'gc', 'cron': '0 0 2 * * 6', 'delete_untagged': True, 'workers': 2}),
     # S3 (moto) and the MinIO admin API (emulator), behind the fault proxy
-    Scenario('s3', 'minio_bucket', 'create', MI.Bucket,
+    Scenario('s3', 'minio_bucket', 'create', MIB.Bucket,
              lambda c: {'name': c.p + '-data', 'versioning': 'enabled', 'tags': {'team': 'ml'}, 'quota': '1GiB',
                         'lifecycle_rules': [{'id': 'expire', 'expiration_days': 30}]}, _name),
-    Scenario('s3', 'minio_bucket', 'update', MI.Bucket,
+    Scenario('s3', 'minio_bucket', 'update', MIB.Bucket,
              lambda c: {'name': _bucket(c), 'versioning': 'suspended', 'tags': {'team': 'data'},
                         'purge_tags': True}, _name),
-    Scenario('s3', 'minio_bucket_info', 'by-name', MI.BucketInfo, lambda c: {'name': _bucket(c)}, _name),
-    Scenario('s3', 'minio_policy', 'create', MI.Policy,
+    Scenario('s3', 'minio_bucket_info', 'by-name', MIBI.BucketInfo, lambda c: {'name': _bucket(c)}, _name),
+    Scenario('s3', 'minio_policy', 'create', MIP.Policy,
              lambda c: {'name': c.p + '-read', 'policy': POLICY_DOC}, _name),
-    Scenario('s3', 'minio_user', 'create', MI.User, _minio_user, _name),
+    Scenario('s3', 'minio_user', 'create', MIU.User, _minio_user, _name),
 ]
 
 # Found by this suite and fixed in plugins/module_utils/_http.py: a 2xx answer whose JSON body does not parse

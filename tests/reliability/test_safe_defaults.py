@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
-from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket as MIB
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
 from tests.reliability import summary
 from tests.reliability.faults import execute
@@ -60,7 +60,7 @@ def test_new_buckets_are_private(minio_server):
     connection = {'endpoint_url': minio_server.url, 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
                   'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}
     name = 'safe-defaults-bucket'
-    execute(MI.Bucket, dict(connection, name=name))
+    execute(MIB.Bucket, dict(connection, name=name))
     import boto3
     s3 = boto3.client('s3', endpoint_url=minio_server.url, region_name='us-east-1',
                       aws_access_key_id=S3_KEYS['AWS_ACCESS_KEY_ID'],

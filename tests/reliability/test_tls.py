@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
-from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket_info as MIBI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_policy as MIP
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as NRI
@@ -82,8 +83,8 @@ def _case(request, front, service):
     keys = {'endpoint_url': front(minio.url, 's3'), 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
             'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}
     if service == 'minio admin API':
-        return MI.Policy, dict(keys, name='tls-check', state='absent')
-    return MI.BucketInfo, dict(keys, details=False)
+        return MIP.Policy, dict(keys, name='tls-check', state='absent')
+    return MIBI.BucketInfo, dict(keys, details=False)
 
 
 @pytest.mark.parametrize('service', SERVICES)
