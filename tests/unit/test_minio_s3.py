@@ -254,6 +254,59 @@ def test_s3_errors_become_one_sentence():
     assert err.value.msg == 'Failed to set versioning on bucket data-bucket: AccessDenied: Access Denied'
 
 
+
+def test_one_error_mapping_for_boto3_and_the_admin_api():
+    """_s3.storage_call: 'does not exist' codes (or an admin answer's HTTP status) -> None, a code with its own
+    sentence -> that sentence, anything else -> 'Failed to <verb> <what>: ...' with the server's error code only
+    when it gave one."""
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+
+    def raises(exc):
+        def call(*args, **kwargs):
+            raise exc
+        return call
+
+    missing = ClientError({'Error': {'Code': 'NoSuchTagSet', 'Message': 'none'}}, 'GetBucketTagging')
+    assert _s3.storage_call('read tags of', 'bucket b', raises(missing), absent=('NoSuchTagSet',)) is None
+    assert _s3.storage_call('read', "MinIO user 'u'", raises(ApiError('gone', status=404)), absent=('404',)) is None
+    denied = ClientError({'Error': {'Code': 'AccessDenied', 'Message': 'Access Denied'}}, 'PutBucketTagging')
+    with pytest.raises(ModuleFailure) as err:
+        _s3.storage_call('tag', 'bucket b', raises(denied), absent=('NoSuchTagSet',))
+    assert (err.value.msg, err.value.extra) == ('Failed to tag bucket b: AccessDenied: Access Denied',
+                                                {'error_code': 'AccessDenied'})
+    in_use = ApiError('XMinioAdminPolicyInUse: in use', status=400, error_code='XMinioAdminPolicyInUse')
+    with pytest.raises(ModuleFailure) as err:
+        _s3.storage_call('delete', 'p', raises(in_use), messages={'XMinioAdminPolicyInUse': 'detach it first'})
+    assert (err.value.msg, err.value.extra) == ('detach it first',
+                                                {'status': 400, 'error_code': 'XMinioAdminPolicyInUse'})
+    with pytest.raises(ModuleFailure) as err:
+        _s3.storage_call('read', 'p', raises(ApiError('Internal error', status=500)), absent=('404',))
+    assert (err.value.msg, err.value.extra) == ('Failed to read p: Internal error', {'status': 500})
+    with pytest.raises(ModuleFailure) as err, _s3.storage_errors('empty', 'bucket b'):
+        raise EndpointConnectionError(endpoint_url='http://127.0.0.1:9')
+    assert err.value.msg.startswith('Failed to empty bucket b: Could not connect') and err.value.extra == {}
+
+
+def test_a_connection_error_while_deleting_a_bucket_is_one_sentence():
+    """Before the one error mapping, a BotoCoreError from delete_bucket escaped as an unhandled exception."""
+    from botocore.exceptions import EndpointConnectionError
+    from botocore.stub import Stubber
+
+    bucket, s3 = _bucket(name='gone-bucket', state='absent', force=False)
+    stub = Stubber(s3)
+    stub.add_response('head_bucket', {}, {'Bucket': 'gone-bucket'})
+    stub.add_response('list_object_versions', {}, {'Bucket': 'gone-bucket', 'MaxKeys': 1})
+
+    def unreachable(**kwargs):
+        raise EndpointConnectionError(endpoint_url='http://127.0.0.1:9')
+
+    s3.delete_bucket = unreachable
+    with stub, pytest.raises(ModuleFailure) as err:
+        bucket.execute()
+    assert err.value.msg.startswith('Failed to delete bucket gone-bucket: Could not connect'), err.value.msg
+
 def test_aws_mode_without_endpoint():
     """No endpoint_url: AWS S3's regional endpoint, virtual-host addressing, LocationConstraint outside us-east-1,
     object lock asked at creation. No network: botocore's Stubber checks each request's parameters."""
