@@ -72,7 +72,6 @@ def sigv4_headers(method, host, path, query_string, body, access_key, secret_key
     return out
 
 
-
 # -- MinIO admin client -----------------------------------------------------------------------------
 class MinioAdmin:
     """Signed, optionally encrypted calls to /minio/admin/v3 over one kept-alive HTTP connection."""

@@ -14,8 +14,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    _get_or_none, _lower, _sorted_unique, _upper)
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import _lower, _sorted_unique, _upper
 
 
 # format -> the repository types Nexus Community serves for it (among the formats this collection manages;

@@ -97,7 +97,6 @@ def shape(value):
     return 'a value of type %s' % type(value).__name__
 
 
-
 # -- sizes ------------------------------------------------------------------------------------------
 def parse_size(value, field):
     """A MinIO bucket quota in bytes: the collection's one size convention (_size.py); 0 removes the quota."""

@@ -68,7 +68,6 @@ def normalise_policy(doc):
     return out
 
 
-
 def parse_policy(value, field='policy', bucket_policy=False):
     """A policy document from a dict or a JSON string, checked for shape; ModuleFailure naming field."""
     value = _policy_document(value, field)

@@ -121,7 +121,7 @@ def test_sigv4_matches_botocore(method, query, body):
     path = '/minio/admin/v3/' + ('add-canned-policy' if query and 'name' in query else 'user-info')
     qs = _minio_admin.canonical_query(query)
     headers = _minio_admin.sigv4_headers(method, 'minio.example.com:9000', path, qs, body, 'AKID', 'secret/key+x',
-                                'us-east-1', session_token='tok', now=now)
+                                         'us-east-1', session_token='tok', now=now)
     request = AWSRequest(method=method, url='http://minio.example.com:9000%s%s' % (path, ('?' + qs) if qs else ''),
                          data=body or b'', headers={'X-Amz-Date': headers['X-Amz-Date'],
                                                     'X-Amz-Content-Sha256': headers['X-Amz-Content-Sha256'],
@@ -181,7 +181,7 @@ def test_wrong_secret_or_tampering_is_detected():
 def test_admin_errors_carry_minio_codes():
     from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
     err = _minio_admin.admin_error(ApiError('raw', status=404, body={'Code': 'XMinioAdminNoSuchUser',
-                                                            'Message': 'The specified user does not exist.'}))
+                                                                     'Message': 'The specified user does not exist.'}))
     assert err.error_code == 'XMinioAdminNoSuchUser'
     assert str(err.message) == 'XMinioAdminNoSuchUser: The specified user does not exist.'
     plain = _minio_admin.admin_error(ApiError('<Error>NoSuchBucket</Error>', status=404, body=None))
@@ -254,7 +254,6 @@ def test_s3_errors_become_one_sentence():
     assert err.value.msg == 'Failed to set versioning on bucket data-bucket: AccessDenied: Access Denied'
 
 
-
 def test_one_error_mapping_for_boto3_and_the_admin_api():
     """_s3.storage_call: 'does not exist' codes (or an admin answer's HTTP status) -> None, a code with its own
     sentence -> that sentence, anything else -> 'Failed to <verb> <what>: ...' with the server's error code only
@@ -306,6 +305,7 @@ def test_a_connection_error_while_deleting_a_bucket_is_one_sentence():
     with stub, pytest.raises(ModuleFailure) as err:
         bucket.execute()
     assert err.value.msg.startswith('Failed to delete bucket gone-bucket: Could not connect'), err.value.msg
+
 
 def test_aws_mode_without_endpoint():
     """No endpoint_url: AWS S3's regional endpoint, virtual-host addressing, LocationConstraint outside us-east-1,
