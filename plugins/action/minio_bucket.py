@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket
+from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket import Bucket
 from ansible_collections.maestro.platform.plugins.plugin_utils._fast_action import FastAction
 
 

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import AdminPassword
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_admin_password import AdminPassword
 from ansible_collections.maestro.platform.plugins.plugin_utils._fast_action import FastAction
 
 

@@ -44,7 +44,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
     NexusOperation,
     _get_or_none,
 )
-from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import repository_path
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository_fields import repository_path
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Operation
 
 HTML = {'Accept': 'text/html'}

@@ -3,38 +3,34 @@
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
 #
 # PRIVATE: the S3 / MinIO helpers of maestro.platform. Not a public API; it may change at any time.
-"""S3 (through boto3) and MinIO's admin API (through our own HTTP transport) for the minio_* modules.
+"""S3 through boto3 for the minio_* modules, and the storage family's one error mapping.
 
-- S3 naming rules, IAM/bucket policy normalisation (policies are compared as data), quota sizes.
-- A boto3 S3 client factory and one sentence per botocore ClientError.
-- MinIO's admin API (/minio/admin/v3): AWS Signature Version 4 (service ``s3``) written here with the
-  standard library, and the encrypted payload format of madmin-go (the same as minio-py's
-  minio/crypto.py): ``salt(32) | AEAD id(1) | nonce(8) | packages``, the key derived with argon2id
-  (time 1, memory 64 MiB, 4 lanes, 32 bytes) from the caller's secret key, each package at most 16 KiB of
-  plain text sealed with AES-256-GCM (id 0) or ChaCha20-Poly1305 (id 1), sio-go's channel construction
-  (additional data = 0x00|0x80 + tag of an empty seal under the 12-byte nonce with counter 0, counter
-  1, 2, ... little endian in the nonce's last 4 bytes, 0x80 on the last package).
-  argon2-cffi is required; the cipher comes from ``cryptography`` or, failing that, ``pycryptodome``.
+- S3 bucket naming rules, quota sizes, a value's shape in words, canonical JSON.
+- A boto3 S3 client factory and one sentence per botocore error.
+- storage_call / storage_errors / storage_failure: every boto3 call and every MinIO admin API call of the
+  family goes through them (amazon.aws's error-handler idea, module_utils/errors.py AWSErrorHandler): the
+  codes that mean "does not exist" become None, codes with a sentence of their own become that sentence, and
+  any other error one ModuleFailure "Failed to <verb> <what>: <reason>" carrying the server's error code.
+
+Policy documents are in _s3_policy.py, MinIO's admin API in _minio_admin.py and its payload encryption in
+_minio_crypto.py.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
-import hashlib
-import hmac
+import contextlib
 import ipaddress
 import json
-import os
 import re
 import traceback
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import IDEMPOTENT_METHODS, ApiError, HttpClient
+from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from ansible_collections.maestro.platform.plugins.module_utils import _size
 
@@ -54,26 +50,6 @@ except ImportError:
     class BotoCoreError(Exception):  # type: ignore  # noqa: N818
         pass
 
-try:
-    from argon2.low_level import Type as _Argon2Type, hash_secret_raw as _argon2_raw
-    HAS_ARGON2 = True
-except ImportError:
-    HAS_ARGON2 = False
-
-_AEAD_BACKEND = None
-_AESGCM = _ChaCha = _AES = _ChaChaPyc = None
-try:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM as _AESGCM
-    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305 as _ChaCha
-    _AEAD_BACKEND = 'cryptography'
-except ImportError:
-    try:
-        from Crypto.Cipher import AES as _AES, ChaCha20_Poly1305 as _ChaChaPyc
-        _AEAD_BACKEND = 'pycryptodome'
-    except ImportError:
-        pass
-
-ADMIN_PREFIX = '/minio/admin/v3'
 DEFAULT_REGION = 'us-east-1'
 
 # -- bucket names -----------------------------------------------------------------------------------
@@ -107,60 +83,6 @@ def bucket_name_problem(name):
     return None
 
 
-# -- policies as data -------------------------------------------------------------------------------
-_SET_KEYS = ('Action', 'NotAction', 'Resource', 'NotResource')
-_POLICY_KEYS = frozenset(('Version', 'Id', 'Statement'))
-_STATEMENT_KEYS = frozenset(('Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource',
-                             'NotResource', 'Condition'))
-
-
-def _as_sorted_list(value):
-    values = value if isinstance(value, list) else [value]
-    return sorted(set(str(v) for v in values))
-
-
-def _normalise_principal(value):
-    if value == '*':
-        return {'AWS': ['*']}
-    if isinstance(value, dict):
-        return dict((k, _as_sorted_list(v)) for k, v in value.items())
-    return value
-
-
-def _normalise_statement(stmt):
-    out = {}
-    for key, value in stmt.items():
-        if key in _SET_KEYS:
-            out[key] = _as_sorted_list(value)
-        elif key in ('Principal', 'NotPrincipal'):
-            out[key] = _normalise_principal(value)
-        elif key == 'Condition' and isinstance(value, dict):
-            out[key] = dict((op, dict((k, _as_sorted_list(v)) for k, v in (conds or {}).items()))
-                            for op, conds in value.items())
-        elif key == 'Sid' and value in ('', None):
-            continue
-        else:
-            out[key] = value
-    return out
-
-
-def normalise_policy(doc):
-    """A policy document in one canonical form: key order, a single value versus a one-item list, the
-    order of actions/resources/statements and duplicate statements make no difference."""
-    if doc is None:
-        return None
-    statements = doc.get('Statement', [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    canon = {}
-    for stmt in statements:
-        normal = _normalise_statement(stmt)
-        canon[json.dumps(normal, sort_keys=True)] = normal
-    out = dict((k, v) for k, v in doc.items() if k != 'Statement' and v not in ('', None))
-    out['Statement'] = [canon[k] for k in sorted(canon)]
-    return out
-
-
 def canonical_json(value):
     """A stable string for a JSON value (compare documents as data, not as text)."""
     return json.dumps(value, sort_keys=True, separators=(',', ':'))
@@ -173,101 +95,6 @@ def shape(value):
         if isinstance(value, kind):
             return words
     return 'a value of type %s' % type(value).__name__
-
-
-def parse_policy(value, field='policy', bucket_policy=False):
-    """A policy document from a dict or a JSON string, checked for shape; ModuleFailure naming field."""
-    value = _policy_document(value, field)
-    statements = value.get('Statement')
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list) or not statements:
-        raise ModuleFailure('%s: Statement must be a non-empty list of statements' % field)
-    for index, stmt in enumerate(statements):
-        _check_statement(stmt, '%s: Statement[%d]' % (field, index), bucket_policy)
-    return value
-
-
-def _policy_document(value, field):
-    """The document as a mapping with known top-level keys and a valid Version."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise ModuleFailure('%s is not valid JSON (%s); give a policy document as a YAML mapping or a JSON '
-                                'string' % (field, exc))
-    if not isinstance(value, dict):
-        hint = ' (the list of statements goes under Statement)' if isinstance(value, (list, tuple)) else ''
-        raise ModuleFailure('%s must be a policy document: a mapping with Version and Statement, or the same as a '
-                            'JSON string, got %s%s' % (field, shape(value), hint))
-    unknown = sorted(set(value) - _POLICY_KEYS)
-    if unknown:
-        raise ModuleFailure('%s has unknown top-level key(s) %s; a policy document has Version, Id and '
-                            'Statement' % (field, ', '.join(unknown)))
-    version = value.get('Version')
-    if version is not None and version not in ('2012-10-17', '2008-10-17'):
-        raise ModuleFailure("%s: Version must be '2012-10-17', got %r" % (field, version))
-    return value
-
-
-def _check_statement(stmt, where, bucket_policy):
-    if not isinstance(stmt, dict):
-        raise ModuleFailure('%s must be a mapping, got %s' % (where, type(stmt).__name__))
-    unknown = sorted(set(stmt) - _STATEMENT_KEYS)
-    if unknown:
-        raise ModuleFailure('%s has unknown key(s) %s' % (where, ', '.join(unknown)))
-    if stmt.get('Effect') not in ('Allow', 'Deny'):
-        raise ModuleFailure("%s: Effect must be 'Allow' or 'Deny', got %r" % (where, stmt.get('Effect')))
-    if ('Action' in stmt) == ('NotAction' in stmt):
-        raise ModuleFailure('%s needs exactly one of Action or NotAction' % where)
-    if ('Resource' in stmt) == ('NotResource' in stmt):
-        raise ModuleFailure('%s needs exactly one of Resource or NotResource' % where)
-    _check_statement_values(stmt, where)
-    if bucket_policy and 'Principal' not in stmt and 'NotPrincipal' not in stmt:
-        raise ModuleFailure('%s needs a Principal: a bucket policy says whom it applies to '
-                            '(for example {"AWS": ["*"]})' % where)
-    if 'Condition' in stmt and not isinstance(stmt['Condition'], dict):
-        raise ModuleFailure('%s: Condition must be a mapping of operator to conditions' % where)
-
-
-def _as_list(value):
-    return value if isinstance(value, list) else [value]
-
-
-def _check_statement_values(stmt, where):
-    """Action/Resource lists hold non-empty strings; actions read 'service:action' (or '*')."""
-    for key in _SET_KEYS:
-        if key in stmt:
-            items = _as_list(stmt[key])
-            if not items or not all(isinstance(i, str) and i for i in items):
-                raise ModuleFailure('%s: %s must be a non-empty string or list of strings' % (where, key))
-    for key in ('Action', 'NotAction'):
-        for action in _as_list(stmt.get(key)):
-            if action is not None and action != '*' and ':' not in action:
-                raise ModuleFailure("%s: %s %r is not 'service:action' (for example s3:GetObject)"
-                                    % (where, key, action))
-
-
-def canned_bucket_policy(name, bucket):
-    """MinIO's anonymous-access presets (mc anonymous set none|download|upload|public) as documents."""
-    bucket_arn, objects_arn = 'arn:aws:s3:::%s' % bucket, 'arn:aws:s3:::%s/*' % bucket
-    anyone = {'AWS': ['*']}
-    read = [
-        {'Effect': 'Allow', 'Principal': anyone, 'Action': ['s3:GetBucketLocation', 's3:ListBucket'],
-         'Resource': [bucket_arn]},
-        {'Effect': 'Allow', 'Principal': anyone, 'Action': ['s3:GetObject'], 'Resource': [objects_arn]},
-    ]
-    write = [
-        {'Effect': 'Allow', 'Principal': anyone,
-         'Action': ['s3:GetBucketLocation', 's3:ListBucketMultipartUploads'], 'Resource': [bucket_arn]},
-        {'Effect': 'Allow', 'Principal': anyone,
-         'Action': ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:ListMultipartUploadParts',
-                    's3:PutObject'], 'Resource': [objects_arn]},
-    ]
-    statements = {'private': None, 'download': read, 'upload': write, 'public': read + write}[name]
-    if statements is None:
-        return None
-    return {'Version': '2012-10-17', 'Statement': statements}
 
 
 # -- sizes ------------------------------------------------------------------------------------------
@@ -369,273 +196,45 @@ def client_error_message(exc, verb, what):
     return 'Failed to %s %s: %s' % (verb, what, exc)
 
 
-# -- SigV4 (admin API) ------------------------------------------------------------------------------
-def _uri_encode(value, safe='-_.~'):
-    return quote(value, safe=safe)
+# -- the storage family's one error mapping -----------------------------------------------------------------
+def failure_code(exc):
+    """The code the server gave: a ClientError's error code, an admin API error's code, else None."""
+    if isinstance(exc, ApiError):
+        return exc.error_code
+    return error_code(exc)
 
 
-def canonical_query(query):
-    pairs = []
-    for key, value in (query or {}).items():
-        if value is None:
-            continue
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for item in values:
-            pairs.append((_uri_encode(str(key)), _uri_encode(str(item))))
-    return '&'.join('%s=%s' % kv for kv in sorted(pairs))
+def storage_failure(exc, verb, what, message=None):
+    """The one ModuleFailure for an error of a storage call: 'Failed to <verb> <what>: <reason>' (or message),
+    carrying the server's error code when it gave one and the HTTP status of an admin API answer."""
+    extra = {'status': exc.status} if isinstance(exc, ApiError) else {}
+    code = failure_code(exc)
+    if code is not None:
+        extra['error_code'] = code
+    if message is None:
+        message = ('Failed to %s %s: %s' % (verb, what, exc.message) if isinstance(exc, ApiError)
+                   else client_error_message(exc, verb, what))
+    return ModuleFailure(message, **extra)
 
 
-def sigv4_headers(method, host, path, query_string, body, access_key, secret_key, region,
-                  session_token=None, service='s3', now=None):
-    """Headers (Host, X-Amz-Date, X-Amz-Content-Sha256, Authorization ...) signing one request."""
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    amz_date = now.strftime('%Y%m%dT%H%M%SZ')
-    date = amz_date[:8]
-    payload_hash = hashlib.sha256(body or b'').hexdigest()
-    headers = {'host': host, 'x-amz-date': amz_date, 'x-amz-content-sha256': payload_hash}
-    if session_token:
-        headers['x-amz-security-token'] = session_token
-    signed = sorted(headers)
-    canonical_headers = ''.join('%s:%s\n' % (k, ' '.join(str(headers[k]).split())) for k in signed)
-    canonical_request = '\n'.join([method, _uri_encode(path, safe='/-_.~'), query_string, canonical_headers,
-                                   ';'.join(signed), payload_hash])
-    scope = '%s/%s/%s/aws4_request' % (date, region, service)
-    to_sign = '\n'.join(['AWS4-HMAC-SHA256', amz_date, scope,
-                         hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()])
-    key = ('AWS4' + secret_key).encode('utf-8')
-    for part in (date, region, service, 'aws4_request'):
-        key = hmac.new(key, part.encode('utf-8'), hashlib.sha256).digest()
-    signature = hmac.new(key, to_sign.encode('utf-8'), hashlib.sha256).hexdigest()
-    out = {'Host': host, 'X-Amz-Date': amz_date, 'X-Amz-Content-Sha256': payload_hash,
-           'Authorization': 'AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s'
-                            % (access_key, scope, ';'.join(signed), signature)}
-    if session_token:
-        out['X-Amz-Security-Token'] = session_token
-    return out
-
-
-# -- madmin payload encryption ----------------------------------------------------------------------
-SALT_LEN, NONCE_LEN, TAG_LEN, PACKAGE_LEN = 32, 8, 16, 1 << 14
-AEAD_AES_GCM, AEAD_CHACHA20 = 0, 1
-_KEYS = {}  # (secret, salt) -> key: argon2id with 64 MiB costs ~0.1 s, so derive each key once
-
-
-def require_crypto():
-    if not HAS_ARGON2:
-        raise ModuleFailure(missing_required_lib('argon2-cffi') + ' (MinIO admin payloads are encrypted with '
-                            'an argon2id-derived key)')
-    if _AEAD_BACKEND is None:
-        raise ModuleFailure(missing_required_lib('cryptography or pycryptodome') + ' (AES-256-GCM for MinIO '
-                            'admin payloads)')
-
-
-def derive_key(secret, salt):
-    cached = _KEYS.get((secret, salt))
-    if cached is None:
-        require_crypto()
-        cached = _argon2_raw(secret=secret.encode('utf-8'), salt=salt, time_cost=1, memory_cost=65536,
-                             parallelism=4, hash_len=32, type=_Argon2Type.ID, version=19)
-        if len(_KEYS) > 64:
-            _KEYS.clear()
-        _KEYS[(secret, salt)] = cached
-    return cached
-
-
-class _Aead:
-    def __init__(self, aead_id, key):
-        self.aead_id = aead_id
-        self.key = key
-        if _AEAD_BACKEND == 'cryptography':
-            self._impl = _AESGCM(key) if aead_id == AEAD_AES_GCM else _ChaCha(key)
-
-    def seal(self, nonce, data, aad):
-        if _AEAD_BACKEND == 'cryptography':
-            return self._impl.encrypt(nonce, data, aad)
-        cipher = self._new(nonce)
-        cipher.update(aad)
-        sealed, tag = cipher.encrypt_and_digest(data)
-        return sealed + tag
-
-    def open(self, nonce, data, aad):
-        if _AEAD_BACKEND == 'cryptography':
-            return self._impl.decrypt(nonce, data, aad)
-        cipher = self._new(nonce)
-        cipher.update(aad)
-        return cipher.decrypt_and_verify(data[:-TAG_LEN], data[-TAG_LEN:])
-
-    def _new(self, nonce):
-        if self.aead_id == AEAD_AES_GCM:
-            return _AES.new(self.key, _AES.MODE_GCM, nonce=nonce)
-        return _ChaChaPyc.new(key=self.key, nonce=nonce)
-
-
-def _channel(aead, nonce):
-    """sio-go's per-stream additional data: 0x00 + the tag of an empty seal under nonce|counter 0."""
-    return b'\x00' + aead.seal(nonce + b'\x00' * 4, b'', None)[-TAG_LEN:]
-
-
-def encrypt_payload(data, secret, salt=None, nonce=None, aead_id=AEAD_AES_GCM):
-    """Encrypt an admin request body the way madmin-go's EncryptData does."""
-    require_crypto()
-    salt = salt if salt is not None else _session_salt(secret)
-    nonce = nonce if nonce is not None else os.urandom(NONCE_LEN)
-    aead = _Aead(aead_id, derive_key(secret, salt))
-    header = _channel(aead, nonce)
-    chunks = [data[i:i + PACKAGE_LEN] for i in range(0, len(data), PACKAGE_LEN)] or [b'']
-    out = [salt, bytes(bytearray([aead_id])), nonce]
-    for seq, chunk in enumerate(chunks, 1):
-        aad = (b'\x80' + header[1:]) if seq == len(chunks) else header
-        out.append(aead.seal(nonce + seq.to_bytes(4, 'little'), chunk, aad))
-    return b''.join(out)
-
-
-_SALTS = {}
-
-
-def _session_salt(secret):
-    # One random salt per secret and process: the argon2id key is derived once, every message still gets
-    # its own random nonce (what makes AES-GCM safe to reuse a key with).
-    salt = _SALTS.get(secret)
-    if salt is None:
-        salt = _SALTS[secret] = os.urandom(SALT_LEN)
-    return salt
-
-
-class PayloadError(Exception):
-    pass
-
-
-def decrypt_payload(blob, secret):
-    """Decrypt an admin response body encrypted with madmin-go's EncryptData."""
-    require_crypto()
-    head = SALT_LEN + 1 + NONCE_LEN
-    if len(blob) < head + TAG_LEN:
-        raise PayloadError('encrypted payload too short (%d bytes)' % len(blob))
-    salt, aead_id, nonce = blob[:SALT_LEN], bytearray(blob[SALT_LEN:SALT_LEN + 1])[0], blob[SALT_LEN + 1:head]
-    if aead_id not in (AEAD_AES_GCM, AEAD_CHACHA20):
-        raise PayloadError('unsupported AEAD id %d in encrypted payload' % aead_id)
-    aead = _Aead(aead_id, derive_key(secret, salt))
-    header = _channel(aead, nonce)
-    body = blob[head:]
-    size = PACKAGE_LEN + TAG_LEN
-    packages = [body[i:i + size] for i in range(0, len(body), size)]
-    out = []
-    for seq, package in enumerate(packages, 1):
-        aad = (b'\x80' + header[1:]) if seq == len(packages) else header
-        try:
-            out.append(aead.open(nonce + seq.to_bytes(4, 'little'), package, aad))
-        except Exception:  # noqa: BLE001 - InvalidTag / ValueError depending on the backend
-            raise PayloadError('cannot decrypt the payload (wrong secret key or corrupted data)')
-    return b''.join(out)
-
-
-# -- MinIO admin client -----------------------------------------------------------------------------
-class MinioAdmin:
-    """Signed, optionally encrypted calls to /minio/admin/v3 over one kept-alive HTTP connection."""
-
-    def __init__(self, endpoint, access_key, secret_key, session_token=None, region=None, validate_certs=True,
-                 ca_path=None, timeout=30):
-        if not endpoint:
-            raise ModuleFailure('endpoint_url is required for the MinIO admin API (users, policies, quotas); '
-                                'AWS S3 has no such API')
-        if not access_key or not secret_key:
-            raise ModuleFailure('access_key and secret_key are required for the MinIO admin API (or set '
-                                'MINIO_ACCESS_KEY/MINIO_SECRET_KEY or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
-        self.endpoint = check_endpoint(endpoint)
-        self.access_key = access_key
-        self.secret_key = secret_key
-        self.session_token = session_token
-        self.region = region or DEFAULT_REGION
-        try:
-            self.http = HttpClient(self.endpoint, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout,
-                                   url_option='endpoint_url')
-        except ApiError as exc:
-            raise ModuleFailure(exc.message)
-        parts = urlsplit(self.endpoint)
-        default_port = 443 if parts.scheme == 'https' else 80
-        self.host = parts.hostname if (parts.port or default_port) == default_port else \
-            '%s:%d' % (parts.hostname, parts.port)
-        self.base_path = parts.path.rstrip('/')
-
-    def request(self, method, op, query=None, body=None, encrypt=False, decrypt=False, expected=None,
-                idempotent=None, access_key=None, secret_key=None):
-        """One admin call; returns the (decrypted) body bytes. Raises ApiError with MinIO's code."""
-        access_key = access_key or self.access_key
-        secret_key = secret_key or self.secret_key
-        if body is not None and not isinstance(body, bytes):
-            body = json.dumps(body).encode('utf-8')
-        if encrypt and body is not None:
-            body = encrypt_payload(body, secret_key)
-        path = '%s%s/%s' % (self.base_path, ADMIN_PREFIX, op)
-        query_string = canonical_query(query)
-        headers = sigv4_headers(method, self.host, path, query_string, body, access_key, secret_key, self.region,
-                                self.session_token)
-        target = '%s/%s%s' % (ADMIN_PREFIX, op, ('?' + query_string) if query_string else '')
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self.http.request(method, target, data=body if body is not None else None,
-                                             content_type='application/octet-stream', headers=headers,
-                                             expected=expected, idempotent=idempotent, binary=decrypt)
-            except ApiError as exc:
-                error = admin_error(exc, self.endpoint)
-                if error.error_code == NOT_MINIO:
-                    raise ModuleFailure(error.message, status=error.status)  # never "not found": not MinIO at all
-                raise error
-            raw = response.body or b''
-            if not (decrypt and raw):
-                return raw
-            try:
-                return decrypt_payload(raw, secret_key)
-            except PayloadError as exc:
-                # A success whose sealed body does not open (cut by a proxy, garbled): like a garbled JSON
-                # body in the transport, only a call that is safe to repeat is sent once more.
-                if not idempotent or attempt >= 2:
-                    raise ApiError(str(exc), status=response.status, method=method, url=target)
-
-    def json(self, method, op, query=None, body=None, **kwargs):
-        raw = self.request(method, op, query=query, body=body, **kwargs)
-        if not raw:
+def storage_call(verb, what, func, *args, absent=(), messages=None, **kwargs):
+    """func(*args, **kwargs) under the one error mapping: None when the server's code (or an admin API answer's
+    HTTP status, as a string) is in absent, the sentence messages[code] for a code that has one, else
+    storage_failure."""
+    try:
+        return func(*args, **kwargs)
+    except (ClientError, BotoCoreError, ApiError) as exc:
+        code = failure_code(exc)
+        status = str(exc.status) if isinstance(exc, ApiError) else None
+        if code in absent or status in absent:
             return None
-        try:
-            return json.loads(raw.decode('utf-8'))
-        except ValueError:
-            raise ApiError('the server answered %s %s with a body that is not JSON' % (method, op),
-                           method=method, url=op)
+        raise storage_failure(exc, verb, what, (messages or {}).get(code))
 
 
-#: error_code of an answer that did not come from MinIO's admin API (see admin_error)
-NOT_MINIO = 'NotMinioAdminApi'
-
-
-def admin_error(exc, endpoint='endpoint_url'):
-    """ApiError carrying MinIO's own error code (the body is {"Code", "Message", ...}).
-
-    MinIO answers every admin API error with that JSON document. A 4xx or 501 without it comes from another
-    server: AWS S3, SeaweedFS and other S3 servers take /minio/admin/v3/... for a bucket named "minio" and
-    answer with an S3 error in XML (a 404 NoSuchBucket would otherwise read as "no such user"). That answer
-    gets error_code NOT_MINIO and one sentence saying so."""
-    body = exc.body if isinstance(exc.body, dict) else {}
-    code, message = body.get('Code'), body.get('Message')
-    if code or message:
-        text = '%s: %s' % (code, message) if code else message
-        return ApiError(text, status=exc.status, method=exc.method, url=exc.url,
-                        request_id=exc.request_id, body=exc.body, error_code=code)
-    if exc.status is not None and (400 <= exc.status < 500 or exc.status == 501) and \
-            not isinstance(exc.body, (dict, list)):
-        s3_code = re.search(r'<Code>([^<]+)</Code>', exc.message or '')
-        s3_message = re.search(r'<Message>([^<]*)</Message>', exc.message or '')
-        if s3_code:
-            detail = ': %s' % s3_message.group(1) if s3_message else ''
-            answer = 'an S3 error in XML (%s %s%s)' % (exc.status, s3_code.group(1), detail)
-        else:
-            answer = 'HTTP %s without MinIO\'s JSON error document' % exc.status
-        return ApiError('%s is not a MinIO server: it answered the MinIO admin API call %s %s with %s, as AWS S3, '
-                        'SeaweedFS and other S3 servers do; users, canned policies and bucket quotas need MinIO'
-                        % (endpoint, exc.method, urlsplit(exc.url or '').path, answer), status=exc.status,
-                        method=exc.method, url=exc.url, request_id=exc.request_id, body=exc.body,
-                        error_code=NOT_MINIO)
-    return exc
+@contextlib.contextmanager
+def storage_errors(verb, what):
+    """The same mapping for a block of calls (a paginated listing and its deletes)."""
+    try:
+        yield
+    except (ClientError, BotoCoreError, ApiError) as exc:
+        raise storage_failure(exc, verb, what)

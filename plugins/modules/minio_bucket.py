@@ -275,7 +275,7 @@ bucket:
       sample: 214748364800
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket
+from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket import Bucket
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

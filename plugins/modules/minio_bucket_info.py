@@ -95,7 +95,7 @@ buckets:
       type: int
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._minio import BucketInfo
+from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket_info import BucketInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -88,7 +88,7 @@ policy:
       type: dict
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._minio import Policy
+from ansible_collections.maestro.platform.plugins.module_utils._minio_policy import Policy
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

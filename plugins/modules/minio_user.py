@@ -121,7 +121,7 @@ user:
       sample: []
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._minio import User
+from ansible_collections.maestro.platform.plugins.module_utils._minio_user import User
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -92,7 +92,7 @@ admin:
       returned: with O(accept_eula=true)
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import AdminPassword
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_admin_password import AdminPassword
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

@@ -75,7 +75,7 @@ repositories:
       cleanup_policies: []
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import RepositoryInfo
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository_info import RepositoryInfo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

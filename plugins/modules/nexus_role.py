@@ -118,7 +118,7 @@ role:
       elements: str
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import Role
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_role import Role
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

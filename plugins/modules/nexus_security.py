@@ -79,7 +79,7 @@ security:
       sample: NexusAuthorizingRealm
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import Security
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_security import Security
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

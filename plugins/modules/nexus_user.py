@@ -127,7 +127,7 @@ user:
       type: bool
 """
 
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import User
+from ansible_collections.maestro.platform.plugins.module_utils._nexus_user import User
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 

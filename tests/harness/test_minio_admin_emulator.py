@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
-from ansible_collections.maestro.platform.plugins.module_utils._s3 import MinioAdmin as OurAdmin
-from ansible_collections.maestro.platform.plugins.module_utils import _s3
+from ansible_collections.maestro.platform.plugins.module_utils._minio_admin import MinioAdmin as OurAdmin
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_crypto
 from tests.emulators.minio_admin import MinioAdminEmulator, madmin_decrypt, madmin_encrypt
 
 ROOT = ('root-admin', 'root-secret-123')
@@ -60,8 +60,8 @@ def test_a_wrong_signature_is_refused(emulator, admin):
 
 def test_a_payload_encrypted_with_another_key_is_refused(admin):
     other = OurAdmin(admin.endpoint, ROOT[0], ROOT[1])
-    from ansible_collections.maestro.platform.plugins.module_utils import _s3
-    body = _s3.encrypt_payload(b'{"secretKey": "abcdefghij", "status": "enabled"}', 'some-other-key')
+    from ansible_collections.maestro.platform.plugins.module_utils import _minio_crypto
+    body = _minio_crypto.encrypt_payload(b'{"secretKey": "abcdefghij", "status": "enabled"}', 'some-other-key')
     with pytest.raises(ApiError) as err:
         other.request('PUT', 'add-user', {'accessKey': 'bob'}, body=body)
     assert err.value.error_code == 'XMinioAdminConfigBadJSON'
@@ -108,10 +108,11 @@ def test_users_policies_and_their_refusals(admin, emulator):
 def test_attach_needs_an_opaque_content_type(emulator, admin):
     admin.request('PUT', 'add-user', {'accessKey': 'carol'}, body={'secretKey': 'carol-secret', 'status': 'enabled'},
                   encrypt=True)
-    from ansible_collections.maestro.platform.plugins.module_utils import _s3
-    body = _s3.encrypt_payload(json.dumps({'policies': ['readonly'], 'user': 'carol'}).encode(), ROOT[1])
+    from ansible_collections.maestro.platform.plugins.module_utils import _minio_admin
+    from ansible_collections.maestro.platform.plugins.module_utils import _minio_crypto
+    body = _minio_crypto.encrypt_payload(json.dumps({'policies': ['readonly'], 'user': 'carol'}).encode(), ROOT[1])
     path = '/minio/admin/v3/idp/builtin/policy/attach'
-    headers = _s3.sigv4_headers('POST', admin.host, path, '', body, ROOT[0], ROOT[1], 'us-east-1')
+    headers = _minio_admin.sigv4_headers('POST', admin.host, path, '', body, ROOT[0], ROOT[1], 'us-east-1')
     headers['Content-Type'] = 'application/x-www-form-urlencoded'
     response = admin.http.request('POST', path, data=body, headers=headers, expected=(200, 400))
     assert response.status == 400 and response.json['Code'] == 'BadRequest'
@@ -134,9 +135,9 @@ def test_an_encrypted_answer_that_starts_like_json_is_decrypted(admin, emulator,
                         encrypt=True, decrypt=True)
     assert answer['policiesAttached'] == ['readonly']
     # the emulator labels the encrypted answer the way MinIO does
-    from ansible_collections.maestro.platform.plugins.module_utils import _s3
+    from ansible_collections.maestro.platform.plugins.module_utils import _minio_admin
     path = '/minio/admin/v3/list-users'
-    headers = _s3.sigv4_headers('GET', admin.host, path, '', None, ROOT[0], ROOT[1], 'us-east-1')
+    headers = _minio_admin.sigv4_headers('GET', admin.host, path, '', None, ROOT[0], ROOT[1], 'us-east-1')
     response = admin.http.request('GET', path, headers=headers, binary=True)
     assert response.header('Content-Type') == 'application/json' and response.body[:1] == first_byte
 
@@ -170,13 +171,13 @@ def test_a_sealed_answer_that_does_not_open_is_asked_again_only_when_safe(admin,
 @pytest.mark.parametrize('size', [1, 100, 16384, 16385, 50000])
 def test_payloads_decrypt_with_the_emulator_and_back(size):
     data = bytes(bytearray(i % 251 for i in range(size)))
-    assert madmin_decrypt(_s3.encrypt_payload(data, 'admin-secret'), 'admin-secret') == data
-    assert _s3.decrypt_payload(madmin_encrypt(data, 'admin-secret'), 'admin-secret') == data
+    assert madmin_decrypt(_minio_crypto.encrypt_payload(data, 'admin-secret'), 'admin-secret') == data
+    assert _minio_crypto.decrypt_payload(madmin_encrypt(data, 'admin-secret'), 'admin-secret') == data
 
 
 def test_chacha20_payloads_decrypt():
     data = b'{"policies": ["readwrite"]}'
-    blob = _s3.encrypt_payload(data, 's3cret-key', aead_id=_s3.AEAD_CHACHA20)
+    blob = _minio_crypto.encrypt_payload(data, 's3cret-key', aead_id=_minio_crypto.AEAD_CHACHA20)
     assert blob[32] == 1
     assert madmin_decrypt(blob, 's3cret-key') == data
-    assert _s3.decrypt_payload(blob, 's3cret-key') == data
+    assert _minio_crypto.decrypt_payload(blob, 's3cret-key') == data

@@ -6,8 +6,13 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as nexus
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_user as nexus_user
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_role as nexus_role
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as nexus_security
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_admin_password as nexus_admin_password
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as nexus_repository
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_fields as nexus_repository_fields
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as nexus_repository_info
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore import BlobStore
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
@@ -51,11 +56,11 @@ def minimal(fmt, rtype, name):
     return args
 
 
-@pytest.mark.parametrize('fmt,rtype', [(f, t) for f, types in nexus_repository.FORMATS.items() for t in types])
+@pytest.mark.parametrize('fmt,rtype', [(f, t) for f, types in nexus_repository_fields.FORMATS.items() for t in types])
 def test_every_supported_format_and_type_converges_in_one_request(converge, nexus_emulator, fmt, rtype):
     args = minimal(fmt, rtype, '%s-%s' % (fmt, rtype))
     if rtype == 'group':
-        member_type = [t for t in nexus_repository.FORMATS[fmt] if t != 'group'][0]
+        member_type = [t for t in nexus_repository_fields.FORMATS[fmt] if t != 'group'][0]
         converge(nexus_repository.Repository, **minimal(fmt, member_type, '%s-member' % fmt))
         args['members'] = ['%s-member' % fmt]
     writes_before = len(nexus_emulator.writes)
@@ -74,10 +79,10 @@ def test_check_mode_never_writes(converge, nexus_emulator):
     assert result['changed'] and result['diff']['before'] == {} and result['repository']['write_policy'] == 'allow_once'
     converge(BlobStore, check=True, name='s3', type='s3', bucket='nexus-blobs', access_key_id='a',
              secret_access_key='s')
-    converge(nexus.User, check=True, user_id='u', first_name='U', last_name='V', email='u@example.com',
+    converge(nexus_user.User, check=True, user_id='u', first_name='U', last_name='V', email='u@example.com',
              user_password='p')
-    converge(nexus.Role, check=True, id='r', privileges=['nx-search-read'])
-    converge(nexus.Security, check=True, realms=['NexusAuthenticatingRealm', 'DockerToken'], anonymous_access=True)
+    converge(nexus_role.Role, check=True, id='r', privileges=['nx-search-read'])
+    converge(nexus_security.Security, check=True, realms=['NexusAuthenticatingRealm', 'DockerToken'], anonymous_access=True)
     assert nexus_emulator.writes == []
 
 
@@ -133,12 +138,12 @@ def test_cleanup_policies_must_exist_on_the_server(converge):
 def test_repository_info(converge):
     converge(nexus_repository.Repository, **minimal('raw', 'hosted', 'raw-hosted'))
     converge(nexus_repository.Repository, **minimal('npm', 'proxy', 'npm-proxy'))
-    everything = converge(nexus_repository.RepositoryInfo)['repositories']
+    everything = converge(nexus_repository_info.RepositoryInfo)['repositories']
     assert sorted(r['name'] for r in everything) == ['npm-proxy', 'raw-hosted'] and converge.requests == 1
-    assert [r['name'] for r in converge(nexus_repository.RepositoryInfo, type='proxy')['repositories']] == ['npm-proxy']
-    one = converge(nexus_repository.RepositoryInfo, name='raw-hosted')['repositories']
+    assert [r['name'] for r in converge(nexus_repository_info.RepositoryInfo, type='proxy')['repositories']] == ['npm-proxy']
+    one = converge(nexus_repository_info.RepositoryInfo, name='raw-hosted')['repositories']
     assert one[0]['write_policy'] == 'allow_once' and converge.requests == 2
-    assert converge(nexus_repository.RepositoryInfo, name='missing')['repositories'] == []
+    assert converge(nexus_repository_info.RepositoryInfo, name='missing')['repositories'] == []
 
 
 def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):
@@ -152,10 +157,10 @@ def test_s3_secret_sent_when_the_access_key_changes(converge, nexus_emulator):
 def test_user_password_always_for_a_user_that_cannot_sign_in(converge, nexus_emulator):
     args = dict(user_id='u', first_name='U', last_name='V', email='u@example.com', user_password='pw-1',
                 status='disabled')
-    converge(nexus.User, **args)
+    converge(nexus_user.User, **args)
     # a disabled user cannot sign in, so whether the password is current cannot be checked: it is set
-    assert converge(nexus.User, update_password='always', **args)['changed']
-    assert not converge(nexus.User, **args)['changed']
+    assert converge(nexus_user.User, update_password='always', **args)['changed']
+    assert not converge(nexus_user.User, **args)['changed']
 
 
 def test_writable_member_is_set_and_removed_on_pro(converge, nexus_emulator):
@@ -224,16 +229,16 @@ def test_soft_quota_bad_input_refused_before_any_request(converge, nexus_emulato
 def test_admin_password_variants(converge, nexus_emulator):
     generated = nexus_emulator.admin_password
     with pytest.raises(ModuleFailure) as err:  # neither works
-        converge(nexus.AdminPassword, password='Desired-1', initial_password='not-it')
+        converge(nexus_admin_password.AdminPassword, password='Desired-1', initial_password='not-it')
     assert 'neither the desired password nor the initial password' in err.value.msg
-    result = converge(nexus.AdminPassword, password='Desired-1', initial_password=generated)
+    result = converge(nexus_admin_password.AdminPassword, password='Desired-1', initial_password=generated)
     assert result['changed'] and nexus_emulator.admin_password == 'Desired-1'
     # already works: nothing read from the (now missing) file, one request
-    result = converge(nexus.AdminPassword, password='Desired-1',
+    result = converge(nexus_admin_password.AdminPassword, password='Desired-1',
                       initial_password_file=nexus_emulator.admin_password_file)
     assert not result['changed'] and converge.requests == 1
     with pytest.raises(ModuleFailure) as err:
-        converge(nexus.AdminPassword, password='Other-2', initial_password_file=nexus_emulator.admin_password_file)
+        converge(nexus_admin_password.AdminPassword, password='Other-2', initial_password_file=nexus_emulator.admin_password_file)
     assert 'Nexus deletes it once the admin password was changed' in err.value.msg
     assert nexus_emulator.writes[0].body == 'Desired-1' and len(nexus_emulator.writes) == 1
 

@@ -61,7 +61,7 @@ class FastTime:
 
 def _patch_client(client, timeout):
     from ansible_collections.maestro.platform.plugins.module_utils._minio import S3Connection
-    from ansible_collections.maestro.platform.plugins.module_utils._s3 import MinioAdmin
+    from ansible_collections.maestro.platform.plugins.module_utils._minio_admin import MinioAdmin
 
     http = None
     if hasattr(client, 'destination'):  # mlflow_migrate: the source server and the destination

@@ -27,12 +27,17 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule 
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_member_info as HMI
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_scanner as HS
-from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_model_version as MV
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_registered_model as MR
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket as MIB
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_policy as MIP
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_user as MIU
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_user as NU
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_role as NRO
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_admin_password as NAP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_blobstore as NB
@@ -127,13 +132,13 @@ CASES = [
                                                            'access_key_id': 'k'}, 'secret_access_key'),
     ('nexus-quota-type-enum', 'nexus', NB.BlobStore, {'name': 'b', 'type': 'file',
                                                      'soft_quota': {'type': 'huge', 'limit_mb': 1}}, 'soft_quota'),
-    ('nexus-user-email', 'nexus', N.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
-    ('nexus-user-empty-password', 'nexus', N.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),
-    ('nexus-user-status-enum', 'nexus', N.User, {'user_id': 'u', 'status': 'sleeping'}, 'status'),
-    ('nexus-no-realms', 'nexus', N.Security, {'realms': []}, 'realms'),
-    ('nexus-duplicate-realm', 'nexus', N.Security, {'realms': ['DockerToken', 'DockerToken']}, 'realms'),
-    ('nexus-role-contains-itself', 'nexus', N.Role, {'id': 'r', 'roles': ['r']}, 'roles'),
-    ('nexus-admin-missing-password', 'nexus', N.AdminPassword, {'password': None}, 'password'),
+    ('nexus-user-email', 'nexus', NU.User, {'user_id': 'u', 'email': 'not-an-email'}, 'email'),
+    ('nexus-user-empty-password', 'nexus', NU.User, {'user_id': 'u', 'user_password': ''}, 'user_password'),
+    ('nexus-user-status-enum', 'nexus', NU.User, {'user_id': 'u', 'status': 'sleeping'}, 'status'),
+    ('nexus-no-realms', 'nexus', NSE.Security, {'realms': []}, 'realms'),
+    ('nexus-duplicate-realm', 'nexus', NSE.Security, {'realms': ['DockerToken', 'DockerToken']}, 'realms'),
+    ('nexus-role-contains-itself', 'nexus', NRO.Role, {'id': 'r', 'roles': ['r']}, 'roles'),
+    ('nexus-admin-missing-password', 'nexus', NAP.AdminPassword, {'password': None}, 'password'),
     ('nexus-routing-rule-bad-regex', 'nexus', NRR.RoutingRule, {'name': 'r', 'mode': 'block', 'matchers': ['(']},
      'matchers'),
     ('nexus-routing-rule-mode-enum', 'nexus', NRR.RoutingRule, {'name': 'r', 'mode': 'deny', 'matchers': ['x']},
@@ -215,28 +220,28 @@ CASES = [
     ('harbor-allowlist-missing', 'harbor', HC.CveAllowlist, {}, 'cves'),
     ('harbor-allowlist-expiry', 'harbor', HC.CveAllowlist, {'cves': [], 'expires_at': -5}, 'expires_at'),
     # -- S3 buckets and the MinIO admin API
-    ('s3-bucket-upper-case', 's3', MI.Bucket, {'name': 'Bad_Bucket'}, 'name'),
-    ('s3-bucket-too-short', 's3', MI.Bucket, {'name': 'ab'}, 'name'),
-    ('s3-quota-words', 's3', MI.Bucket, {'name': 'data-bucket', 'quota': 'lots'}, 'quota'),
-    ('s3-policy-not-json', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': '{not json'}, 'policy'),
-    ('s3-policy-version', 's3', MI.Bucket, {'name': 'data-bucket', 'policy': {
+    ('s3-bucket-upper-case', 's3', MIB.Bucket, {'name': 'Bad_Bucket'}, 'name'),
+    ('s3-bucket-too-short', 's3', MIB.Bucket, {'name': 'ab'}, 'name'),
+    ('s3-quota-words', 's3', MIB.Bucket, {'name': 'data-bucket', 'quota': 'lots'}, 'quota'),
+    ('s3-policy-not-json', 's3', MIB.Bucket, {'name': 'data-bucket', 'policy': '{not json'}, 'policy'),
+    ('s3-policy-version', 's3', MIB.Bucket, {'name': 'data-bucket', 'policy': {
         'Version': '2024-01-01', 'Statement': [dict(POLICY['Statement'][0], Principal={'AWS': ['*']})]}},
      'Version'),
-    ('s3-lifecycle-date', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [
+    ('s3-lifecycle-date', 's3', MIB.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [
         {'id': 'x', 'expiration_date': '2024-13-40'}]}, 'lifecycle_rules'),
-    ('s3-lifecycle-no-action', 's3', MI.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [{'id': 'x'}]},
+    ('s3-lifecycle-no-action', 's3', MIB.Bucket, {'name': 'data-bucket', 'lifecycle_rules': [{'id': 'x'}]},
      'lifecycle_rules'),
-    ('s3-versioning-enum', 's3', MI.Bucket, {'name': 'data-bucket', 'versioning': 'sometimes'}, 'versioning'),
-    ('s3-kms-key-without-encryption', 's3', MI.Bucket, {'name': 'data-bucket', 'encryption_key_id': 'k'},
+    ('s3-versioning-enum', 's3', MIB.Bucket, {'name': 'data-bucket', 'versioning': 'sometimes'}, 'versioning'),
+    ('s3-kms-key-without-encryption', 's3', MIB.Bucket, {'name': 'data-bucket', 'encryption_key_id': 'k'},
      'encryption_key_id'),
-    ('s3-endpoint-no-scheme', 's3', MI.Bucket, {'name': 'data-bucket', 'endpoint_url': 'minio:9000'},
+    ('s3-endpoint-no-scheme', 's3', MIB.Bucket, {'name': 'data-bucket', 'endpoint_url': 'minio:9000'},
      'endpoint_url'),
-    ('minio-policy-name-comma', 's3', MI.Policy, {'name': 'a,b', 'policy': POLICY}, 'name'),
-    ('minio-policy-effect', 's3', MI.Policy, {'name': 'p', 'policy': {
+    ('minio-policy-name-comma', 's3', MIP.Policy, {'name': 'a,b', 'policy': POLICY}, 'name'),
+    ('minio-policy-effect', 's3', MIP.Policy, {'name': 'p', 'policy': {
         'Version': '2012-10-17', 'Statement': [{'Effect': 'Maybe', 'Action': 's3:GetObject', 'Resource': '*'}]}},
      'Effect'),
-    ('minio-user-short-name', 's3', MI.User, {'name': 'ab', 'secret': 'Secret-12345'}, 'name'),
-    ('minio-missing-secret-key', 's3', MI.User, {'name': 'alice', 'secret_key': None}, 'secret_key'),
+    ('minio-user-short-name', 's3', MIU.User, {'name': 'ab', 'secret': 'Secret-12345'}, 'name'),
+    ('minio-missing-secret-key', 's3', MIU.User, {'name': 'alice', 'secret_key': None}, 'secret_key'),
     # -- DVC remotes (local files)
     ('dvc-url-no-scheme', 'dvc', D.DvcRemote, {'name': 'store', 'url': 'bucket/path'}, 'url'),
     ('dvc-name-quote', 'dvc', D.DvcRemote, {'name': 'st"ore', 'url': 's3://b/p'}, 'name'),

@@ -32,6 +32,10 @@ from ansible_collections.maestro.platform.plugins.module_utils import _harbor_sc
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user as HU
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_user_group as HUG
 from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket_info as MIBI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket as MIB
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_policy as MIP
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_user as MIU
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow as M
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_model_version as MV
@@ -41,8 +45,12 @@ from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_us
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_migrate as MM
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_copy as MC
 from ansible_collections.maestro.platform.plugins.module_utils._http import HttpClient
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_user as NU
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_role as NRO
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_admin_password as NAP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as NRI
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_content_selector as NCS
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_ldap as NL
@@ -185,7 +193,7 @@ def _nexus_pypi_migrate(ctx):
 
 
 def _nexus_user(ctx):
-    ctx.run(N.User, user_id=ctx.p + '-u', first_name='Ada', last_name='Lovelace', email='ada@example.com',
+    ctx.run(NU.User, user_id=ctx.p + '-u', first_name='Ada', last_name='Lovelace', email='ada@example.com',
             user_password='First-%s' % ctx.p)
     return {'user_id': ctx.p + '-u', 'first_name': 'Augusta', 'user_password': 'Second-%s' % ctx.p,
             'update_password': 'always'}
@@ -275,7 +283,7 @@ def _robot_info(ctx):
 
 def _bucket(ctx):
     name = '%s-data' % ctx.p
-    ctx.run(MI.Bucket, name=name, versioning='enabled', tags={'team': 'ml'})
+    ctx.run(MIB.Bucket, name=name, versioning='enabled', tags={'team': 'ml'})
     return name
 
 
@@ -285,7 +293,7 @@ POLICY_DOC = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action
 
 def _minio_user(ctx):
     policy = ctx.p + '-read'
-    ctx.run(MI.Policy, name=policy, policy=POLICY_DOC)
+    ctx.run(MIP.Policy, name=policy, policy=POLICY_DOC)
     return {'name': ctx.p + '-user', 'secret': 'Secret-%s-0123' % ctx.p, 'policies': [policy]}
 
 
@@ -321,23 +329,23 @@ SCENARIOS = [
     Scenario('nexus', 'nexus_repository', 'update', NR.Repository,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw'), 'format': 'raw', 'type': 'hosted', 'online': False,
                         'write_policy': 'deny'}, _name),
-    Scenario('nexus', 'nexus_repository_info', 'by-name', NR.RepositoryInfo,
+    Scenario('nexus', 'nexus_repository_info', 'by-name', NRI.RepositoryInfo,
              lambda c: {'name': _nexus_hosted(c, c.p + '-raw')}, _name),
     Scenario('nexus', 'nexus_blobstore', 'create-s3', NB.BlobStore,
              lambda c: {'name': c.p + '-s3', 'type': 's3', 'bucket': 'nexus-blobs', 'region': 'us-east-1',
                         'endpoint': 'http://127.0.0.1:9000', 'force_path_style': True, 'access_key_id': 'blob-key',
                         'secret_access_key': 'Blob-secret-%s' % c.p}, _name),
-    Scenario('nexus', 'nexus_user', 'create', N.User,
+    Scenario('nexus', 'nexus_user', 'create', NU.User,
              lambda c: {'user_id': c.p + '-u', 'first_name': 'Ada', 'last_name': 'Lovelace',
                         'email': 'ada@example.com', 'user_password': 'Pw-%s' % c.p, 'roles': ['nx-anonymous']},
              lambda a: a['user_id']),
-    Scenario('nexus', 'nexus_user', 'update-password', N.User, _nexus_user, lambda a: a['user_id']),
-    Scenario('nexus', 'nexus_role', 'create', N.Role,
+    Scenario('nexus', 'nexus_user', 'update-password', NU.User, _nexus_user, lambda a: a['user_id']),
+    Scenario('nexus', 'nexus_role', 'create', NRO.Role,
              lambda c: {'id': c.p + '-role', 'description': 'readers', 'privileges': ['nx-search-read']},
              lambda a: a['id']),
-    Scenario('nexus', 'nexus_security', 'realms', N.Security,
+    Scenario('nexus', 'nexus_security', 'realms', NSE.Security,
              lambda c: {'realms': ['NexusAuthenticatingRealm', 'DockerToken'], 'anonymous_access': False}),
-    Scenario('nexus', 'nexus_admin_password', 'first-start', N.AdminPassword, _nexus_admin),
+    Scenario('nexus', 'nexus_admin_password', 'first-start', NAP.AdminPassword, _nexus_admin),
     Scenario('nexus', 'nexus_pypi_migrate', 'one-file', NP.PypiMigrate, _nexus_pypi_migrate,
              lambda a: a['repository']),
     Scenario('nexus', 'nexus_content_selector', 'create', NCS.ContentSelector,
@@ -405,16 +413,16 @@ SCENARIOS = [
     Scenario('harbor', 'harbor_schedule', 'gc', Schedule,
              lambda c: {'job': 'gc', 'cron': '0 0 2 * * 6', 'delete_untagged': True, 'workers': 2}),
     # S3 (moto) and the MinIO admin API (emulator), behind the fault proxy
-    Scenario('s3', 'minio_bucket', 'create', MI.Bucket,
+    Scenario('s3', 'minio_bucket', 'create', MIB.Bucket,
              lambda c: {'name': c.p + '-data', 'versioning': 'enabled', 'tags': {'team': 'ml'}, 'quota': '1GiB',
                         'lifecycle_rules': [{'id': 'expire', 'expiration_days': 30}]}, _name),
-    Scenario('s3', 'minio_bucket', 'update', MI.Bucket,
+    Scenario('s3', 'minio_bucket', 'update', MIB.Bucket,
              lambda c: {'name': _bucket(c), 'versioning': 'suspended', 'tags': {'team': 'data'},
                         'purge_tags': True}, _name),
-    Scenario('s3', 'minio_bucket_info', 'by-name', MI.BucketInfo, lambda c: {'name': _bucket(c)}, _name),
-    Scenario('s3', 'minio_policy', 'create', MI.Policy,
+    Scenario('s3', 'minio_bucket_info', 'by-name', MIBI.BucketInfo, lambda c: {'name': _bucket(c)}, _name),
+    Scenario('s3', 'minio_policy', 'create', MIP.Policy,
              lambda c: {'name': c.p + '-read', 'policy': POLICY_DOC}, _name),
-    Scenario('s3', 'minio_user', 'create', MI.User, _minio_user, _name),
+    Scenario('s3', 'minio_user', 'create', MIU.User, _minio_user, _name),
 ]
 
 # Found by this suite and fixed in plugins/module_utils/_http.py: a 2xx answer whose JSON body does not parse

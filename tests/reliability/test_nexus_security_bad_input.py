@@ -4,7 +4,7 @@ tests/reliability/test_bad_input.py, whose fixture and runner this reuses)."""
 
 import pytest
 
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_role as NRO
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_content_selector import ContentSelector
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_ldap import Ldap
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_privilege import Privilege
@@ -42,7 +42,7 @@ CASES = [
     ('ldap-group-type-enum', Ldap, dict(LDAP, group_type='nested'), 'group_type'),
     ('ldap-empty-host', Ldap, dict(LDAP, host=''), 'host'),
     ('ldap-empty-password', Ldap, dict(LDAP, auth_password=''), 'auth_password'),
-    ('role-source-enum', N.Role, {'id': 'devs', 'source': 'AD'}, 'source'),
+    ('role-source-enum', NRO.Role, {'id': 'devs', 'source': 'AD'}, 'source'),
 ]
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
-from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus as N
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket as MIB
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_security as NSE
 from tests.reliability import summary
 from tests.reliability.faults import execute
 from tests.servers import S3_KEYS
@@ -45,7 +45,7 @@ def test_nexus_anonymous_access_is_off_where_the_collection_sets_it(nexus_emulat
     # the role applies its variable through nexus_security; the module then turns anonymous access off
     nexus_emulator.anonymous['enabled'] = True
     connection = {'url': nexus_emulator.base_url, 'username': 'admin', 'password': nexus_emulator.admin_password}
-    result = execute(N.Security, dict(connection, anonymous_access=defaults['nexus_anonymous_access']))
+    result = execute(NSE.Security, dict(connection, anonymous_access=defaults['nexus_anonymous_access']))
     ok = defaults['nexus_anonymous_access'] is False and dev.get('nexus_anonymous_access', False) is False \
         and 'anonymous_access: "{{ nexus_anonymous_access }}"' in role_task \
         and nexus_emulator.anonymous['enabled'] is False and result['security']['anonymous_access'] is False
@@ -60,7 +60,7 @@ def test_new_buckets_are_private(minio_server):
     connection = {'endpoint_url': minio_server.url, 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
                   'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}
     name = 'safe-defaults-bucket'
-    execute(MI.Bucket, dict(connection, name=name))
+    execute(MIB.Bucket, dict(connection, name=name))
     import boto3
     s3 = boto3.client('s3', endpoint_url=minio_server.url, region_name='us-east-1',
                       aws_access_key_id=S3_KEYS['AWS_ACCESS_KEY_ID'],

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project_info as HPRI
-from ansible_collections.maestro.platform.plugins.module_utils import _minio as MI
 from ansible_collections.maestro.platform.plugins.module_utils import _mlflow_experiment as ME
-from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_bucket_info as MIBI
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_policy as MIP
+from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as NRI
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 from tests.reliability import summary
 from tests.reliability.fault_proxy import FaultProxy
@@ -74,15 +75,15 @@ def _case(request, front, service):
                                   'password': harbor.admin_password}
     if service == 'nexus':
         nexus = request.getfixturevalue('nexus_emulator')
-        return NR.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}
+        return NRI.RepositoryInfo, {'url': front(nexus.base_url), 'username': 'admin', 'password': nexus.admin_password}
     if service == 'mlflow':
         return ME.ExperimentInfo, {'tracking_uri': front(request.getfixturevalue('mlflow_server').url)}
     minio = request.getfixturevalue('minio_server')
     keys = {'endpoint_url': front(minio.url, 's3'), 'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'],
             'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'], 'region': 'us-east-1'}
     if service == 'minio admin API':
-        return MI.Policy, dict(keys, name='tls-check', state='absent')
-    return MI.BucketInfo, dict(keys, details=False)
+        return MIP.Policy, dict(keys, name='tls-check', state='absent')
+    return MIBI.BucketInfo, dict(keys, details=False)
 
 
 @pytest.mark.parametrize('service', SERVICES)

@@ -1,5 +1,5 @@
-"""Unit tests of plugins/module_utils/_dvc.py: DVC's configobj files read and written the way DVC writes
-them (byte-identical to `dvc remote add -d` + `dvc remote modify [--local]` output, captured from DVC 3.67),
+"""Unit tests of plugins/module_utils/_dvc.py and _dvc_config.py: DVC's configobj files read and written the
+way DVC writes them (byte-identical to `dvc remote add -d` + `dvc remote modify [--local]` output, captured from DVC 3.67),
 other content kept, credentials only where git does not look."""
 
 import os
@@ -8,7 +8,8 @@ import stat
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.maestro.platform.plugins.module_utils._dvc import ConfigFile, DvcRemote
+from ansible_collections.maestro.platform.plugins.module_utils._dvc import DvcRemote
+from ansible_collections.maestro.platform.plugins.module_utils._dvc_config import ConfigFile
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 # `dvc remote add -d storage s3://dvc-storage/p && dvc remote modify storage endpointurl ... ssl_verify false`

@@ -1,7 +1,7 @@
-"""Unit tests of plugins/module_utils/_s3.py and the lifecycle/policy helpers of _minio.py: S3 naming rules,
-policies as data, sizes, SigV4 (checked against botocore's signer) and MinIO's admin payload encryption
-(checked against minio-py's minio/crypto.py; against the emulator's independent pycryptodome implementation in
-tests/harness/test_minio_admin_emulator.py)."""
+"""Unit tests of plugins/module_utils/_s3.py, _s3_policy.py, _minio_admin.py, _minio_crypto.py and the
+lifecycle helpers of _minio_bucket_rules.py: S3 naming rules, policies as data, sizes, SigV4 (checked against
+botocore's signer) and MinIO's admin payload encryption (checked against minio-py's minio/crypto.py; against the
+emulator's independent pycryptodome implementation in tests/harness/test_minio_admin_emulator.py)."""
 
 import datetime
 import io
@@ -12,8 +12,11 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_admin
+from ansible_collections.maestro.platform.plugins.module_utils import _minio_crypto
 from ansible_collections.maestro.platform.plugins.module_utils import _s3
-from ansible_collections.maestro.platform.plugins.module_utils._minio import (
+from ansible_collections.maestro.platform.plugins.module_utils import _s3_policy
+from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket_rules import (
     _rule_from_s3,
     _rule_to_s3,
     check_lifecycle_rules,
@@ -49,10 +52,11 @@ def test_policies_are_compared_as_data():
          'Action': ['s3:DeleteObject'], 'Principal': {'AWS': '*'}, 'Effect': 'Deny'},
         {'Action': ['s3:ListBucket', 's3:GetObject', 's3:GetObject'], 'Effect': 'Allow', 'Principal': '*',
          'Resource': ['arn:aws:s3:::b/*', 'arn:aws:s3:::b'], 'Sid': ''}], 'Version': '2012-10-17'}
-    assert _s3.canonical_json(_s3.normalise_policy(reordered)) == _s3.canonical_json(_s3.normalise_policy(POLICY))
+    assert (_s3.canonical_json(_s3_policy.normalise_policy(reordered))
+            == _s3.canonical_json(_s3_policy.normalise_policy(POLICY)))
     changed = json.loads(json.dumps(POLICY))
     changed['Statement'][0]['Action'].append('s3:PutObject')
-    assert _s3.normalise_policy(changed) != _s3.normalise_policy(POLICY)
+    assert _s3_policy.normalise_policy(changed) != _s3_policy.normalise_policy(POLICY)
 
 
 @pytest.mark.parametrize('doc,message', [
@@ -74,22 +78,23 @@ def test_policies_are_compared_as_data():
 ])
 def test_malformed_policies_name_the_field(doc, message):
     with pytest.raises(ModuleFailure) as err:
-        _s3.parse_policy(doc)
+        _s3_policy.parse_policy(doc)
     assert err.value.msg.startswith('policy')
     assert message in err.value.msg
 
 
 def test_bucket_policies_need_a_principal():
     with pytest.raises(ModuleFailure, match='needs a Principal'):
-        _s3.parse_policy({'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]}, bucket_policy=True)
+        _s3_policy.parse_policy({'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]},
+                                bucket_policy=True)
 
 
 def test_canned_bucket_policies():
-    assert _s3.canned_bucket_policy('private', 'b') is None
-    public = _s3.normalise_policy(_s3.canned_bucket_policy('public', 'b'))
+    assert _s3_policy.canned_bucket_policy('private', 'b') is None
+    public = _s3_policy.normalise_policy(_s3_policy.canned_bucket_policy('public', 'b'))
     actions = set(a for s in public['Statement'] for a in s['Action'])
     assert {'s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:DeleteObject'} <= actions
-    _s3.parse_policy(_s3.canned_bucket_policy('download', 'b'), bucket_policy=True)
+    _s3_policy.parse_policy(_s3_policy.canned_bucket_policy('download', 'b'), bucket_policy=True)
 
 
 @pytest.mark.parametrize('value,size', [(0, 0), (1024, 1024), ('1KiB', 1024), ('10GiB', 10 * 1024 ** 3),
@@ -113,9 +118,9 @@ def test_bad_sizes(value):
 def test_sigv4_matches_botocore(method, query, body):
     now = datetime.datetime(2026, 11, 26, 10, 0, 0, tzinfo=datetime.timezone.utc)
     path = '/minio/admin/v3/' + ('add-canned-policy' if query and 'name' in query else 'user-info')
-    qs = _s3.canonical_query(query)
-    headers = _s3.sigv4_headers(method, 'minio.example.com:9000', path, qs, body, 'AKID', 'secret/key+x',
-                                'us-east-1', session_token='tok', now=now)
+    qs = _minio_admin.canonical_query(query)
+    headers = _minio_admin.sigv4_headers(method, 'minio.example.com:9000', path, qs, body, 'AKID', 'secret/key+x',
+                                         'us-east-1', session_token='tok', now=now)
     request = AWSRequest(method=method, url='http://minio.example.com:9000%s%s' % (path, ('?' + qs) if qs else ''),
                          data=body or b'', headers={'X-Amz-Date': headers['X-Amz-Date'],
                                                     'X-Amz-Content-Sha256': headers['X-Amz-Content-Sha256'],
@@ -142,29 +147,29 @@ def test_payloads_interoperate_with_minio_py():
             pass
 
     data = json.dumps({'secretKey': 'x' * 20, 'status': 'enabled', 'pad': 'y' * 20000}).encode()
-    assert crypto.decrypt(Response(_s3.encrypt_payload(data, 'admin-secret')), 'admin-secret') == data
-    assert _s3.decrypt_payload(crypto.encrypt(data, 'admin-secret'), 'admin-secret') == data
+    assert crypto.decrypt(Response(_minio_crypto.encrypt_payload(data, 'admin-secret')), 'admin-secret') == data
+    assert _minio_crypto.decrypt_payload(crypto.encrypt(data, 'admin-secret'), 'admin-secret') == data
 
 
 def test_wrong_secret_or_tampering_is_detected():
-    blob = bytearray(_s3.encrypt_payload(b'{"secretKey": "abcdefgh"}', 'right-secret'))
-    with pytest.raises(_s3.PayloadError, match='wrong secret key'):
-        _s3.decrypt_payload(bytes(blob), 'wrong-secret')
+    blob = bytearray(_minio_crypto.encrypt_payload(b'{"secretKey": "abcdefgh"}', 'right-secret'))
+    with pytest.raises(_minio_crypto.PayloadError, match='wrong secret key'):
+        _minio_crypto.decrypt_payload(bytes(blob), 'wrong-secret')
     blob[-1] ^= 1
-    with pytest.raises(_s3.PayloadError):
-        _s3.decrypt_payload(bytes(blob), 'right-secret')
-    with pytest.raises(_s3.PayloadError, match='too short'):
-        _s3.decrypt_payload(b'\x00' * 20, 'right-secret')
+    with pytest.raises(_minio_crypto.PayloadError):
+        _minio_crypto.decrypt_payload(bytes(blob), 'right-secret')
+    with pytest.raises(_minio_crypto.PayloadError, match='too short'):
+        _minio_crypto.decrypt_payload(b'\x00' * 20, 'right-secret')
 
 
 def test_admin_errors_carry_minio_codes():
     from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
-    err = _s3.admin_error(ApiError('raw', status=404, body={'Code': 'XMinioAdminNoSuchUser',
-                                                            'Message': 'The specified user does not exist.'}))
+    err = _minio_admin.admin_error(ApiError('raw', status=404, body={'Code': 'XMinioAdminNoSuchUser',
+                                                                     'Message': 'The specified user does not exist.'}))
     assert err.error_code == 'XMinioAdminNoSuchUser'
     assert str(err.message) == 'XMinioAdminNoSuchUser: The specified user does not exist.'
-    plain = _s3.admin_error(ApiError('<Error>NoSuchBucket</Error>', status=404, body=None))
-    assert plain.error_code == _s3.NOT_MINIO and 'is not a MinIO server' in plain.message
+    plain = _minio_admin.admin_error(ApiError('<Error>NoSuchBucket</Error>', status=404, body=None))
+    assert plain.error_code == _minio_admin.NOT_MINIO and 'is not a MinIO server' in plain.message
 
 
 def test_an_s3_server_answering_the_admin_api_is_named_in_one_sentence():
@@ -173,8 +178,8 @@ def test_an_s3_server_answering_the_admin_api_is_named_in_one_sentence():
     from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
     xml = ('<?xml version="1.0" encoding="UTF-8"?> <Error><Code>NoSuchBucket</Code><Message>The specified bucket '
            'does not exist</Message><Resource>/minio/admin/v3/user-info</Resource></Error>')
-    err = _s3.admin_error(ApiError(xml, status=404, method='GET', url='/minio/admin/v3/user-info?accessKey=ci'),
-                          'http://127.0.0.1:8333')
+    err = _minio_admin.admin_error(
+        ApiError(xml, status=404, method='GET', url='/minio/admin/v3/user-info?accessKey=ci'), 'http://127.0.0.1:8333')
     assert err.message == (
         'http://127.0.0.1:8333 is not a MinIO server: it answered the MinIO admin API call GET '
         '/minio/admin/v3/user-info with an S3 error in XML (404 NoSuchBucket: The specified bucket does not exist), '
@@ -216,7 +221,8 @@ def test_s3_errors_become_one_sentence():
     """A botocore ClientError on any write ends the task with 'Failed to <verb> bucket <name>: <code>: <message>'."""
     from botocore.stub import Stubber
 
-    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import S3Connection
+    from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket import Bucket
 
     params = dict((k, None) for k in Bucket.argument_spec())
     params.update(name='data-bucket', state='present', versioning='enabled', purge_tags=False, force=False,
@@ -232,12 +238,66 @@ def test_s3_errors_become_one_sentence():
     assert err.value.msg == 'Failed to set versioning on bucket data-bucket: AccessDenied: Access Denied'
 
 
+def test_one_error_mapping_for_boto3_and_the_admin_api():
+    """_s3.storage_call: 'does not exist' codes (or an admin answer's HTTP status) -> None, a code with its own
+    sentence -> that sentence, anything else -> 'Failed to <verb> <what>: ...' with the server's error code only
+    when it gave one."""
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
+
+    def raises(exc):
+        def call(*args, **kwargs):
+            raise exc
+        return call
+
+    missing = ClientError({'Error': {'Code': 'NoSuchTagSet', 'Message': 'none'}}, 'GetBucketTagging')
+    assert _s3.storage_call('read tags of', 'bucket b', raises(missing), absent=('NoSuchTagSet',)) is None
+    assert _s3.storage_call('read', "MinIO user 'u'", raises(ApiError('gone', status=404)), absent=('404',)) is None
+    denied = ClientError({'Error': {'Code': 'AccessDenied', 'Message': 'Access Denied'}}, 'PutBucketTagging')
+    with pytest.raises(ModuleFailure) as err:
+        _s3.storage_call('tag', 'bucket b', raises(denied), absent=('NoSuchTagSet',))
+    assert (err.value.msg, err.value.extra) == ('Failed to tag bucket b: AccessDenied: Access Denied',
+                                                {'error_code': 'AccessDenied'})
+    in_use = ApiError('XMinioAdminPolicyInUse: in use', status=400, error_code='XMinioAdminPolicyInUse')
+    with pytest.raises(ModuleFailure) as err:
+        _s3.storage_call('delete', 'p', raises(in_use), messages={'XMinioAdminPolicyInUse': 'detach it first'})
+    assert (err.value.msg, err.value.extra) == ('detach it first',
+                                                {'status': 400, 'error_code': 'XMinioAdminPolicyInUse'})
+    with pytest.raises(ModuleFailure) as err:
+        _s3.storage_call('read', 'p', raises(ApiError('Internal error', status=500)), absent=('404',))
+    assert (err.value.msg, err.value.extra) == ('Failed to read p: Internal error', {'status': 500})
+    with pytest.raises(ModuleFailure) as err, _s3.storage_errors('empty', 'bucket b'):
+        raise EndpointConnectionError(endpoint_url='http://127.0.0.1:9')
+    assert err.value.msg.startswith('Failed to empty bucket b: Could not connect') and err.value.extra == {}
+
+
+def test_a_connection_error_while_deleting_a_bucket_is_one_sentence():
+    """Before the one error mapping, a BotoCoreError from delete_bucket escaped as an unhandled exception."""
+    from botocore.exceptions import EndpointConnectionError
+    from botocore.stub import Stubber
+
+    bucket, s3 = _bucket(name='gone-bucket', state='absent', force=False)
+    stub = Stubber(s3)
+    stub.add_response('head_bucket', {}, {'Bucket': 'gone-bucket'})
+    stub.add_response('list_object_versions', {}, {'Bucket': 'gone-bucket', 'MaxKeys': 1})
+
+    def unreachable(**kwargs):
+        raise EndpointConnectionError(endpoint_url='http://127.0.0.1:9')
+
+    s3.delete_bucket = unreachable
+    with stub, pytest.raises(ModuleFailure) as err:
+        bucket.execute()
+    assert err.value.msg.startswith('Failed to delete bucket gone-bucket: Could not connect'), err.value.msg
+
+
 def test_aws_mode_without_endpoint():
     """No endpoint_url: AWS S3's regional endpoint, virtual-host addressing, LocationConstraint outside us-east-1,
     object lock asked at creation. No network: botocore's Stubber checks each request's parameters."""
     from botocore.stub import Stubber
 
-    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import S3Connection
+    from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket import Bucket
 
     params = dict((k, None) for k in Bucket.argument_spec())
     lock = {'enabled': True, 'mode': None, 'days': None, 'years': None}
@@ -263,10 +323,10 @@ def test_missing_libraries_are_named(monkeypatch):
     monkeypatch.setattr(_s3, 'HAS_BOTO3', False)
     with pytest.raises(ModuleFailure, match='boto3'):
         _s3.s3_client({'endpoint_url': None})
-    monkeypatch.setattr(_s3, 'HAS_ARGON2', False)
-    monkeypatch.setattr(_s3, '_KEYS', {})
+    monkeypatch.setattr(_minio_crypto, 'HAS_ARGON2', False)
+    monkeypatch.setattr(_minio_crypto, '_KEYS', {})
     with pytest.raises(ModuleFailure, match='argon2-cffi'):
-        _s3.encrypt_payload(b'{}', 'secret-key')
+        _minio_crypto.encrypt_payload(b'{}', 'secret-key')
 
 
 def _bucket(**args):
@@ -274,7 +334,8 @@ def _bucket(**args):
     with the module's own argument spec as both execution paths do."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket, S3Connection
+    from ansible_collections.maestro.platform.plugins.module_utils._minio import S3Connection
+    from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket import Bucket
 
     check = args.pop('check', False)
     args = dict(dict(access_key='AKID', secret_key='secret', region='us-east-1', endpoint_url='http://127.0.0.1:9'),
@@ -319,7 +380,7 @@ MOTO_RULES = {'Rules': [{'ID': 'old', 'Status': 'Enabled', 'Filter': {'Prefix': 
 
 @pytest.fixture
 def quick_rechecks(monkeypatch):
-    from ansible_collections.maestro.platform.plugins.module_utils._minio import Bucket
+    from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket import Bucket
     monkeypatch.setattr(Bucket, 'KEPT_RECHECKS', (0,))
 
 
