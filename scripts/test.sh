@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): sets up a fresh Debian 12 machine and runs every check of the collection.
 #   bash scripts/test.sh                      # everything
-#   bash scripts/test.sh pytest -k mlflow     # one stage (build | sanity | lint | pytest), pytest args after
+#   bash scripts/test.sh pytest -k mlflow     # one stage (build | sanity | lint | targets | pytest), pytest args after
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,19 +31,18 @@ build_and_doc() {
   echo "built $(ls build/dist); ansible-doc renders $(echo "$modules" | wc -w) modules"
 }
 
+# shellcheck source=scripts/collection-copy.sh
+source scripts/collection-copy.sh
 sanity() {
   # ansible-test bootstraps pip in its virtualenvs with a get-pip.py it downloads from a host we cannot
   # reach; give it the offline stand-in under the name it caches the download as.
   local pip_ver sanity_root
   pip_ver=$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])')
   mkdir -p ~/.ansible/test/cache && cp scripts/get_pip_offline.py ~/.ansible/test/cache/get_pip_${pip_ver//./_}.py
-  # ansible-test needs the collection at .../ansible_collections/maestro/platform as a real directory.
-  sanity_root=build/sanity/ansible_collections/maestro/platform
-  rm -rf build/sanity && mkdir -p "$sanity_root"
-  git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$sanity_root"/ 2>/dev/null || true
+  sanity_root=$(collection_copy)
   # The test harness outside tests/unit (emulators, stand-ins, integration drivers) is not shipped
   # behaviour; pytest exercises it below rather than sanity.
-  (cd "$sanity_root" && git init -q && git add -A >/dev/null &&
+  (cd "$sanity_root" &&
    ansible-test sanity --venv --python 3.11 --color no --exclude molecule/ --exclude bench/ --exclude scripts/ \
      --exclude tests/integration/ --exclude tests/reliability/ --exclude tests/emulators/ --exclude tests/standins/ \
      --exclude tests/fixtures/)
@@ -84,6 +83,8 @@ code_gates() {
   echo "code gates: complexity <= 15 everywhere in plugins/, no repeated code"
 }
 want lint && run_stage "code gates (complexity, repeated code)" code_gates
+# The module integration targets (tests/integration/targets) through ansible-test, on the sanity stage's copy.
+want targets && run_stage "integration targets (ansible-test integration)" bash scripts/integration-targets.sh
 images_ready() { local rc=0; wait "$images_pid" || rc=$?; cat "$images_log"; rm -f "$images_log"; return $rc; }
 if want pytest; then
   [ -n "$images_pid" ] && run_stage "test images (built in the background)" images_ready
