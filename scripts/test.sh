@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): sets up a fresh Debian 12 machine and runs every check of the collection.
 #   bash scripts/test.sh                      # everything
-#   bash scripts/test.sh pytest -k mlflow     # one stage (build | sanity | units | lint | pytest), pytest args after
+#   bash scripts/test.sh pytest -k mlflow     # one stage (build | sanity | units | lint | targets | pytest), pytest args after
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,8 +31,11 @@ build_and_doc() {
   echo "built $(ls build/dist); ansible-doc renders $(echo "$modules" | wc -w) modules"
 }
 
-# ansible-test (sanity, units) needs the collection at .../ansible_collections/maestro/platform as a real
-# directory: one copy of this checkout's files, made once per run and shared by both stages.
+# ansible-test (sanity, units, integration targets) needs the collection at .../ansible_collections/maestro/platform
+# as a real directory: one copy of this checkout's files (scripts/collection-copy.sh), made once per run and
+# shared by the sanity and units stages.
+# shellcheck source=scripts/collection-copy.sh
+source scripts/collection-copy.sh
 ANSIBLE_TEST_COPY=build/sanity/ansible_collections/maestro/platform
 ansible_test_copy() {
   [ -n "${ansible_test_copied:-}" ] && return 0
@@ -41,9 +44,7 @@ ansible_test_copy() {
   local pip_ver
   pip_ver=$(python -c 'from ansible_test._internal.python_requirements import get_venv_packages as g; print(g(type("P", (), {"version": "3.11"})())["pip"])')
   mkdir -p ~/.ansible/test/cache && cp scripts/get_pip_offline.py ~/.ansible/test/cache/get_pip_${pip_ver//./_}.py
-  rm -rf build/sanity && mkdir -p "$ANSIBLE_TEST_COPY"
-  git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$ANSIBLE_TEST_COPY"/ 2>/dev/null || true
-  (cd "$ANSIBLE_TEST_COPY" && git init -q && git add -A >/dev/null)
+  collection_copy >/dev/null
   ansible_test_copied=1
 }
 
@@ -100,6 +101,8 @@ code_gates() {
   echo "code gates: complexity <= 15 everywhere in plugins/, no repeated code"
 }
 want lint && run_stage "code gates (complexity, repeated code)" code_gates
+# The module integration targets (tests/integration/targets) through ansible-test, on the sanity stage's copy.
+want targets && run_stage "integration targets (ansible-test integration)" bash scripts/integration-targets.sh
 images_ready() { local rc=0; wait "$images_pid" || rc=$?; cat "$images_log"; rm -f "$images_log"; return $rc; }
 if want pytest; then
   [ -n "$images_pid" ] && run_stage "test images (built in the background)" images_ready

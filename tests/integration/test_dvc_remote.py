@@ -1,16 +1,17 @@
-"""dvc_remote through real ansible-playbook runs (both execution modes) in real git + DVC repositories, and
+"""dvc_remote through real ansible-playbook runs in real git + DVC repositories, and
 DVC itself using the result: `dvc push` and `dvc pull` of a small dataset through the configured remote
-against a real S3 API (moto server), with no credentials in any file git sees."""
+against a real S3 API (moto server), with no credentials in any file git sees.
+
+The module's check/apply/absent rhythm (both execution modes) is the ansible-test target
+tests/integration/targets/dvc_remote; tests/reliability/test_secrets.py scans that rhythm's output for the
+secret."""
 
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import VENV_BIN, dvc_env, run_ok, run_playbook
 from tests.servers import S3_KEYS
 
-MODES = ['controller', 'module']
 SECRET = S3_KEYS['AWS_SECRET_ACCESS_KEY']
 
 
@@ -21,17 +22,6 @@ def _repo(tmp_path, env):
     run_ok([str(VENV_BIN / 'dvc'), 'init', '-q'], repo, env)
     run_ok(['git', 'commit', '-q', '-m', 'dvc init'], repo, env)
     return repo
-
-
-@pytest.mark.parametrize('mode', MODES)
-def test_rhythm(s3_server, tmp_path, prefix, mode):
-    repo = _repo(tmp_path, dvc_env(tmp_path))
-    result = run_playbook('dvc_remote.yml', extra_vars={
-        'repo': str(repo), 'url': 's3://%s-dvc/project' % prefix, 'endpoint_url': s3_server.url,
-        'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'], 'secret_key': SECRET, 'maestro_platform_execution': mode})
-    assert result.ok, str(result)
-    assert 'failed=0' in result.stdout
-    assert SECRET not in result.stdout
 
 
 def test_dvc_push_and_pull_through_the_configured_remote(s3_server, tmp_path, prefix):

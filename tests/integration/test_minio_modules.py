@@ -38,22 +38,12 @@ from tests.helpers import run_playbook
 from tests.servers import S3_KEYS, MotoS3
 
 MODES = ['controller', 'module']
-SERVERS = ['moto', 'seaweedfs']
-
-
-@pytest.fixture(params=SERVERS)
-def bucket_vars(request, prefix):
-    """Extra vars of the bucket playbooks on each S3 server: moto behind the MinIO admin emulator (MinIO's
-    shape, quotas included), or a real SeaweedFS server as it is (no MinIO admin API)."""
-    keys = {'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'], 'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'],
-            'prefix': prefix}
-    if request.param == 'moto':
-        return dict(keys, endpoint_url=request.getfixturevalue('minio_server').url)
-    return dict(keys, endpoint_url=request.getfixturevalue('seaweedfs_server').url, minio_admin_api=False)
-
-
 @pytest.mark.parametrize('mode', MODES)
-def test_bucket_rhythm(bucket_vars, mode):
+def test_bucket_rhythm(minio_server, prefix, mode):
+    """On moto behind the MinIO admin emulator (MinIO's shape, quotas included). The same rhythm on a real
+    SeaweedFS server as it is (no MinIO admin API) is the ansible-test target tests/integration/targets/minio_bucket."""
+    bucket_vars = {'access_key': S3_KEYS['AWS_ACCESS_KEY_ID'], 'secret_key': S3_KEYS['AWS_SECRET_ACCESS_KEY'],
+                   'prefix': prefix, 'endpoint_url': minio_server.url}
     result = run_playbook('minio_bucket.yml', extra_vars=dict(bucket_vars, maestro_platform_execution=mode))
     assert result.ok, str(result)
     assert 'failed=0' in result.stdout

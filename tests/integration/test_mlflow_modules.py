@@ -1,22 +1,13 @@
 """MLflow modules against a real MLflow tracking server (SQLite backend, artifacts on moto's S3 API),
 through real ansible-playbook runs, in both execution modes: in-process on the controller (the action
-plugins) and as ordinary modules."""
+plugins) and as ordinary modules.
 
-import pytest
+The check/apply/absent rhythm of mlflow_experiment and mlflow_registered_model (both execution modes) is the
+ansible-test targets tests/integration/targets/mlflow_experiment and mlflow_registered_model
+(scripts/integration-targets.sh); this file keeps what needs the mlflow client."""
 
 from tests.helpers import run_playbook
 from tests.servers import mlflow_client_on
-
-MODES = ['controller', 'module']
-
-
-@pytest.mark.parametrize('mode', MODES)
-@pytest.mark.parametrize('playbook', ['mlflow_experiment.yml', 'mlflow_registered_model.yml'])
-def test_rhythm(mlflow_server, prefix, mode, playbook):
-    result = run_playbook(playbook, extra_vars={'tracking_uri': mlflow_server.url, 'prefix': prefix,
-                                                'maestro_platform_execution': mode})
-    assert result.ok, str(result)
-    assert 'failed=0' in result.stdout
 
 
 def test_version_from_a_runs_source_loads_in_mlflow_3(mlflow_server, prefix):

@@ -155,7 +155,8 @@ def test_minio_user_policy(minio_server, tmp_path, prefix):
                   [S3_KEYS['AWS_SECRET_ACCESS_KEY']] + user_secrets, tmp_path)
 
 
-@pytest.mark.parametrize('mode', ['module'])
+# both modes: this scan is what proves the dvc_remote rhythm (tests/integration/targets/dvc_remote) shows no secret
+@pytest.mark.parametrize('mode', ['controller', 'module'])
 def test_dvc_remote(s3_server, tmp_path, prefix, mode):
     env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('AWS_', 'MINIO_')) or k == 'AWS_CA_BUNDLE')
     env.update(DVC_GLOBAL_CONFIG_DIR=str(tmp_path / 'dvc-global'), DVC_SYSTEM_CONFIG_DIR=str(tmp_path / 'dvc-sys'),
