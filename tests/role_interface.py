@@ -91,11 +91,10 @@ def item_fields(args, source='item'):
 
 
 def operation(module):
-    """The module's Operation class (the action plugin names it)."""
+    """The module's Operation class (the module names it OPERATION)."""
     if str(_collections_root()) not in sys.path:
         sys.path.insert(0, str(_collections_root()))
-    action = importlib.import_module('ansible_collections.maestro.platform.plugins.action.%s' % module)
-    return action.ActionModule.operation
+    return importlib.import_module('ansible_collections.maestro.platform.plugins.modules.%s' % module).OPERATION
 
 
 def module_options(module):

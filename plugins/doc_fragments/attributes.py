@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Maestro Platform engineers
 # Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
-"""The attributes every maestro.platform module shares: it runs on the controller through its same-named action
+"""The attributes every maestro.platform module shares: it runs on the controller through the collection's action
 plugin (or as an ordinary module), with check and diff mode. A module lists only the attributes that differ."""
 
 from __future__ import absolute_import, division, print_function
@@ -24,7 +24,7 @@ attributes:
     support: N/A
     platforms: all
   action:
-    description: Has a same-named action plugin, which runs the module's logic in-process on the controller.
+    description: Has an action plugin (routed to maestro.platform.fast_path), which runs the module's logic in-process on the controller.
     support: full
   async:
     description: Can run with the C(async) keyword.
@@ -50,7 +50,7 @@ attributes:
     support: N/A
     platforms: all
   action:
-    description: Has a same-named action plugin, which runs the module's logic in-process on the controller.
+    description: Has an action plugin (routed to maestro.platform.fast_path), which runs the module's logic in-process on the controller.
     support: full
   async:
     description: Can run with the C(async) keyword.

@@ -49,7 +49,7 @@ notes:
     HTTP 429, 502, 503 and 504, honouring C(Retry-After). A failure shows Harbor's own message and its
     C(X-Request-Id), which Harbor's logs carry too.
   - When the task runs on the controller (connection C(local)), the module's logic runs in-process through
-    the same-named action plugin, which reuses one HTTP connection across loop items. Set the variable
+    the collection's action plugin, which reuses one HTTP connection across loop items. Set the variable
     C(maestro_platform_execution=module) to always run it as an ordinary module.
 """
 

@@ -78,7 +78,7 @@ notes:
     attachments travel encrypted with the caller's secret key as MinIO requires, which needs the Python
     packages C(argon2-cffi) and C(cryptography) (or C(pycryptodome)) where M(maestro.platform.minio_user) runs.
   - When the task runs on the controller (connection C(local)), the module's logic runs in-process through
-    the same-named action plugin, which reuses one client and connection across loop items. Set the
+    the collection's action plugin, which reuses one client and connection across loop items. Set the
     variable C(maestro_platform_execution=module) to always run it as an ordinary module.
 """
 

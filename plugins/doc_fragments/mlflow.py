@@ -53,7 +53,7 @@ notes:
   - Requests that are safe to repeat are retried with jittered exponential backoff on connection errors and
     HTTP 429, 502, 503 and 504, honouring C(Retry-After).
   - When the task runs on the controller (connection C(local)), the module's logic runs in-process through
-    the same-named action plugin, which reuses one HTTP connection across loop items. Set the variable
+    the collection's action plugin, which reuses one HTTP connection across loop items. Set the variable
     C(maestro_platform_execution=module) to always run it as an ordinary module.
 """
 

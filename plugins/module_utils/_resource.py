@@ -15,7 +15,7 @@ every module:
 with check mode (no writes; `changed` and the predicted object are returned) and diff mode (before/after).
 
 The logic is a function of (parameters, check mode, client) so it runs both inside an ordinary module
-(run_module) and in-process on the controller through the same-named action plugin
+(run_module) and in-process on the controller through the collection's action plugin
 (plugin_utils/_fast_action.py), which reuses one HTTP client across loop items.
 """
 

@@ -100,7 +100,7 @@ attributes:
     membership:
       - maestro.platform.dvc
 notes:
-  - When the task runs on the controller (connection C(local)), the same-named action plugin runs the module's
+  - When the task runs on the controller (connection C(local)), the collection's action plugin runs the module's
     logic in-process; set the variable C(maestro_platform_execution=module) to always run it as an ordinary
     module. With O(level=user), the user is then the one running ansible-playbook.
 seealso:
@@ -177,8 +177,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._dvc import DvcRe
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = DvcRemote
+
+
 def main():
-    run_module(DvcRemote)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -83,8 +83,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_config im
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Configuration
+
+
 def main():
-    run_module(Configuration)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -88,8 +88,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_cve_allow
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = CveAllowlist
+
+
 def main():
-    run_module(CveAllowlist)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -107,8 +107,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_immutable
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = ImmutableRule
+
+
 def main():
-    run_module(ImmutableRule)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

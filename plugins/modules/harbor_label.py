@@ -113,8 +113,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_label imp
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Label
+
+
 def main():
-    run_module(Label)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -61,8 +61,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_project_i
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = ProjectInfo
+
+
 def main():
-    run_module(ProjectInfo)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

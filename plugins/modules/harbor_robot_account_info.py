@@ -65,8 +65,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_robot_acc
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = RobotAccountInfo
+
+
 def main():
-    run_module(RobotAccountInfo)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

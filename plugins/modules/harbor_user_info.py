@@ -55,8 +55,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_user impo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = UserInfo
+
+
 def main():
-    run_module(UserInfo)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -139,8 +139,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook i
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Webhook
+
+
 def main():
-    run_module(Webhook)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -279,8 +279,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._minio_bucket imp
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Bucket
+
+
 def main():
-    run_module(Bucket)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

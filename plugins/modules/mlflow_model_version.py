@@ -147,8 +147,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._mlflow_model_ver
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = ModelVersion
+
+
 def main():
-    run_module(ModelVersion)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

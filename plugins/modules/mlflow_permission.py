@@ -127,8 +127,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._mlflow_permissio
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Permission
+
+
 def main():
-    run_module(Permission)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

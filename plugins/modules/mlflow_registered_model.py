@@ -106,8 +106,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._mlflow_registere
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = RegisteredModel
+
+
 def main():
-    run_module(RegisteredModel)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -251,8 +251,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore 
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = BlobStore
+
+
 def main():
-    run_module(BlobStore)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -131,8 +131,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_cleanup_po
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = CleanupPolicy
+
+
 def main():
-    run_module(CleanupPolicy)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -77,8 +77,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_content_se
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = ContentSelector
+
+
 def main():
-    run_module(ContentSelector)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -212,8 +212,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_ldap impor
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Ldap
+
+
 def main():
-    run_module(Ldap)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -142,8 +142,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_pypi_migra
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = PypiMigrate
+
+
 def main():
-    run_module(PypiMigrate)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

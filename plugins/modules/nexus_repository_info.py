@@ -79,8 +79,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = RepositoryInfo
+
+
 def main():
-    run_module(RepositoryInfo)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -83,8 +83,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_security i
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = Security
+
+
 def main():
-    run_module(Security)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

@@ -131,8 +131,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_user impor
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
+#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+OPERATION = User
+
+
 def main():
-    run_module(User)
+    run_module(OPERATION)
 
 
 if __name__ == '__main__':

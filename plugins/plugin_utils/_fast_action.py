@@ -7,7 +7,7 @@
 
 An ordinary module costs one Python process and one module payload per loop item (~0.24 s here); these
 modules only talk HTTP to an API, so when the task would run on the controller anyway (connection local)
-the same-named action plugin validates the arguments with the module's own argument spec and calls the
+the collection's action plugin validates the arguments with the module's own argument spec and calls the
 module's logic directly, reusing one HTTP client (one kept-alive connection) across the items of a loop:
 a worker process runs all items of a task's loop for one host.
 
@@ -33,6 +33,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import importlib
 import os
 from contextlib import contextmanager
 
@@ -80,10 +81,18 @@ def _environment(env):
                 os.environ[key] = value
 
 
-class FastAction(ActionBase):
-    """Base of every maestro.platform action plugin: set `operation` to the module's logic class."""
+def operation_of(action):
+    """The logic class of a maestro.platform module (the module's OPERATION), from a task's action name
+    (maestro.platform.harbor_project, or harbor_project under `collections:`)."""
+    name = action.rsplit('.', 1)[-1]
+    module = importlib.import_module('ansible_collections.maestro.platform.plugins.modules.%s' % name)
+    return module.OPERATION
 
-    operation = None
+
+class FastAction(ActionBase):
+    """The action plugin of every maestro.platform module (meta/runtime.yml routes each module's action to
+    plugins/action/fast_path.py): runs the module's OPERATION in-process, or the module itself."""
+
     _supports_check_mode = True
     _supports_async = False
 
@@ -123,7 +132,7 @@ class FastAction(ActionBase):
                                                task_vars=task_vars))
             return result
 
-        op_cls = self.operation
+        op_cls = operation_of(self._task.action)
         spec = op_cls.argument_spec()
         with _environment(self._task_environment()):
             validation = ArgumentSpecValidator(spec, **op_cls.module_kwargs).validate(dict(self._task.args))

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _operations():
-    for path in sorted((ROOT / 'plugins' / 'action').glob('*.py')):
-        module = importlib.import_module('ansible_collections.maestro.platform.plugins.action.%s' % path.stem)
-        yield path.stem, module.ActionModule.operation
+    for path in sorted((ROOT / 'plugins' / 'modules').glob('*.py')):
+        module = importlib.import_module('ansible_collections.maestro.platform.plugins.modules.%s' % path.stem)
+        yield path.stem, module.OPERATION
 
 
 def test_verification_is_on_by_default_in_every_module():

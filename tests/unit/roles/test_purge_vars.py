@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.maestro.platform.plugins.action.nexus_repository import ActionModule as NexusRepository
+from ansible_collections.maestro.platform.plugins.modules.nexus_repository import OPERATION as NexusRepository
 
 ROOT = Path(__file__).resolve().parents[3]
 PURGED = {'harbor': ['projects', 'members', 'robots'], 'nexus': ['repositories'], 'mlflow': ['experiments']}
@@ -37,5 +37,5 @@ def test_buckets_have_no_purge():
 
 
 def test_nexus_purge_formats_are_the_module_formats():
-    formats = NexusRepository.operation.argument_spec()['format']['choices']
+    formats = NexusRepository.argument_spec()['format']['choices']
     assert sorted(_load('nexus', 'vars', 'main.yml')['_nexus_purge_formats']) == sorted(formats)
