@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 COLLECTIONS = ROOT / 'build' / 'collections'
-FQCN = re.compile(r'[a-z0-9_]+\.[a-z0-9_]+\.(?!ya?ml$)[a-z0-9_]+')  # a collection's playbook, e.g. maestro.platform.site
+# a collection's playbook by its FQCN, e.g. maestro.platform.site (not a file name such as a.b.yml)
+FQCN = re.compile(r'[a-z0-9_]+\.[a-z0-9_]+\.(?!ya?ml$)[a-z0-9_]+')
 
 
 def ensure_collection_link():
