@@ -429,10 +429,10 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
     vault_file.write_text(yaml.safe_dump(vault_values))
     env = ansible_env({'ANSIBLE_COLLECTIONS_PATH': _collections_path()})
 
-    def run(tags):
+    def converge(tags):
         return run_playbook(PLAYBOOK, inventory=PROD, tags=tags, extra_vars=['@%s' % vault_file, extra], environ=env,
                             timeout=600)
-    runs = [run('configure') for attempt in (1, 2)]
+    runs = [converge('configure') for attempt in (1, 2)]
     for run in runs:
         assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
         assert 'kubernetes.core' not in run.stdout
@@ -465,7 +465,7 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
     with pytest.raises(urllib.error.HTTPError) as drifted:
         urllib.request.urlopen(request, timeout=30)
     assert drifted.value.code == 401
-    repair = run('monitoring')
+    repair = converge('monitoring')
     assert repair.returncode == 0, repair.stdout[-6000:]
     assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=[1-9]', repair.stdout), repair.stdout[-3000:]
     assert 'Configure | MLflow experiments' not in repair.stdout
