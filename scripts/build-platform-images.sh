@@ -206,8 +206,9 @@ RUN python3 -m venv /opt/standin \\
  && PIP_CERT=/tmp/build-ca.crt /opt/standin/bin/pip install -q --no-cache-dir 'openapi-core==0.23.1' \\
  && rm /tmp/build-ca.crt && mkdir -p /opt/standin/tests/emulators /nexus-data
 COPY nexus-openapi.yaml /opt/standin/nexus-openapi.yaml
-# nexus*.py: the emulator and its mixins (formats, pypi, security, operations) and fixtures
-COPY __init__.py framework.py fixtures.py nexus*.py /opt/standin/tests/emulators/
+# framework*.py: the emulator framework (routing and HTTP; spec loading and validation); nexus*.py: the emulator
+# and its mixins (repositories, formats, pypi, security, operations) and fixtures
+COPY __init__.py framework*.py fixtures.py nexus*.py /opt/standin/tests/emulators/
 COPY nexus_standin.py /opt/standin/nexus_standin.py
 COPY specs.py /opt/standin/tests/specs.py
 RUN touch /opt/standin/tests/__init__.py
@@ -253,9 +254,9 @@ for what in "${want[@]}"; do
     seaweedfs) build maestro-platform/seaweedfs:4.48 "$SEAWEEDFS_DOCKERFILE" ;;
     s3) build maestro-standin-s3:moto-5.2.5 "$S3_DOCKERFILE" tests/standins/s3_standin.py tests/standins/mc.py ;;
     nexus)
-      # Every tests/emulators/nexus*.py: the emulator imports its mixins from files of their own.
+      # Every tests/emulators/framework*.py and nexus*.py: the emulator imports its parts from files of their own.
       build maestro-standin-nexus:emulator "$NEXUS_DOCKERFILE" "$NEXUS_SPEC" tests/emulators/__init__.py \
-        tests/emulators/framework.py tests/emulators/fixtures.py tests/emulators/nexus*.py \
+        tests/emulators/framework*.py tests/emulators/fixtures.py tests/emulators/nexus*.py \
         tests/standins/nexus_standin.py tests/specs.py ;;
     harbor-prepare)
       [[ -d "$HARBOR_PREPARE_SRC" ]] || { log "$HARBOR_PREPARE_SRC is missing (Harbor's installer sources in the specs)"; exit 1; }

@@ -4,6 +4,7 @@ nothing in plugins/ imports it)."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 COLLECTIONS = ROOT / 'build' / 'collections'
+# a collection's playbook by its FQCN, e.g. maestro.platform.site (not a file name such as a.b.yml)
+FQCN = re.compile(r'[a-z0-9_]+\.[a-z0-9_]+\.(?!ya?ml$)[a-z0-9_]+')
 
 
 def ensure_collection_link():
@@ -84,18 +87,22 @@ class PlaybookResult:
             self.returncode, self.stdout[-20000:], self.stderr[-5000:])
 
 
-def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None, inventory=None,
-                 tags=None, timeout=900):
-    """Run ansible-playbook on a playbook (path, or a name under tests/integration/playbooks)."""
-    path = Path(playbook)
-    if not path.is_absolute():
-        path = ROOT / 'tests' / 'integration' / 'playbooks' / playbook
-    cmd = [str(VENV_BIN / 'ansible-playbook'), str(path)]
+def playbook_command(playbook, extra_vars=None, check=False, diff=False, verbosity=0, inventory=None,
+                     connection=None, tags=None, extra_args=()):
+    """The ansible-playbook command line of run_playbook (for a caller that must start it itself, e.g. twice at
+    once). ``playbook``: an absolute path, a collection playbook's FQCN (namespace.collection.name) or a name
+    under tests/integration/playbooks. ``inventory`` None means localhost with the local connection;
+    ``connection`` names one explicitly. ``extra_vars``: a dict (one -e, as JSON) or a list of -e values in
+    order (a dict as JSON, a string as given: '@file' or 'key=value'). ``extra_args`` are appended as given."""
+    path = str(playbook)
+    if not Path(path).is_absolute() and not FQCN.fullmatch(path):
+        path = str(ROOT / 'tests' / 'integration' / 'playbooks' / path)
+    cmd = [str(VENV_BIN / 'ansible-playbook'), path]
     cmd += ['-i', str(inventory) if inventory else 'localhost,', ]
-    if not inventory:
-        cmd += ['-c', 'local']
-    if extra_vars:
-        cmd += ['-e', json.dumps(extra_vars)]
+    if connection or not inventory:
+        cmd += ['-c', connection or 'local']
+    for value in ([extra_vars] if isinstance(extra_vars, dict) else extra_vars or []):
+        cmd += ['-e', json.dumps(value) if isinstance(value, dict) else str(value)]
     if check:
         cmd.append('--check')
     if diff:
@@ -104,9 +111,19 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0
         cmd.append('-' + 'v' * verbosity)
     if tags:
         cmd += ['--tags', tags]
+    return cmd + [str(arg) for arg in extra_args]
+
+
+def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None, inventory=None,
+                 tags=None, timeout=900, connection=None, extra_args=(), cwd=ROOT, environ=None):
+    """Run ansible-playbook (the command of playbook_command, which explains the options) in ``cwd``; returns a
+    PlaybookResult. The environment is ansible_env(env), or ``environ`` exactly as given when a test needs
+    its own; ``timeout`` None waits as long as it takes."""
+    cmd = playbook_command(playbook, extra_vars=extra_vars, check=check, diff=diff, verbosity=verbosity,
+                           inventory=inventory, connection=connection, tags=tags, extra_args=extra_args)
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=str(ROOT), env=ansible_env(env), capture_output=True, text=True, check=False,
-                          timeout=timeout)
+    proc = subprocess.run(cmd, cwd=str(cwd), env=environ if environ is not None else ansible_env(env),
+                          capture_output=True, text=True, check=False, timeout=timeout)
     return PlaybookResult(proc, time.monotonic() - started)
 
 
@@ -122,7 +139,6 @@ def unavailable(reason):
 def docker_engine(*images):
     """DOCKER_HOST of the project's Docker engine (started if needed), with the given platform images built
     (scripts/build-platform-images.sh selectors, e.g. 'prometheus'). Fails the test when either fails."""
-    import re
     out = subprocess.run(['bash', str(ROOT / 'scripts' / 'docker-engine.sh')], capture_output=True, text=True,
                          timeout=600, check=False)
     assert out.returncode == 0, out.stderr[-2000:]

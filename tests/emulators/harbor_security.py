@@ -51,14 +51,11 @@ import copy
 import uuid
 
 from .framework import HttpError, route
+from .harbor_common import _bad
 
 TRIVY = 'Trivy'
 TRIVY_URL = 'http://trivy-adapter:8080'
 SCANNER_AUTH = ('', 'Basic', 'Bearer', 'APIKey')
-
-
-def _bad(message):
-    return HttpError(400, message)
 
 
 def _internal():

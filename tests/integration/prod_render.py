@@ -2,7 +2,6 @@
 freshly generated secrets), shared by test_prod_render.py and test_prod_charts.py: the first render of a test
 session is made once and read by both. Test support only."""
 
-import json
 import secrets
 import subprocess
 import sys
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env
+from tests.helpers import ROOT, VENV_BIN, ansible_env, run_playbook
 
 PROD = ROOT / 'inventories' / 'prod'
 # Through the root site.yml, as users run it: platform_target in inventories/prod selects the charts.
@@ -48,11 +47,10 @@ def render(tmp, vault_values, out, extra=None, playbook=PLAYBOOK):
     subprocess.run([str(VENV_BIN / 'ansible-vault'), 'encrypt', '--vault-password-file', str(password_file),
                     str(vault_file)], env=env, check=True, capture_output=True)
     assert vault_file.read_text().startswith('$ANSIBLE_VAULT;')
-    cmd = [str(VENV_BIN / 'ansible-playbook'), str(playbook), '-i', str(PROD), '-v', '--diff',
-           '--vault-password-file', str(password_file), '-e', '@%s' % vault_file,
-           '-e', json.dumps(dict({'platform_k8s_mode': 'render', 'platform_k8s_render_dir': str(out)},
-                                 **(extra or {})))]
-    return subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False)
+    return run_playbook(playbook, inventory=PROD, verbosity=1, diff=True, environ=env, timeout=300,
+                        extra_args=['--vault-password-file', password_file],
+                        extra_vars=['@%s' % vault_file, dict({'platform_k8s_mode': 'render',
+                                                              'platform_k8s_render_dir': str(out)}, **(extra or {}))])
 
 
 def shared_render(tmp_path_factory):

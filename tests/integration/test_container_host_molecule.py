@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, VENV_BIN, Molecule, ensure_collection_link, unavailable
+from tests.helpers import ROOT, Molecule, ensure_collection_link, run_playbook, unavailable
 
 SCENARIO = 'container_host'
 IMAGE = 'maestro-platform/systemd-host:bookworm'
@@ -73,12 +73,11 @@ def archive_dir(engine):
 def _check_docker_repo(env):
     """Docker's repository path on the bare instance, with --check --diff (what a user runs first)."""
     start = time.monotonic()
-    proc = subprocess.run([str(VENV_BIN / 'ansible-playbook'), '-i', '%s,' % RECAP, '-c', 'community.docker.docker',
-                           '-e', 'ansible_python_interpreter=/usr/bin/python3', '-e', 'container_host_install_engine=true',
-                           '-e', 'container_host_install_sdk=true', '--check', '--diff',
-                           str(ROOT / 'molecule' / SCENARIO / 'check_docker_repo.yml')],
-                          cwd=ROOT, env=dict(env, ANSIBLE_COLLECTIONS_PATH=env['MAESTRO_CH_COLLECTIONS_PATH']),
-                          capture_output=True, text=True, timeout=300)
+    proc = run_playbook(ROOT / 'molecule' / SCENARIO / 'check_docker_repo.yml', inventory='%s,' % RECAP,
+                        connection='community.docker.docker', check=True, diff=True, timeout=300,
+                        extra_vars=['ansible_python_interpreter=/usr/bin/python3', 'container_host_install_engine=true',
+                                    'container_host_install_sdk=true'],
+                        environ=dict(env, ANSIBLE_COLLECTIONS_PATH=env['MAESTRO_CH_COLLECTIONS_PATH']))
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     assert 'Would install docker-ce, docker-ce-cli, containerd.io, docker-compose-plugin' in proc.stdout, proc.stdout[-4000:]
     assert '+Signed-By: /etc/apt/keyrings/docker.asc' in proc.stdout, proc.stdout[-4000:]

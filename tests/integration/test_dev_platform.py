@@ -49,7 +49,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port
+from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port, run_playbook
 from tests.servers import mlflow_client_on
 
 INVENTORY = ROOT / 'inventories' / 'dev'
@@ -169,12 +169,8 @@ class Platform:
         })
 
     def playbook(self, *args, vars_file=None, timeout=1200):
-        cmd = [str(VENV_BIN / 'ansible-playbook'), 'site.yml', '-i', str(INVENTORY), '-e', '@%s' % STANDINS,
-               '-e', '@%s' % (vars_file or self.write_vars())] + list(args)
-        started = time.monotonic()
-        proc = subprocess.run(cmd, cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=timeout,
-                              check=False)
-        proc.elapsed = time.monotonic() - started
+        proc = run_playbook(ROOT / 'site.yml', inventory=INVENTORY, extra_args=args, environ=self.env(),
+                            extra_vars=['@%s' % STANDINS, '@%s' % (vars_file or self.write_vars())], timeout=timeout)
         recap = {m.group(1): {'ok': int(m.group(2)), 'changed': int(m.group(3)), 'failed': int(m.group(5))}
                  for m in RECAP.finditer(proc.stdout)}
         proc.recap = recap.get('localhost', {})
@@ -632,9 +628,8 @@ def test_images_from_a_docker_load_archive(platform, tmp_path):
                         'container_host_pull_images': False})
 
     def run(*args):
-        return subprocess.run([str(VENV_BIN / 'ansible-playbook'), str(playbook), '-i', str(INVENTORY),
-                               '-e', extra] + list(args), cwd=ROOT, env=platform.env(), capture_output=True,
-                              text=True, timeout=300, check=False)
+        return run_playbook(playbook, inventory=INVENTORY, extra_vars=[extra], extra_args=args, environ=platform.env(),
+                            timeout=300)
     try:
         checked = run('--check')
         _assert_ok(checked, 'the image check in check mode')

@@ -11,11 +11,10 @@ driver (https://distribution.github.io/distribution/storage-drivers/s3/), listed
 import json
 import re
 import secrets
-import subprocess
 
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env
+from tests.helpers import ROOT, run_playbook
 from tests.specs import spec_path
 
 TEMPLATE = spec_path('deploy', 'harbor.yml.tmpl')
@@ -91,10 +90,9 @@ def render(tmp_path, **extra):
     values.update(extra)
     vars_file = tmp_path / 'vars.json'
     vars_file.write_text(json.dumps(values))
-    proc = subprocess.run([str(VENV_BIN / 'ansible-playbook'), 'tests/fixtures/dev_platform/render_harbor_yml.yml',
-                           '-i', 'inventories/dev', '-e', '@%s' % vars_file], cwd=ROOT,
-                          env=ansible_env({'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'true'}),
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = run_playbook(ROOT / 'tests' / 'fixtures' / 'dev_platform' / 'render_harbor_yml.yml',
+                        inventory='inventories/dev', extra_vars=['@%s' % vars_file],
+                        env={'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'true'}, timeout=300)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
     assert values['vault_harbor_admin_password'] not in proc.stdout
     return yaml.safe_load((tmp_path / 'harbor.yml').read_text()), values

@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env, docker_engine, unavailable
+from tests.helpers import ROOT, ansible_env, docker_engine, run_playbook, unavailable
 from tests.specs import spec_path
 
 VERSION = 'v2.15.2'
@@ -112,9 +112,8 @@ class Host:
         vars_file = self.tmp / 'vars.json'
         vars_file.write_text(json.dumps(values))
         start = self.log.read_text().count('\n') if self.log.exists() else 0
-        proc = subprocess.run([str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', 'inventories/dev',
-                               '-e', '@%s' % vars_file], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                              timeout=300, check=False)
+        proc = run_playbook(PLAYBOOK, inventory='inventories/dev', extra_vars=['@%s' % vars_file], environ=self.env,
+                            timeout=300)
         vars_file.unlink()
         assert values['vault_harbor_admin_password'] not in proc.stdout + proc.stderr
         proc.calls = self.log.read_text().splitlines()[start:] if self.log.exists() else []

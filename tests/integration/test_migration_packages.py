@@ -18,7 +18,7 @@ import zipfile
 import pytest
 
 from tests.emulators.nexus_pypi import normalize_name
-from tests.helpers import ROOT, VENV_BIN, ansible_env, free_port, run_playbook, unavailable, wait_for_http
+from tests.helpers import ROOT, VENV_BIN, free_port, run_playbook, unavailable, wait_for_http
 from tests.servers import Server
 
 REPOSITORY = 'pypi-migrated'
@@ -185,9 +185,7 @@ def collection_playbook_reruns_unchanged(emulator, pypi_source):
              'migrate_nexus_repository': REPOSITORY, 'migrate_pypi_source_url': pypi_source.url,
              'migrate_pypi_source_username': SOURCE_USER, 'migrate_pypi_source_password': SOURCE_PASSWORD}
     before = len(emulator.writes)
-    proc = subprocess.run([str(VENV_BIN / 'ansible-playbook'), 'maestro.platform.migrate_pypiserver_to_nexus',
-                           '-i', 'localhost,', '-c', 'local', '-e', json.dumps(extra)],
-                          cwd=str(ROOT), env=ansible_env(), capture_output=True, text=True, timeout=300, check=False)
+    proc = run_playbook('maestro.platform.migrate_pypiserver_to_nexus', extra_vars=extra, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert 'changed=0' in proc.stdout and 'failed=0' in proc.stdout, proc.stdout[-3000:]
     assert len(emulator.writes) == before

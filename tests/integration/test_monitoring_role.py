@@ -16,7 +16,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env, docker_engine
+from tests.helpers import ROOT, docker_engine, run_playbook
 
 PLAYBOOK = ROOT / 'tests' / 'fixtures' / 'monitoring' / 'render.yml'
 IMAGE = 'maestro-platform/prometheus:2.42'
@@ -44,8 +44,7 @@ def run_role(tmp_path, **overrides):
     variables.update(overrides)
     path = tmp_path / ('vars-%d.json' % len(list(tmp_path.glob('vars-*.json'))))
     path.write_text(json.dumps(variables))
-    proc = subprocess.run([str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', 'localhost,', '-e', '@%s' % path],
-                          cwd=ROOT, env=ansible_env(), capture_output=True, text=True, timeout=300, check=False)
+    proc = run_playbook(PLAYBOOK, inventory='localhost,', extra_vars=['@%s' % path], timeout=300)
     match = RECAP.search(proc.stdout)
     proc.changed = int(match.group(2)) if match else None
     return proc

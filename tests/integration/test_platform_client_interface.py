@@ -8,16 +8,13 @@ The role's behaviour on real hosts is proven in test_platform_client_molecule.py
 
 import json
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import yaml
 
-from tests.helpers import ROOT, ensure_collection_link
+from tests.helpers import ROOT, VENV_BIN, ensure_collection_link, run_playbook
 
 ROLE = ROOT / 'roles' / 'platform_client'
-VENV_BIN = Path(sys.executable).parent
 
 
 def test_defaults_mirror_argument_specs():
@@ -67,8 +64,8 @@ def test_bad_input_is_refused_before_the_host_is_touched(tmp_path):
         'roles': [{'role': 'maestro.platform.platform_client'}]}]))
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ensure_collection_link()), ANSIBLE_STDOUT_CALLBACK='ansible.builtin.json',
                ANSIBLE_NOCOLOR='1', PATH='%s:%s' % (VENV_BIN, os.environ.get('PATH', '')))
-    proc = subprocess.run([str(VENV_BIN / 'ansible-playbook'), '-i', str(tmp_path / 'inventory.yml'),
-                           str(tmp_path / 'play.yml')], capture_output=True, text=True, env=env, cwd=tmp_path)
+    proc = run_playbook(tmp_path / 'play.yml', inventory=tmp_path / 'inventory.yml', environ=env, cwd=tmp_path,
+                        timeout=None)
     assert proc.returncode != 0
     result = json.loads(proc.stdout)
     tasks = result['plays'][0]['tasks']

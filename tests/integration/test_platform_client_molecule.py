@@ -40,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, VENV_BIN, Molecule, ensure_collection_link, unavailable
+from tests.helpers import ROOT, VENV_BIN, Molecule, ensure_collection_link, run_playbook, unavailable
 
 FIXTURES = ROOT / 'tests' / 'fixtures' / 'platform_client'
 SCENARIO = 'platform_client'
@@ -401,9 +401,10 @@ def _calibrate(env):
         json.dump(play, f)
     try:
         start = time.monotonic()
-        subprocess.run([str(VENV_BIN / 'ansible-playbook'), '-i', 'pc-host03,', '-c', 'community.docker.docker',
-                        '-e', 'ansible_python_interpreter=/usr/bin/python3', f.name],
-                       env=dict(env, ANSIBLE_PIPELINING='1'), capture_output=True, check=True)
+        result = run_playbook(f.name, inventory='pc-host03,', connection='community.docker.docker',
+                              extra_vars=['ansible_python_interpreter=/usr/bin/python3'],
+                              environ=dict(env, ANSIBLE_PIPELINING='1'), timeout=None)
+        assert result.ok, result
         return time.monotonic() - start
     finally:
         os.unlink(f.name)

@@ -39,7 +39,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env, unavailable
+from tests.helpers import ROOT, ansible_env, run_playbook, unavailable
 from tests.integration.prod_render import K8S_PLAYBOOK, PLAYBOOK, PROD, shared_render
 from tests.integration.prod_render import collections_path as _collections_path
 from tests.integration.prod_render import generated_vault as _generated_vault
@@ -387,10 +387,8 @@ def test_buckets_converge_without_an_endpoint(tmp_path):
                                AWS_ENDPOINT_URL_S3=server.url))
         env.pop('AWS_CA_BUNDLE', None)
         env.pop('AWS_ENDPOINT_URL', None)
-        cmd = [str(VENV_BIN / 'ansible-playbook'), str(ROOT / 'tests' / 'fixtures' / 'prod' / 'buckets.yml'),
-               '-i', str(PROD)]
-        runs = [subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False)
-                for attempt in (1, 2)]
+        runs = [run_playbook(ROOT / 'tests' / 'fixtures' / 'prod' / 'buckets.yml', inventory=PROD, environ=env,
+                             timeout=300) for attempt in (1, 2)]
         for run in runs:
             assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
         assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=[1-9]', runs[0].stdout), runs[0].stdout[-3000:]
@@ -430,10 +428,11 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
     vault_file = tmp_path / 'vault.yml'
     vault_file.write_text(yaml.safe_dump(vault_values))
     env = ansible_env({'ANSIBLE_COLLECTIONS_PATH': _collections_path()})
-    cmd = [str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', str(PROD), '--tags', 'configure',
-           '-e', '@%s' % vault_file, '-e', json.dumps(extra)]
-    runs = [subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=600, check=False)
-            for attempt in (1, 2)]
+
+    def converge(tags):
+        return run_playbook(PLAYBOOK, inventory=PROD, tags=tags, extra_vars=['@%s' % vault_file, extra], environ=env,
+                            timeout=600)
+    runs = [converge('configure') for attempt in (1, 2)]
     for run in runs:
         assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
         assert 'kubernetes.core' not in run.stdout
@@ -466,8 +465,7 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
     with pytest.raises(urllib.error.HTTPError) as drifted:
         urllib.request.urlopen(request, timeout=30)
     assert drifted.value.code == 401
-    repair = subprocess.run(cmd[:cmd.index('--tags') + 1] + ['monitoring'] + cmd[cmd.index('--tags') + 2:], cwd=str(ROOT),
-                            env=env, capture_output=True, text=True, timeout=600, check=False)
+    repair = converge('monitoring')
     assert repair.returncode == 0, repair.stdout[-6000:]
     assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=[1-9]', repair.stdout), repair.stdout[-3000:]
     assert 'Configure | MLflow experiments' not in repair.stdout

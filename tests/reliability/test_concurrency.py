@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.helpers import ROOT, VENV_BIN, ansible_env
+from tests.helpers import ROOT, ansible_env, playbook_command
 from tests.reliability import summary
 
 PLAYBOOK = ROOT / 'tests' / 'reliability' / 'playbooks' / 'concurrent_converge.yml'
@@ -22,11 +22,9 @@ COUNT = 6
 
 def _run_twice(extra_vars, tmp_path):
     barrier = tmp_path / 'go'
-    import json
     procs = []
     for run in range(2):
-        cmd = [str(VENV_BIN / 'ansible-playbook'), str(PLAYBOOK), '-i', 'localhost,', '-c', 'local',
-               '-e', json.dumps(dict(extra_vars, barrier=str(barrier), count=COUNT, run=run))]
+        cmd = playbook_command(PLAYBOOK, extra_vars=dict(extra_vars, barrier=str(barrier), count=COUNT, run=run))
         procs.append(subprocess.Popen(cmd, cwd=str(ROOT), env=ansible_env(), stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, text=True))
     deadline = time.monotonic() + 120
