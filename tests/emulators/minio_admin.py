@@ -10,7 +10,7 @@ minio/minio, read as reference) for the calls the minio_* modules make:
 - Every admin request must carry a valid AWS Signature Version 4 (service ``s3``) from a known, enabled
   account, with X-Amz-Content-Sha256 matching the body and X-Amz-Date within 15 minutes, as MinIO
   checks it. The signature is recomputed with botocore's signer (an implementation independent of
-  plugins/module_utils/_s3.py); minio-py's MinioAdmin is accepted too (tests prove it).
+  plugins/module_utils/_minio_admin.py); minio-py's MinioAdmin is accepted too (tests prove it).
 - Encrypted payloads are decrypted exactly as MinIO does (madmin-go DecryptData: argon2id key from the
   caller's secret key, sio-go packages of 16 KiB sealed with AES-256-GCM or ChaCha20-Poly1305, the last
   one marked by 0x80 in its additional data), implemented here with pycryptodome; a body that does not

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
+from ansible_collections.maestro.platform.plugins.module_utils import _pypi_index as PI
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, HttpClient
 from tests.harness.test_emulator_nexus import hosted
 
@@ -32,8 +33,8 @@ def nexus(nexus_emulator):
 
 def upload(root, repository, project, release, **overrides):
     filename, data = wheel(project, release)
-    fields = [(k, overrides.get(k, v)) for k, v in NP.upload_fields(filename, data)]
-    body, content_type = NP.multipart(fields, filename, data)
+    fields = [(k, overrides.get(k, v)) for k, v in PI.upload_fields(filename, data)]
+    body, content_type = PI.multipart(fields, filename, data)
     root.request('POST', '/repository/%s/' % repository, data=body, content_type=content_type)
     return filename
 
@@ -74,10 +75,10 @@ def test_index_normalises_names_and_links_files_with_md5(nexus):
     api.post('/v1/repositories/pypi/hosted', hosted('r'))
     upload(root, 'r', 'Team_Utils.core', '2.0')
     index = root.request('GET', '/repository/r/simple/', headers={'Accept': 'text/html'}, binary=True).body.decode()
-    assert NP.page_links(index) == [('Team_Utils.core/', 'Team_Utils.core')]
+    assert PI.page_links(index) == [('Team_Utils.core/', 'Team_Utils.core')]
     for spelling in ('team-utils-core', 'Team_Utils.core', 'team.utils_core'):
         page = root.request('GET', '/repository/r/simple/%s/' % spelling, binary=True).body.decode()
-        (href, label), = NP.page_links(page)
+        (href, label), = PI.page_links(page)
         assert href.startswith('../../packages/team-utils-core/2.0/') and '#md5=' in href
         assert 'data-requires-python="&gt;=3.8"' in page
     with pytest.raises(ApiError) as missing:

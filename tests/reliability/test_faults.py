@@ -52,6 +52,7 @@ from ansible_collections.maestro.platform.plugins.module_utils import _nexus_adm
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository as NR
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_repository_info as NRI
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_pypi_migrate as NP
+from ansible_collections.maestro.platform.plugins.module_utils import _pypi_index as PI
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_content_selector as NCS
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_ldap as NL
 from ansible_collections.maestro.platform.plugins.module_utils import _nexus_privilege as NPV
@@ -183,7 +184,7 @@ def _nexus_pypi_migrate(ctx):
     old, new = _nexus_hosted(ctx, ctx.p + '-old', 'pypi'), _nexus_hosted(ctx, ctx.p + '-new', 'pypi')
     conn = ctx.backend.connection()
     data = _tiny_wheel()
-    body, content_type = NP.multipart(NP.upload_fields('fault_demo-1.0-py3-none-any.whl', data),
+    body, content_type = PI.multipart(PI.upload_fields('fault_demo-1.0-py3-none-any.whl', data),
                                       'fault_demo-1.0-py3-none-any.whl', data)
     client = HttpClient(conn['url'], username=conn['username'], password=conn['password'])
     client.request('POST', '/repository/%s/' % old, data=body, content_type=content_type)
