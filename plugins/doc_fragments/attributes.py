@@ -24,7 +24,7 @@ attributes:
     support: N/A
     platforms: all
   action:
-    description: Has an action plugin (routed to maestro.platform.fast_path), which runs the module's logic in-process on the controller.
+    description: Has an action plugin of the same name, which runs the module's logic in-process on the controller.
     support: full
   async:
     description: Can run with the C(async) keyword.
@@ -50,7 +50,7 @@ attributes:
     support: N/A
     platforms: all
   action:
-    description: Has an action plugin (routed to maestro.platform.fast_path), which runs the module's logic in-process on the controller.
+    description: Has an action plugin of the same name, which runs the module's logic in-process on the controller.
     support: full
   async:
     description: Can run with the C(async) keyword.

@@ -133,7 +133,7 @@ class RetentionPolicy(Declarative, HarborResource):
         for priority, rule in enumerate(desired['rules']):
             template = RETENTION_TEMPLATES[rule['retain']]
             tag_selectors, scope_selectors = selectors(rule['repositories'], rule['repositories_decoration'],
-                                                        rule['tags'], rule['tags_decoration'], rule['untagged'])
+                                                       rule['tags'], rule['tags_decoration'], rule['untagged'])
             rules.append({'priority': priority, 'disabled': rule['disabled'], 'action': 'retain',
                           'template': template,
                           'params': {} if template == 'always' else {template: rule['count']},

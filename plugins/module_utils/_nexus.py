@@ -35,7 +35,7 @@ import re
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import (  # noqa: F401  (_get_or_none: shared)
-    get_or_none as _get_or_none, path_quote, split_credentials)
+    get_or_none as _get_or_none, split_credentials)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
     http_client,
     ModuleFailure,

@@ -131,7 +131,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus_user impor
 from ansible_collections.maestro.platform.plugins.module_utils._resource import run_module
 
 
-#: the module's logic; the collection's action plugin (plugins/action/fast_path.py) runs it in-process
+#: the module's logic; its action plugin (plugins/action/<module>.py, plugin_utils/_fast_action.py) runs it in-process
 OPERATION = User
 
 

@@ -90,8 +90,9 @@ def operation_of(action):
 
 
 class FastAction(ActionBase):
-    """The action plugin of every maestro.platform module (meta/runtime.yml routes each module's action to
-    plugins/action/fast_path.py): runs the module's OPERATION in-process, or the module itself."""
+    """The action plugin of every maestro.platform module: plugins/action/<module>.py is a link to this file
+    (Ansible finds an action plugin by the module's name), which runs the module's OPERATION in-process, or
+    the module itself."""
 
     _supports_check_mode = True
     _supports_async = False
@@ -191,3 +192,7 @@ class FastAction(ActionBase):
             return dict(failed=True, msg=str(exc), status=exc.status)
         finally:
             set_retry_reporter(None)
+
+
+class ActionModule(FastAction):
+    """What Ansible loads as plugins/action/<module>.py (a link to this file)."""

@@ -374,7 +374,7 @@ def test_replication_filters_and_checks():
 
 def test_replication_local_registry_is_none():
     policy = normalize_policy({'name': 'n', 'src_registry': {'id': 0, 'name': 'Local'},
-                                 'dest_registry': {'id': 3, 'name': 'dr'}, 'deletion': True, 'speed': 0})
+                               'dest_registry': {'id': 3, 'name': 'dr'}, 'deletion': True, 'speed': 0})
     assert policy['source_registry'] is None and policy['destination_registry'] == 'dr'
     assert policy['replicate_deletion'] is True and policy['speed'] == -1
 
@@ -386,7 +386,7 @@ def test_webhook_events_and_targets():
     assert op.params['event_types'] == ['PUSH_ARTIFACT', 'REPLICATION']
     with pytest.raises(ModuleFailure, match=r'^targets\[0\].payload_format: Harbor takes no payload format'):
         validate(Webhook, project='p', name='h', targets=[{'address': 'https://x', 'type': 'slack', 'auth_header': None,
-                                                             'skip_cert_verify': False, 'payload_format': 'CloudEvents'}])
+                                                          'skip_cert_verify': False, 'payload_format': 'CloudEvents'}])
 
 
 def target(**values):
@@ -408,7 +408,7 @@ def test_webhook_slack_target_is_sent_without_payload_format():
     assert 'payload_format' not in body['targets'][0] and body['targets'][1]['payload_format'] == 'Default'
     # as Harbor stores them: the slack target without a format, the http one with Default
     stored = normalize_targets([{'type': 'slack', 'address': 'https://hooks.slack.com/x'},
-                                  {'type': 'http', 'address': 'https://y', 'payload_format': 'Default'}])
+                                {'type': 'http', 'address': 'https://y', 'payload_format': 'Default'}])
     assert stored == op.desired(None)['targets']
 
 
@@ -442,7 +442,7 @@ def test_retention_rules_round_trip():
 
 def test_config_values_checked_and_secrets_separate():
     op = validate(Configuration, config={'self_registration': 'no', 'robot_token_duration': '30',
-                                           'auth_mode': 'oidc_auth'}, secrets={'oidc_client_secret': 's'})
+                                         'auth_mode': 'oidc_auth'}, secrets={'oidc_client_secret': 's'})
     assert op.wanted == {'self_registration': False, 'robot_token_duration': 30, 'auth_mode': 'oidc_auth'}
     with pytest.raises(ModuleFailure, match="^config: 'selfregistration' is not a Harbor configuration key"):
         validate(Configuration, config={'selfregistration': True})

@@ -1,0 +1,1 @@
+../plugin_utils/_fast_action.py
