@@ -90,9 +90,8 @@ def operation_of(action):
 
 
 class FastAction(ActionBase):
-    """The action plugin of every maestro.platform module: plugins/action/<module>.py is a link to this file
-    (Ansible finds an action plugin by the module's name), which runs the module's OPERATION in-process, or
-    the module itself."""
+    """The action plugin of every maestro.platform module (plugins/action/<module>.py imports ActionModule):
+    runs the module's OPERATION in-process, or the module itself."""
 
     _supports_check_mode = True
     _supports_async = False
@@ -195,4 +194,6 @@ class FastAction(ActionBase):
 
 
 class ActionModule(FastAction):
-    """What Ansible loads as plugins/action/<module>.py (a link to this file)."""
+    """What Ansible loads as plugins/action/<module>.py. One file per module because Ansible finds an action
+    plugin by the module's name; a plugin_routing redirect would make ansible-lint report every task's module name
+    as non-canonical, and a symlink would make antsibull-docs document the module as an alias."""
