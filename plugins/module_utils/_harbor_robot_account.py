@@ -48,6 +48,7 @@ class RobotAccount(HarborResource):
     _project_id = None
     existed = None
     new_secret = None
+    returned_secrets = ('secret',)  # Harbor's generated secret, returned once and shown censored
     module_options = dict(
         name=dict(type='str', required=True),
         level=dict(type='str', choices=['system', 'project'], default='project'),

@@ -67,6 +67,9 @@ class Operation:
     service = None
     #: options that must be given as strings: Ansible would silently turn a list or a number into one
     strict_strings = ('name',)
+    #: result keys that may carry a secret the server generated (no option's value, so no_log does not know
+    #: it): a result holding one is shown censored, while the registered variable keeps it
+    returned_secrets = ()
 
     def __init__(self, params, client, check_mode=False, diff_mode=False):
         self.params = params

@@ -125,14 +125,21 @@ class FastAction(ActionBase):
         return env
 
     def run(self, tmp=None, task_vars=None):
-        task_vars = task_vars or {}
+        op_cls = operation_of(self._task.action)
+        result = self._run(op_cls, tmp, task_vars or {})
+        # A secret the server generated (a robot's) is no option value, so no_log censoring does not know it:
+        # mark the result no_log for display; the registered variable still holds it, for the play to store.
+        if any(result.get(key) for key in op_cls.returned_secrets):
+            result['_ansible_no_log'] = True
+        return result
+
+    def _run(self, op_cls, tmp, task_vars):
         result = super(FastAction, self).run(tmp, task_vars)
         if self._execution(task_vars) == 'module':
             result.update(self._execute_module(module_name=self._task.action, module_args=self._task.args,
                                                task_vars=task_vars))
             return result
 
-        op_cls = operation_of(self._task.action)
         spec = op_cls.argument_spec()
         with _environment(self._task_environment()):
             validation = ArgumentSpecValidator(spec, **op_cls.module_kwargs).validate(dict(self._task.args))
