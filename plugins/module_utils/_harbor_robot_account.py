@@ -23,12 +23,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborOperation,
     HarborResource,
     check_name,
-    list_all,
 )
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_robot_account_info import (
     find_robot,
     list_robots,
     normalize_robot,
+    project_ids,
     robot_prefix,
     robot_settings,
 )
@@ -146,7 +146,7 @@ class RobotAccount(HarborResource):
         if level == 'project':
             # Robots are listed per project id: one project listing per loop finds every project's id (a
             # listing is only used to find nothing to change; writes use the id read by name).
-            ids = self.read_ahead.memo('harbor-project-ids', self._project_ids) if self.read_ahead else {}
+            ids = self.read_ahead.memo('harbor-project-ids', lambda: project_ids(self.client)) if self.read_ahead else {}
             project_id = ids.get(self.params['project']) or self.project_id()
             if not project_id:
                 return None
@@ -155,10 +155,6 @@ class RobotAccount(HarborResource):
             return None
         return dict((raw['name'], normalize_robot(raw, self.prefix()))
                     for raw in robots if raw.get('level') == level)
-
-    def _project_ids(self):
-        projects = list_all(self.client, '/projects', limit=READ_AHEAD_LIMIT) or []
-        return dict((raw.get('name'), raw.get('project_id')) for raw in projects)
 
     def validate_against(self, current):
         if current is None and self.permissions is None:

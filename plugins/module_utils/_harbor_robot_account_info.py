@@ -24,7 +24,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
 )
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_robot_permissions import normalize_permissions
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
-from ansible_collections.maestro.platform.plugins.module_utils._resource import Info
+from ansible_collections.maestro.platform.plugins.module_utils._resource import READ_AHEAD_LIMIT, Info
 
 
 def robot_owner(full_name, prefix):
@@ -71,6 +71,12 @@ def find_robot(client, full_name, level, prefix, project_id=None):
         if raw.get('name') == full_name and raw.get('level') == level:
             return raw
     return None
+
+
+def project_ids(client):
+    """Every project's id by name, from one listing (empty for more than READ_AHEAD_LIMIT projects)."""
+    projects = list_all(client, '/projects', limit=READ_AHEAD_LIMIT) or []
+    return dict((raw.get('name'), raw.get('project_id')) for raw in projects)
 
 
 def robot_settings(client):

@@ -6,7 +6,7 @@
 """MLflow through its REST API (/api/2.0/mlflow): no `mlflow` package is needed where this runs.
 
 This file is the service base: connection options and client (MlflowOperation), the tag helpers and the
-getters several modules share (experiments, registered models, model versions, runs, logged models). Each
+getters several modules share (experiments, registered models, model versions). Each
 module's logic is in its own file named after it: _mlflow_experiment.py, _mlflow_registered_model.py,
 _mlflow_model_version.py, _mlflow_user.py, _mlflow_permission.py, _mlflow_migrate.py.
 
@@ -19,10 +19,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible.module_utils.basic import env_fallback
-
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
     ModuleFailure,
@@ -33,8 +30,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 
 API = '/api/2.0/mlflow'
 SYSTEM_TAG_PREFIX = 'mlflow.'
-RUNS_URI = re.compile(r'^runs:/([^/]+)/(.+?)/*$')
-LOGGED_MODEL_URI = re.compile(r'^models:/(m-[0-9a-f]+)/*$')
 
 
 class MlflowOperation:
@@ -128,18 +123,24 @@ def get_experiment(client, name):
     return _experiment(data['experiment'])
 
 
-def search_experiments(client, view_type='ACTIVE_ONLY', filter_string=None, limit=None):
-    """Every experiment matching; None when there are more than limit."""
-    experiments, token = [], None
+def _search(client, path, key, convert, query, limit=None):
+    """Every item of a paginated MLflow search (``next_page_token``), converted; None when there are more
+    than limit. A read: GET (MLflow serves search endpoints on GET and POST)."""
+    items, token = [], None
     while True:
-        query = {'max_results': 1000, 'view_type': view_type, 'filter': filter_string or None, 'page_token': token}
-        data = client.get(API + '/experiments/search', query=query) or {}  # a read: GET (MLflow serves both)
-        experiments.extend(_experiment(e) for e in data.get('experiments', []))
-        if limit is not None and len(experiments) > limit:
+        data = client.get(API + path, query=dict(query, page_token=token)) or {}
+        items.extend(convert(item) for item in data.get(key, []))
+        if limit is not None and len(items) > limit:
             return None
         token = data.get('next_page_token')
         if not token:
-            return experiments
+            return items
+
+
+def search_experiments(client, view_type='ACTIVE_ONLY', filter_string=None, limit=None):
+    """Every experiment matching; None when there are more than limit."""
+    query = {'max_results': 1000, 'view_type': view_type, 'filter': filter_string or None}
+    return _search(client, '/experiments/search', 'experiments', _experiment, query, limit)
 
 
 def normalize_model_version(raw):
@@ -178,76 +179,12 @@ def get_registered_model(client, name):
 
 def search_model_versions(client, name):
     """Every version of one registered model, oldest first."""
-    versions, token = [], None
-    escaped = name.replace("'", "\\'")
-    while True:
-        query = {'filter': "name='%s'" % escaped, 'max_results': 1000, 'page_token': token}
-        data = client.get(API + '/model-versions/search', query=query) or {}
-        versions.extend(normalize_model_version(v) for v in data.get('model_versions', []))
-        token = data.get('next_page_token')
-        if not token:
-            return sorted(versions, key=lambda v: int(v['version']))
+    query = {'filter': "name='%s'" % name.replace("'", "\\'"), 'max_results': 1000}
+    versions = _search(client, '/model-versions/search', 'model_versions', normalize_model_version, query)
+    return sorted(versions, key=lambda v: int(v['version']))
 
 
 def search_registered_models(client, filter_string=None, limit=None):
     """Every registered model matching; None when there are more than limit."""
-    models, token = [], None
-    while True:
-        query = {'max_results': 1000, 'filter': filter_string, 'page_token': token}
-        data = client.get(API + '/registered-models/search', query=query) or {}
-        models.extend(_registered_model(m) for m in data.get('registered_models', []))
-        if limit is not None and len(models) > limit:
-            return None
-        token = data.get('next_page_token')
-        if not token:
-            return models
-
-
-def get_run(client, run_id, field):
-    """A run (REST form), or a clear refusal naming ``field`` when it does not exist."""
-    try:
-        return client.get(API + '/runs/get', query={'run_id': run_id})['run']
-    except ApiError as exc:
-        if exc.status in (400, 404):  # RESOURCE_DOES_NOT_EXIST; a malformed id is INVALID_PARAMETER_VALUE
-            raise ModuleFailure("%s: run '%s' does not exist on this MLflow server: %s"
-                                % (field, run_id, exc.message))
-        raise
-
-
-def get_logged_model(client, model_id, field='model_id'):
-    try:
-        return client.get(API + '/logged-models/' + model_id)['model']['info']
-    except ApiError as exc:
-        if exc.status in (400, 404):
-            raise ModuleFailure("%s: logged model '%s' does not exist on this MLflow server: %s"
-                                % (field, model_id, exc.message))
-        raise
-
-
-def run_logged_model(client, run, name):
-    """The logged model ``name`` of a run, as MLflow 3's client picks it when registering runs:/<run>/<name>
-    (mlflow/tracking/_model_registry/fluent.py _register_model): the run's logged models of that name, the one
-    logged at the largest step when there are several; None when the run has none."""
-    info = run['info']
-    found, token = [], None
-    escaped = name.replace("'", "\\'")
-    while True:
-        body = {'experiment_ids': [info['experiment_id']], 'filter': "name = '%s'" % escaped, 'max_results': 100}
-        if token:
-            body['page_token'] = token
-        data = client.post(API + '/logged-models/search', body, idempotent=True) or {}
-        found.extend(m['info'] for m in data.get('models') or []
-                     if (m.get('info') or {}).get('source_run_id') == info['run_id'])
-        token = data.get('next_page_token')
-        if not token:
-            break
-    if len(found) > 1:
-        steps = dict((o.get('model_id'), int(o.get('step') or 0))
-                     for o in (run.get('outputs') or {}).get('model_outputs') or [])
-        found.sort(key=lambda m: steps.get(m['model_id'], 0))
-    return found[-1] if found else None
-
-
-def run_has_mlmodel(client, run_id, path):
-    data = client.get(API + '/artifacts/list', query={'run_id': run_id, 'path': path}) or {}
-    return any(f.get('path', '').rstrip('/').split('/')[-1] == 'MLmodel' for f in data.get('files') or [])
+    query = {'max_results': 1000, 'filter': filter_string}
+    return _search(client, '/registered-models/search', 'registered_models', _registered_model, query, limit)

@@ -15,13 +15,22 @@ import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
     API,
-    RUNS_URI,
     get_registered_model,
     search_model_versions,
     search_registered_models,
 )
-from ansible_collections.maestro.platform.plugins.module_utils._mlflow_copy import MIGRATED_FROM, ArtifactTree, own_tags, proxied_path
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_copy import (
+    MIGRATED_FROM,
+    ArtifactTree,
+    own_tags,
+    proxied_path,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_model_source import (
+    RUNS_URI,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    ModuleFailure,
+)
 
 # where MLflow 3 keeps a logged model: models:/m-<id>, or its artifact location <experiment root>/models/m-<id>/artifacts
 LOGGED_MODEL_SOURCE = re.compile(r'^(?:models:/(m-[0-9a-f]+)/*|.*/models/(m-[0-9a-f]+)/artifacts/*)$')

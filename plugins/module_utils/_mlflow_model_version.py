@@ -15,22 +15,28 @@ import re
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
     API,
-    LOGGED_MODEL_URI,
-    RUNS_URI,
     TAG_OPTIONS,
     MlflowOperation,
     apply_tags,
     check_tags,
     desired_tags,
-    get_logged_model,
     get_registered_model,
-    get_run,
     normalize_model_version,
-    run_has_mlmodel,
-    run_logged_model,
     search_model_versions,
 )
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_model_source import (
+    LOGGED_MODEL_URI,
+    RUNS_URI,
+    get_logged_model,
+    get_run,
+    run_has_mlmodel,
+    run_logged_model,
+)
+from ansible_collections.maestro.platform.plugins.module_utils._resource import (
+    ModuleFailure,
+    Resource,
+    require_name,
+)
 
 STAGES = ('None', 'Staging', 'Production', 'Archived')
 
