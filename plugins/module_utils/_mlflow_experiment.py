@@ -72,12 +72,8 @@ class Experiment(MlflowResource):
 
     def restore(self, tombstone, desired):
         # A soft-deleted experiment keeps its name: restoring keeps its id, runs and artifacts.
+        self.call('POST', '/experiments/restore', {'experiment_id': tombstone['experiment_id']})
         self.update(tombstone, desired)
-
-    def update(self, current, desired):
-        if current['lifecycle_stage'] == 'deleted':
-            self.call('POST', '/experiments/restore', {'experiment_id': current['experiment_id']})
-        super(Experiment, self).update(current, desired)
 
     def absent_view(self, current):
         return dict(current, lifecycle_stage='deleted')
