@@ -120,6 +120,9 @@ class Declarative(Resource):
     headers = None
     #: repeat the item_key in the body of an update
     put_id = False
+    #: one object that always exists at <collection> (system settings): read with one GET, written with one PUT
+    #: of update_body to the same path, never created, listed or deleted
+    singleton = False
 
     # -- requests -----------------------------------------------------------------------------------
     def _kwargs(self):
@@ -143,6 +146,8 @@ class Declarative(Resource):
         return obj
 
     def read(self):
+        if self.singleton:
+            return self.view(self.client.get(self.collection_path(), **self._kwargs()) or {})
         if self.read_by == 'item':
             raw = get_or_none(self.client, self.item_path(self.params[self.identity[0]]), **self._kwargs())
             return self.view(raw) if raw is not None else None
@@ -222,7 +227,8 @@ class Declarative(Resource):
         self.client.post(self.collection_path(), self.body(desired, secrets=True), **self._kwargs())
 
     def update(self, current, desired):
-        self.client.put(self.item_path(current[self.item_key]), self.update_body(current, desired), **self._kwargs())
+        path = self.collection_path() if self.singleton else self.item_path(current[self.item_key])
+        self.client.put(path, self.update_body(current, desired), **self._kwargs())
 
     def delete(self, current):
         self.client.delete(self.item_path(current[self.item_key]), **self._kwargs())

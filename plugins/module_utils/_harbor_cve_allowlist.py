@@ -21,6 +21,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative, Field, or_none
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import HarborResource
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
@@ -56,7 +57,17 @@ def check_ids(values, field='cves'):
     return sorted(seen)
 
 
-class CveAllowlist(HarborResource):
+def cve_ids(items):
+    """The sorted ids of the server's items ({cve_id}) or of the cves option (ids)."""
+    ids = (i.get('cve_id') if isinstance(i, dict) else i for i in items or [])
+    return sorted(i for i in ids if i)
+
+
+def cve_items(ids):
+    return [{'cve_id': c} for c in ids]
+
+
+class CveAllowlist(Declarative, HarborResource):
     result_key = 'cve_allowlist'
     kind = 'Harbor system CVE allowlist'
     strict_strings = ()
@@ -65,6 +76,13 @@ class CveAllowlist(HarborResource):
         cves=dict(type='list', elements='str', aliases=['items']),
         expires_at=dict(type='int'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+    collection = PATH
+    singleton = True
+    fields = (
+        Field('cves', wire='items', normalize=cve_ids, to_wire=cve_items),
+        Field('expires_at', normalize=or_none),  # 0 (never expires) is None, the server's "no expiry"
     )
 
     def describe(self):
@@ -86,26 +104,8 @@ class CveAllowlist(HarborResource):
             raise ModuleFailure('expires_at must be seconds since the epoch (e.g. 1798761600 for 2027-01-01), '
                                 'or 0 for "never expires", got %s' % p['expires_at'])
 
-    def read(self):
-        raw = self.client.get(PATH) or {}
-        current = {
-            'cves': sorted(i.get('cve_id') for i in raw.get('items') or [] if i.get('cve_id')),
-            'expires_at': raw.get('expires_at') or None,
-        }
-        return current
-
     def desired(self, current):
-        base = dict(current)
-        base['cves'] = self.params['cves']
-        if self.params.get('expires_at') is not None:
-            base['expires_at'] = self.params['expires_at'] or None
+        base = super(CveAllowlist, self).desired(current)
+        if self.params.get('expires_at') == 0:
+            base['expires_at'] = None  # a value here, not "unmanaged"
         return base
-
-    def _put(self, wanted):
-        body = {'items': [{'cve_id': c} for c in wanted['cves']]}
-        if wanted['expires_at']:
-            body['expires_at'] = wanted['expires_at']
-        self.client.put(PATH, body)
-
-    def update(self, current, desired):
-        self._put(desired)

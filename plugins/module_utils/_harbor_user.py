@@ -28,6 +28,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import (
+    Declarative, Field, as_bool, str_or_empty)
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     SECRET_RULE_TEXT,
     HarborOperation,
@@ -51,17 +53,6 @@ def check_password(value, field='password'):
         raise ModuleFailure('%s does not meet Harbor\'s password rule: %s' % (field, SECRET_RULE_TEXT))
 
 
-def normalize_user(raw):
-    return {
-        'id': raw.get('user_id'),
-        'name': raw.get('username'),
-        'email': raw.get('email') or '',
-        'realname': raw.get('realname') or '',
-        'comment': raw.get('comment') or '',
-        'admin': bool(raw.get('sysadmin_flag')),
-    }
-
-
 def find_user(client, username):
     """A local user by exact name (GET /users?q=username=<name> is an exact match), or None."""
     for raw in list_all(client, '/users', query={'q': 'username=%s' % username}):
@@ -70,7 +61,7 @@ def find_user(client, username):
     return None
 
 
-class User(HarborResource):
+class User(Declarative, HarborResource):
     result_key = 'user'
     kind = 'Harbor user'
     strict_strings = ('name', 'email', 'realname', 'comment')
@@ -86,8 +77,15 @@ class User(HarborResource):
         state=dict(type='str', default='present', choices=['present', 'absent']),
     )
 
-    def describe(self):
-        return "%s '%s'" % (self.kind, self.params.get('name'))
+    collection = '/users'
+    fields = (
+        Field('id', wire='user_id', server=True),
+        Field('name', wire='username'),
+        Field('email', normalize=str_or_empty, default=''),
+        Field('realname', normalize=str_or_empty, default=''),
+        Field('comment', normalize=str_or_empty, default=''),
+        Field('admin', wire='sysadmin_flag', normalize=as_bool, default=False),
+    )
 
     def validate(self):
         p = self.params
@@ -112,9 +110,8 @@ class User(HarborResource):
         if p.get('user_password') is not None:
             check_password(p['user_password'], 'user_password')
 
-    def read(self):
-        raw = find_user(self.client, self.params['name'])
-        return normalize_user(raw) if raw else None
+    def list_objects(self):
+        return list_all(self.client, self.collection, query={'q': 'username=%s' % self.params['name']})
 
     def validate_against(self, current):
         if current is None:
@@ -130,14 +127,10 @@ class User(HarborResource):
 
     def desired(self, current):
         p = self.params
-        base = dict(current) if current else {'id': None, 'name': p['name'], 'email': '', 'realname': '',
-                                              'comment': '', 'admin': False}
-        for option in ('email', 'realname', 'comment', 'admin'):
-            if p.get(option) is not None:
-                base[option] = p[option]
+        base = super(User, self).desired(current)
         self.set_password = False
         if current and p.get('user_password') and p['update_password'] == 'always' and not self._password_works():
-            base['password_updated'] = True  # never the password itself: only that it changes
+            base['_password_updated'] = True  # never the password itself: only that it changes
             self.set_password = True
         return base
 
@@ -160,12 +153,6 @@ class User(HarborResource):
         if self.set_password:
             self.client.put('/users/%s/password' % current['id'], {'new_password': self.params['user_password']})
 
-    def delete(self, current):
-        self.client.delete('/users/%s' % current['id'])
-
-    def public(self, obj):
-        return dict((k, v) for k, v in obj.items() if k != 'password_updated') if obj else obj
-
 
 class UserInfo(HarborOperation, Info):
     module_options = dict(
@@ -179,4 +166,4 @@ class UserInfo(HarborOperation, Info):
             raws = [raw] if raw else []
         else:
             raws = list_all(self.client, '/users')
-        return {'changed': False, 'users': [normalize_user(raw) for raw in raws]}
+        return {'changed': False, 'users': [User(self.params, self.client).view(raw) for raw in raws]}

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative, Field, or_none
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     GROUP_TYPE_NAMES,
     GROUP_TYPES,
@@ -31,16 +32,11 @@ def normalize_dn(value):
     return (value or '').strip().lower()
 
 
-def normalize_group(raw):
-    return {
-        'id': raw.get('id'),
-        'name': raw.get('group_name'),
-        'group_type': GROUP_TYPE_NAMES.get(raw.get('group_type'), raw.get('group_type')),
-        'ldap_group_dn': raw.get('ldap_group_dn') or None,
-    }
+def type_name(value):
+    return GROUP_TYPE_NAMES.get(value, value)
 
 
-class UserGroup(HarborResource):
+class UserGroup(Declarative, HarborResource):
     result_key = 'user_group'
     kind = 'Harbor user group'
     strict_strings = ('name', 'ldap_group_dn')
@@ -49,6 +45,15 @@ class UserGroup(HarborResource):
         group_type=dict(type='str', choices=['ldap', 'http', 'oidc'], default='oidc'),
         ldap_group_dn=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+    collection = '/usergroups'
+    identity = ('name', 'group_type')  # a group is unique by name and type
+    fields = (
+        Field('id', server=True),
+        Field('name', wire='group_name'),
+        Field('group_type', normalize=type_name, to_wire=GROUP_TYPES.get),
+        Field('ldap_group_dn', option=None, normalize=or_none),  # set on create only (new_object)
     )
 
     def describe(self):
@@ -69,12 +74,8 @@ class UserGroup(HarborResource):
             raise ModuleFailure('ldap_group_dn is only used with group_type=ldap, not with group_type=%s'
                                 % p['group_type'])
 
-    def read(self):
-        wanted = GROUP_TYPES[self.params['group_type']]
-        for raw in list_all(self.client, '/usergroups', query={'group_name': self.params['name']}):
-            if raw.get('group_name') == self.params['name'] and raw.get('group_type') == wanted:
-                return normalize_group(raw)
-        return None
+    def list_objects(self):
+        return list_all(self.client, self.collection, query={'group_name': self.params['name']})
 
     def validate_against(self, current):
         dn = self.params.get('ldap_group_dn')
@@ -83,21 +84,6 @@ class UserGroup(HarborResource):
                                 "renames groups): remove the group first with state=absent"
                                 % (self.describe(), current['ldap_group_dn']))
 
-    def desired(self, current):
-        if current:
-            return dict(current)
+    def new_object(self):
         dn = self.params.get('ldap_group_dn')
-        return {'id': None, 'name': self.params['name'], 'group_type': self.params['group_type'],
-                'ldap_group_dn': normalize_dn(dn) if dn else None}
-
-    def create(self, desired):
-        body = {'group_name': desired['name'], 'group_type': GROUP_TYPES[desired['group_type']]}
-        if desired['ldap_group_dn']:
-            body['ldap_group_dn'] = desired['ldap_group_dn']
-        self.client.post('/usergroups', body)
-
-    def update(self, current, desired):  # pragma: no cover - name and type identify a group; nothing else changes
-        raise ModuleFailure('%s cannot be changed in place' % self.describe())
-
-    def delete(self, current):
-        self.client.delete('/usergroups/%s' % current['id'])
+        return dict(super(UserGroup, self).new_object(), ldap_group_dn=normalize_dn(dn) if dn else None)

@@ -15,27 +15,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
-    API,
     TAG_OPTIONS,
     MlflowOperation,
-    apply_tags,
-    check_tags,
-    desired_tags,
     get_experiment,
     search_experiments,
 )
-from ansible_collections.maestro.platform.plugins.module_utils._resource import (
-    READ_AHEAD_LIMIT,
-    Info,
-    ModuleFailure,
-    Resource,
-    require_name,
-)
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_resource import Mapping, MlflowResource
+from ansible_collections.maestro.platform.plugins.module_utils._resource import Info, ModuleFailure, require_name
 
 
-class Experiment(MlflowOperation, Resource):
+class Experiment(MlflowResource):
     result_key = 'experiment'
-    complete_desired = True
     kind = 'MLflow experiment'
     module_options = dict(
         name=dict(type='str', required=True),
@@ -44,24 +34,23 @@ class Experiment(MlflowOperation, Resource):
         **TAG_OPTIONS
     )
 
+    noun = 'experiments'
+    id_key = 'experiment_id'
+    read_one = staticmethod(get_experiment)
+    create_fields = ('artifact_location',)
+    mappings = (Mapping('tags', ('POST', '/experiments/set-experiment-tag'),
+                        ('POST', '/experiments/delete-experiment-tag')),)
+
     def validate(self):
-        require_name(self.params)
-        self.tags = check_tags(self.params.get('tags'))
+        super(Experiment, self).validate()
         location = self.params.get('artifact_location')
         if location is not None and not location.strip():
             raise ModuleFailure('artifact_location must be a non-empty URI such as s3://bucket/path, or left '
                                 'unset to use the server default')
 
-    def read(self):
-        return get_experiment(self.client, self.params['name'])
-
-    def batch_scope(self):
-        return 'experiments'
-
-    def read_batch(self):
+    def list_all(self, limit):
         # Deleted ones too: a soft-deleted experiment is a tombstone to restore, as get-by-name returns it.
-        experiments = search_experiments(self.client, 'ALL', limit=READ_AHEAD_LIMIT)
-        return None if experiments is None else dict((e['name'], e) for e in experiments)
+        return search_experiments(self.client, 'ALL', limit=limit)
 
     def exists(self, current):
         return current is not None and current['lifecycle_stage'] != 'deleted'
@@ -74,40 +63,17 @@ class Experiment(MlflowOperation, Resource):
                 "artifacts at %r, not %r. Remove artifact_location from the task, or use a new experiment "
                 "name." % (self.describe(), current['artifact_location'], wanted))
 
-    def desired(self, current):
-        return {
-            'experiment_id': current['experiment_id'] if current else None,
-            'name': self.params['name'],
-            'artifact_location': current['artifact_location'] if current else self.params.get('artifact_location'),
-            'lifecycle_stage': 'active',
-            'tags': desired_tags(current['tags'] if current else {}, self.tags, self.params['purge_tags']),
-        }
+    def new_object(self):
+        return {'experiment_id': None, 'name': self.params['name'],
+                'artifact_location': self.params.get('artifact_location'), 'lifecycle_stage': 'active', 'tags': {}}
 
-    def create(self, desired):
-        body = {'name': desired['name'],
-                'tags': [{'key': k, 'value': v} for k, v in sorted(desired['tags'].items())]}
-        if desired['artifact_location']:
-            body['artifact_location'] = desired['artifact_location']
-        self.client.post(API + '/experiments/create', body)
+    def desired(self, current):
+        return dict(super(Experiment, self).desired(current), lifecycle_stage='active')
 
     def restore(self, tombstone, desired):
         # A soft-deleted experiment keeps its name: restoring keeps its id, runs and artifacts.
+        self.call('POST', '/experiments/restore', {'experiment_id': tombstone['experiment_id']})
         self.update(tombstone, desired)
-
-    def update(self, current, desired):
-        exp_id = current['experiment_id']
-        if current['lifecycle_stage'] == 'deleted':
-            self.client.post(API + '/experiments/restore', {'experiment_id': exp_id}, idempotent=True)
-        apply_tags(
-            current['tags'], desired['tags'],
-            lambda k, v: self.client.post(API + '/experiments/set-experiment-tag',
-                                          {'experiment_id': exp_id, 'key': k, 'value': v}, idempotent=True),
-            lambda k: self.client.post(API + '/experiments/delete-experiment-tag',
-                                       {'experiment_id': exp_id, 'key': k}, idempotent=True))
-
-    def delete(self, current):
-        self.client.post(API + '/experiments/delete', {'experiment_id': current['experiment_id']},
-                         idempotent=True)
 
     def absent_view(self, current):
         return dict(current, lifecycle_stage='deleted')

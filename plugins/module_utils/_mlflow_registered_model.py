@@ -13,21 +13,16 @@ __metaclass__ = type
 import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
-    API,
     TAG_OPTIONS,
     MlflowOperation,
-    apply_tags,
-    check_tags,
-    desired_tags,
     get_registered_model,
     search_model_versions,
     search_registered_models,
 )
+from ansible_collections.maestro.platform.plugins.module_utils._mlflow_resource import Mapping, MlflowResource
 from ansible_collections.maestro.platform.plugins.module_utils._resource import (
-    READ_AHEAD_LIMIT,
     Info,
     ModuleFailure,
-    Resource,
     desired_mapping,
     require_name,
 )
@@ -36,9 +31,8 @@ RESERVED_ALIAS = re.compile(r'^(latest|v\d+)$', re.IGNORECASE)
 ALIAS_NAME = re.compile(r'^[\w\-]+$')
 
 
-class RegisteredModel(MlflowOperation, Resource):
+class RegisteredModel(MlflowResource):
     result_key = 'registered_model'
-    complete_desired = True
     kind = 'MLflow registered model'
     module_options = dict(
         name=dict(type='str', required=True),
@@ -49,9 +43,20 @@ class RegisteredModel(MlflowOperation, Resource):
         **TAG_OPTIONS
     )
 
+    noun = 'registered-models'
+    read_one = staticmethod(get_registered_model)
+    create_fields = ('description',)  # a new model has no versions, so validate_against refuses any alias
+    settable = ('description',)
+    update_call = ('PATCH', '/registered-models/update')
+    delete_method = 'DELETE'
+    mappings = (
+        Mapping('tags', ('POST', '/registered-models/set-tag'), ('DELETE', '/registered-models/delete-tag')),
+        Mapping('aliases', ('POST', '/registered-models/alias'), ('DELETE', '/registered-models/alias'),
+                entry='alias', value='version', merge=desired_mapping),
+    )
+
     def validate(self):
-        require_name(self.params)
-        self.tags = check_tags(self.params.get('tags'))
+        super(RegisteredModel, self).validate()
         self.aliases = None
         if self.params.get('aliases') is not None:
             self.aliases = {}
@@ -67,15 +72,8 @@ class RegisteredModel(MlflowOperation, Resource):
                                         % (alias, version))
                 self.aliases[alias] = str(int(str(version)))
 
-    def read(self):
-        return get_registered_model(self.client, self.params['name'])
-
-    def batch_scope(self):
-        return 'registered-models'
-
-    def read_batch(self):
-        models = search_registered_models(self.client, limit=READ_AHEAD_LIMIT)
-        return None if models is None else dict((m['name'], m) for m in models)
+    def list_all(self, limit):
+        return search_registered_models(self.client, limit=limit)
 
     def validate_against(self, current):
         if not self.aliases:
@@ -89,42 +87,8 @@ class RegisteredModel(MlflowOperation, Resource):
                                 % (', '.join(alias for alias, version in missing), self.describe(),
                                    ', '.join('version %s' % version for alias, version in missing)))
 
-    def desired(self, current):
-        description = self.params.get('description')
-        return {
-            'name': self.params['name'],
-            'description': description if description is not None else (current or {}).get('description', ''),
-            'tags': desired_tags((current or {}).get('tags'), self.tags, self.params['purge_tags']),
-            'aliases': desired_mapping((current or {}).get('aliases'), self.aliases, self.params['purge_aliases']),
-            'latest_versions': (current or {}).get('latest_versions', []),
-        }
-
-    def create(self, desired):
-        body = {'name': desired['name'],
-                'tags': [{'key': k, 'value': v} for k, v in sorted(desired['tags'].items())]}
-        if desired['description']:
-            body['description'] = desired['description']
-        self.client.post(API + '/registered-models/create', body)
-        # A new model has no versions, so validate_against has already refused any alias.
-
-    def update(self, current, desired):
-        name = current['name']
-        if desired['description'] != current['description']:
-            self.client.patch(API + '/registered-models/update',
-                              {'name': name, 'description': desired['description']}, idempotent=True)
-        apply_tags(
-            current['tags'], desired['tags'],
-            lambda k, v: self.client.post(API + '/registered-models/set-tag',
-                                          {'name': name, 'key': k, 'value': v}, idempotent=True),
-            lambda k: self.client.delete(API + '/registered-models/delete-tag', body={'name': name, 'key': k}))
-        apply_tags(
-            current['aliases'], desired['aliases'],
-            lambda a, v: self.client.post(API + '/registered-models/alias',
-                                          {'name': name, 'alias': a, 'version': v}, idempotent=True),
-            lambda a: self.client.delete(API + '/registered-models/alias', body={'name': name, 'alias': a}))
-
-    def delete(self, current):
-        self.client.delete(API + '/registered-models/delete', body={'name': current['name']})
+    def new_object(self):
+        return {'name': self.params['name'], 'description': '', 'tags': {}, 'aliases': {}, 'latest_versions': []}
 
 
 class RegisteredModelInfo(MlflowOperation, Info):

@@ -126,3 +126,46 @@ def test_every_declarative_resource_takes_the_engines_body_arguments():
                 found.append(cls.__name__)
                 assert {'secrets', 'update'} <= set(inspect.signature(cls.body).parameters), cls.__name__
     assert len(found) >= 9, found
+
+
+class Settings(Declarative):
+    """A singleton: one object at /settings, read with one GET and written with one PUT."""
+    kind = 'settings'
+    result_key = 'settings'
+    collection = '/settings'
+    singleton = True
+    fields = (Field('id', server=True), Field('motd', wire='banner.text', normalize=str_or_empty),
+              Field('open', normalize=as_bool))
+
+
+class SettingsServer:
+    def __init__(self, value):
+        self.value, self.log = value, []
+
+    def get(self, path, **kwargs):
+        self.log.append(('GET', path))
+        return self.value
+
+    def put(self, path, body, **kwargs):
+        self.log.append(('PUT', path, body))
+        self.value = dict(self.value or {}, **body)
+
+
+@pytest.mark.parametrize('stored', [None, {'id': 1, 'banner': {'text': 'hi'}, 'open': False}])
+def test_a_singleton_is_read_with_one_get_and_written_with_one_put_to_the_same_path(stored):
+    server = SettingsServer(stored)
+    result = Settings({'motd': 'hello', 'open': None}, server).execute()
+    assert result['changed'] and result['settings']['motd'] == 'hello'
+    # nothing stored reads as the empty object (as_bool: open False); the PUT carries every field but the server's
+    assert server.log == [('GET', '/settings'), ('PUT', '/settings', {'banner': {'text': 'hello'}, 'open': False}),
+                          ('GET', '/settings')]
+    server.log = []
+    assert not Settings({'motd': 'hello', 'open': None}, server).execute()['changed']
+    assert server.log == [('GET', '/settings')]
+
+
+def test_a_singleton_in_check_mode_reads_and_never_writes():
+    server = SettingsServer({'id': 1, 'banner': {'text': 'hi'}, 'open': True})
+    result = Settings({'motd': 'hello', 'open': None}, server, check_mode=True).execute()
+    assert result['changed'] and result['settings'] == {'id': 1, 'motd': 'hello', 'open': True}
+    assert server.log == [('GET', '/settings')]
