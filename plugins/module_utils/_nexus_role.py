@@ -32,6 +32,7 @@ class Role(NexusOperation, Declarative):
     collection = '/v1/security/roles'
     read_by = 'item'
     identity = ('id',)
+    listed = True  # RoleApiResource.getRoles(source): RoleXOResponse.fromRole, as getRole reads one
     fields = (
         Field('id'),
         Field('name'),
@@ -44,6 +45,9 @@ class Role(NexusOperation, Declarative):
 
     def describe(self):
         return "Nexus role '%s'" % self.params.get('id')
+
+    def batch_objects(self):
+        return self.client.get(self.collection, query={'source': 'default'})
 
     def new_object(self):
         obj = super(Role, self).new_object()

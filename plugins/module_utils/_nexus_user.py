@@ -42,6 +42,7 @@ class User(NexusOperation, Declarative):
     collection = '/v1/security/users'
     item_key = 'user_id'
     identity = ('user_id',)
+    listed = True  # the same search (ApiUser) without the userId prefix: every local user
     fields = (
         Field('user_id', wire='userId'),
         Field('first_name', wire='firstName'),
@@ -61,6 +62,9 @@ class User(NexusOperation, Declarative):
     def list_objects(self):
         # ?userId= is a prefix search (read() keeps the exact match) of the default (local) user source.
         return self.client.get(self.collection, query={'userId': self.params['user_id'], 'source': 'default'})
+
+    def batch_objects(self):
+        return self.client.get(self.collection, query={'source': 'default'})
 
     def validate(self):
         require_name(self.params, 'user_id')
