@@ -24,6 +24,10 @@ A Field names one key of the normalised object (what is compared, returned and d
   the field, and it is sent on create only; only_with: managed only when that other option is given;
 - server: read, never written; secret: write-only, never read, compared or returned: written on create, and
   on update when a field of secret_with changes or with update_secret=always.
+
+Read-ahead (the fast path's loops, see _resource.ReadAhead): a declaration whose listed objects are exactly its
+single reads sets listed = True; a loop then lists the collection once (batch_objects, by default
+list_objects) and answers unchanged items from it, keyed by the identity options.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,7 +37,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.maestro.platform.plugins.module_utils._http import get_or_none, path_quote
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource
+from ansible_collections.maestro.platform.plugins.module_utils._resource import READ_AHEAD_LIMIT, ModuleFailure, Resource
 
 
 # -- normalisers: one name per rule, used on what the server returns and on what an option gives --------------
@@ -123,6 +127,8 @@ class Declarative(Resource):
     #: one object that always exists at <collection> (system settings): read with one GET, written with one PUT
     #: of update_body to the same path, never created, listed or deleted
     singleton = False
+    #: read-ahead: the collection's listing (batch_objects) holds every object exactly as read() returns it
+    listed = False
 
     # -- requests -----------------------------------------------------------------------------------
     def _kwargs(self):
@@ -235,3 +241,23 @@ class Declarative(Resource):
 
     def public(self, obj):
         return dict((k, v) for k, v in obj.items() if not k.startswith('_')) if obj is not None else None
+
+    # -- read-ahead (listed = True) -----------------------------------------------------------------
+    def batch_objects(self):
+        """The raw objects a loop's listing reads (override when read() lists a filtered collection)."""
+        return self.list_objects()
+
+    def batch_scope(self):
+        return ('declarative', self.collection_path()) if self.listed else None
+
+    def batch_key(self):
+        return tuple(self.params.get(key) for key in self.identity)
+
+    def read_batch(self):
+        objects = self.batch_objects() or []
+        if len(objects) > READ_AHEAD_LIMIT:
+            return None
+        batch = {}
+        for view in (self.view(raw) for raw in objects):
+            batch.setdefault(tuple(view.get(key) for key in self.identity), view)  # the first, as read() finds
+        return batch

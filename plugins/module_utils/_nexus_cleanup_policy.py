@@ -96,6 +96,7 @@ class CleanupPolicy(NexusOperation, Declarative):
     collection = API
     read_by = 'item'
     item_key = 'name'
+    listed = True  # CleanupPolicyResource.get: fromCleanupPolicy(policy, in-use count), as getByName
     fields = (
         Field('name'),
         Field('format', normalize=format_option, to_wire=api_format, required=True),

@@ -61,6 +61,7 @@ class ContentSelector(NexusOperation, Declarative):
     collection = '/v1/security/content-selectors'
     read_by = 'item'
     item_key = 'name'
+    listed = True  # GET /v1/security/content-selectors: ContentSelectorApiResponse, as GET .../{name}
     fields = (
         Field('name', create_only=True),  # PUT takes only description and expression
         Field('type', server=True, default='csel'),

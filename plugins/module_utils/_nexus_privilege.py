@@ -33,7 +33,7 @@ import copy
 from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
     NexusOperation, _get_or_none, already_exists, require_object_name)
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource
+from ansible_collections.maestro.platform.plugins.module_utils._resource import READ_AHEAD_LIMIT, ModuleFailure, Resource
 
 BREAD = ('browse', 'read', 'edit', 'add', 'delete', 'all')
 # type -> (fields it takes besides name/description, allowed actions or None when it takes no actions)
@@ -113,6 +113,14 @@ class Privilege(NexusOperation, Resource):
     def read(self):
         raw = _get_or_none(self.client, '/v1/security/privileges/' + path_quote(self.params['name']))
         return privilege_view(raw) if raw is not None else None
+
+    def batch_scope(self):
+        return 'privileges'
+
+    def read_batch(self):
+        # GET /v1/security/privileges lists every privilege as GET /v1/security/privileges/{name} reads it.
+        raws = self.client.get('/v1/security/privileges') or []
+        return dict((raw.get('name'), privilege_view(raw)) for raw in raws) if len(raws) <= READ_AHEAD_LIMIT else None
 
     def validate_delete(self, current):
         if current['read_only']:

@@ -9,21 +9,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
-
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import (
+    Declarative, Field, str_or_empty)
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError, path_quote
-from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
-    NexusOperation, _get_or_none, _sorted_unique)
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._nexus import NexusOperation, _sorted_unique
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, require_name
 
 
-def role_view(raw):
-    return {'id': raw.get('id'), 'name': raw.get('name'), 'description': raw.get('description') or '',
-            'source': raw.get('source'), 'read_only': raw.get('readOnly'),
-            'privileges': _sorted_unique(raw.get('privileges')), 'roles': _sorted_unique(raw.get('roles'))}
-
-
-class Role(NexusOperation, Resource):
+class Role(NexusOperation, Declarative):
     result_key = 'role'
     kind = 'Nexus role'
     module_options = dict(
@@ -36,8 +29,30 @@ class Role(NexusOperation, Resource):
         source=dict(type='str', default='default', choices=['default', 'LDAP']),
     )
 
+    collection = '/v1/security/roles'
+    read_by = 'item'
+    identity = ('id',)
+    listed = True  # RoleApiResource.getRoles(source): RoleXOResponse.fromRole, as getRole reads one
+    fields = (
+        Field('id'),
+        Field('name'),
+        Field('description', normalize=str_or_empty, default=''),
+        Field('source', server=True, default='default'),
+        Field('read_only', wire='readOnly', server=True, default=False),
+        Field('privileges', normalize=_sorted_unique, default=[]),
+        Field('roles', normalize=_sorted_unique, default=[]),
+    )
+
     def describe(self):
         return "Nexus role '%s'" % self.params.get('id')
+
+    def batch_objects(self):
+        return self.client.get(self.collection, query={'source': 'default'})
+
+    def new_object(self):
+        obj = super(Role, self).new_object()
+        obj['name'] = self.params['id']  # a role created without a name is named after its id
+        return obj
 
     def _check_external_group(self):
         """source LDAP: the role maps the LDAP group of the same name, which must exist. Nexus resolves a user's
@@ -64,43 +79,9 @@ class Role(NexusOperation, Resource):
         if role_id in (self.params.get('roles') or []):
             raise ModuleFailure('roles: role %s cannot contain itself' % role_id)
 
-    def read(self):
-        raw = _get_or_none(self.client, '/v1/security/roles/' + path_quote(self.params['id']))
-        return role_view(raw) if raw is not None else None
-
     def validate_against(self, current):
         if current is None and self.params.get('source') == 'LDAP':
             self._check_external_group()
-        if current and current['read_only'] and differs_role(self.desired(current), current):
+        if current and current['read_only'] and self._differs(self.desired(current), current):
             raise ModuleFailure('%s is a built-in read-only role and cannot be changed; create your own role that '
                                 'contains it' % self.describe())
-
-    def desired(self, current):
-        p = self.params
-        view = copy.deepcopy(current) if current else {
-            'id': p['id'], 'name': p['id'], 'description': '', 'source': 'default', 'read_only': False,
-            'privileges': [], 'roles': []}
-        for option in ('name', 'description'):
-            if p.get(option) is not None:
-                view[option] = p[option]
-        for option in ('privileges', 'roles'):
-            if p.get(option) is not None:
-                view[option] = _sorted_unique(p[option])
-        return view
-
-    def _body(self, view):
-        return {'id': view['id'], 'name': view['name'], 'description': view['description'],
-                'privileges': list(view['privileges']), 'roles': list(view['roles'])}
-
-    def create(self, desired):
-        self.client.post('/v1/security/roles', self._body(desired))
-
-    def update(self, current, desired):
-        self.client.put('/v1/security/roles/' + path_quote(current['id']), self._body(desired))
-
-    def delete(self, current):
-        self.client.delete('/v1/security/roles/' + path_quote(current['id']))
-
-
-def differs_role(desired, current):
-    return any(desired[k] != current[k] for k in ('name', 'description', 'privileges', 'roles'))

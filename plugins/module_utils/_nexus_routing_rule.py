@@ -54,6 +54,7 @@ class RoutingRule(NexusOperation, Declarative):
     collection = API
     read_by = 'item'
     item_key = 'name'
+    listed = True  # GET /v1/routing-rules: RoutingRuleXO, as GET /v1/routing-rules/{name}
     fields = (
         Field('name'),
         Field('description', normalize=str_or_empty, default=''),

@@ -13,33 +13,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import copy
 import re
 
-from ansible_collections.maestro.platform.plugins.module_utils._http import path_quote, signs_in
+from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative, Field
+from ansible_collections.maestro.platform.plugins.module_utils._http import signs_in
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import NexusOperation, _sorted_unique
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, require_name
 
 
 USER_STATUSES = ('active', 'locked', 'disabled', 'changepassword')
 
 
-def user_view(raw):
-    return {'user_id': raw.get('userId'), 'first_name': raw.get('firstName'), 'last_name': raw.get('lastName'),
-            'email': raw.get('emailAddress'), 'status': raw.get('status'), 'source': raw.get('source'),
-            'roles': _sorted_unique(raw.get('roles')), 'external_roles': _sorted_unique(raw.get('externalRoles')),
-            'read_only': raw.get('readOnly')}
-
-
-def get_user(client, user_id):
-    # ?userId= is a prefix search: keep the exact match of the default (local) user source.
-    for raw in client.get('/v1/security/users', query={'userId': user_id, 'source': 'default'}) or []:
-        if raw.get('userId') == user_id:
-            return raw
-    return None
-
-
-class User(NexusOperation, Resource):
+class User(NexusOperation, Declarative):
     result_key = 'user'
     kind = 'Nexus user'
     module_options = dict(
@@ -54,8 +39,32 @@ class User(NexusOperation, Resource):
         roles=dict(type='list', elements='str'),
     )
 
+    collection = '/v1/security/users'
+    item_key = 'user_id'
+    identity = ('user_id',)
+    listed = True  # the same search (ApiUser) without the userId prefix: every local user
+    fields = (
+        Field('user_id', wire='userId'),
+        Field('first_name', wire='firstName'),
+        Field('last_name', wire='lastName'),
+        Field('email', wire='emailAddress'),
+        Field('status', default='active'),
+        Field('source', server=True, default='default'),
+        Field('roles', normalize=_sorted_unique, default=[]),
+        Field('external_roles', wire='externalRoles', server=True, normalize=_sorted_unique, default=[]),
+        Field('read_only', wire='readOnly', server=True, default=False),
+        Field('password', option='user_password', secret=True),
+    )
+
     def describe(self):
         return "Nexus user '%s'" % self.params.get('user_id')
+
+    def list_objects(self):
+        # ?userId= is a prefix search (read() keeps the exact match) of the default (local) user source.
+        return self.client.get(self.collection, query={'userId': self.params['user_id'], 'source': 'default'})
+
+    def batch_objects(self):
+        return self.client.get(self.collection, query={'source': 'default'})
 
     def validate(self):
         require_name(self.params, 'user_id')
@@ -67,11 +76,6 @@ class User(NexusOperation, Resource):
                 raise ModuleFailure('%s must not be empty (Nexus requires it)' % field)
         if self.params.get('user_password') == '':
             raise ModuleFailure('user_password must not be empty')
-
-    def read(self):
-        raw = get_user(self.client, self.params['user_id'])
-        self.raw = raw
-        return user_view(raw) if raw is not None else None
 
     def validate_against(self, current):
         p = self.params
@@ -87,45 +91,22 @@ class User(NexusOperation, Resource):
                         query={'userId': self.params['user_id']})
 
     def desired(self, current):
+        view = super(User, self).desired(current)
         p = self.params
-        view = copy.deepcopy(current) if current else {
-            'user_id': p['user_id'], 'first_name': None, 'last_name': None, 'email': None, 'status': 'active',
-            'source': 'default', 'roles': [], 'external_roles': [], 'read_only': False}
-        for option in ('first_name', 'last_name', 'email', 'status'):
-            if p.get(option) is not None:
-                view[option] = p[option]
-        if p.get('roles') is not None:
-            view['roles'] = _sorted_unique(p['roles'])
         self.set_password = False
         if current and p.get('user_password') and p['update_password'] == 'always':
             if current['status'] != 'active' or not self._password_works():
-                view['password_updated'] = True
+                view['_password_updated'] = True
                 self.set_password = True
         return view
 
-    def _body(self, view):
-        return {'userId': view['user_id'], 'firstName': view['first_name'], 'lastName': view['last_name'],
-                'emailAddress': view['email'], 'status': view['status'], 'roles': list(view['roles'])}
-
-    def create(self, desired):
-        body = self._body(desired)
-        body['password'] = self.params['user_password']
-        self.client.post('/v1/security/users', body)
-
     def update(self, current, desired):
-        path = '/v1/security/users/' + path_quote(current['user_id'])
-        plain = dict((k, v) for k, v in desired.items() if k != 'password_updated')
-        if plain != current:
-            body = self._body(desired)
+        path = self.item_path(current['user_id'])
+        if self.public(desired) != current:
+            body = self.body(desired)
             body.update(source=current['source'], readOnly=bool(current.get('read_only')),
                         externalRoles=list(current.get('external_roles') or []))
             self.client.put(path, body)
         if self.set_password:
             self.client.request('PUT', path + '/change-password', data=self.params['user_password'],
                                 content_type='text/plain')
-
-    def delete(self, current):
-        self.client.delete('/v1/security/users/' + path_quote(current['user_id']))
-
-    def public(self, obj):
-        return dict((k, v) for k, v in obj.items() if k != 'password_updated')

@@ -7,7 +7,8 @@ import pytest
 from ansible_collections.maestro.platform.plugins.module_utils._declarative import (
     Declarative, Field, as_bool, no_trailing_slash, or_none, str_or_empty)
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_registry import Registry
-from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
+from ansible_collections.maestro.platform.plugins.module_utils import _declarative
+from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, ReadAhead
 
 
 class FakeServer:
@@ -18,6 +19,7 @@ class FakeServer:
         self.writes = []
 
     def get(self, path, **kwargs):
+        self.reads = getattr(self, 'reads', 0) + 1
         return [dict(o) for o in self.objects.values()]
 
     def post(self, path, body, **kwargs):
@@ -49,11 +51,19 @@ class Thing(Declarative):
     )
 
 
-def converge(server, check_mode=False, **params):
+class ListedThing(Thing):
+    listed = True
+
+
+def thing_params(**params):
     values = dict(state='present', kind=None, endpoint=None, note=None, on=None, user=None, password=None,
                   update_secret='on_create')
     values.update(params)
-    return Thing(values, server, check_mode=check_mode).execute()
+    return values
+
+
+def converge(server, check_mode=False, **params):
+    return Thing(thing_params(**params), server, check_mode=check_mode).execute()
 
 
 def test_create_sends_every_field_by_its_wire_path_and_the_secret_then_nothing_changes():
@@ -169,3 +179,41 @@ def test_a_singleton_in_check_mode_reads_and_never_writes():
     result = Settings({'motd': 'hello', 'open': None}, server, check_mode=True).execute()
     assert result['changed'] and result['settings'] == {'id': 1, 'motd': 'hello', 'open': True}
     assert server.log == [('GET', '/settings')]
+def test_only_a_listed_declaration_reads_ahead_and_its_listing_holds_each_object_as_read_finds_it():
+    server = FakeServer({'id': 1, 'name': 'a', 'kind': 'k', 'url': 'https://x/', 'auth': {'user': 'u'}},
+                        {'id': 2, 'name': 'b', 'kind': 'j', 'url': 'https://y', 'on': 1},
+                        {'id': 3, 'name': 'a', 'kind': 'later', 'url': 'https://z'})
+    assert Thing(thing_params(name='a'), server).batch_scope() is None  # not listed: read one by one
+    thing = ListedThing(thing_params(name='a'), server)
+    assert thing.batch_scope() == ('declarative', '/things') and thing.batch_key() == ('a',)
+    batch = thing.read_batch()
+    assert set(batch) == {('a',), ('b',)}
+    assert batch[('a',)] == thing.read() and batch[('a',)]['kind'] == 'k'  # the first match, as read() takes
+    assert batch[('b',)] == ListedThing(thing_params(name='b'), server).read()
+
+
+def test_a_listing_longer_than_the_read_ahead_limit_is_not_used(monkeypatch):
+    monkeypatch.setattr(_declarative, 'READ_AHEAD_LIMIT', 1)
+    server = FakeServer({'id': 1, 'name': 'a', 'kind': 'k', 'url': 'https://x'},
+                        {'id': 2, 'name': 'b', 'kind': 'k', 'url': 'https://x'})
+    assert ListedThing(thing_params(name='a'), server).read_batch() is None
+
+
+def test_a_steady_loop_of_listed_declarations_lists_once_and_writes_on_a_fresh_read():
+    names = ['n%d' % i for i in range(6)]
+    server = FakeServer(*[{'id': i + 1, 'name': n, 'kind': 'k', 'url': 'https://x'} for i, n in enumerate(names)])
+    ahead = ReadAhead()
+
+    def item(**params):
+        thing = ListedThing(thing_params(**params), server)
+        thing.read_ahead = ahead
+        return thing.execute()
+
+    results = [item(name=n, endpoint='https://x') for n in names]
+    assert not any(r['changed'] for r in results) and server.writes == []
+    assert server.reads == 2 + 1 and ahead.listings == 1  # two single reads, then one listing for the other four
+    assert 'read_ahead_age' in results[-1] and 'read_ahead_age' not in results[0]
+    # a difference from the listing is decided (and written) on a fresh read, never on the listing
+    server.objects[6]['on'] = True  # changed behind the listing
+    assert item(name='n5', note='new')['changed'] and server.reads == 3 + 2  # the fresh read, the one after
+    assert server.writes == [('PUT', '/things/6', {'name': 'n5', 'url': 'https://x', 'note': 'new', 'on': True})]
