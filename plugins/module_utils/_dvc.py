@@ -39,16 +39,12 @@ SECRETS = ('secret_access_key', 'session_token')
 MASK = '********'
 
 
-def _bool_text(value):
-    return 'true' if value else 'false'
-
-
 def _setting_text(key, value):
     """The string DVC stores for an option value (booleans as true/false)."""
     if value is None:
         return None
     if isinstance(value, bool):
-        return _bool_text(value)
+        return 'true' if value else 'false'
     if key in ('ssl_verify', 'version_aware'):
         lowered = str(value).strip().lower()
         if lowered in ('true', 'yes', 'on', '1'):
@@ -56,6 +52,11 @@ def _setting_text(key, value):
         if lowered in ('false', 'no', 'off', '0'):
             return 'false'
     return str(value)
+
+
+def _pick(items, credentials):
+    """The credentials among items (credentials=True), or the other settings."""
+    return dict((k, v) for k, v in items.items() if (k in CREDENTIALS) == credentials)
 
 
 # -- dvc_remote -----------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ class DvcRemote(DvcOperation, Resource):
 
     def validate(self):
         name = require_name(self.params)
-        if '"' in name or "'" in name or '[' in name or ']' in name:
+        if re.search(r'["\'\[\]]', name):
             raise ModuleFailure('name: a DVC remote name cannot contain quotes or brackets, got %r' % name)
         url = self.params.get('url')
         if url is not None and not re.match(r'^[a-z0-9+]+://\S+$|^/', url):
@@ -155,14 +156,13 @@ class DvcRemote(DvcOperation, Resource):
         state = {
             'name': self.params['name'], 'level': self.level, 'config_file': self.main_path,
             'default': core.get('remote') == self.params['name'],
-            'settings': dict((k, v) for k, v in settings.items() if k not in CREDENTIALS),
-            'credentials': dict((k, v) for k, v in (local if creds is not main else settings).items()
-                                if k in CREDENTIALS),
+            'settings': _pick(settings, False),
+            'credentials': _pick(local if creds is not main else settings, True),
             # credentials found in the committed file (repo level): moved out when the task gives credentials
-            'committed_credentials': sorted(k for k in settings if k in CREDENTIALS) if creds is not main else [],
+            'committed_credentials': sorted(_pick(settings, True)) if creds is not main else [],
         }
         # settings DVC reads from config.local override the committed ones; show them as effective values
-        state['settings'].update((k, v) for k, v in local.items() if k not in CREDENTIALS)
+        state['settings'].update(_pick(local, False))
         return state
 
     def validate_against(self, current):

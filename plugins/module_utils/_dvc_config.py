@@ -50,13 +50,7 @@ class ConfigFile:
         self.exists = os.path.exists(path)
         self.preamble = []
         self.sections = []  # [name, header line, [('kv', key, value) | ('raw', line)]]
-        text = ''
-        if self.exists:
-            try:
-                with open(path) as handle:
-                    text = handle.read()
-            except (IOError, OSError) as exc:
-                raise ModuleFailure('Cannot read %s: %s' % (path, exc))
+        text = self._read() if self.exists else ''
         self.original = text
         current = None
         for number, line in enumerate(text.splitlines(), 1):
@@ -72,23 +66,34 @@ class ConfigFile:
                 continue
             entry = ('raw', line)
             if section is None and stripped and not stripped.startswith('#'):
-                keyword = _KEYWORD_LINE.match(line)
-                if keyword is None:
-                    self._refuse(number, line, 'it is neither a [section] nor a key = value line')
-                key, value = _unquote(keyword.group(1).strip()), keyword.group(2).strip()
-                if value[:1] in ('"', "'"):
-                    if value[:3] in ('"""', "'''") or value.find(value[0], 1) < 0:
-                        self._refuse(number, line, 'its quoted value is not closed on the same line')
-                    value = value[:value.find(value[0], 1) + 1]
-                elif '#' in value:
-                    value = value.split('#', 1)[0].rstrip()
-                if key in [e[1] for e in (current[2] if current else []) if e[0] == 'kv']:
-                    self._refuse(number, line, 'key %s appears twice in its section' % key)
-                entry = ('kv', key, _unquote(value))
+                entry = self._key_value(number, line, current)
             if current is None:
                 self.preamble.append(line)
             else:
                 current[2].append(entry)
+
+    def _read(self):
+        try:
+            with open(self.path) as handle:
+                return handle.read()
+        except (IOError, OSError) as exc:
+            raise ModuleFailure('Cannot read %s: %s' % (self.path, exc))
+
+    def _key_value(self, number, line, current):
+        """The ('kv', key, value) entry of a key = value line (its comment dropped) of section current."""
+        keyword = _KEYWORD_LINE.match(line)
+        if keyword is None:
+            self._refuse(number, line, 'it is neither a [section] nor a key = value line')
+        key, value = _unquote(keyword.group(1).strip()), keyword.group(2).strip()
+        if value[:1] in ('"', "'"):
+            if value[:3] in ('"""', "'''") or value.find(value[0], 1) < 0:
+                self._refuse(number, line, 'its quoted value is not closed on the same line')
+            value = value[:value.find(value[0], 1) + 1]
+        elif '#' in value:
+            value = value.split('#', 1)[0].rstrip()
+        if key in [e[1] for e in (current[2] if current else []) if e[0] == 'kv']:
+            self._refuse(number, line, 'key %s appears twice in its section' % key)
+        return ('kv', key, _unquote(value))
 
     def _refuse(self, number, line, reason):
         raise ModuleFailure('Cannot parse %s, line %d (%r): %s, so DVC cannot read this file either. Fix that line '

@@ -140,30 +140,35 @@ def check_cron(value, field='cron'):
                             '"0 0 2 * * *" for 02:00 every day' % (field, value))
     for part, (name, low, high) in zip(parts, CRON_FIELDS):
         for item in part.split(','):
-            rng, dummy, step = item.partition('/')
-            if step and (not step.isdigit() or int(step) == 0):
-                raise ModuleFailure('%s %r: bad step %r in the %s field' % (field, value, step, name))
-            if rng in ('*', '?'):
-                if rng == '?' and name not in ('day of month', 'day of week'):
-                    raise ModuleFailure("%s %r: '?' is only allowed in the day fields" % (field, value))
-                continue
-            bounds = rng.split('-')
-            if len(bounds) > 2 or not all(bounds):
-                raise ModuleFailure('%s %r: cannot read %r in the %s field' % (field, value, item, name))
-            numbers = []
-            for bound in bounds:
-                number = CRON_NAMES.get(name, {}).get(bound.lower())
-                if number is None:
-                    if not bound.isdigit():
-                        raise ModuleFailure('%s %r: %r is not a valid %s' % (field, value, bound, name))
-                    number = int(bound)
-                if not low <= number <= high:
-                    raise ModuleFailure('%s %r: %s is out of range for the %s field (%s-%s)'
-                                        % (field, value, bound, name, low, high))
-                numbers.append(number)
-            if len(numbers) == 2 and numbers[0] > numbers[1]:
-                raise ModuleFailure('%s %r: range %r runs backwards' % (field, value, rng))
+            _check_cron_item(field, value, item, name, low, high)
     return ' '.join(parts)
+
+
+def _check_cron_item(field, value, item, name, low, high):
+    """One comma-separated item of a cron field: * or ?, a value or a range, with an optional /step."""
+    rng, dummy, step = item.partition('/')
+    if step and (not step.isdigit() or int(step) == 0):
+        raise ModuleFailure('%s %r: bad step %r in the %s field' % (field, value, step, name))
+    if rng in ('*', '?'):
+        if rng == '?' and name not in ('day of month', 'day of week'):
+            raise ModuleFailure("%s %r: '?' is only allowed in the day fields" % (field, value))
+        return
+    bounds = rng.split('-')
+    if len(bounds) > 2 or not all(bounds):
+        raise ModuleFailure('%s %r: cannot read %r in the %s field' % (field, value, item, name))
+    numbers = []
+    for bound in bounds:
+        number = CRON_NAMES.get(name, {}).get(bound.lower())
+        if number is None:
+            if not bound.isdigit():
+                raise ModuleFailure('%s %r: %r is not a valid %s' % (field, value, bound, name))
+            number = int(bound)
+        if not low <= number <= high:
+            raise ModuleFailure('%s %r: %s is out of range for the %s field (%s-%s)'
+                                % (field, value, bound, name, low, high))
+        numbers.append(number)
+    if len(numbers) == 2 and numbers[0] > numbers[1]:
+        raise ModuleFailure('%s %r: range %r runs backwards' % (field, value, rng))
 
 
 def project_or_fail(client, name, field='project'):

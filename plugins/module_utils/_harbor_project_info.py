@@ -102,22 +102,26 @@ class ProjectInfo(HarborOperation, Info):
             project = read_project(self.client, name)
             projects = [project] if project else []
         else:
-            query = {}
-            if self.params.get('public') is not None:
-                query['public'] = wire_bool(self.params['public'])
-            raws = list_all(self.client, '/projects', query=query)
-            quotas = {}
-            for quota in list_all(self.client, '/quotas', query={'reference': 'project'}):
-                ref = quota.get('ref') or {}
-                if ref.get('id') is not None:
-                    quotas[ref['id']] = quota
-            registries = {}
-            if any(raw.get('registry_id') for raw in raws):
-                registries = dict((r['id'], r.get('name')) for r in list_all(self.client, '/registries'))
-            projects = [normalize_project(raw, quotas.get(raw.get('project_id')),
-                                          registries.get(raw.get('registry_id'))) for raw in raws]
+            projects = self._list_projects()
         for project in projects:
             project.pop('_quota_id', None)
         if name is not None and self.params.get('public') is not None:
             projects = [p for p in projects if p['public'] == self.params['public']]
         return {'changed': False, 'projects': projects}
+
+    def _list_projects(self):
+        """Every project (or the public / private ones), with quotas and registries listed once."""
+        query = {}
+        if self.params.get('public') is not None:
+            query['public'] = wire_bool(self.params['public'])
+        raws = list_all(self.client, '/projects', query=query)
+        quotas = {}
+        for quota in list_all(self.client, '/quotas', query={'reference': 'project'}):
+            ref = quota.get('ref') or {}
+            if ref.get('id') is not None:
+                quotas[ref['id']] = quota
+        registries = {}
+        if any(raw.get('registry_id') for raw in raws):
+            registries = dict((r['id'], r.get('name')) for r in list_all(self.client, '/registries'))
+        return [normalize_project(raw, quotas.get(raw.get('project_id')), registries.get(raw.get('registry_id')))
+                for raw in raws]

@@ -124,22 +124,26 @@ class ReplicationPolicy(Declarative, HarborResource):
                                 % count)
         self.filters = None
         if self.params.get('filters') is not None:
-            filters = []
-            for index, item in enumerate(self.params['filters']):
-                value = item['value']
-                if item['type'] == 'label':
-                    value = value if isinstance(value, list) else [value]
-                    value = [str(v) for v in value]
-                elif isinstance(value, (list, dict)) or value is None or str(value) == '':
-                    raise ModuleFailure('filters[%d].value must be a non-empty pattern string for a %s filter'
-                                        % (index, item['type']))
-                else:
-                    value = str(value)
-                if item['type'] == 'resource' and value not in ('image', 'artifact'):
-                    raise ModuleFailure("filters[%d].value must be 'image' or 'artifact' for a resource filter"
-                                        % index)
-                filters.append({'type': item['type'], 'value': value, 'decoration': item['decoration']})
-            self.filters = normalize_filters(filters)
+            self.filters = self._check_filters()
+
+    def _check_filters(self):
+        """The task's filters, normalised; ModuleFailure naming the filter whose value cannot be sent."""
+        filters = []
+        for index, item in enumerate(self.params['filters']):
+            value = item['value']
+            if item['type'] == 'label':
+                value = value if isinstance(value, list) else [value]
+                value = [str(v) for v in value]
+            elif isinstance(value, (list, dict)) or value is None or str(value) == '':
+                raise ModuleFailure('filters[%d].value must be a non-empty pattern string for a %s filter'
+                                    % (index, item['type']))
+            else:
+                value = str(value)
+            if item['type'] == 'resource' and value not in ('image', 'artifact'):
+                raise ModuleFailure("filters[%d].value must be 'image' or 'artifact' for a resource filter"
+                                    % index)
+            filters.append({'type': item['type'], 'value': value, 'decoration': item['decoration']})
+        return normalize_filters(filters)
 
     def read(self):
         for raw in list_all(self.client, '/replication/policies', query={'name': self.params['name']}):

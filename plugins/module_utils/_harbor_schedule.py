@@ -27,6 +27,18 @@ PRESETS = {'hourly': ('Hourly', '0 0 * * * *'), 'daily': ('Daily', '0 0 0 * * *'
 PURGE_EVENT_TYPES = ('create_artifact', 'delete_artifact', 'pull_artifact')
 
 
+def _parameters(raw):
+    """The job's parameters: GC and purge answer an execution history record whose job_parameters is a JSON
+    string."""
+    params = raw.get('parameters')
+    if params is None:
+        try:
+            params = json.loads(raw.get('job_parameters') or '{}')
+        except ValueError:
+            params = {}
+    return params if isinstance(params, dict) else {}
+
+
 class Schedule(HarborResource):
     result_key = 'schedule'
     kind = 'Harbor schedule'
@@ -50,12 +62,7 @@ class Schedule(HarborResource):
         if cron is not None:
             preset = PRESETS.get(cron.strip().lower().lstrip('@'))
             self.params['cron'] = preset[1] if preset else check_cron(cron)
-        misplaced = [o for o in ('delete_untagged', 'workers') if self.params.get(o) is not None and job != 'gc'] + \
-            [o for o in ('retention_hours', 'include_event_types')
-             if self.params.get(o) is not None and job != 'purge_audit']
-        if misplaced:
-            raise ModuleFailure('%s only appl%s to job=%s' % (misplaced[0], 'ies', 'gc' if misplaced[0] in (
-                'delete_untagged', 'workers') else 'purge_audit'))
+        self._check_misplaced(job)
         workers = self.params.get('workers')
         if workers is not None and not 1 <= workers <= 10:
             raise ModuleFailure('workers must be between 1 and 10 (Harbor 2.13 or later; older Harbor allows up '
@@ -73,20 +80,22 @@ class Schedule(HarborResource):
                                     % (bad[0], ', '.join(PURGE_EVENT_TYPES)))
             self.params['include_event_types'] = events
 
+    def _check_misplaced(self, job):
+        """The options of one job given for another."""
+        misplaced = [o for o in ('delete_untagged', 'workers') if self.params.get(o) is not None and job != 'gc'] + \
+            [o for o in ('retention_hours', 'include_event_types')
+             if self.params.get(o) is not None and job != 'purge_audit']
+        if misplaced:
+            raise ModuleFailure('%s only appl%s to job=%s' % (misplaced[0], 'ies', 'gc' if misplaced[0] in (
+                'delete_untagged', 'workers') else 'purge_audit'))
+
     def read(self):
         raw = self.client.get(SCHEDULE_JOBS[self.params['job']]) or {}
         schedule = raw.get('schedule') or {}
         kind = schedule.get('type')
         if not kind or kind == 'None':
             return None
-        params = raw.get('parameters')
-        if params is None:
-            # GC and purge answer an execution history record whose job_parameters is a JSON string
-            try:
-                params = json.loads(raw.get('job_parameters') or '{}')
-            except ValueError:
-                params = {}
-        params = params if isinstance(params, dict) else {}
+        params = _parameters(raw)
         current = {'job': self.params['job'], 'type': kind, 'cron': ' '.join((schedule.get('cron') or '').split()),
                    'next_scheduled_time': schedule.get('next_scheduled_time')}
         if self.params['job'] == 'gc':

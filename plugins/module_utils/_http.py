@@ -133,18 +133,25 @@ def server_message(data, text):
     """The server's own error message from the error bodies of MLflow, Harbor, Nexus or plain text."""
     if isinstance(data, str) and data.strip():  # Nexus: a JSON string
         return data.strip()
-    if isinstance(data, dict):
-        if isinstance(data.get('errors'), list) and data['errors']:  # Harbor
-            return '; '.join(str(e.get('message') or e.get('code')) for e in data['errors'] if isinstance(e, dict))
-        if data.get('message'):  # MLflow (with error_code), Nexus, generic
-            code = data.get('error_code')
-            return '%s: %s' % (code, data['message']) if code else str(data['message'])
-        if data.get('error'):
-            return str(data['error'])
+    message = _object_message(data) if isinstance(data, dict) else None
+    if message is not None:
+        return message
     if isinstance(data, list) and data and isinstance(data[0], dict):  # Nexus validation errors
         return '; '.join(str(e.get('message')) for e in data if e.get('message'))
     text = ' '.join((text or '').split())  # one line, even for an HTML or XML error page
     return text[:500] if text else 'no message in the response body'
+
+
+def _object_message(data):
+    """The message of a JSON object error body (Harbor, MLflow, Nexus, generic), or None."""
+    if isinstance(data.get('errors'), list) and data['errors']:  # Harbor
+        return '; '.join(str(e.get('message') or e.get('code')) for e in data['errors'] if isinstance(e, dict))
+    if data.get('message'):  # MLflow (with error_code), Nexus, generic
+        code = data.get('error_code')
+        return '%s: %s' % (code, data['message']) if code else str(data['message'])
+    if data.get('error'):
+        return str(data['error'])
+    return None
 
 
 def retry_after_seconds(value, now=None):

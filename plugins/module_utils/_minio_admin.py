@@ -105,29 +105,13 @@ class MinioAdmin:
         """One admin call; returns the (decrypted) body bytes. Raises ApiError with MinIO's code."""
         access_key = access_key or self.access_key
         secret_key = secret_key or self.secret_key
-        if body is not None and not isinstance(body, bytes):
-            body = json.dumps(body).encode('utf-8')
-        if encrypt and body is not None:
-            body = encrypt_payload(body, secret_key)
-        path = '%s%s/%s' % (self.base_path, ADMIN_PREFIX, op)
-        query_string = canonical_query(query)
-        headers = sigv4_headers(method, self.host, path, query_string, body, access_key, secret_key, self.region,
-                                self.session_token)
-        target = '%s/%s%s' % (ADMIN_PREFIX, op, ('?' + query_string) if query_string else '')
+        body, target, headers = self._signed(method, op, query, body, encrypt, access_key, secret_key)
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         attempt = 0
         while True:
             attempt += 1
-            try:
-                response = self.http.request(method, target, data=body if body is not None else None,
-                                             content_type='application/octet-stream', headers=headers,
-                                             expected=expected, idempotent=idempotent, binary=decrypt)
-            except ApiError as exc:
-                error = admin_error(exc, self.endpoint)
-                if error.error_code == NOT_MINIO:
-                    raise ModuleFailure(error.message, status=error.status)  # never "not found": not MinIO at all
-                raise error
+            response = self._send(method, target, body, headers, expected, idempotent, decrypt)
             raw = response.body or b''
             if not (decrypt and raw):
                 return raw
@@ -138,6 +122,29 @@ class MinioAdmin:
                 # body in the transport, only a call that is safe to repeat is sent once more.
                 if not idempotent or attempt >= 2:
                     raise ApiError(str(exc), status=response.status, method=method, url=target)
+
+    def _signed(self, method, op, query, body, encrypt, access_key, secret_key):
+        """The call's body (JSON-encoded, sealed when asked), target and SigV4 headers."""
+        if body is not None and not isinstance(body, bytes):
+            body = json.dumps(body).encode('utf-8')
+        if encrypt and body is not None:
+            body = encrypt_payload(body, secret_key)
+        path = '%s%s/%s' % (self.base_path, ADMIN_PREFIX, op)
+        query_string = canonical_query(query)
+        headers = sigv4_headers(method, self.host, path, query_string, body, access_key, secret_key, self.region,
+                                self.session_token)
+        target = '%s/%s%s' % (ADMIN_PREFIX, op, ('?' + query_string) if query_string else '')
+        return body, target, headers
+
+    def _send(self, method, target, body, headers, expected, idempotent, binary):
+        try:
+            return self.http.request(method, target, data=body, content_type='application/octet-stream',
+                                     headers=headers, expected=expected, idempotent=idempotent, binary=binary)
+        except ApiError as exc:
+            error = admin_error(exc, self.endpoint)
+            if error.error_code == NOT_MINIO:
+                raise ModuleFailure(error.message, status=error.status)  # never "not found": not MinIO at all
+            raise error
 
     def json(self, method, op, query=None, body=None, **kwargs):
         raw = self.request(method, op, query=query, body=body, **kwargs)

@@ -67,14 +67,19 @@ def check_object_lock(lock, versioning):
         raise ModuleFailure('object_lock: mode, days and years need enabled=true')
     if (lock.get('days') is not None or lock.get('years') is not None) and not lock.get('mode'):
         raise ModuleFailure('object_lock: a default retention needs mode (GOVERNANCE or COMPLIANCE)')
+    _check_retention(lock)
+    if lock['enabled'] and versioning == 'suspended':
+        raise ModuleFailure('versioning cannot be suspended on a bucket with object lock; use '
+                            'versioning=enabled or leave it unset')
+
+
+def _check_retention(lock):
+    """The default retention: a mode with exactly one positive period."""
     if lock.get('mode') and (lock.get('days') is None) == (lock.get('years') is None):
         raise ModuleFailure('object_lock: mode needs exactly one of days or years')
     for key in ('days', 'years'):
         if lock.get(key) is not None and lock[key] < 1:
             raise ModuleFailure('object_lock: %s must be positive, got %s' % (key, lock[key]))
-    if lock['enabled'] and versioning == 'suspended':
-        raise ModuleFailure('versioning cannot be suspended on a bucket with object lock; use '
-                            'versioning=enabled or leave it unset')
 
 
 def check_lifecycle_rules(rules):

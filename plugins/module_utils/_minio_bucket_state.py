@@ -167,14 +167,8 @@ def write_bucket(conn, name, current, desired):
         storage_call('set versioning on', what, s3.put_bucket_versioning, Bucket=name,
                      VersioningConfiguration={'Status': desired['versioning'].capitalize()})
     if changed('object_lock'):
-        lock = json.loads(desired['object_lock'])
-        config = {'ObjectLockEnabled': 'Enabled'}
-        if lock['mode']:
-            retention = {'Mode': lock['mode']}
-            retention.update({'Days': lock['days']} if lock['days'] else {'Years': lock['years']})
-            config['Rule'] = {'DefaultRetention': retention}
         storage_call('set object lock on', what, s3.put_object_lock_configuration, Bucket=name,
-                     ObjectLockConfiguration=config)
+                     ObjectLockConfiguration=_object_lock_to_s3(json.loads(desired['object_lock'])))
     if changed('policy'):
         if desired['policy'] == 'none':
             storage_call('delete the policy of', what, s3.delete_bucket_policy, Bucket=name)
@@ -195,10 +189,7 @@ def write_bucket(conn, name, current, desired):
         else:
             storage_call('remove tags of', what, s3.delete_bucket_tagging, Bucket=name)
     if changed('encryption'):
-        enc = json.loads(desired['encryption'])
-        default = {'SSEAlgorithm': enc['algorithm']}
-        if enc['kms_key_id']:
-            default['KMSMasterKeyID'] = enc['kms_key_id']
+        default = _encryption_to_s3(json.loads(desired['encryption']))
         storage_call('set default encryption of', what, s3.put_bucket_encryption, Bucket=name,
                      ServerSideEncryptionConfiguration={'Rules': [{'ApplyServerSideEncryptionByDefault': default}]})
     if changed('quota'):
@@ -206,6 +197,22 @@ def write_bucket(conn, name, current, desired):
         body = {'quota': size, 'size': size, 'quotatype': 'hard'} if size else {'quota': 0, 'size': 0}
         storage_call('set the quota of', what, conn.admin.request, 'PUT', 'set-bucket-quota', {'bucket': name},
                      body=body)
+
+
+def _object_lock_to_s3(lock):
+    config = {'ObjectLockEnabled': 'Enabled'}
+    if lock['mode']:
+        retention = {'Mode': lock['mode']}
+        retention.update({'Days': lock['days']} if lock['days'] else {'Years': lock['years']})
+        config['Rule'] = {'DefaultRetention': retention}
+    return config
+
+
+def _encryption_to_s3(enc):
+    default = {'SSEAlgorithm': enc['algorithm']}
+    if enc['kms_key_id']:
+        default['KMSMasterKeyID'] = enc['kms_key_id']
+    return default
 
 
 def holds_objects(s3, name):

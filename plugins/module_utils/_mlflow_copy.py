@@ -86,19 +86,21 @@ class ArtifactTree:
     def list(self, path=''):
         """{relative path: size} of every file under path."""
         found = {}
-        if self.root is not None:
-            query = {'path': '/'.join(p for p in (self.root, path) if p)}
-            files = (self.client.get(ARTIFACTS_API, query=query) or {}).get('files') or []
-            entries = [('/'.join(p for p in (path, f['path']) if p), f) for f in files]
-        else:
-            data = self.client.get(API + '/artifacts/list', query={'run_id': self.run_id, 'path': path or None})
-            entries = [(f['path'], f) for f in (data or {}).get('files') or []]
-        for relative, entry in entries:
+        for relative, entry in self._entries(path):
             if entry.get('is_dir'):
                 found.update(self.list(relative))
             else:
                 found[relative] = int(entry.get('file_size') or 0)
         return found
+
+    def _entries(self, path):
+        """[(relative path, file entry)] of the directory path, one listing."""
+        if self.root is not None:
+            query = {'path': '/'.join(p for p in (self.root, path) if p)}
+            files = (self.client.get(ARTIFACTS_API, query=query) or {}).get('files') or []
+            return [('/'.join(p for p in (path, f['path']) if p), f) for f in files]
+        data = self.client.get(API + '/artifacts/list', query={'run_id': self.run_id, 'path': path or None})
+        return [(f['path'], f) for f in (data or {}).get('files') or []]
 
     def read(self, path):
         if self.root is not None:

@@ -113,12 +113,17 @@ class ModelCopy:
                                       % origin if origin else 'it has no run to carry its artifacts')
         run_info = (copy or {'info': {}})['info']
         source, run_id = version['source'] or '', run_info.get('run_id')
-        runs, logged = RUNS_URI.match(source), LOGGED_MODEL_SOURCE.match(source)
+        runs = RUNS_URI.match(source)
         root = self.source_roots.get(origin, '').rstrip('/')
         if runs:
             return 'runs:/%s/%s' % (run_id, runs.group(2)), run_id, None, None
         if root and source.startswith(root + '/'):
             return run_info.get('artifact_uri', '').rstrip('/') + source[len(root):], run_id, None, None
+        return self.logged_model_source(version, copy, run_id)
+
+    def logged_model_source(self, version, copy, run_id):
+        """version_source of a version registered from a logged model (MLflow 3)."""
+        logged = LOGGED_MODEL_SOURCE.match(version['source'] or '')
         if logged and self.check_mode:
             return None, None, None, None  # the logged model would be copied with the version
         if logged:

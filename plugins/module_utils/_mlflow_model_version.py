@@ -70,6 +70,19 @@ class ModelVersion(MlflowOperation, Resource):
     def validate(self):
         require_name(self.params)
         self.tags = check_tags(self.params.get('tags'))
+        self._check_origin()
+        self.resolved = None
+        version = self.params.get('version')
+        if version is not None and not re.match(r'^[1-9]\d*$', version):
+            raise ModuleFailure('version must be a positive version number, got %r' % version)
+        if self.params.get('stage') is not None:
+            self.deprecate('stage: MLflow deprecated model version stages in 2.9; they still work, but '
+                           'aliases on maestro.platform.mlflow_registered_model are the replacement',
+                           version='2.0.0')
+        self.model = None
+
+    def _check_origin(self):
+        """source, run_id and model_id are non-empty and name one run and one logged model."""
         for field in ('source', 'run_id', 'model_id'):
             value = self.params.get(field)
             if value is not None and not value.strip():
@@ -85,15 +98,6 @@ class ModelVersion(MlflowOperation, Resource):
         if logged and self.params.get('model_id') and logged.group(1) != self.params['model_id']:
             raise ModuleFailure("source names logged model '%s' but model_id is '%s': give one model"
                                 % (logged.group(1), self.params['model_id']))
-        self.resolved = None
-        version = self.params.get('version')
-        if version is not None and not re.match(r'^[1-9]\d*$', version):
-            raise ModuleFailure('version must be a positive version number, got %r' % version)
-        if self.params.get('stage') is not None:
-            self.deprecate('stage: MLflow deprecated model version stages in 2.9; they still work, but '
-                           'aliases on maestro.platform.mlflow_registered_model are the replacement',
-                           version='2.0.0')
-        self.model = None
 
     def _resolve(self):
         """What to register, as MLflow 3's client does it (mlflow/tracking/_model_registry/fluent.py
@@ -110,14 +114,7 @@ class ModelVersion(MlflowOperation, Resource):
         model_id = model_id or (logged.group(1) if logged else None)
         runs = RUNS_URI.match(source or '')
         if model_id:
-            model = get_logged_model(self.client, model_id, 'model_id' if p.get('model_id') else 'source')
-            if run_id and model.get('source_run_id') and run_id != model['source_run_id']:
-                raise ModuleFailure("run_id '%s' is not the run that logged model '%s' (%s)"
-                                    % (run_id, model_id, model['source_run_id']))
-            # a runs:/ or models:/m-... source names the model: register its artifact location, the same
-            # source whichever way the model was named (source runs:/, source models:/m-..., model_id)
-            source = source if source and not (runs or logged) else model.get('artifact_uri')
-            run_id = run_id or model.get('source_run_id') or None
+            source, run_id = self._logged_model_origin(model_id, source, run_id, bool(runs or logged))
         elif runs:
             run_id, path = runs.group(1), runs.group(2)
             run = get_run(self.client, run_id, 'source')
@@ -129,6 +126,17 @@ class ModelVersion(MlflowOperation, Resource):
                                     "MLmodel file at that path among the run's artifacts" % (source, run_id, path))
         self.resolved = {'source': source, 'run_id': run_id, 'model_id': model_id}
         return self.resolved
+
+    def _logged_model_origin(self, model_id, source, run_id, source_names_model):
+        """(source, run_id) registering the logged model model_id."""
+        model = get_logged_model(self.client, model_id, 'model_id' if self.params.get('model_id') else 'source')
+        if run_id and model.get('source_run_id') and run_id != model['source_run_id']:
+            raise ModuleFailure("run_id '%s' is not the run that logged model '%s' (%s)"
+                                % (run_id, model_id, model['source_run_id']))
+        # a runs:/ or models:/m-... source names the model: register its artifact location, the same
+        # source whichever way the model was named (source runs:/, source models:/m-..., model_id)
+        source = source if source and not source_names_model else model.get('artifact_uri')
+        return source, run_id or model.get('source_run_id') or None
 
     def read(self):
         name = self.params['name']
@@ -148,6 +156,17 @@ class ModelVersion(MlflowOperation, Resource):
                     return None
                 raise
             return normalize_model_version(data['model_version'])
+        source, run_id = self._wanted_origin()
+        # MLflow 3.17's REST answers leave a version's model_id out (ModelVersion.to_proto): a logged model is
+        # recognised by its source, the logged model's own artifact location
+        for candidate in search_model_versions(self.client, name):
+            if (source is None or candidate['source'] == source) and \
+                    (run_id is None or candidate['run_id'] == run_id):
+                return candidate  # the oldest match: the same source/run is never registered twice
+        return None
+
+    def _wanted_origin(self):
+        """(source, run_id) of the version to look for among the model's versions."""
         p = self.params
         source, run_id = p.get('source'), p.get('run_id')
         if RUNS_URI.match(source or '') or LOGGED_MODEL_URI.match(source or '') or p.get('model_id'):
@@ -158,13 +177,7 @@ class ModelVersion(MlflowOperation, Resource):
                 if p['state'] == 'present':
                     raise
                 # absent: the run or model is gone; look for a version registered from the source as given
-        # MLflow 3.17's REST answers leave a version's model_id out (ModelVersion.to_proto): a logged model is
-        # recognised by its source, the logged model's own artifact location
-        for candidate in search_model_versions(self.client, name):
-            if (source is None or candidate['source'] == source) and \
-                    (run_id is None or candidate['run_id'] == run_id):
-                return candidate  # the oldest match: the same source/run is never registered twice
-        return None
+        return source, run_id
 
     def validate_against(self, current):
         if current is None and self.params.get('version'):

@@ -197,14 +197,21 @@ class BlobStore(NexusOperation, Resource):
         security = {}
         if view['access_key_id']:
             security['accessKeyId'] = view['access_key_id']
-            for option, field in (('secret_access_key', 'secretAccessKey'), ('session_token', 'sessionToken')):
-                if p.get(option) and resend:
-                    security[field] = p[option]
-                elif stored.get(field) and not changed_key:
-                    security[field] = PLACEHOLDER
+            security.update(self._key_secrets(stored, resend, changed_key))
         if view['assume_role']:
             security['role'] = view['assume_role']
         conf['security'] = security
+
+    def _key_secrets(self, stored, resend, changed_key):
+        """The key's secret and session token: the task's when they are (re)sent, else the placeholder that keeps
+        the stored ones (not for a new key)."""
+        secrets = {}
+        for option, field in (('secret_access_key', 'secretAccessKey'), ('session_token', 'sessionToken')):
+            if self.params.get(option) and resend:
+                secrets[field] = self.params[option]
+            elif stored.get(field) and not changed_key:
+                secrets[field] = PLACEHOLDER
+        return secrets
 
     @staticmethod
     def _advanced(conf, view):
