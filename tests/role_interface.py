@@ -16,7 +16,8 @@ takes the field's name and the option's spec. A task feeds a module from its ite
 reads the item is such a pass-through (``{{ item.F }}``, optionally ``| default(...)``); a task that builds
 option values from its own fields (``name: "{{ item.team }}-experiments"``) is the role's own interface.
 tests/harness/test_role_interface.py fails when a role and its module drift apart, and when a task ignores a
-suboption its variable documents.
+suboption its variable documents. A variable fed whole into one option (``realms: "{{ nexus_realms }}"``) must
+declare the option's type, elements and no_log (whole_problems).
 """
 
 import argparse
@@ -61,6 +62,57 @@ def feeds(root=ROOT):
                 continue  # the role maps its own item fields onto the module (e.g. minio_service_users)
             found.append((role, variable, action.rsplit('.', 1)[1], args, tasks_file, source))
     return found
+
+
+WHOLE = re.compile(r'^\{\{\s*([a-z][a-z0-9_]*)\s*\}\}$')
+SCALAR_KEYS = ('type', 'elements', 'no_log')
+
+
+def whole_feeds(root=ROOT):
+    """(role, variable, module, option, tasks file) for every module option a role variable feeds whole
+    (``realms: "{{ nexus_realms }}"``), connection options aside (they come from each service's own settings)."""
+    found = []
+    for tasks_file in sorted(root.glob('roles/*/tasks/*.yml')):
+        role = tasks_file.parts[-3]
+        for task in _walk(yaml.safe_load(tasks_file.read_text()) or []):
+            action = next((key for key in task if key.startswith('maestro.platform.')), None)
+            if not action:
+                continue
+            module = action.rsplit('.', 1)[1]
+            connection = set(operation(module).connection_options)
+            for option, value in (task[action] or {}).items():
+                match = WHOLE.match(value.strip()) if isinstance(value, str) else None
+                if match and match.group(1).startswith(role + '_') and option not in connection:
+                    found.append((role, match.group(1), module, option, tasks_file))
+    return found
+
+
+def whole_problems(root=ROOT):
+    """A variable fed whole into an option declares the option's type, elements and no_log (a role may narrow the
+    choices), and nested options the module has are declared too."""
+    out = []
+    for role, variable, module, option, tasks_file in whole_feeds(root):
+        where = '%s (%s, %s.%s)' % (variable, tasks_file.relative_to(root), module, option)
+        spec = module_options(module).get(option)
+        if spec is None:
+            out.append('%s: the module has no option %s' % (where, option))
+            continue
+        declared = _argument_specs(role, root)[1]['argument_specs']['main']['options'].get(variable)
+        if declared is None:
+            out.append('%s: not declared in argument_specs' % where)
+            continue
+        for key in SCALAR_KEYS:
+            want, have = spec.get(key, 'str' if key == 'type' else None), declared.get(key)
+            if key == 'no_log':
+                want, have = bool(want), bool(have)
+            if want != have:
+                out.append('%s: argument_specs says %s %s, the module %s' % (where, key, have, want))
+        if spec.get('choices') and not set(declared.get('choices') or spec['choices']) <= set(spec['choices']):
+            out.append('%s: argument_specs choices %s are not among the module\'s %s' % (
+                where, declared.get('choices'), spec['choices']))
+        if spec.get('options') and not declared.get('options'):
+            out.append('%s: the module option has suboptions, argument_specs declares none' % where)
+    return out
 
 
 def _fed_by(task, args):
@@ -291,7 +343,7 @@ def main(argv=None):
     if args.write:
         for path in write():
             print('rewrote %s' % path)
-    found = problems()
+    found = problems() + whole_problems()
     for line in found:
         print(line)
     return 1 if found else 0

@@ -12,6 +12,45 @@ def test_every_role_variable_feeding_a_module_mirrors_it():
     assert ri.problems() == []
 
 
+def test_every_role_variable_fed_whole_into_an_option_declares_its_type():
+    fed = {(feed[1], feed[2], feed[3]) for feed in ri.whole_feeds()}
+    assert {('nexus_realms', 'nexus_security', 'realms'),
+            ('monitoring_nexus_metrics_password', 'nexus_user', 'user_password')} <= fed, fed
+    assert ri.whole_problems() == []
+
+
+def test_drift_of_a_variable_fed_whole_is_found(tmp_path):
+    """nexus_security's realms is a list of str, anonymous_access a bool; nexus_user's user_password is no_log."""
+    tasks = tmp_path / 'roles' / 'demo' / 'tasks'
+    meta = tmp_path / 'roles' / 'demo' / 'meta'
+    tasks.mkdir(parents=True)
+    meta.mkdir(parents=True)
+    (tasks / 'main.yml').write_text(yaml.safe_dump([
+        {'name': 'Security', 'maestro.platform.nexus_security': {
+            'realms': '{{ demo_realms }}', 'anonymous_access': '{{ demo_anonymous }}', 'url': '{{ demo_url }}'}},
+        {'name': 'User', 'maestro.platform.nexus_user': {
+            'user_id': 'metrics', 'user_password': '{{ demo_password }}', 'roles': '{{ demo_missing }}'}}]))
+    options = {'demo_realms': {'type': 'list', 'elements': 'str'}, 'demo_anonymous': {'type': 'bool'},
+               'demo_password': {'type': 'str', 'no_log': True}, 'demo_missing': {'type': 'list', 'elements': 'str'},
+               'demo_url': {'type': 'int'}}
+    spec = {'argument_specs': {'main': {'short_description': 'demo', 'options': options}}}
+    (meta / 'argument_specs.yml').write_text(yaml.safe_dump(spec))
+    assert sorted(feed[1] for feed in ri.whole_feeds(tmp_path)) == [
+        'demo_anonymous', 'demo_missing', 'demo_password', 'demo_realms']  # url is a connection option
+    assert ri.whole_problems(tmp_path) == []
+    options['demo_realms']['elements'] = 'dict'
+    options['demo_anonymous']['type'] = 'str'
+    del options['demo_password']['no_log']
+    del options['demo_missing']
+    (meta / 'argument_specs.yml').write_text(yaml.safe_dump(spec))
+    found = ri.whole_problems(tmp_path)
+    assert len(found) == 4, found
+    assert any('demo_realms' in line and 'elements dict, the module str' in line for line in found)
+    assert any('demo_anonymous' in line and 'type str, the module bool' in line for line in found)
+    assert any('demo_password' in line and 'no_log False, the module True' in line for line in found)
+    assert any('demo_missing' in line and 'not declared in argument_specs' in line for line in found)
+
+
 def _role(tmp_path, task_args, spec_extra=''):
     tasks = tmp_path / 'roles' / 'demo' / 'tasks'
     meta = tmp_path / 'roles' / 'demo' / 'meta'

@@ -80,3 +80,47 @@ def test_bad_input_is_refused_before_the_host_is_touched(tmp_path):
         assert task.endswith("Check the role's inputs"), (host, task, msg)
         assert sentence in msg, (host, msg)
     assert 'not-logged-7f3a' not in proc.stdout + proc.stderr
+
+
+def test_phases_run_alone(tmp_path):
+    """`--tags platform_client_install` and `--tags platform_client_configure` each run their phase with the
+    preflight (docs/roles.md), on this host with every file under tmp_path: the configure phase alone writes the
+    clients' settings and reaches the state a whole run keeps (the whole run after it changes nothing); the install
+    phase alone writes nothing. (Maven is off: its install task would install python3-lxml on this machine.)"""
+    etc = tmp_path / 'etc'
+    values = dict(GOOD, ansible_connection='local', ansible_python_interpreter=sys.executable,
+                  platform_client_maven_enabled=False, platform_client_docker_restart_daemon=False,
+                  platform_client_docker_registry_mirrors=['http://nexus.example.test:8082'],
+                  platform_client_docker_daemon_json_path=str(etc / 'docker' / 'daemon.json'),
+                  platform_client_docker_certs_dir=str(etc / 'docker' / 'certs.d'),
+                  platform_client_pip_system_config_path=str(etc / 'pip.conf'),
+                  platform_client_npm_system_config_path=str(etc / 'npmrc'),
+                  platform_client_dvc_system_config_path=str(etc / 'xdg' / 'dvc' / 'config'),
+                  platform_client_mlflow_profile_path=str(etc / 'profile.d' / 'maestro-platform-mlflow.sh'))
+    (etc / 'profile.d').mkdir(parents=True)  # /etc and /etc/profile.d exist on every host
+    (tmp_path / 'inventory.yml').write_text(yaml.safe_dump({'all': {'hosts': {'client': values}}}))
+    (tmp_path / 'play.yml').write_text(yaml.safe_dump([{
+        'name': 'Phases', 'hosts': 'all', 'gather_facts': False,
+        'roles': [{'role': 'maestro.platform.platform_client'}]}]))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(ensure_collection_link()), ANSIBLE_NOCOLOR='1',
+               PATH='%s:%s' % (VENV_BIN, os.environ.get('PATH', '')))
+
+    def run(tags=None):
+        return run_playbook(tmp_path / 'play.yml', inventory=tmp_path / 'inventory.yml', environ=env, cwd=tmp_path,
+                            tags=tags)
+
+    install = run('platform_client_install')
+    assert install.ok and 'changed=0' in install.stdout, str(install)
+    assert "Check the role's inputs" in install.stdout and 'Install lxml' in install.stdout
+    assert 'Configure pip' not in install.stdout and not [p for p in etc.rglob('*') if p.is_file()]
+    configure = run('platform_client_configure')
+    assert configure.ok, str(configure)
+    assert 'Install lxml' not in configure.stdout and "Check the role's inputs" in configure.stdout
+    written = sorted(str(p.relative_to(etc)) for p in etc.rglob('*') if p.is_file())
+    assert written == ['docker/daemon.json', 'npmrc', 'pip.conf', 'profile.d/maestro-platform-mlflow.sh',
+                       'xdg/dvc/config'], written
+    assert GOOD['platform_client_pip_index_url'] in (etc / 'pip.conf').read_text()
+    assert json.loads((etc / 'docker' / 'daemon.json').read_text()) == {
+        'registry-mirrors': ['http://nexus.example.test:8082'], 'insecure-registries': ['nexus.example.test:8082']}
+    whole = run()
+    assert whole.ok and 'changed=0' in whole.stdout, str(whole)

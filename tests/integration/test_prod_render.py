@@ -438,6 +438,15 @@ def test_configuration_phase_against_the_test_servers(tmp_path, harbor_emulator,
         assert 'kubernetes.core' not in run.stdout
     assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=[1-9]', runs[0].stdout), runs[0].stdout[-3000:]
     assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=0\s', runs[1].stdout), runs[1].stdout[-6000:]
+    # The role's phase tag alone (docs/roles.md) runs the same configuration phase, the service roles' tasks
+    # included (their include_role applies the tag), on the converged services: nothing changes.
+    alone = converge('platform_k8s_configure')
+    assert alone.returncode == 0 and 'kubernetes.core' not in alone.stdout, alone.stdout[-8000:]
+    assert re.search(r'localhost\s*:\s*ok=\d+\s+changed=0\s', alone.stdout), alone.stdout[-6000:]
+    for role in ('mlflow', 'nexus', 'harbor'):
+        assert re.search(r'TASK \[maestro\.platform\.%s : Configure \| ' % role, alone.stdout), (role, alone.stdout[-6000:])
+    assert 'Configure | Nexus metrics user' in alone.stdout and 'Configure | MLflow metrics user signs in' in alone.stdout
+    runs.append(alone)
     output = ''.join(r.stdout + r.stderr for r in runs)
     shown = [k for k, v in vault_values.items() if v in output]
     assert not shown, shown
