@@ -44,12 +44,12 @@ class UserGroup(HarborResource):
     result_key = 'user_group'
     kind = 'Harbor user group'
     strict_strings = ('name', 'ldap_group_dn')
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_user_group.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
-        group_type=dict(type='str', choices=['ldap', 'http', 'oidc'], default='oidc'),
+        group_type=dict(type='str', default='oidc', choices=['ldap', 'http', 'oidc']),
         ldap_group_dn=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return "%s '%s' (%s)" % (self.kind, self.params.get('name'), self.params.get('group_type'))

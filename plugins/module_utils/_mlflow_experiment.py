@@ -16,7 +16,6 @@ __metaclass__ = type
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
     API,
-    TAG_OPTIONS,
     MlflowOperation,
     apply_tags,
     check_tags,
@@ -37,12 +36,13 @@ class Experiment(MlflowOperation, Resource):
     result_key = 'experiment'
     complete_desired = True
     kind = 'MLflow experiment'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_experiment.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         artifact_location=dict(type='str'),
-        **TAG_OPTIONS
-    )
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def validate(self):
         require_name(self.params)
@@ -114,11 +114,11 @@ class Experiment(MlflowOperation, Resource):
 
 
 class ExperimentInfo(MlflowOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_experiment_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
         filter=dict(type='str'),
         view_type=dict(type='str', default='active_only', choices=['active_only', 'deleted_only', 'all']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MlflowOperation.module_kwargs, mutually_exclusive=(
         MlflowOperation.module_kwargs['mutually_exclusive'] + [('name', 'filter')]))
 

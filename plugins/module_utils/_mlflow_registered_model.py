@@ -14,7 +14,6 @@ import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
     API,
-    TAG_OPTIONS,
     MlflowOperation,
     apply_tags,
     check_tags,
@@ -40,14 +39,15 @@ class RegisteredModel(MlflowOperation, Resource):
     result_key = 'registered_model'
     complete_desired = True
     kind = 'MLflow registered model'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_registered_model.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
         aliases=dict(type='dict'),
         purge_aliases=dict(type='bool', default=False),
-        **TAG_OPTIONS
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def validate(self):
         require_name(self.params)
@@ -128,11 +128,11 @@ class RegisteredModel(MlflowOperation, Resource):
 
 
 class RegisteredModelInfo(MlflowOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_registered_model_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
         filter=dict(type='str'),
         include_versions=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MlflowOperation.module_kwargs, mutually_exclusive=(
         MlflowOperation.module_kwargs['mutually_exclusive'] + [('name', 'filter')]))
 

@@ -26,7 +26,7 @@ def role_view(raw):
 class Role(NexusOperation, Resource):
     result_key = 'role'
     kind = 'Nexus role'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_role.py DOCUMENTATION, do not edit
         id=dict(type='str', required=True),
         name=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -34,7 +34,7 @@ class Role(NexusOperation, Resource):
         privileges=dict(type='list', elements='str'),
         roles=dict(type='list', elements='str'),
         source=dict(type='str', default='default', choices=['default', 'LDAP']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return "Nexus role '%s'" % self.params.get('id')

@@ -42,7 +42,8 @@ def get_user(client, user_id):
 class User(NexusOperation, Resource):
     result_key = 'user'
     kind = 'Nexus user'
-    module_options = dict(
+    option_code = {'user_password': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/nexus_user.py DOCUMENTATION, do not edit
         user_id=dict(type='str', required=True, aliases=['name']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         first_name=dict(type='str'),
@@ -50,9 +51,9 @@ class User(NexusOperation, Resource):
         email=dict(type='str'),
         user_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
-        status=dict(type='str', choices=list(USER_STATUSES)),
+        status=dict(type='str', choices=['active', 'locked', 'disabled', 'changepassword']),
         roles=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return "Nexus user '%s'" % self.params.get('user_id')
