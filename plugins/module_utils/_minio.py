@@ -41,22 +41,17 @@ class MinioOperation:
     """Connection options shared by every minio_* module (mixed into Resource / Info)."""
 
     service = 'minio'
-    connection_option_code = {'endpoint_url': dict(fallback=(env_fallback,
-                                                             ['MINIO_ENDPOINT', 'AWS_ENDPOINT_URL_S3',
-                                                              'AWS_ENDPOINT_URL'])),
-                              'access_key': dict(no_log=False,
-                                                 fallback=(env_fallback,
-                                                           ['MINIO_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
-                                                            'AWS_ACCESS_KEY'])),
-                              'secret_key': dict(no_log=True,
-                                                 fallback=(env_fallback,
-                                                           ['MINIO_SECRET_KEY', 'AWS_SECRET_ACCESS_KEY',
-                                                            'AWS_SECRET_KEY'])),
-                              'session_token': dict(no_log=True, fallback=(env_fallback, ['AWS_SESSION_TOKEN'])),
-                              'profile': dict(fallback=(env_fallback, ['AWS_PROFILE'])),
-                              'region': dict(fallback=(env_fallback,
-                                                       ['MINIO_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION'])),
-                              'ca_path': dict(fallback=(env_fallback, ['AWS_CA_BUNDLE']))}
+    connection_option_code = {
+        'endpoint_url': dict(fallback=(env_fallback, ['MINIO_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'])),
+        'access_key': dict(no_log=False, fallback=(env_fallback, ['MINIO_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
+                                                                  'AWS_ACCESS_KEY'])),
+        'secret_key': dict(no_log=True, fallback=(env_fallback, ['MINIO_SECRET_KEY', 'AWS_SECRET_ACCESS_KEY',
+                                                                 'AWS_SECRET_KEY'])),
+        'session_token': dict(no_log=True, fallback=(env_fallback, ['AWS_SESSION_TOKEN'])),
+        'profile': dict(fallback=(env_fallback, ['AWS_PROFILE'])),
+        'region': dict(fallback=(env_fallback, ['MINIO_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION'])),
+        'ca_path': dict(fallback=(env_fallback, ['AWS_CA_BUNDLE'])),
+    }
     connection_options = dict(  # generated from plugins/doc_fragments/minio.py DOCUMENTATION, do not edit
         endpoint_url=dict(type='str', aliases=['endpoint', 's3_url', 'aws_endpoint_url'],
                           fallback=(env_fallback, ['MINIO_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'])),

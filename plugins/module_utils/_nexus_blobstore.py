@@ -26,7 +26,7 @@ class BlobStore(NexusOperation, Resource):
     kind = 'Nexus blob store'
     option_code = {'soft_quota': dict(mutually_exclusive=[('limit', 'limit_mb')]),
                    'secret_access_key': dict(no_log=True), 'session_token': dict(no_log=True),
-                   'encryption_key': dict(no_log=False)}
+                   'encryption_key': dict(no_log=False)}  # encryption_key: a KMS key id or ARN, not a secret
     module_options = dict(  # generated from plugins/modules/nexus_blobstore.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         type=dict(type='str', choices=['file', 's3']),

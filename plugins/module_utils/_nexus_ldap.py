@@ -91,6 +91,7 @@ def _required_missing(view):
 class Ldap(NexusOperation, Resource):
     result_key = 'ldap'
     kind = 'Nexus LDAP connection'
+    # user_password_attribute: an attribute's name, not a secret
     option_code = {'auth_password': dict(no_log=True), 'user_password_attribute': dict(no_log=False)}
     module_options = dict(  # generated from plugins/modules/nexus_ldap.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
