@@ -267,8 +267,8 @@ def blocks(root=ROOT):
                 continue
             end = next((i for i in range(index + 1, len(lines)) if lines[i].strip() == ')  ' + END), None)
             if end is None:
-                raise GeneratorError('%s:%d: a generated block ends with `)  %s`' % (path.relative_to(root), index + 1,
-                                                                                      END))
+                raise GeneratorError('%s:%d: a generated block ends with `)  %s`'
+                                     % (path.relative_to(root), index + 1, END))
             found.append(dict(path=path, begin=index, end=end, indent=len(match.group(1)), variable=match.group(2),
                               source=match.group(4), name=match.group(5), subpath=match.group(3),
                               kind='fragment' if 'doc_fragments' in match.group(4) else 'module',

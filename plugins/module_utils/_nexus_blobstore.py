@@ -16,7 +16,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._http import path
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
     NAME_PATTERN, PLACEHOLDER, NexusOperation, _check_url, _get_or_none)
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore_fields import (
-    ENCRYPTION_TYPES, MEGABYTE, QUOTA_TYPES, SIGNER_TYPES, blobstore_view, check_s3_options)
+    ENCRYPTION_TYPES, MEGABYTE, QUOTA_TYPES, blobstore_view, check_s3_options)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
 from ansible_collections.maestro.platform.plugins.module_utils._size import parse_size
 

@@ -12,7 +12,7 @@ __metaclass__ = type
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import NexusOperation, _get_or_none
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import repository_summary
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository_fields import (
-    FORMATS, TYPES, repository_path, repository_view)
+    repository_path, repository_view)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import Info, require_name
 
 

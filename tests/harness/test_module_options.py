@@ -86,6 +86,9 @@ def test_a_code_declaration_may_not_say_what_the_documentation_says_nor_name_an_
 @pytest.mark.parametrize('module, path, module_utils, table', [
     ('nexus_repository', 'format', '_nexus_repository_fields', 'FORMATS'),
     ('nexus_repository', 'type', '_nexus_repository_fields', 'TYPES'),
+    ('nexus_repository_info', 'format', '_nexus_repository_fields', 'FORMATS'),
+    ('nexus_repository_info', 'type', '_nexus_repository_fields', 'TYPES'),
+    ('nexus_blobstore', 'signer_type', '_nexus_blobstore_fields', 'SIGNER_TYPES'),
     ('nexus_ldap', 'protocol', '_nexus_ldap', 'DEFAULT_PORTS'),
     ('nexus_ldap', 'auth_scheme', '_nexus_ldap', 'SCHEMES'),
     ('harbor_retention_policy', 'rules.retain', '_harbor_retention_policy', 'RETENTION_TEMPLATES'),
