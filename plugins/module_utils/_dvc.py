@@ -73,7 +73,9 @@ class DvcOperation:
 class DvcRemote(DvcOperation, Resource):
     result_key = 'remote'
     kind = 'DVC remote'
-    module_options = dict(
+    option_code = {'access_key_id': dict(no_log=False), 'secret_access_key': dict(no_log=True),
+                   'session_token': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/dvc_remote.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         level=dict(type='str', default='repo', choices=['repo', 'local', 'user', 'global', 'system']),
@@ -90,7 +92,7 @@ class DvcRemote(DvcOperation, Resource):
         access_key_id=dict(type='str', no_log=False),
         secret_access_key=dict(type='str', no_log=True),
         session_token=dict(type='str', no_log=True),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('access_key_id', 'secret_access_key')])
 
     def describe(self):

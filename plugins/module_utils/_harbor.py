@@ -41,14 +41,17 @@ class HarborOperation:
     """Connection options and client for every Harbor module (mixed into Resource / Info)."""
 
     service = 'harbor'
-    connection_options = dict(
+    connection_option_code = {'url': dict(fallback=(env_fallback, ['HARBOR_URL'])),
+                              'username': dict(fallback=(env_fallback, ['HARBOR_USERNAME'])),
+                              'password': dict(no_log=True, fallback=(env_fallback, ['HARBOR_PASSWORD']))}
+    connection_options = dict(  # generated from plugins/doc_fragments/harbor.py DOCUMENTATION, do not edit
         url=dict(type='str', required=True, fallback=(env_fallback, ['HARBOR_URL'])),
         username=dict(type='str', fallback=(env_fallback, ['HARBOR_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['HARBOR_PASSWORD'])),
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('username', 'password')])
 
     @classmethod

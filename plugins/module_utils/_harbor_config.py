@@ -74,11 +74,12 @@ def _config_value(key, value):
 class Configuration(HarborResource):
     result_key = 'config'
     kind = 'Harbor system configuration'
-    module_options = dict(
-        config=dict(type='dict', default={}, aliases=['settings']),
+    option_code = {'secrets': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/harbor_config.py DOCUMENTATION, do not edit
+        config=dict(type='dict', default=dict(), aliases=['settings']),
         secrets=dict(type='dict', no_log=True),
-        update_secret=dict(type='str', choices=['on_change', 'always'], default='on_change'),
-    )
+        update_secret=dict(type='str', default='on_change', choices=['on_change', 'always']),
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(HarborOperation.module_kwargs, required_one_of=[('config', 'secrets')])
 
     def describe(self):

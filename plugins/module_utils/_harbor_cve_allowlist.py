@@ -72,11 +72,11 @@ class CveAllowlist(Declarative, HarborResource):
     kind = 'Harbor system CVE allowlist'
     strict_strings = ()
     complete_desired = True  # expires_at None (never expires) is a value, not "unmanaged"
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_cve_allowlist.py DOCUMENTATION, do not edit
         cves=dict(type='list', elements='str', aliases=['items']),
         expires_at=dict(type='int'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = PATH
     singleton = True

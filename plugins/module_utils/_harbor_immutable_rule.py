@@ -24,13 +24,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._declarative impo
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import BY_NAME, HarborResource, check_name
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
-SELECTOR_OPTIONS = dict(
-    repositories=dict(type='str', default='**'),
-    repositories_decoration=dict(type='str', choices=['matches', 'excludes'], default='matches'),
-    tags=dict(type='str', default='**'),
-    tags_decoration=dict(type='str', choices=['matches', 'excludes'], default='matches'),
-)
-SELECTOR_KEYS = tuple(SELECTOR_OPTIONS)
+SELECTOR_KEYS = ('repositories', 'repositories_decoration', 'tags', 'tags_decoration')
 
 
 def selectors(repositories, repositories_decoration, tags, tags_decoration, untagged=None):
@@ -63,12 +57,15 @@ def read_selectors(raw):
 class ImmutableRule(Declarative, HarborResource):
     result_key = 'immutable_rule'
     kind = 'Harbor immutable tag rule'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_immutable_rule.py DOCUMENTATION, do not edit
         project=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         disabled=dict(type='bool', default=False),
-        **SELECTOR_OPTIONS
-    )
+        repositories=dict(type='str', default='**'),
+        repositories_decoration=dict(type='str', default='matches', choices=['matches', 'excludes']),
+        tags=dict(type='str', default='**'),
+        tags_decoration=dict(type='str', default='matches', choices=['matches', 'excludes']),
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     suffix = '/immutabletagrules'
     collection = '/projects/{project}' + suffix

@@ -43,13 +43,13 @@ class Label(Declarative, HarborResource):
     result_key = 'label'
     kind = 'Harbor label'
     strict_strings = ('name', 'description', 'color', 'project')
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_label.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         project=dict(type='str'),
         description=dict(type='str'),
         color=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = '/labels'
     scope = ('project',)

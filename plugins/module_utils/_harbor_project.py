@@ -36,12 +36,12 @@ SEVERITIES = ('none', 'low', 'medium', 'high', 'critical')
 class Project(HarborResource):
     result_key = 'project'
     kind = 'Harbor project'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_project.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True, aliases=['project_name']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         public=dict(type='bool'),
         auto_scan=dict(type='bool'),
-        severity=dict(type='str', choices=list(SEVERITIES)),
+        severity=dict(type='str', choices=['none', 'low', 'medium', 'high', 'critical']),
         prevent_vulnerable=dict(type='bool', aliases=['prevent_vul']),
         reuse_sys_cve_allowlist=dict(type='bool'),
         content_trust=dict(type='bool'),
@@ -55,7 +55,7 @@ class Project(HarborResource):
             speed_kb=dict(type='int', default=-1),
         )),
         purge=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def validate(self):
         check_name(self.params['name'], 'name', 'project name')

@@ -91,10 +91,10 @@ def read_project(client, name, raw=None, with_quota=True):
 
 
 class ProjectInfo(HarborOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_project_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
         public=dict(type='bool'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def run(self):
         name = self.params.get('name')

@@ -42,15 +42,15 @@ def role_id(value, field='role'):
 class ProjectMember(HarborResource):
     result_key = 'member'
     kind = 'Harbor project member'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_project_member.py DOCUMENTATION, do not edit
         project=dict(type='str', required=True),
         user=dict(type='str'),
         group=dict(type='str'),
-        group_type=dict(type='str', choices=['ldap', 'http', 'oidc'], default='oidc'),
+        group_type=dict(type='str', default='oidc', choices=['ldap', 'http', 'oidc']),
         ldap_group_dn=dict(type='str'),
         role=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(HarborOperation.module_kwargs, mutually_exclusive=[('user', 'group')],
                          required_one_of=[('user', 'group')],
                          required_if=[('state', 'present', ('role',))])

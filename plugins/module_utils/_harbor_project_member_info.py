@@ -27,9 +27,9 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 
 
 class ProjectMemberInfo(HarborOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_project_member_info.py DOCUMENTATION, do not edit
         project=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def run(self):
         project = self.params.get('project')

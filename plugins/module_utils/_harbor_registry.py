@@ -31,19 +31,23 @@ CREDENTIAL = ('credential_type', 'access_key')
 class Registry(Declarative, HarborResource):
     result_key = 'registry'
     kind = 'Harbor registry endpoint'
-    module_options = dict(
+    option_code = {'access_key': dict(no_log=False), 'access_secret': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/harbor_registry.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        type=dict(type='str', choices=list(REGISTRY_TYPES)),
+        type=dict(type='str',
+                  choices=['harbor', 'docker-hub', 'docker-registry', 'aws-ecr', 'azure-acr', 'google-gcr', 'quay',
+                           'gitlab', 'github-ghcr', 'jfrog-artifactory', 'huawei-SWR', 'ali-acr', 'tencent-tcr',
+                           'volcengine-cr', 'dtr']),
         endpoint_url=dict(type='str', aliases=['registry_url']),
         description=dict(type='str'),
         insecure=dict(type='bool'),
         ca_certificate=dict(type='str'),
-        credential_type=dict(type='str', choices=['basic', 'oauth', 'secret'], default='basic'),
+        credential_type=dict(type='str', default='basic', choices=['basic', 'oauth', 'secret']),
         access_key=dict(type='str', no_log=False),
         access_secret=dict(type='str', no_log=True),
-        update_secret=dict(type='str', choices=['on_create', 'always'], default='on_create'),
-    )
+        update_secret=dict(type='str', default='on_create', choices=['on_create', 'always']),
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(HarborOperation.module_kwargs, required_together=(
         HarborOperation.module_kwargs['required_together'] + [('access_key', 'access_secret')]))
 

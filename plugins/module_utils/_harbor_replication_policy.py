@@ -78,7 +78,7 @@ def normalize_policy(raw):
 class ReplicationPolicy(Declarative, HarborResource):
     result_key = 'replication_policy'
     kind = 'Harbor replication policy'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_replication_policy.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
@@ -89,9 +89,9 @@ class ReplicationPolicy(Declarative, HarborResource):
         trigger=dict(type='str', choices=['manual', 'scheduled', 'event_based']),
         cron=dict(type='str'),
         filters=dict(type='list', elements='dict', options=dict(
-            type=dict(type='str', required=True, choices=list(FILTER_TYPES)),
+            type=dict(type='str', required=True, choices=['name', 'tag', 'label', 'resource']),
             value=dict(type='raw', required=True),
-            decoration=dict(type='str', choices=['matches', 'excludes'], default='matches'),
+            decoration=dict(type='str', default='matches', choices=['matches', 'excludes']),
         )),
         replicate_deletion=dict(type='bool'),
         override=dict(type='bool'),
@@ -99,7 +99,7 @@ class ReplicationPolicy(Declarative, HarborResource):
         speed=dict(type='int'),
         copy_by_chunk=dict(type='bool'),
         single_active_replication=dict(type='bool'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(HarborOperation.module_kwargs,
                          mutually_exclusive=[('source_registry', 'destination_registry')],
                          required_if=[('trigger', 'scheduled', ('cron',))])

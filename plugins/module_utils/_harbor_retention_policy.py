@@ -22,7 +22,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     get_or_none,
 )
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_immutable_rule import (
-    SELECTOR_OPTIONS, read_selectors, selectors)
+    read_selectors, selectors)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 RETENTION_TEMPLATES = {
@@ -55,18 +55,23 @@ def normalize_retention(raw, project):
 class RetentionPolicy(Declarative, HarborResource):
     result_key = 'retention_policy'
     kind = 'Harbor tag retention policy'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_retention_policy.py DOCUMENTATION, do not edit
         project=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         schedule=dict(type='str'),
         rules=dict(type='list', elements='dict', options=dict(
-            retain=dict(type='str', required=True, choices=list(RETENTION_TEMPLATES)),
+            retain=dict(type='str', required=True,
+                        choices=['latest_pushed', 'latest_pulled', 'pushed_within_days', 'pulled_within_days',
+                                 'always']),
             count=dict(type='int', aliases=['days']),
             untagged=dict(type='bool', default=True),
             disabled=dict(type='bool', default=False),
-            **SELECTOR_OPTIONS
+            repositories=dict(type='str', default='**'),
+            repositories_decoration=dict(type='str', default='matches', choices=['matches', 'excludes']),
+            tags=dict(type='str', default='**'),
+            tags_decoration=dict(type='str', default='matches', choices=['matches', 'excludes']),
         )),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     # the object's own read/desired/body; create (POST), update (PUT with the id), delete and public: the engine's
     collection = '/retentions'

@@ -49,20 +49,21 @@ class RobotAccount(HarborResource):
     existed = None
     new_secret = None
     returned_secrets = ('secret',)  # Harbor's generated secret, returned once and shown censored
-    module_options = dict(
+    option_code = {'secret': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/harbor_robot_account.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
-        level=dict(type='str', choices=['system', 'project'], default='project'),
+        level=dict(type='str', default='project', choices=['system', 'project']),
         project=dict(type='str'),
         description=dict(type='str'),
         duration=dict(type='int'),
         disabled=dict(type='bool'),
         permissions=dict(type='list', elements='dict', options=PERMISSION_OPTIONS),
         secret=dict(type='str', no_log=True),
-        update_secret=dict(type='str', choices=['on_create', 'always'], default='on_create'),
+        update_secret=dict(type='str', default='on_create', choices=['on_create', 'always']),
         regenerate_secret=dict(type='bool', default=False),
         name_prefix=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(HarborOperation.module_kwargs,
                          required_if=[('level', 'project', ('project',))],
                          mutually_exclusive=[('secret', 'regenerate_secret')])

@@ -100,12 +100,12 @@ def robot_prefix(params, settings):
 
 
 class RobotAccountInfo(HarborOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_robot_account_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
         level=dict(type='str', choices=['system', 'project']),
         project=dict(type='str'),
         name_prefix=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def run(self):
         prefix = robot_prefix(self.params, None if self.params.get('name_prefix') else robot_settings(self.client))

@@ -49,15 +49,15 @@ ROBOT_PERMISSIONS = {
     },
 }
 
-PERMISSION_OPTIONS = dict(
-    kind=dict(type='str', choices=['project', 'system'], default='project'),
+PERMISSION_OPTIONS = dict(  # generated from the permissions of plugins/modules/harbor_robot_account.py, do not edit
+    kind=dict(type='str', default='project', choices=['project', 'system']),
     namespace=dict(type='str'),
     access=dict(type='list', elements='dict', required=True, options=dict(
         resource=dict(type='str', required=True),
         action=dict(type='str', required=True),
-        effect=dict(type='str', choices=['allow', 'deny'], default='allow'),
+        effect=dict(type='str', default='allow', choices=['allow', 'deny']),
     )),
-)
+)  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
 
 def check_robot_secret(secret, field='secret'):

@@ -61,19 +61,20 @@ class Scanner(HarborResource):
     result_key = 'scanner'
     kind = 'Harbor scanner'
     strict_strings = ('name', 'adapter_url', 'description')
-    module_options = dict(
+    option_code = {'access_credential': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/harbor_scanner.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         adapter_url=dict(type='str'),
         description=dict(type='str'),
-        auth=dict(type='str', choices=list(AUTH_TYPES)),
+        auth=dict(type='str', choices=['none', 'basic', 'bearer', 'api_key']),
         access_credential=dict(type='str', no_log=True),
-        update_credential=dict(type='str', choices=['on_create', 'always'], default='on_create'),
+        update_credential=dict(type='str', default='on_create', choices=['on_create', 'always']),
         skip_cert_verify=dict(type='bool'),
         use_internal_addr=dict(type='bool'),
         disabled=dict(type='bool'),
         default=dict(type='bool'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def validate(self):
         p = self.params

@@ -42,15 +42,15 @@ def _parameters(raw):
 class Schedule(HarborResource):
     result_key = 'schedule'
     kind = 'Harbor schedule'
-    module_options = dict(
-        job=dict(type='str', required=True, choices=list(SCHEDULE_JOBS)),
+    module_options = dict(  # generated from plugins/modules/harbor_schedule.py DOCUMENTATION, do not edit
+        job=dict(type='str', required=True, choices=['gc', 'scan_all', 'purge_audit']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         cron=dict(type='str'),
         delete_untagged=dict(type='bool'),
         workers=dict(type='int'),
         retention_hours=dict(type='int', aliases=['audit_retention_hour']),
         include_event_types=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(HarborOperation.module_kwargs, required_if=[('state', 'present', ('cron',))])
 
     def describe(self):

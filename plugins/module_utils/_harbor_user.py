@@ -66,16 +66,17 @@ class User(Declarative, HarborResource):
     kind = 'Harbor user'
     strict_strings = ('name', 'email', 'realname', 'comment')
     set_password = False
-    module_options = dict(
+    option_code = {'user_password': dict(no_log=True), 'update_password': dict(no_log=False)}
+    module_options = dict(  # generated from plugins/modules/harbor_user.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
         email=dict(type='str'),
         realname=dict(type='str'),
         comment=dict(type='str'),
         admin=dict(type='bool'),
         user_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = '/users'
     fields = (
@@ -155,9 +156,9 @@ class User(Declarative, HarborResource):
 
 
 class UserInfo(HarborOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_user_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def run(self):
         name = self.params.get('name')

@@ -40,12 +40,12 @@ class UserGroup(Declarative, HarborResource):
     result_key = 'user_group'
     kind = 'Harbor user group'
     strict_strings = ('name', 'ldap_group_dn')
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/harbor_user_group.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
-        group_type=dict(type='str', choices=['ldap', 'http', 'oidc'], default='oidc'),
+        group_type=dict(type='str', default='oidc', choices=['ldap', 'http', 'oidc']),
         ldap_group_dn=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = '/usergroups'
     identity = ('name', 'group_type')  # a group is unique by name and type

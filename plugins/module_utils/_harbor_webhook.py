@@ -53,7 +53,8 @@ def wire_targets(targets):
 class Webhook(Declarative, HarborResource):
     result_key = 'webhook'
     kind = 'Harbor webhook'
-    module_options = dict(
+    option_code = {'targets.auth_header': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/harbor_webhook.py DOCUMENTATION, do not edit
         project=dict(type='str', required=True),
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -61,13 +62,13 @@ class Webhook(Declarative, HarborResource):
         enabled=dict(type='bool'),
         targets=dict(type='list', elements='dict', options=dict(
             address=dict(type='str', required=True),
-            type=dict(type='str', choices=['http', 'slack'], default='http'),
+            type=dict(type='str', default='http', choices=['http', 'slack']),
             auth_header=dict(type='str', no_log=True),
             skip_cert_verify=dict(type='bool', default=False),
             payload_format=dict(type='str', choices=['Default', 'CloudEvents']),
         )),
         event_types=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     suffix = '/webhook/policies'
     collection = '/projects/{project}' + suffix

@@ -41,7 +41,18 @@ class MinioOperation:
     """Connection options shared by every minio_* module (mixed into Resource / Info)."""
 
     service = 'minio'
-    connection_options = dict(
+    connection_option_code = {
+        'endpoint_url': dict(fallback=(env_fallback, ['MINIO_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'])),
+        'access_key': dict(no_log=False, fallback=(env_fallback, ['MINIO_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
+                                                                  'AWS_ACCESS_KEY'])),
+        'secret_key': dict(no_log=True, fallback=(env_fallback, ['MINIO_SECRET_KEY', 'AWS_SECRET_ACCESS_KEY',
+                                                                 'AWS_SECRET_KEY'])),
+        'session_token': dict(no_log=True, fallback=(env_fallback, ['AWS_SESSION_TOKEN'])),
+        'profile': dict(fallback=(env_fallback, ['AWS_PROFILE'])),
+        'region': dict(fallback=(env_fallback, ['MINIO_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION'])),
+        'ca_path': dict(fallback=(env_fallback, ['AWS_CA_BUNDLE'])),
+    }
+    connection_options = dict(  # generated from plugins/doc_fragments/minio.py DOCUMENTATION, do not edit
         endpoint_url=dict(type='str', aliases=['endpoint', 's3_url', 'aws_endpoint_url'],
                           fallback=(env_fallback, ['MINIO_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'])),
         access_key=dict(type='str', aliases=['aws_access_key_id', 'access_key_id', 'aws_access_key'], no_log=False,
@@ -57,7 +68,7 @@ class MinioOperation:
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path', aliases=['aws_ca_bundle'], fallback=(env_fallback, ['AWS_CA_BUNDLE'])),
         timeout=dict(type='int', default=30),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('access_key', 'secret_key')])
 
     @staticmethod

@@ -33,10 +33,9 @@ CANNED_POLICIES = ('private', 'download', 'upload', 'public')
 class Bucket(S3Operation, Resource):
     result_key = 'bucket'
     kind = 'bucket'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/minio_bucket.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True, aliases=['bucket']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        # raw: enabled/suspended, or amazon.aws.s3_bucket's true/false (checked in validate)
         versioning=dict(type='raw'),
         policy=dict(type='raw'),
         lifecycle_rules=dict(type='list', elements='dict', options=LIFECYCLE_RULE_OPTIONS),
@@ -52,7 +51,7 @@ class Bucket(S3Operation, Resource):
         encryption_key_id=dict(type='str'),
         quota=dict(type='raw'),
         force=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MinioOperation.module_kwargs,
                          required_by={'encryption_key_id': 'encryption'})
 

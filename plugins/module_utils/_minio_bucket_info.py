@@ -18,11 +18,11 @@ ALL_ASPECTS = ('versioning', 'policy', 'lifecycle_rules', 'object_lock', 'tags',
 
 
 class BucketInfo(S3Operation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/minio_bucket_info.py DOCUMENTATION, do not edit
         name=dict(type='str', aliases=['bucket']),
         details=dict(type='bool', default=True),
         include_quota=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def run(self):
         conn = self.client

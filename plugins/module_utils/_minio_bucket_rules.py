@@ -33,7 +33,7 @@ def versioning_state(value):
                         'got %s %r' % (shape(value), value))
 
 
-LIFECYCLE_RULE_OPTIONS = dict(
+LIFECYCLE_RULE_OPTIONS = dict(  # generated from the lifecycle_rules of plugins/modules/minio_bucket.py, do not edit
     id=dict(type='str', required=True),
     status=dict(type='str', default='enabled', choices=['enabled', 'disabled']),
     prefix=dict(type='str'),
@@ -44,7 +44,7 @@ LIFECYCLE_RULE_OPTIONS = dict(
     noncurrent_version_expiration_days=dict(type='int'),
     noncurrent_versions_to_keep=dict(type='int'),
     abort_incomplete_multipart_upload_days=dict(type='int'),
-)
+)  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
 
 def _positive(rule, key, where):

@@ -20,11 +20,11 @@ from ansible_collections.maestro.platform.plugins.module_utils._s3_policy import
 class Policy(AdminOperation, Resource):
     result_key = 'policy'
     kind = 'MinIO policy'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/minio_policy.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         policy=dict(type='raw', aliases=['document']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return "MinIO policy '%s'" % self.params.get('name')

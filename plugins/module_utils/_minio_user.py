@@ -23,15 +23,16 @@ USER_NAME = re.compile(r'^[^=,\s][^=,]*[^=,\s]$')
 class User(AdminOperation, Resource):
     result_key = 'user'
     kind = 'MinIO user'
-    module_options = dict(
+    option_code = {'secret': dict(no_log=True), 'update_secret': dict(no_log=False)}
+    module_options = dict(  # generated from plugins/modules/minio_user.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True, aliases=['user', 'user_access_key']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        secret=dict(type='str', no_log=True, aliases=['user_secret_key', 'password']),
+        secret=dict(type='str', aliases=['user_secret_key', 'password'], no_log=True),
         update_secret=dict(type='str', default='always', choices=['always', 'on_create'], no_log=False),
         status=dict(type='str', choices=['enabled', 'disabled']),
         policies=dict(type='list', elements='str'),
         purge_policies=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return "MinIO user '%s'" % self.params.get('name')

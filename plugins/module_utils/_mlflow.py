@@ -36,7 +36,13 @@ class MlflowOperation:
     """Connection options and client for every MLflow module (mixed into Resource / Info)."""
 
     service = 'mlflow'
-    connection_options = dict(
+    connection_option_code = {'tracking_uri': dict(fallback=(env_fallback, ['MLFLOW_TRACKING_URI'])),
+                              'username': dict(fallback=(env_fallback, ['MLFLOW_TRACKING_USERNAME'])),
+                              'password': dict(no_log=True, fallback=(env_fallback, ['MLFLOW_TRACKING_PASSWORD'])),
+                              'token': dict(no_log=True, fallback=(env_fallback, ['MLFLOW_TRACKING_TOKEN'])),
+                              'ca_path': dict(fallback=(env_fallback, ['MLFLOW_TRACKING_SERVER_CERT_PATH'])),
+                              'timeout': dict(fallback=(env_fallback, ['MLFLOW_HTTP_REQUEST_TIMEOUT']))}
+    connection_options = dict(  # generated from plugins/doc_fragments/mlflow.py DOCUMENTATION, do not edit
         tracking_uri=dict(type='str', required=True, fallback=(env_fallback, ['MLFLOW_TRACKING_URI'])),
         username=dict(type='str', fallback=(env_fallback, ['MLFLOW_TRACKING_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['MLFLOW_TRACKING_PASSWORD'])),
@@ -44,7 +50,7 @@ class MlflowOperation:
         validate_certs=dict(type='bool', default=True),
         ca_path=dict(type='path', fallback=(env_fallback, ['MLFLOW_TRACKING_SERVER_CERT_PATH'])),
         timeout=dict(type='int', default=30, fallback=(env_fallback, ['MLFLOW_HTTP_REQUEST_TIMEOUT'])),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(
         mutually_exclusive=[('token', 'username'), ('token', 'password')],
         required_together=[('username', 'password')],
@@ -94,12 +100,6 @@ def apply_tags(current, desired, set_tag, delete_tag):
         set_tag(key, value)
     for key in to_remove:
         delete_tag(key)
-
-
-TAG_OPTIONS = dict(
-    tags=dict(type='dict'),
-    purge_tags=dict(type='bool', default=False),
-)
 
 
 # -- getters shared by several modules -------------------------------------------------------------

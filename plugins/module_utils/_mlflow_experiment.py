@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
-    TAG_OPTIONS,
     MlflowOperation,
     get_experiment,
     search_experiments,
@@ -27,12 +26,13 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 class Experiment(MlflowResource):
     result_key = 'experiment'
     kind = 'MLflow experiment'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_experiment.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         artifact_location=dict(type='str'),
-        **TAG_OPTIONS
-    )
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     noun = 'experiments'
     id_key = 'experiment_id'
@@ -80,11 +80,11 @@ class Experiment(MlflowResource):
 
 
 class ExperimentInfo(MlflowOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_experiment_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
         filter=dict(type='str'),
         view_type=dict(type='str', default='active_only', choices=['active_only', 'deleted_only', 'all']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MlflowOperation.module_kwargs, mutually_exclusive=(
         MlflowOperation.module_kwargs['mutually_exclusive'] + [('name', 'filter')]))
 

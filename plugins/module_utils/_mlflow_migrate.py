@@ -75,11 +75,20 @@ class Clients:
 class Migration(RunCopy, ModelCopy, MlflowOperation, Operation):
     """mlflow_migrate: the connection options are the destination's; ``source`` names the old server."""
 
-    module_options = dict(
-        source=dict(type='dict', required=True, options=SOURCE_OPTIONS),
+    option_code = {'source.password': dict(no_log=True), 'source.token': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/mlflow_migrate.py DOCUMENTATION, do not edit
+        source=dict(type='dict', required=True, options=dict(
+            tracking_uri=dict(type='str', required=True),
+            username=dict(type='str'),
+            password=dict(type='str', no_log=True),
+            token=dict(type='str', no_log=True),
+            validate_certs=dict(type='bool', default=True),
+            ca_path=dict(type='path'),
+            timeout=dict(type='int', default=30),
+        )),
         experiments=dict(type='list', elements='str'),
         models=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MlflowOperation.module_kwargs)
     result_key = 'copied'
 

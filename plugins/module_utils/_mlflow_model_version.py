@@ -15,7 +15,6 @@ import re
 from ansible_collections.maestro.platform.plugins.module_utils._http import ApiError
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
     API,
-    TAG_OPTIONS,
     MlflowOperation,
     apply_tags,
     check_tags,
@@ -45,7 +44,7 @@ class ModelVersion(MlflowOperation, Resource):
     result_key = 'model_version'
     complete_desired = True
     kind = 'MLflow model version'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_model_version.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True, aliases=['model_name']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         source=dict(type='str'),
@@ -53,10 +52,11 @@ class ModelVersion(MlflowOperation, Resource):
         model_id=dict(type='str'),
         version=dict(type='str'),
         description=dict(type='str'),
-        stage=dict(type='str', choices=list(STAGES)),
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
+        stage=dict(type='str', choices=['None', 'Staging', 'Production', 'Archived']),
         archive_existing_versions=dict(type='bool', default=False),
-        **TAG_OPTIONS
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MlflowOperation.module_kwargs,
                          required_one_of=[('source', 'run_id', 'model_id', 'version')])
 

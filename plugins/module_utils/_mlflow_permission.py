@@ -49,14 +49,14 @@ class Permission(MlflowOperation, Resource):
     complete_desired = True
     kind = 'MLflow permission'
     strict_strings = ('user', 'experiment_name', 'registered_model')
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_permission.py DOCUMENTATION, do not edit
         user=dict(type='str', required=True),
         experiment_name=dict(type='str'),
         experiment_id=dict(type='str'),
         registered_model=dict(type='str', aliases=['registered_model_name']),
-        permission=dict(type='str', choices=list(GRANTABLE) + ['NO_PERMISSIONS']),
+        permission=dict(type='str', choices=['READ', 'USE', 'EDIT', 'MANAGE', 'DENY', 'NO_PERMISSIONS']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     RESOURCES = ('experiment_name', 'experiment_id', 'registered_model')
     module_kwargs = dict(
         MlflowOperation.module_kwargs,

@@ -13,7 +13,6 @@ __metaclass__ = type
 import re
 
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow import (
-    TAG_OPTIONS,
     MlflowOperation,
     get_registered_model,
     search_model_versions,
@@ -34,14 +33,15 @@ ALIAS_NAME = re.compile(r'^[\w\-]+$')
 class RegisteredModel(MlflowResource):
     result_key = 'registered_model'
     kind = 'MLflow registered model'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_registered_model.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
+        tags=dict(type='dict'),
+        purge_tags=dict(type='bool', default=False),
         aliases=dict(type='dict'),
         purge_aliases=dict(type='bool', default=False),
-        **TAG_OPTIONS
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     noun = 'registered-models'
     read_one = staticmethod(get_registered_model)
@@ -92,11 +92,11 @@ class RegisteredModel(MlflowResource):
 
 
 class RegisteredModelInfo(MlflowOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/mlflow_registered_model_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
         filter=dict(type='str'),
         include_versions=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(MlflowOperation.module_kwargs, mutually_exclusive=(
         MlflowOperation.module_kwargs['mutually_exclusive'] + [('name', 'filter')]))
 

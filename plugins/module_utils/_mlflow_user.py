@@ -64,13 +64,14 @@ class User(MlflowOperation, Resource):
     result_key = 'user'
     complete_desired = True
     kind = 'MLflow user'
-    module_options = dict(
+    option_code = {'user_password': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/mlflow_user.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True, aliases=['user']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         user_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
         admin=dict(type='bool', aliases=['is_admin']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def _is_self(self):
         return self.params['name'] == self.params.get('username')

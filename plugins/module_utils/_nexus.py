@@ -53,14 +53,20 @@ class NexusOperation:
     """Connection options and client for every Nexus module (mixed into Resource / Info)."""
 
     service = 'nexus'
-    connection_options = dict(
+    connection_option_code = {'url': dict(fallback=(env_fallback, ['NEXUS_URL'])),
+                              'username': dict(fallback=(env_fallback, ['NEXUS_USERNAME'])),
+                              'password': dict(no_log=True, fallback=(env_fallback, ['NEXUS_PASSWORD'])),
+                              'validate_certs': dict(fallback=(env_fallback, ['NEXUS_VALIDATE_CERTS'])),
+                              'ca_path': dict(fallback=(env_fallback, ['NEXUS_CA_PATH'])),
+                              'timeout': dict(fallback=(env_fallback, ['NEXUS_TIMEOUT']))}
+    connection_options = dict(  # generated from plugins/doc_fragments/nexus.py DOCUMENTATION, do not edit
         url=dict(type='str', required=True, fallback=(env_fallback, ['NEXUS_URL'])),
         username=dict(type='str', fallback=(env_fallback, ['NEXUS_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['NEXUS_PASSWORD'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['NEXUS_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['NEXUS_CA_PATH'])),
         timeout=dict(type='int', default=30, fallback=(env_fallback, ['NEXUS_TIMEOUT'])),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('username', 'password')])
 
     @classmethod

@@ -22,11 +22,12 @@ class AdminPassword(NexusOperation, Resource):
 
     result_key = 'admin'
     kind = 'Nexus admin password'
-    module_options = dict(
+    option_code = {'initial_password': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/nexus_admin_password.py DOCUMENTATION, do not edit
         initial_password=dict(type='str', no_log=True),
         initial_password_file=dict(type='path'),
         accept_eula=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('username', 'password')],
                          mutually_exclusive=[('initial_password', 'initial_password_file')])
 

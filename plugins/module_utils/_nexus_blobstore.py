@@ -16,7 +16,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._http import path
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import (
     NAME_PATTERN, PLACEHOLDER, NexusOperation, _check_url, _get_or_none)
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_blobstore_fields import (
-    ENCRYPTION_TYPES, MEGABYTE, QUOTA_TYPES, SIGNER_TYPES, blobstore_view, check_s3_options)
+    ENCRYPTION_TYPES, MEGABYTE, QUOTA_TYPES, blobstore_view, check_s3_options)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
 from ansible_collections.maestro.platform.plugins.module_utils._size import parse_size
 
@@ -24,16 +24,19 @@ from ansible_collections.maestro.platform.plugins.module_utils._size import pars
 class BlobStore(NexusOperation, Resource):
     result_key = 'blob_store'
     kind = 'Nexus blob store'
-    module_options = dict(
+    option_code = {'soft_quota': dict(mutually_exclusive=[('limit', 'limit_mb')]),
+                   'secret_access_key': dict(no_log=True), 'session_token': dict(no_log=True),
+                   'encryption_key': dict(no_log=False)}  # encryption_key: a KMS key id or ARN, not a secret
+    module_options = dict(  # generated from plugins/modules/nexus_blobstore.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         type=dict(type='str', choices=['file', 's3']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         path=dict(type='str'),
-        soft_quota=dict(type='dict', options=dict(
+        soft_quota=dict(type='dict', mutually_exclusive=[('limit', 'limit_mb')], options=dict(
             type=dict(type='str', required=True, choices=['space_remaining', 'space_used', 'none']),
             limit=dict(type='raw'),
             limit_mb=dict(type='int'),
-        ), mutually_exclusive=[('limit', 'limit_mb')]),
+        )),
         bucket=dict(type='str'),
         region=dict(type='str'),
         prefix=dict(type='str'),
@@ -43,12 +46,12 @@ class BlobStore(NexusOperation, Resource):
         secret_access_key=dict(type='str', no_log=True),
         session_token=dict(type='str', no_log=True),
         assume_role=dict(type='str'),
-        signer_type=dict(type='str', choices=list(SIGNER_TYPES)),
+        signer_type=dict(type='str', choices=['DEFAULT', 'S3SignerType', 'AWSS3V4SignerType']),
         max_connection_pool_size=dict(type='int'),
         encryption_type=dict(type='str', choices=['none', 's3_managed', 'kms_managed']),
-        encryption_key=dict(type='str', no_log=False),  # a KMS key id or ARN, not a secret
+        encryption_key=dict(type='str', no_log=False),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(NexusOperation.module_kwargs, required_if=[('state', 'present', ['type'])],
                          required_together=NexusOperation.module_kwargs['required_together'] + [
                              ('access_key_id', 'secret_access_key')])

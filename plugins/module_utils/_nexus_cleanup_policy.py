@@ -79,7 +79,7 @@ class CleanupPolicy(NexusOperation, Declarative):
     result_key = 'cleanup_policy'
     kind = 'Nexus cleanup policy'
     complete_desired = True  # criteria given replace every criterion: a dropped one must count as a change
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_cleanup_policy.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         format=dict(type='str'),
@@ -91,7 +91,7 @@ class CleanupPolicy(NexusOperation, Declarative):
             asset_regex=dict(type='str'),
             retain=dict(type='int'),
         )),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = API
     read_by = 'item'

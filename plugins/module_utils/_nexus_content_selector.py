@@ -51,12 +51,12 @@ def expression_problem(expression):
 class ContentSelector(NexusOperation, Declarative):
     result_key = 'content_selector'
     kind = 'Nexus content selector'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_content_selector.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
         expression=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = '/v1/security/content-selectors'
     read_by = 'item'

@@ -85,15 +85,33 @@ class HttpSettings(NexusOperation, Resource):
     result_key = 'http_settings'
     kind = 'Nexus HTTP settings'
     complete_desired = True  # a proxy given is the whole proxy: dropping its user must count as a change
-    module_options = dict(
+    option_code = {'http_proxy.password': dict(no_log=True), 'https_proxy.password': dict(no_log=True),
+                   'update_password': dict(no_log=False)}
+    module_options = dict(  # generated from plugins/modules/nexus_http_settings.py DOCUMENTATION, do not edit
         user_agent_suffix=dict(type='str'),
         connection_timeout=dict(type='int'),
         connection_retries=dict(type='int'),
-        http_proxy=dict(type='dict', options=copy.deepcopy(PROXY_OPTIONS)),
-        https_proxy=dict(type='dict', options=copy.deepcopy(PROXY_OPTIONS)),
+        http_proxy=dict(type='dict', options=dict(
+            enabled=dict(type='bool', default=True),
+            host=dict(type='str'),
+            port=dict(type='int'),
+            username=dict(type='str'),
+            password=dict(type='str', no_log=True),
+            ntlm_host=dict(type='str'),
+            ntlm_domain=dict(type='str'),
+        )),
+        https_proxy=dict(type='dict', options=dict(
+            enabled=dict(type='bool', default=True),
+            host=dict(type='str'),
+            port=dict(type='int'),
+            username=dict(type='str'),
+            password=dict(type='str', no_log=True),
+            ntlm_host=dict(type='str'),
+            ntlm_domain=dict(type='str'),
+        )),
         non_proxy_hosts=dict(type='list', elements='str'),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always'], no_log=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return 'the Nexus HTTP settings'

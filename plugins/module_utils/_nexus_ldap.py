@@ -91,14 +91,16 @@ def _required_missing(view):
 class Ldap(NexusOperation, Resource):
     result_key = 'ldap'
     kind = 'Nexus LDAP connection'
-    module_options = dict(
+    # user_password_attribute: an attribute's name, not a secret
+    option_code = {'auth_password': dict(no_log=True), 'user_password_attribute': dict(no_log=False)}
+    module_options = dict(  # generated from plugins/modules/nexus_ldap.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
-        protocol=dict(type='str', choices=sorted(DEFAULT_PORTS)),
+        protocol=dict(type='str', choices=['ldap', 'ldaps']),
         host=dict(type='str'),
         port=dict(type='int'),
         search_base=dict(type='str'),
-        auth_scheme=dict(type='str', choices=sorted(SCHEMES)),
+        auth_scheme=dict(type='str', choices=['cram-md5', 'digest-md5', 'none', 'simple']),
         auth_username=dict(type='str'),
         auth_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
@@ -114,7 +116,7 @@ class Ldap(NexusOperation, Resource):
         user_id_attribute=dict(type='str'),
         user_real_name_attribute=dict(type='str'),
         user_email_address_attribute=dict(type='str'),
-        user_password_attribute=dict(type='str', no_log=False),  # an attribute's name, not a secret
+        user_password_attribute=dict(type='str', no_log=False),
         ldap_groups_as_roles=dict(type='bool'),
         group_type=dict(type='str', choices=['static', 'dynamic']),
         group_base_dn=dict(type='str'),
@@ -124,7 +126,7 @@ class Ldap(NexusOperation, Resource):
         group_member_attribute=dict(type='str'),
         group_member_format=dict(type='str'),
         user_member_of_attribute=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def validate(self):
         require_name(self.params, 'name')

@@ -66,9 +66,11 @@ def privilege_view(raw):
 class Privilege(NexusOperation, Resource):
     result_key = 'privilege'
     kind = 'Nexus privilege'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_privilege.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
-        type=dict(type='str', choices=sorted(TYPES)),
+        type=dict(type='str',
+                  choices=['application', 'repository-admin', 'repository-content-selector', 'repository-view',
+                           'script', 'wildcard']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
         format=dict(type='str'),
@@ -78,7 +80,7 @@ class Privilege(NexusOperation, Resource):
         domain=dict(type='str'),
         script_name=dict(type='str'),
         pattern=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('username', 'password')],
                          required_if=[('state', 'present', ('type',))])
 

@@ -41,7 +41,8 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 class PypiMigrate(NexusOperation, Operation):
     """nexus_pypi_migrate: upload the files of a simple index that a Nexus pypi-hosted repository lacks."""
 
-    module_options = dict(
+    option_code = {'source_password': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/nexus_pypi_migrate.py DOCUMENTATION, do not edit
         repository=dict(type='str', required=True),
         source_url=dict(type='str', required=True),
         source_username=dict(type='str'),
@@ -49,7 +50,7 @@ class PypiMigrate(NexusOperation, Operation):
         source_validate_certs=dict(type='bool', default=True),
         source_ca_path=dict(type='path'),
         projects=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
     module_kwargs = dict(required_together=[('username', 'password'), ('source_username', 'source_password')])
     strict_strings = ('repository', 'source_url')
     result_key = 'repository'

@@ -40,6 +40,8 @@ def repository_summary(client, name):
 class Repository(NexusOperation, Resource):
     result_key = 'repository'
     kind = 'Nexus repository'
+    option_code = {'remote_password': dict(no_log=True), 'signing_keypair': dict(no_log=True),
+                   'signing_passphrase': dict(no_log=True)}
     module_options = REPOSITORY_OPTIONS
     module_kwargs = dict(NexusOperation.module_kwargs,
                          required_by={'remote_password': 'remote_username', 'signing_passphrase': 'signing_keypair'})

@@ -25,10 +25,12 @@ PROXY_OPTIONS = ('remote_url', 'content_max_age', 'metadata_max_age', 'negative_
 SIGNING_OPTIONS = ('signing_keypair', 'signing_passphrase')
 ARMORED_PRIVATE_KEY = '-----BEGIN PGP PRIVATE KEY BLOCK-----'
 
-REPOSITORY_OPTIONS = dict(
+REPOSITORY_OPTIONS = dict(  # generated from plugins/modules/nexus_repository.py DOCUMENTATION, do not edit
     name=dict(type='str', required=True),
-    format=dict(type='str', required=True, choices=list(FORMATS)),
-    type=dict(type='str', required=True, choices=list(TYPES)),
+    format=dict(type='str', required=True,
+                choices=['pypi', 'npm', 'maven', 'docker', 'raw', 'go', 'helm', 'gitlfs', 'cocoapods', 'p2',
+                         'huggingface', 'conda', 'apt', 'yum']),
+    type=dict(type='str', required=True, choices=['proxy', 'hosted', 'group']),
     state=dict(type='str', default='present', choices=['present', 'absent']),
     online=dict(type='bool'),
     blob_store=dict(type='str'),
@@ -73,7 +75,7 @@ REPOSITORY_OPTIONS = dict(
     )),
     signing_keypair=dict(type='str', no_log=True),
     signing_passphrase=dict(type='str', no_log=True),
-)
+)  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
 
 # -- checks before any request: each takes the task's parameters and raises ModuleFailure ------------------

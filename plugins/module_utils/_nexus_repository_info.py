@@ -12,16 +12,18 @@ __metaclass__ = type
 from ansible_collections.maestro.platform.plugins.module_utils._nexus import NexusOperation, _get_or_none
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository import repository_summary
 from ansible_collections.maestro.platform.plugins.module_utils._nexus_repository_fields import (
-    FORMATS, TYPES, repository_path, repository_view)
+    repository_path, repository_view)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import Info, require_name
 
 
 class RepositoryInfo(NexusOperation, Info):
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_repository_info.py DOCUMENTATION, do not edit
         name=dict(type='str'),
-        format=dict(type='str', choices=list(FORMATS)),
-        type=dict(type='str', choices=list(TYPES)),
-    )
+        format=dict(type='str',
+                    choices=['pypi', 'npm', 'maven', 'docker', 'raw', 'go', 'helm', 'gitlfs', 'cocoapods', 'p2',
+                             'huggingface', 'conda', 'apt', 'yum']),
+        type=dict(type='str', choices=['proxy', 'hosted', 'group']),
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def run(self):
         p = self.params

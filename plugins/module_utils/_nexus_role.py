@@ -19,7 +19,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 class Role(NexusOperation, Declarative):
     result_key = 'role'
     kind = 'Nexus role'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_role.py DOCUMENTATION, do not edit
         id=dict(type='str', required=True),
         name=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -27,7 +27,7 @@ class Role(NexusOperation, Declarative):
         privileges=dict(type='list', elements='str'),
         roles=dict(type='list', elements='str'),
         source=dict(type='str', default='default', choices=['default', 'LDAP']),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = '/v1/security/roles'
     read_by = 'item'

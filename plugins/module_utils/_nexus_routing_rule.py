@@ -43,13 +43,13 @@ def check_matchers(matchers, field='matchers'):
 class RoutingRule(NexusOperation, Declarative):
     result_key = 'routing_rule'
     kind = 'Nexus routing rule'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_routing_rule.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         description=dict(type='str'),
         mode=dict(type='str', choices=['allow', 'block']),
         matchers=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = API
     read_by = 'item'

@@ -18,12 +18,12 @@ from ansible_collections.maestro.platform.plugins.module_utils._resource import 
 class Security(NexusOperation, Resource):
     result_key = 'security'
     kind = 'Nexus security settings'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_security.py DOCUMENTATION, do not edit
         realms=dict(type='list', elements='str'),
         anonymous_access=dict(type='bool'),
         anonymous_user_id=dict(type='str'),
         anonymous_realm=dict(type='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def describe(self):
         return 'the Nexus security settings'

@@ -30,7 +30,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._nexus import Nex
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Resource, require_name
 
 API = '/v1/tasks'
-SCHEDULES = ('manual', 'once', 'hourly', 'daily', 'weekly', 'monthly', 'cron')
 NEEDS_START = ('once', 'hourly', 'daily', 'weekly', 'monthly')
 CRON_FIELD = re.compile(r'^[0-9A-Za-z*?,/#\-]+$')
 UTC = datetime.timezone.utc
@@ -129,7 +128,7 @@ def _text(value):
 class Task(NexusOperation, Resource):
     result_key = 'task'
     kind = 'Nexus task'
-    module_options = dict(
+    module_options = dict(  # generated from plugins/modules/nexus_task.py DOCUMENTATION, do not edit
         name=dict(type='str', required=True),
         type=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'absent']),
@@ -138,13 +137,14 @@ class Task(NexusOperation, Resource):
         notification_condition=dict(type='str', choices=['failure', 'success_failure']),
         properties=dict(type='dict'),
         schedule=dict(type='dict', options=dict(
-            type=dict(type='str', required=True, choices=list(SCHEDULES)),
+            type=dict(type='str', required=True,
+                      choices=['manual', 'once', 'hourly', 'daily', 'weekly', 'monthly', 'cron']),
             start=dict(type='str'),
             days=dict(type='list', elements='int'),
             cron=dict(type='str'),
         )),
         run_now=dict(type='bool', default=False),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     def validate(self):
         p = self.params

@@ -27,7 +27,8 @@ USER_STATUSES = ('active', 'locked', 'disabled', 'changepassword')
 class User(NexusOperation, Declarative):
     result_key = 'user'
     kind = 'Nexus user'
-    module_options = dict(
+    option_code = {'user_password': dict(no_log=True)}
+    module_options = dict(  # generated from plugins/modules/nexus_user.py DOCUMENTATION, do not edit
         user_id=dict(type='str', required=True, aliases=['name']),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         first_name=dict(type='str'),
@@ -35,9 +36,9 @@ class User(NexusOperation, Declarative):
         email=dict(type='str'),
         user_password=dict(type='str', no_log=True),
         update_password=dict(type='str', default='on_create', choices=['on_create', 'always']),
-        status=dict(type='str', choices=list(USER_STATUSES)),
+        status=dict(type='str', choices=['active', 'locked', 'disabled', 'changepassword']),
         roles=dict(type='list', elements='str'),
-    )
+    )  # generated: edit the DOCUMENTATION, then .venv/bin/python -m tests.module_options --write
 
     collection = '/v1/security/users'
     item_key = 'user_id'

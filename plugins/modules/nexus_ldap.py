@@ -46,7 +46,7 @@ options:
   auth_scheme:
     description: How Nexus binds, V(none) (anonymous), V(simple), V(cram-md5) or V(digest-md5); required to create.
     type: str
-    choices: [none, simple, cram-md5, digest-md5]
+    choices: [cram-md5, digest-md5, none, simple]
   auth_username:
     description: The bind user (a full DN for V(simple)); required unless O(auth_scheme=none).
     type: str
