@@ -74,7 +74,7 @@ class HarborRobotsMixin:
             raise _bad('bad request error duration input: %s, duration must be either -1(Never) or a positive '
                        'integer' % duration)
 
-    def _validate_request(self, duration, level, permissions):
+    def _validate_robot_request(self, duration, level, permissions):
         """handler/robot.go validate (v2.15.2), in its order: duration, level, empty permission/access, one
         permission for a project robot, each access in the scope's permission list (containsAccess compares
         resource and action only)."""
@@ -157,7 +157,7 @@ class HarborRobotsMixin:
             raise _bad('robot name is not in lower case or contains illegal characters')
         level = body.get('level') or ''
         duration = body.get('duration') or 0
-        self._validate_request(duration, level, body.get('permissions') or [])
+        self._validate_robot_request(duration, level, body.get('permissions') or [])
         project = self._check_permissions(call, level, body.get('permissions') or [])
         prefix = self.config['robot_name_prefix']
         full_name = prefix + ('%s+%s' % (project['name'], name) if project else name)
@@ -206,7 +206,7 @@ class HarborRobotsMixin:
         duration = body.get('duration')
         if duration is None:
             duration = robot['duration']
-        self._validate_request(duration, body.get('level') or '', body.get('permissions') or [])
+        self._validate_robot_request(duration, body.get('level') or '', body.get('permissions') or [])
         project = self._check_permissions(call, robot['level'], body.get('permissions') or [])
         if project is not None and project['project_id'] != robot['project_id']:
             raise _bad('cannot update the project id of robot')
