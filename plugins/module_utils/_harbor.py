@@ -124,7 +124,7 @@ def project_path(project, suffix=''):
 
 
 CRON_FIELDS = (('second', 0, 59), ('minute', 0, 59), ('hour', 0, 23), ('day of month', 1, 31),
-               ('month', 1, 12), ('day of week', 0, 7))
+               ('month', 1, 12), ('day of week', 0, 6))  # Harbor's robfig/cron v3: no 7 for Sunday
 CRON_NAMES = {
     'month': dict((m, i + 1) for i, m in enumerate(
         ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'])),
@@ -132,8 +132,8 @@ CRON_NAMES = {
 }
 
 
-def check_cron(value, field='cron'):
-    """Harbor's cron: six fields with seconds first (sec min hour dom month dow)."""
+def check_cron(value, field='cron', every_minute=True):
+    """Harbor's cron: six fields, seconds first and "0"; every_minute=False refuses "*" minutes (replication)."""
     if not isinstance(value, str) or not value.strip():
         raise ModuleFailure('%s must be a cron expression with six fields, got %r' % (field, value))
     parts = value.split()
@@ -143,35 +143,36 @@ def check_cron(value, field='cron'):
                             '"0 0 2 * * *" for 02:00 every day' % (field, value))
     for part, (name, low, high) in zip(parts, CRON_FIELDS):
         for item in part.split(','):
-            _check_cron_item(field, value, item, name, low, high)
+            _check_cron_item('%s %r' % (field, value), item, name, low, high)
+    if parts[0] != '0' or (not every_minute and parts[1] == '*'):
+        raise ModuleFailure('%s %r: Harbor needs 0 in the seconds field%s' % (
+            field, value, '' if every_minute else " and refuses '*' in the minutes field of a replication schedule"))
     return ' '.join(parts)
 
 
-def _check_cron_item(field, value, item, name, low, high):
-    """One comma-separated item of a cron field: * or ?, a value or a range, with an optional /step."""
+def _check_cron_item(where, item, name, low, high):
     rng, dummy, step = item.partition('/')
     if step and (not step.isdigit() or int(step) == 0):
-        raise ModuleFailure('%s %r: bad step %r in the %s field' % (field, value, step, name))
+        raise ModuleFailure('%s: bad step %r in the %s field' % (where, step, name))
     if rng in ('*', '?'):
         if rng == '?' and name not in ('day of month', 'day of week'):
-            raise ModuleFailure("%s %r: '?' is only allowed in the day fields" % (field, value))
+            raise ModuleFailure("%s: '?' is only allowed in the day fields" % where)
         return
     bounds = rng.split('-')
     if len(bounds) > 2 or not all(bounds):
-        raise ModuleFailure('%s %r: cannot read %r in the %s field' % (field, value, item, name))
+        raise ModuleFailure('%s: cannot read %r in the %s field' % (where, item, name))
     numbers = []
     for bound in bounds:
         number = CRON_NAMES.get(name, {}).get(bound.lower())
         if number is None:
             if not bound.isdigit():
-                raise ModuleFailure('%s %r: %r is not a valid %s' % (field, value, bound, name))
+                raise ModuleFailure('%s: %r is not a valid %s' % (where, bound, name))
             number = int(bound)
         if not low <= number <= high:
-            raise ModuleFailure('%s %r: %s is out of range for the %s field (%s-%s)'
-                                % (field, value, bound, name, low, high))
+            raise ModuleFailure('%s: %s is out of range for the %s field (%s-%s)' % (where, bound, name, low, high))
         numbers.append(number)
     if len(numbers) == 2 and numbers[0] > numbers[1]:
-        raise ModuleFailure('%s %r: range %r runs backwards' % (field, value, rng))
+        raise ModuleFailure('%s: range %r runs backwards' % (where, rng))
 
 
 def project_or_fail(client, name, field='project'):

@@ -114,7 +114,7 @@ class ReplicationPolicy(Declarative, HarborResource):
         if self.params.get('cron') is not None:
             if self.params.get('trigger') not in ('scheduled', None):
                 raise ModuleFailure('cron is only used with trigger=scheduled')
-            self.params['cron'] = check_cron(self.params['cron'])
+            self.params['cron'] = check_cron(self.params['cron'], every_minute=False)
         speed = self.params.get('speed')
         if speed is not None and (speed < -1 or speed == 0):
             raise ModuleFailure('speed must be -1 (no limit) or a positive number of KB/s, got %s' % speed)

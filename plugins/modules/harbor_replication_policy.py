@@ -52,6 +52,7 @@ options:
     description:
       - Schedule of a V(scheduled) policy, as Harbor's six-field cron with seconds first,
         for example V(0 0 2 * * *) for 02:00 every day.
+      - Harbor takes V(0) only in the seconds field, no V(*) in the minutes field, V(0) to V(6) for the day of week.
     type: str
   filters:
     description:

@@ -28,6 +28,7 @@ options:
   schedule:
     description:
       - When the policy runs, as Harbor's six-field cron with seconds first (V(0 0 0 * * *) is every midnight).
+      - Harbor takes V(0) only in the seconds field and V(0) to V(6) in the day-of-week field.
       - An empty string removes the schedule (the policy then only runs when started by hand).
     type: str
   rules:

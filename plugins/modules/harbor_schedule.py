@@ -29,6 +29,7 @@ options:
     description:
       - When the job runs, as Harbor's six-field cron with seconds first (V(0 0 2 * * 6) is Saturdays at 02:00),
         or one of V(hourly), V(daily), V(weekly). Required with O(state=present).
+      - Harbor takes V(0) only in the seconds field and V(0) to V(6) in the day-of-week field.
     type: str
   delete_untagged:
     description: With O(job=gc), also delete untagged artifacts. New schedules do not.

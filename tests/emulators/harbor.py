@@ -32,11 +32,14 @@ Errors: Harbor's {"errors": [{"code", "message"}]}. A request the spec rejects g
 gives inside Harbor: 422 UNPROCESSABLE_ENTITY "validation failure list:\n..." (the lines are
 openapi-core's wording); a JSON null counts as an absent field, as in go-swagger's binding. Explicit
 messages (WithMessage) are Harbor's own wording. Where Harbor wraps the reason as the cause of
-BadRequestError/ConflictError/PreconditionFailedError, the client gets "bad request: <reason>" (the
-cause is marshalled too: lib/errors errors_test.go TestErrors); only errors >= 500 are reduced to
-"internal server error" (lib/http SendError). Known gap: most such sites here (project create/delete,
-retention create/update, immutable update, purge) still answer the generic part alone ("bad request",
-"resource conflict", "precondition failed"); the GC workers and retention delete sites give the reason.
+BadRequestError/ConflictError/NotFoundError/PreconditionFailedError, the client gets "bad request:
+<reason>" (Error.MarshalJSON marshals Error(), which appends the cause: src/lib/errors/errors.go;
+harbor_common._bad_cause and its siblings); only errors >= 500 are reduced to "internal server error"
+(lib/http SendError). Every error site of the mixins cites the Harbor v2.15.2 source of its status,
+code and message (handler, controller, manager or dao) in a comment or its docstring; the wording of
+Go library errors inside a message (strconv, robfig/cron v3.0.1, net/url) is reproduced for the
+common cases. tests/harness/test_emulator_harbor.py checks the shape (status, code, message) of each
+class of error.
 
 Implemented here: authentication, Harbor's error shape, pagination (page/page_size, X-Total-Count, Link),
 q and sort, the test helpers above, and /ping, /health, /systeminfo without authentication. Every API area
@@ -84,9 +87,12 @@ from ..specs import spec_path
 HARBOR_SPEC = spec_path('harbor-openapi3.yaml')
 ADMIN_NAME = 'admin'
 USER_NAME = 'developer'
+# The code of each status: src/lib/errors/const.go and the codeMap of src/lib/http/error.go at v2.15.2
+# (RateLimitCode is "TOO_MANY_REQUEST"; every status >= 500 is sent as UNKNOWN "internal server error");
+# 422 is go-swagger's, named from http.StatusText by lib/http apiError.
 ERROR_CODES = {400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND',
                405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 412: 'PRECONDITION', 422: 'UNPROCESSABLE_ENTITY',
-               429: 'TOO_MANY_REQUESTS',
+               429: 'TOO_MANY_REQUEST',
                500: 'UNKNOWN', 502: 'UNKNOWN', 503: 'UNKNOWN', 504: 'UNKNOWN'}
 HARBOR_ERRORS_SCHEMA = {
     'type': 'object', 'required': ['errors'],
@@ -275,13 +281,16 @@ class HarborEmulator(HarborProjectsMixin, HarborSystemMixin, HarborRobotsMixin, 
         return self._ids[kind]
 
     def _forbidden(self):
-        return HttpError(403, 'forbidden')
+        return HttpError(403, 'forbidden')  # BaseAPI.RequireProjectAccess/RequireSystemAccess: ForbiddenError(nil)
 
     def _require_admin(self, call):
+        # src/server/v2.0/handler/base.go RequireSystemAccess (v2.15.2): UnauthorizedError(nil) for an anonymous
+        # caller, ForbiddenError(nil).WithMessage(secCtx.GetUsername()) for one without the permission: the
+        # message is the caller's name
         if call.user is None:
             raise HttpError(401, 'unauthorized')
         if not call.user.get('sysadmin_flag'):
-            raise self._forbidden()
+            raise HttpError(403, call.user['username'])
 
     def _role(self, user, project):
         """The user's best (lowest id = most powerful, except 4 ranks above 2) role in a project, or 0."""
@@ -296,6 +305,7 @@ class HarborEmulator(HarborProjectsMixin, HarborSystemMixin, HarborRobotsMixin, 
         roles = [m['role_id'] for m in self.members.values()
                  if m['project_id'] == project['project_id'] and m['entity_type'] == 'u'
                  and m['entity_id'] == user.get('user_id')]
+        roles = [r for r in roles if r in ranks]  # a role id Harbor stored unchecked (PUT member) grants nothing
         return sorted(roles, key=ranks.get)[0] if roles else 0
 
     def _check_project_access(self, call, project, manage=False):
@@ -315,7 +325,8 @@ class HarborEmulator(HarborProjectsMixin, HarborSystemMixin, HarborRobotsMixin, 
             raise self._forbidden()
 
     def _absent_project(self, call, name):
-        """The error for a project that does not exist: 404 for a system admin, else 403 (401 anonymous)."""
+        """The error for a project that does not exist: 404 for a system admin, else 403 (401 anonymous).
+        The 404 is pkg/project/dao/dao.go GetByName/Get (v2.15.2): WrapNotFoundError("project %s not found")."""
         if call.user is None:
             return HttpError(401, 'unauthorized')
         if not call.user.get('sysadmin_flag'):

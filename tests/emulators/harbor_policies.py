@@ -20,8 +20,11 @@ support, not shipped.
 - retention (retention.go): POST sets project metadata retention_id; a second policy for the project is
   400; identical rules 409; more than 15 rules 400; PUT needs the project's retention_id to name this
   policy (else 404); DELETE of an unknown policy is 400; DELETE clears the project's retention_id (v2.15,
-  PR #22174). The emulator also checks templates, selectors and cron, which Harbor only rejects when the
-  job runs.
+  PR #22174). Like Harbor, nothing else of the rules is checked (algorithm, action, template, params and
+  selectors are read when the job runs); a Schedule trigger's cron must pass ValidateCronString.
+
+Errors: each site cites the Harbor v2.15.2 source of its status, code and message; errors built as
+BadRequestError/ConflictError/NotFoundError(cause) read "<generic>: <cause>" (harbor_common._bad_cause).
 """
 
 from __future__ import annotations
@@ -29,27 +32,21 @@ from __future__ import annotations
 import copy
 import json
 import re
-from urllib.parse import urlsplit
 
 from .framework import HttpError, route
-from .harbor_common import _bad, _now, valid_cron
+from .harbor_common import (_bad, _bad_cause, _conflict_cause, _not_found_cause, _now, cron_error, cron_parse_error,
+                            http_url)
 
 REPOSITORY_NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$')
 REGISTRY_TYPES = ('harbor', 'docker-hub', 'docker-registry', 'huawei-SWR', 'google-gcr', 'aws-ecr', 'azure-acr',
                   'ali-acr', 'jfrog-artifactory', 'quay', 'gitlab', 'dtr', 'tencent-tcr', 'github-ghcr',
                   'volcengine-cr')
-CREDENTIAL_TYPES = ('basic', 'oauth', 'secret')
 EVENT_TYPES = ('DELETE_ARTIFACT', 'PULL_ARTIFACT', 'PUSH_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING',
                'REPLICATION', 'SCANNING_FAILED', 'SCANNING_STOPPED', 'SCANNING_COMPLETED', 'TAG_RETENTION')
 # pkg/notification/notification.go initSupportedNotifyType: target types http and slack only; payload formats
 # Default and CloudEvents, for http only (handler/webhook.go validateTargets and GetSupportedEventTypes).
 NOTIFY_TYPES = ('http', 'slack')
 PAYLOAD_FORMATS = ('Default', 'CloudEvents')
-RETENTION_TEMPLATES = {  # template -> required integer parameters
-    'always': (), 'nothing': (), 'latestPushedK': ('latestPushedK',), 'latestPulledN': ('latestPulledN',),
-    'nDaysSinceLastPush': ('nDaysSinceLastPush',), 'nDaysSinceLastPull': ('nDaysSinceLastPull',),
-    'latestActiveK': ('latestActiveK',),
-}
 RETENTION_METADATA = {  # GET /retentions/metadatas, as Harbor's retention.go serves it
     'templates': [
         {'action': 'retain', 'display_text': 'the most recently pushed # artifacts', 'rule_template': 'latestPushedK',
@@ -87,10 +84,12 @@ class HarborPoliciesMixin:
         return out
 
     @staticmethod
-    def _check_url(url, what='url'):
-        parts = urlsplit(url or '')
-        if parts.scheme not in ('http', 'https') or not parts.netloc:
-            raise _bad('invalid %s %r: an http or https URL is required' % (what, url))
+    def _check_url(url):
+        """controller/registry/controller.go validate: lib.ValidateHTTPURL's error as it is (harbor_common.http_url)."""
+        url, error = http_url(url)
+        if error:
+            raise _bad(error)
+        return url
 
     def _registry_name_taken(self, name, but=None):
         return any(r['name'] == name and r['id'] != but for r in self.registries.values())
@@ -117,20 +116,20 @@ class HarborPoliciesMixin:
             raise _bad('name cannot be empty')
         if len(body['name']) > 64:
             raise _bad('the max length of name is 64')
-        self._check_url(body.get('url'))
+        url = self._check_url(body.get('url'))
         if body.get('type') not in REGISTRY_TYPES:
             raise HttpError(500, 'internal server error')  # "adapter factory for %s not found" is a plain error
-        if body['url'].rstrip('/') in self.unhealthy_urls:
+        if url in self.unhealthy_urls:
             raise _bad('the registry is unhealthy')
+        # Harbor stores any credential type (pkg/reg/manager.go: an empty one becomes basic); no check here
         credential = body.get('credential') or None
-        if credential and credential.get('type') not in CREDENTIAL_TYPES:
-            raise _bad('invalid credential type %r: use basic, oauth or secret' % credential.get('type'))
         if self._registry_name_taken(body['name']):
+            # pkg/reg/dao/dao.go Create: orm.AsConflictError(err, "registry %s already exists")
             raise HttpError(409, 'registry %s already exists' % body['name'])
         now = _now()
         registry_id = self._next('registry')
         self.registries[registry_id] = {
-            'id': registry_id, 'name': body['name'], 'url': body['url'].rstrip('/'), 'type': body['type'],
+            'id': registry_id, 'name': body['name'], 'url': url, 'type': body['type'],
             'insecure': bool(body.get('insecure')), 'description': body.get('description') or '',
             'status': 'healthy', 'credential': dict(credential) if credential else None,
             'ca_certificate': body.get('ca_certificate') or '', 'creation_time': now, 'update_time': now}
@@ -139,7 +138,7 @@ class HarborPoliciesMixin:
     def _registry(self, call):
         self._require_admin(call)
         registry = self.registries.get(int(call.params['id']))
-        if registry is None:
+        if registry is None:  # pkg/reg/dao/dao.go Get: orm.AsNotFoundError(err, "registry %d not found", id)
             raise HttpError(404, 'registry %s not found' % call.params['id'])
         return registry
 
@@ -156,10 +155,10 @@ class HarborPoliciesMixin:
                 raise HttpError(409, 'registry %s already exists' % body['name'])
             registry['name'] = body['name']
         if body.get('url') is not None:
-            self._check_url(body['url'])
-            if body['url'].rstrip('/') in self.unhealthy_urls:
+            url = self._check_url(body['url'])
+            if url in self.unhealthy_urls:
                 raise _bad('the registry is unhealthy')
-            registry['url'] = body['url'].rstrip('/')
+            registry['url'] = url
         if body.get('name') == '':
             raise _bad('name cannot be empty')
         for key in ('description', 'insecure', 'ca_certificate'):
@@ -167,9 +166,7 @@ class HarborPoliciesMixin:
                 registry[key] = body[key]
         if any(body.get(k) is not None for k in ('credential_type', 'access_key', 'access_secret')):
             credential = registry.get('credential') or {'type': 'basic'}
-            if body.get('credential_type') is not None:
-                if body['credential_type'] not in CREDENTIAL_TYPES:
-                    raise _bad('invalid credential type %r' % body['credential_type'])
+            if body.get('credential_type') is not None:  # stored as given (handler/registry.go UpdateRegistry)
                 credential['type'] = body['credential_type']
             for key in ('access_key', 'access_secret'):
                 if body.get(key) is not None:
@@ -195,12 +192,23 @@ class HarborPoliciesMixin:
     @route('POST', '/registries/ping')
     def ping_registry(self, call):
         self._require_admin(call)
+        # handler/registry.go PingRegistry (v2.15.2): the stored registry (404 if absent), overridden by the body
         body = call.body or {}
+        registry = {}
         if body.get('id') is not None:
             if body['id'] not in self.registries:
                 raise HttpError(404, 'registry %s not found' % body['id'])
-        else:
-            self._check_url(body.get('url'))
+            registry = dict(self.registries[body['id']])
+        if body.get('type') is not None:
+            registry['type'] = body['type']
+        if body.get('url') is not None:
+            registry['url'] = self._check_url(body['url'])
+        if not registry.get('type') or not registry.get('url'):
+            raise _bad('type or url cannot be empty')
+        if registry['type'] not in REGISTRY_TYPES:
+            raise HttpError(500, 'internal server error')  # IsHealthy: no adapter factory, a plain error
+        if registry['url'] in self.unhealthy_urls:
+            raise _bad('the registry is unhealthy')
         return 200, None
 
     # --- replication policies -----------------------------------------------------------------------------
@@ -219,6 +227,39 @@ class HarborPoliciesMixin:
         out['deletion'] = policy['replicate_deletion']
         return out
 
+    @staticmethod
+    def _check_replication_cron(cron):
+        """src/controller/replication/model/model.go Validate (v2.15.2): a cron is required, must parse
+        (CronParser().Parse), its seconds field must be "0" and its minutes field not "*"."""
+        if not cron:
+            raise _bad('the cron string cannot be empty when the trigger type is scheduled')
+        if cron_parse_error(cron):
+            raise _bad('invalid cron string for scheduled trigger: %s' % cron)
+        cron_parts = cron.split(' ')
+        if cron_parts[0] != '0':
+            raise _bad('the 1st field (indicating Seconds of time) of the cron setting must be 0')
+        if cron_parts[1] == '*':
+            raise _bad('* is not allowed for the Minutes field of the cron setting of replication policy')
+
+    @staticmethod
+    def _check_filter(item):
+        """src/pkg/reg/model/policy.go Filter.Validate (v2.15.2), message by message."""
+        kind, value, decoration = item.get('type'), item.get('value'), item.get('decoration') or ''
+        if kind in ('resource', 'name', 'tag'):
+            if not isinstance(value, str):
+                raise _bad("the type of filter value isn't string")
+            if kind == 'resource' and value not in ('artifact', 'image'):
+                raise _bad('invalid resource filter: %s' % value)
+            if kind in ('name', 'resource') and decoration:
+                raise _bad('only tag and label filter support decoration')
+        elif kind == 'label':
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise _bad("the type of label filter value isn't string slice")
+        else:
+            raise _bad('invalid filter type')
+        if decoration and decoration not in ('matches', 'excludes'):
+            raise _bad('invalid filter decoration, :%s' % decoration)
+
     def _validate_policy(self, body, but=None):
         """Harbor's replication handler and model.Policy.Validate()."""
         if not body.get('name'):
@@ -232,10 +273,7 @@ class HarborPoliciesMixin:
             if registry_id and registry_id not in self.registries:
                 raise HttpError(404, 'registry %s not found' % registry_id)
         for item in body.get('filters') or []:
-            if item.get('type') not in ('name', 'tag', 'label', 'resource'):
-                raise _bad('invalid filter type %r' % item.get('type'))
-            if item.get('decoration') not in (None, '', 'matches', 'excludes'):
-                raise _bad('invalid filter decoration %r' % item.get('decoration'))
+            self._check_filter(item)
         namespace = body.get('dest_namespace') or ''
         if namespace and not REPOSITORY_NAME_RE.match(namespace):
             raise _bad('invalid destination namespace: %s' % namespace)
@@ -243,11 +281,7 @@ class HarborPoliciesMixin:
         if trigger is not None:
             kind = trigger.get('type')
             if kind == 'scheduled':
-                cron = (trigger.get('trigger_settings') or {}).get('cron') or ''
-                if not cron:
-                    raise _bad('the cron string cannot be empty when the trigger type is scheduled')
-                if not valid_cron(cron):
-                    raise _bad('invalid cron string for scheduled trigger: %s' % cron)
+                self._check_replication_cron((trigger.get('trigger_settings') or {}).get('cron') or '')
             elif kind not in ('manual', 'event_based'):
                 raise _bad('invalid trigger type')
             if kind == 'event_based' and body.get('single_active_replication'):
@@ -359,14 +393,19 @@ class HarborPoliciesMixin:
                 target.pop('payload_format', None)  # stored empty, and omitted (json omitempty)
         if any(w['name'] == name and w['project_id'] == project['project_id'] and w['id'] != but
                for w in self.webhooks.values()):
-            raise HttpError(409, 'notification policy %s already exists' % name)
+            # pkg/notification/policy/dao/dao.go Create/Update: AsConflictError("notification policy named %s ...")
+            raise HttpError(409, 'notification policy named %s already exists' % name)
         return targets
 
     def _webhook(self, call, manage=False):
         project = self._find_project(call, manage=manage)
         webhook = self.webhooks.get(int(call.params['webhook_policy_id']))
-        if webhook is None or webhook['project_id'] != project['project_id']:
-            raise HttpError(404, 'webhook policy %s not found' % call.params['webhook_policy_id'])
+        if webhook is None:  # pkg/notification/policy/dao/dao.go Get: AsNotFoundError("notificationPolicy %d not found")
+            raise HttpError(404, 'notificationPolicy %s not found' % call.params['webhook_policy_id'])
+        if webhook['project_id'] != project['project_id']:
+            # handler/webhook.go requirePolicyInProject: NotFoundError(fmt.Errorf(...))
+            raise _not_found_cause('project id:%d, webhook policy id: %s not found'
+                                   % (project['project_id'], call.params['webhook_policy_id']))
         return project, webhook
 
     @route('GET', '/projects/{project_name_or_id}/webhook/policies')
@@ -433,56 +472,48 @@ class HarborPoliciesMixin:
     def retention_metadata(self, call):
         return 200, copy.deepcopy(RETENTION_METADATA)
 
-    def _validate_retention(self, call, body):
+    def _validate_retention(self, call, body, retention_id=None):
+        """handler/retention.go CreateRetention/UpdateRetention and the controller's ValidateRetentionPolicy
+        (src/pkg/retention/policy/models.go) at v2.15.2, in their order. Harbor checks nothing else of the
+        rules (algorithm, action, template, params, selectors are only read when the job runs)."""
         rules = body.get('rules') or []
         if len(rules) > 15:
-            raise _bad('bad request')  # BadRequestError(fmt.Errorf("only 15 rules are allowed at most"))
+            raise _bad_cause('only 15 rules are allowed at most')
         seen = {}
-        for index, rule in enumerate(rules):
+        for index, rule in enumerate(rules):  # checkRuleConflict: the rule JSON without its id
             key = json.dumps({k: v for k, v in rule.items() if k != 'id'}, sort_keys=True)
             if key in seen:
-                raise HttpError(409, 'resource conflict')  # ConflictError("rule %d is conflict with rule %d")
+                raise _conflict_cause('rule %d is conflict with rule %d' % (index, seen[key]))
             seen[key] = index
         scope = body.get('scope') or {}
-        if scope.get('level') != 'project':
-            raise _bad('bad request')  # "scope %s is not support"
         project = self.projects.get(scope.get('ref'))
-        if project is None:
-            raise _bad('bad request')  # "invalid Project id %d"
-        self._check_project_access(call, project, manage=True)
-        if body.get('algorithm') not in ('or',):
-            raise _bad('invalid algorithm %r: only "or" is supported' % body.get('algorithm'))
-        for rule in rules:
-            if rule.get('action') != 'retain':
-                raise _bad('invalid rule action %r: only retain is supported' % rule.get('action'))
-            template = rule.get('template')
-            if template not in RETENTION_TEMPLATES:
-                raise _bad('invalid rule template %r' % template)
-            for param in RETENTION_TEMPLATES[template]:
-                if not isinstance((rule.get('params') or {}).get(param), int):
-                    raise _bad('rule template %s needs the integer parameter %s' % (template, param))
-            if not rule.get('tag_selectors'):
-                raise _bad('every rule needs tag_selectors')
-            if not (rule.get('scope_selectors') or {}).get('repository'):
-                raise _bad('every rule needs scope_selectors.repository')
-            for selector in rule['tag_selectors']:
-                if selector.get('decoration') not in ('matches', 'excludes'):
-                    raise _bad('invalid tag selector decoration %r' % selector.get('decoration'))
-            for selector in rule['scope_selectors']['repository']:
-                if selector.get('decoration') not in ('repoMatches', 'repoExcludes'):
-                    raise _bad('invalid repository selector decoration %r' % selector.get('decoration'))
-        trigger = body.get('trigger') or {}
-        if trigger.get('kind') not in ('Schedule', '', None):
-            raise _bad('not support Trigger %s' % trigger.get('kind'))
-        cron = (trigger.get('settings') or {}).get('cron') or ''
-        if cron and not valid_cron(cron):
-            raise _bad('invalid cron %r' % cron)
+        if project is not None:
+            self._check_project_access(call, project, manage=True)  # requireAccess
+        elif not call.user.get('sysadmin_flag'):
+            raise self._forbidden()  # RequireProjectAccess grants nothing on a project that does not exist
+        if retention_id is None:  # CreateRetention only
+            if scope.get('level') != 'project':
+                raise _bad_cause('scope %s is not support' % (scope.get('level') or ''))
+            if project is None:
+                raise _bad_cause('invalid Project id %d' % (scope.get('ref') or 0))
+        elif project is None or project['metadata'].get('retention_id') != str(retention_id):
+            # requirePolicyAccess: NotFoundError(errors.Errorf("the retention policy id %d does not match"))
+            raise _not_found_cause('the retention policy id %d does not match' % retention_id)
         return project
+
+    @staticmethod
+    def _check_retention_trigger(body):
+        """ValidateRetentionPolicy: a Schedule trigger's non-empty cron must pass utils.ValidateCronString."""
+        trigger = body.get('trigger') or {}
+        cron = (trigger.get('settings') or {}).get('cron') or ''
+        error = cron_error(cron) if trigger.get('kind') == 'Schedule' and cron else None
+        if error:
+            raise _bad('invalid cron string for scheduled tag retention: %s, error: %s' % (cron, error))
 
     @staticmethod
     def _retention_record(retention_id, body):
         trigger = body.get('trigger') or {}
-        return {'id': retention_id, 'algorithm': body['algorithm'], 'rules': copy.deepcopy(body.get('rules') or []),
+        return {'id': retention_id, 'algorithm': body.get('algorithm') or '', 'rules': copy.deepcopy(body.get('rules') or []),
                 'trigger': {'kind': trigger.get('kind') or 'Schedule',
                             'settings': {'cron': (trigger.get('settings') or {}).get('cron', '')}, 'references': {}},
                 'scope': {'level': 'project', 'ref': body['scope']['ref']}}
@@ -492,7 +523,9 @@ class HarborPoliciesMixin:
         body = call.body or {}
         project = self._validate_retention(call, body)
         if project['metadata'].get('retention_id'):
-            raise _bad('bad request')  # "project %v already has retention policy %v"
+            raise _bad_cause('project %d already has retention policy %s' % (project['project_id'],
+                                                                             project['metadata']['retention_id']))
+        self._check_retention_trigger(body)  # retentionCtl.CreateRetention
         retention_id = self._next('retention')
         self.retentions[retention_id] = self._retention_record(retention_id, body)
         project['metadata']['retention_id'] = str(retention_id)
@@ -519,10 +552,16 @@ class HarborPoliciesMixin:
     @route('PUT', '/retentions/{id}')
     def update_retention(self, call):
         body = call.body or {}
-        project = self._validate_retention(call, body)
         retention_id = int(call.params['id'])
-        if project['metadata'].get('retention_id') != str(retention_id) or retention_id not in self.retentions:
-            raise HttpError(404, 'resource not found')  # NotFoundError("the retention policy id %d does not match")
+        self._validate_retention(call, body, retention_id)
+        self._check_retention_trigger(body)  # retentionCtl.UpdateRetention
+        old = self.retentions.get(retention_id)
+        if old is None:
+            # the manager's GetPolicy: a plain fmt.Errorf("no such Retention policy with id %v"), a 500
+            raise HttpError(500, 'internal server error')
+        kind = (body.get('trigger') or {}).get('kind') or ''
+        if kind == old['trigger']['kind'] and kind not in ('Schedule', ''):
+            raise HttpError(500, 'internal server error')  # fmt.Errorf("not support Trigger %s"): no code
         self.retentions[retention_id] = self._retention_record(retention_id, body)
         return 200, None
 
@@ -550,7 +589,7 @@ class HarborPoliciesMixin:
         for rule in self.immutable_rules.values():
             if rule['project_id'] == project['project_id'] and rule['id'] != but and \
                     json.dumps(self._immutable_filter(rule), sort_keys=True) == key:
-                raise HttpError(409, 'immutable rule already exists')
+                raise HttpError(409, 'immutable rule already exists')  # pkg/immutable/dao/dao.go AsConflictError
 
     @staticmethod
     def _immutable_out(rule):
@@ -559,10 +598,11 @@ class HarborPoliciesMixin:
     def _immutable(self, call):
         project = self._find_project(call, manage=True)
         rule = self.immutable_rules.get(int(call.params['immutable_rule_id']))
-        if rule is None:
+        if rule is None:  # pkg/immutable/dao/dao.go GetImmutableRule: AsNotFoundError("immutable rule %d not found")
             raise HttpError(404, 'immutable rule %s not found' % call.params['immutable_rule_id'])
         if rule['project_id'] != project['project_id']:
-            raise HttpError(404, 'resource not found')  # NotFoundError("project id %d does not match")
+            # handler/immutable.go requireRuleAccess: NotFoundError(errors.Errorf("project id %d does not match"))
+            raise _not_found_cause('project id %d does not match' % project['project_id'])
         return project, rule
 
     @route('GET', '/projects/{project_name_or_id}/immutabletagrules')
@@ -587,7 +627,8 @@ class HarborPoliciesMixin:
     def update_immutable(self, call):
         body = call.body or {}
         if body.get('id') != int(call.params['immutable_rule_id']):
-            raise _bad('bad request')  # "the immutable_rule_id doesn't match the id in the payload body"
+            # handler/immutable.go UpdateImmuRule: BadRequestError(fmt.Errorf(...)), before the access check
+            raise _bad_cause("the immutable_rule_id doesn't match the id in the payload body of ImmutableRule")
         project, rule = self._immutable(call)
         if bool(body.get('disabled')) != rule['disabled']:
             rule['disabled'] = bool(body.get('disabled'))

@@ -32,14 +32,25 @@ import re
 from urllib.parse import unquote
 
 from .framework import HttpError, route
-from .harbor_common import NAME_RE, _bad, _now
+from .harbor_common import NAME_RE, _bad, _bad_cause, _now, _precondition_cause, _quota_limit_error
 
-INVALID_ROLE = 'invalid role: must be a built-in project role (1-5) or an existing custom role'
+# src/controller/member/controller.go ErrInvalidRole (v2.15.2): the text predates roles 4 and 5
+INVALID_ROLE = 'Failed to update project member, role is not in 1,2,3'
 ROLES = {1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest'}
 SEVERITIES = ('none', 'negligible', 'low', 'medium', 'high', 'critical')
 PROXY_CACHE_REGISTRY_TYPES = ('docker-hub', 'harbor', 'azure-acr', 'ali-acr', 'aws-ecr', 'google-gcr', 'quay',
                               'docker-registry', 'github-ghcr', 'jfrog-artifactory')
 PROXY_ONLY_METADATA = ('proxy_speed_kb', 'max_upstream_conn', 'proxy_cache_filter_pattern', 'proxy_cache_filter_kind')
+
+
+def _parse_int32_error(value):
+    """The error text of Go's strconv.ParseInt(value, 10, 32), or None."""
+    text = str(value)
+    if not re.match(r'^[+-]?\d+$', text):
+        return 'strconv.ParseInt: parsing "%s": invalid syntax' % text
+    if not -2 ** 31 <= int(text) < 2 ** 31:
+        return 'strconv.ParseInt: parsing "%s": value out of range' % text
+    return None
 
 
 def proxy_cache_retention(project, days=7):
@@ -163,15 +174,40 @@ class HarborProjectsMixin:
         self._check_project_access(call, project)
         return 200, None
 
+    def _validate_project_request(self, metadata, registry_id, storage_limit):
+        """handler/project.go validateProjectReq (v2.15.2): BadRequestError(fmt.Errorf(...)) reads
+        "bad request: <reason>"; BadRequestError(nil).WithMessagef(...) the message alone."""
+        if metadata.get('retention_id'):
+            raise _bad_cause("the retention_id in the request's payload when creating a project should be omitted, "
+                             "alternatively passing an empty string")
+        if registry_id is not None:
+            if registry_id <= 0:
+                raise _bad_cause('%d is invalid value of registry_id, it should be geater than 0' % registry_id)
+            registry = self.registries.get(registry_id)
+            if registry is None:
+                raise HttpError(500, 'internal server error')  # fmt.Errorf("failed to get the registry %d: %v")
+            if registry['type'] not in PROXY_CACHE_REGISTRY_TYPES:
+                raise _bad_cause('unsupported registry type %s' % registry['type'])
+            for key, text in (('proxy_speed_kb', "metadata.proxy_speed_kb should by an int32, but got: '%s', err: %s"),
+                              ('max_upstream_conn', "metadata.max_upstream_conn should be an int, but got '%s', "
+                                                    "err: %s")):
+                if key in metadata:
+                    error = _parse_int32_error(metadata[key])
+                    if error:
+                        raise _bad(text % (metadata[key], error))
+        if storage_limit is not None:
+            error = _quota_limit_error(storage_limit)
+            if error:
+                raise _bad_cause(error)  # BadRequestError(quota.Validate(...))
+
     @route('POST', '/projects')
     def create_project(self, call):
         """Harbor's CreateProject (project.go) and its validateProjectReq."""
         body = call.body or {}
         name = body.get('project_name') or ''
-        if not name or len(name) > 255 or not NAME_RE.match(name):
-            raise _bad('project name is not in lower case or contains illegal characters!')
         user = call.user
         is_admin = bool(user.get('sysadmin_flag'))
+        # handler/project.go CreateProject (v2.15.2): ForbiddenError(nil).WithMessage(...), the message alone
         if user.get('robot_id') and not user.get('system_robot'):
             raise HttpError(403, 'Only system level robot can create project')
         if self.config['project_creation_restriction'] == 'adminonly' and not is_admin:
@@ -189,29 +225,21 @@ class HarborProjectsMixin:
         if 'public' not in metadata and body.get('public') is not None:
             metadata['public'] = 'true' if body['public'] else 'false'
         metadata.setdefault('public', 'false')
-        if metadata['public'] not in ('true', 'false'):
+        if metadata['public'] not in ('true', 'false'):  # handler/project.go CreateProject: WithMessagef
             raise _bad("metadata.public should only be 'true' or 'false', but got: '%s'" % metadata['public'])
         if registry_id is None:
             for key in PROXY_ONLY_METADATA:
                 metadata.pop(key, None)
         else:
             metadata.pop('enable_content_trust', None)
-        if metadata.get('retention_id'):
-            raise _bad('bad request')  # "the retention_id ... should be omitted", hidden behind BadRequestError(err)
-        if registry_id is not None:
-            if registry_id <= 0:
-                raise _bad('bad request')
-            registry = self.registries.get(registry_id)
-            if registry is None:
-                raise HttpError(500, 'internal server error')  # a plain error in Harbor: 500
-            if registry['type'] not in PROXY_CACHE_REGISTRY_TYPES:
-                raise _bad('bad request')
-            for key in ('proxy_speed_kb', 'max_upstream_conn'):
-                if key in metadata and not re.match(r'^-?\d+$', str(metadata[key])):
-                    raise _bad('metadata.%s should be an int32, but got: %r' % (key, metadata[key]))
-        if storage_limit is not None and storage_limit != -1 and storage_limit <= 0:
-            raise _bad('bad request')
+        self._validate_project_request(metadata, registry_id, storage_limit)
+        # pkg/project/manager.go Create: the name is checked after the request (BadRequestError(nil).WithMessage)
+        if not 1 <= len(name) <= 255:
+            raise _bad('Project name %s is illegal in length. (greater than 255 or less than 1)' % name)
+        if not NAME_RE.match(name):
+            raise _bad('project name is not in lower case or contains illegal characters')
         if self.project(name) is not None:
+            # pkg/project/dao/dao.go Create: orm.WrapConflictError(err, "The project named %s already exists")
             raise HttpError(409, 'The project named %s already exists' % name)
         metadata.pop('retention_id', None)
         owner = user if user.get('user_id') else self.users[1]  # robots: the first admin owns the project
@@ -236,7 +264,7 @@ class HarborProjectsMixin:
         allowlist_body = body.get('cve_allowlist')
         if allowlist_body is not None:
             given = allowlist_body.get('project_id') or 0
-            if given not in (0, project['project_id']):
+            if given not in (0, project['project_id']):  # handler/project.go UpdateProject: WithMessagef
                 raise _bad("project_id in cve_allowlist must be %d but it's %d" % (project['project_id'], given))
         metadata = self._clean_metadata(body.get('metadata'))
         if not project['registry_id']:
@@ -244,6 +272,7 @@ class HarborProjectsMixin:
                 metadata.pop(key, None)
         else:
             metadata.pop('enable_content_trust', None)
+        # handler/project.go UpdateProject: errors.New(nil).WithMessage(errMsg).WithCode(BadRequestCode)
         if 'retention_id' in metadata and metadata['retention_id'] != project['metadata'].get('retention_id'):
             raise _bad("the retention_id in the request's payload when updating a project should be omitted, "
                        "alternatively passing the one that has already been associated to this project")
@@ -272,9 +301,9 @@ class HarborProjectsMixin:
             raise self._forbidden()
         deletable, sep = self._deletable(project)
         if not deletable:
-            # PreconditionFailedError(errors.New(reason)): the reason stays in the cause, the body says
-            # "precondition failed"; GET /projects/{p}/_deletable gives the reason
-            raise HttpError(412, 'precondition failed')
+            # handler/project.go DeleteProject: PreconditionFailedError(errors.New(result.Message)), marshalled
+            # with its cause (src/lib/errors/errors.go MarshalJSON uses Error(): "<message>: <cause>")
+            raise _precondition_cause(sep)
         project_id = project['project_id']
         del self.projects[project_id]
         self.repositories.pop(project_id, None)
@@ -381,7 +410,7 @@ class HarborProjectsMixin:
     def _quota(self, call):
         self._require_admin(call)
         quota = self.quotas.get(int(call.params['id']))
-        if quota is None:
+        if quota is None:  # pkg/quota/dao/dao.go Get: orm.WrapNotFoundError(err, "quota %d not found", id)
             raise HttpError(404, 'quota %s not found' % call.params['id'])
         return quota
 
@@ -392,14 +421,18 @@ class HarborProjectsMixin:
     @route('PUT', '/quotas/{id}')
     def update_quota(self, call):
         quota = self._quota(call)
+        # handler/quota.go UpdateQuota (v2.15.2): "hard required in body", then quota.Validate (driver/project
+        # Validate: each resource, then lib.ValidateQuotaLimit, then "resource storage not found") as
+        # BadRequestError(nil).WithMessage(err.Error())
         hard = (call.body or {}).get('hard') or {}
         if not hard:
             raise _bad('hard required in body')
         for resource, value in hard.items():
             if resource != 'storage':
                 raise _bad('resource %s not support' % resource)
-            if value != -1 and value <= 0:
-                raise _bad('invalid value for resource %s' % resource)
+            error = _quota_limit_error(value)
+            if error:
+                raise _bad(error)
         quota['hard'].update(hard)
         quota['update_time'] = _now()
         return 200, None
@@ -412,14 +445,21 @@ class HarborProjectsMixin:
         else:
             name = self.groups.get(member['entity_id'], {}).get('group_name', '')
         return {'id': member['id'], 'project_id': member['project_id'], 'entity_name': name,
-                'role_name': ROLES[member['role_id']], 'role_id': member['role_id'],
+                'role_name': ROLES.get(member['role_id'], ''), 'role_id': member['role_id'],
                 'entity_id': member['entity_id'], 'entity_type': member['entity_type']}
 
-    def _member(self, call, manage=False):
+    def _member(self, call, manage=False, missing_ok=False):
+        """The member of the path; pkg/member/manager.go Get (v2.15.2): NotFoundError(nil).WithMessagef("the
+        project member is not found, project id %v, member id %v"). PUT and DELETE go straight to SQL
+        (pkg/member/dao/dao.go UpdateProjectMemberRole, DeleteProjectMemberByID: no row, no error):
+        ``missing_ok`` gives None there."""
         project = self._find_project(call, manage=manage)
         member = self.members.get(int(call.params['mid']))
         if member is None or member['project_id'] != project['project_id']:
-            raise HttpError(404, 'member %s not found in project %s' % (call.params['mid'], project['name']))
+            if missing_ok:
+                return project, None
+            raise HttpError(404, 'the project member is not found, project id %d, member id %s'
+                            % (project['project_id'], call.params['mid']))
         return project, member
 
     @route('GET', '/projects/{project_name_or_id}/members')
@@ -443,20 +483,24 @@ class HarborProjectsMixin:
         group = body.get('member_group') or {}
         if not (user.get('user_id') or user.get('username') or group.get('id') or group.get('group_name')
                 or group.get('ldap_group_dn')):
-            raise _bad('at least one of member_user or member_group must be provided')
+            # controller/member/controller.go Create: fmt.Errorf("can not get valid member entity, ...") has
+            # no code: a 500
+            raise HttpError(500, 'internal server error')
         if user.get('user_id'):
             if user['user_id'] not in self.users:
-                raise _bad('User %d not found' % user['user_id'])
+                # controller Create: BadRequestError(nil).WithMessagef("Failed to get user %d: %v") around the
+                # user manager's NotFoundError "user %d not found" (pkg/user/manager.go Get)
+                raise _bad('Failed to get user %d: user %d not found' % (user['user_id'], user['user_id']))
             return 'u', user['user_id']
         if group.get('id'):
-            if group['id'] not in self.groups:
+            if group['id'] not in self.groups:  # the group dao's Get answers nil, nil: "Group %d not found"
                 raise _bad('Group %d not found' % group['id'])
             return 'g', group['id']
         if user.get('username'):
             for candidate in self.users.values():
                 if candidate['username'] == user['username']:
                     return 'u', candidate['user_id']
-            # core/auth SearchAndOnBoardUser finds nobody: NotFoundError "user %s is not found"
+            # core/auth/authenticator.go SearchAndOnBoardUser finds nobody: NotFoundError "user %s is not found"
             raise HttpError(404, 'user %s is not found' % user['username'])
         if group.get('ldap_group_dn'):
             for candidate in self.groups.values():
@@ -479,8 +523,8 @@ class HarborProjectsMixin:
         for member in self.members.values():
             if (member['project_id'], member['entity_type'], member['entity_id']) == (
                     project['project_id'], entity_type, entity_id):
-                raise HttpError(409, 'The project member specified already exist')
-        if role_id not in ROLES:
+                raise HttpError(409, 'The project member specified already exist')  # ErrDuplicateProjectMember
+        if role_id not in ROLES:  # controller Create: isValidRole, after the duplicate check
             raise _bad(INVALID_ROLE)
         member_id = self._next('member')
         self.members[member_id] = {'id': member_id, 'project_id': project['project_id'],
@@ -496,17 +540,20 @@ class HarborProjectsMixin:
 
     @route('PUT', '/projects/{project_name_or_id}/members/{mid}')
     def update_member(self, call):
-        sep, member = self._member(call, manage=True)
-        role_id = (call.body or {}).get('role_id')
-        if role_id is None:
+        """handler/member.go UpdateProjectMember (v2.15.2): "role can not be empty" when the body has no role;
+        the controller's UpdateRole checks no role id (isValidRole is for Create only) and its SQL update
+        touches no row for a member that is not there."""
+        sep, member = self._member(call, manage=True, missing_ok=True)
+        if call.body is None:
             raise _bad('role can not be empty')
-        if role_id not in ROLES:
-            raise _bad(INVALID_ROLE)
-        member['role_id'] = role_id
+        role_id = call.body.get('role_id') or 0
+        if member is not None:
+            member['role_id'] = role_id
         return 200, None
 
     @route('DELETE', '/projects/{project_name_or_id}/members/{mid}')
     def delete_member(self, call):
-        sep, member = self._member(call, manage=True)
-        del self.members[member['id']]
+        sep, member = self._member(call, manage=True, missing_ok=True)
+        if member is not None:  # DeleteProjectMemberByID: a DELETE that matches no row is no error
+            del self.members[member['id']]
         return 200, None

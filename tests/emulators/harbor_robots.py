@@ -74,40 +74,48 @@ class HarborRobotsMixin:
             raise _bad('bad request error duration input: %s, duration must be either -1(Never) or a positive '
                        'integer' % duration)
 
-    def _check_permissions(self, call, level, permissions):
-        """The project of a project-level robot (validated), or None for a system robot."""
+    def _validate_robot_request(self, duration, level, permissions):
+        """handler/robot.go validate (v2.15.2), in its order: duration, level, empty permission/access, one
+        permission for a project robot, each access in the scope's permission list (containsAccess compares
+        resource and action only)."""
+        self._check_duration(duration)
+        if level not in ('system', 'project'):
+            raise _bad('bad request error level input: %s' % level)
         if not permissions:
             raise _bad('bad request empty permission')
         if any(not perm.get('access') for perm in permissions):
             raise _bad('bad request empty access')
-        if level == 'project':
-            if len(permissions) > 1:
-                raise _bad('bad request permission')
-            if permissions[0].get('kind') != 'project':
-                raise _bad('bad request: the permission of a project level robot must be of kind project')
+        if level == 'project' and len(permissions) > 1:
+            raise _bad('bad request permission')
         for perm in permissions:
             kind = perm.get('kind')
             allowed = {'project': PROJECT_PERMISSIONS, 'system': SYSTEM_PERMISSIONS}.get(kind)
             if allowed is None:
                 raise _bad('bad request permission level: %s' % kind)
-            namespace = perm.get('namespace') or ''
-            if kind == 'project' and namespace != '*' and self.project(namespace) is None:
-                raise self._absent_project(call, namespace)
-            if kind == 'system' and namespace != '/':
-                raise _bad('unknown namespace')
             for access in perm.get('access') or []:
                 if access.get('action') not in allowed.get(access.get('resource'), ()):
                     raise _bad('bad request permission: %s:%s' % (access.get('resource'), access.get('action')))
-                if access.get('effect') not in (None, '', 'allow', 'deny'):
-                    raise _bad('bad request permission effect: %s' % access.get('effect'))
+
+    def _check_permissions(self, call, level, permissions):
+        """The project of a project-level robot (validated), or None for a system robot: requireAccess and
+        robot.SetProject (the project of permissions[0].namespace, whatever its kind), then
+        controller/robot/controller.go toScope for each permission ("unknown namespace" for a system one
+        not on "/", the project of a project one)."""
+        project = None
         if level == 'project':
-            project = self.project(permissions[0].get('namespace'))
+            project = self.project(permissions[0].get('namespace') or '')
             if project is None:
-                raise self._absent_project(call, permissions[0].get('namespace'))
+                raise self._absent_project(call, permissions[0].get('namespace') or '')
             self._check_project_access(call, project, manage=True)
-            return project
-        self._require_admin(call)
-        return None
+        else:
+            self._require_admin(call)
+        for perm in permissions:
+            namespace = perm.get('namespace') or ''
+            if perm['kind'] == 'system' and namespace != '/':
+                raise _bad('unknown namespace')
+            if perm['kind'] == 'project' and namespace != '*' and self.project(namespace) is None:
+                raise self._absent_project(call, namespace)  # pkg/project/dao: "project %s not found"
+        return project
 
     def _expiry(self, duration, created):
         if duration == -1:
@@ -124,8 +132,8 @@ class HarborRobotsMixin:
         if level == 'project':
             if 'ProjectID' not in q:
                 raise _bad('must with project ID when to query project robots')
-            if not str(q['ProjectID'][1]).isdigit():
-                raise _bad('Project ID must be int type.')
+            if not str(q['ProjectID'][1]).isdigit() or int(q['ProjectID'][1]) <= 0:  # handler/robot.go ListRobot
+                raise _bad('ProjectID must be a positive integer')
             project = self.projects.get(int(q['ProjectID'][1]))
             if project is None:
                 raise self._forbidden()
@@ -144,18 +152,20 @@ class HarborRobotsMixin:
     def create_robot(self, call):
         body = call.body or {}
         name = body.get('name') or ''
-        if not name or len(name) > 255 or not NAME_RE.match(name):
+        # handler/robot.go CreateRobot (v2.15.2): validateName, then validate(duration, level, permissions)
+        if not NAME_RE.match(name):
             raise _bad('robot name is not in lower case or contains illegal characters')
-        level = body.get('level')
-        if level not in ('system', 'project'):
-            raise _bad('bad request level: %s, use system or project' % level)
+        level = body.get('level') or ''
         duration = body.get('duration') or 0
-        self._check_duration(duration)
+        self._validate_robot_request(duration, level, body.get('permissions') or [])
         project = self._check_permissions(call, level, body.get('permissions') or [])
         prefix = self.config['robot_name_prefix']
         full_name = prefix + ('%s+%s' % (project['name'], name) if project else name)
         if self.robot(full_name) is not None:
-            raise HttpError(409, 'robot account %s already exists' % full_name)
+            # pkg/robot/dao/dao.go Create: WrapConflictError("robot account %d:%s already exists", ProjectID, Name),
+            # the stored name has no prefix (controller/robot/controller.go Create: "<project>+<name>" or <name>)
+            raise HttpError(409, 'robot account %d:%s already exists' % (project['project_id'] if project else 0,
+                                                                         full_name[len(prefix):]))
         # A secret in the body is ignored, valid or not: the controller always generates one (controller/robot
         # controller.go Create calls CreateSec; goharbor/harbor#16884, #17386 "by design"). A chosen secret
         # can only be set afterwards by PATCH /robots/{id} (RefreshSec).
@@ -175,7 +185,7 @@ class HarborRobotsMixin:
 
     def _robot(self, call):
         robot = self.robots.get(int(call.params['robot_id']))
-        if robot is None:
+        if robot is None:  # pkg/robot/dao/dao.go Get: WrapNotFoundError(err, "robot %d not found")
             raise HttpError(404, 'robot %s not found' % call.params['robot_id'])
         if robot['level'] == 'project':
             self._check_project_access(call, self.projects[robot['project_id']], manage=True)
@@ -191,15 +201,17 @@ class HarborRobotsMixin:
     def update_robot(self, call):
         robot = self._robot(call)
         body = call.body or {}
+        # handler/robot.go updateV2Robot (v2.15.2): validate (a missing duration is the current one), the
+        # project id, requireAccess, then the level and name
+        duration = body.get('duration')
+        if duration is None:
+            duration = robot['duration']
+        self._validate_robot_request(duration, body.get('level') or '', body.get('permissions') or [])
         project = self._check_permissions(call, robot['level'], body.get('permissions') or [])
         if project is not None and project['project_id'] != robot['project_id']:
             raise _bad('cannot update the project id of robot')
         if body.get('name') != robot['name'] or body.get('level') != robot['level']:
             raise _bad('cannot update the level or name of robot')
-        duration = body.get('duration')
-        if duration is None:  # Harbor keeps the current duration when the body has none
-            duration = robot['duration']
-        self._check_duration(duration)
         if duration != robot['duration']:
             robot['duration'] = duration
             robot['expires_at'] = self._expiry(duration, robot['created'])

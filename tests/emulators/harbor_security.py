@@ -51,7 +51,7 @@ import copy
 import uuid
 
 from .framework import HttpError, route
-from .harbor_common import _bad
+from .harbor_common import _bad, http_url
 
 TRIVY = 'Trivy'
 TRIVY_URL = 'http://trivy-adapter:8080'
@@ -204,17 +204,15 @@ class HarborSecurityMixin:
     @staticmethod
     def _validate_registration(registration):
         """Registration.Validate: the URL as lib.ValidateHTTPURL returns it, auth and its credential."""
-        url = (registration.get('url') or '').strip().rstrip('/')
-        if not url:
-            raise _bad('scanner registration validate: empty string')
-        if '://' not in url:
-            url = 'http://' + url
-        scheme = url.split('://', 1)[0]
-        if scheme not in ('http', 'https'):
-            raise _bad('scanner registration validate: invalid HTTP scheme: %s' % scheme)
-        registration['url'] = url
+        # src/pkg/scan/dao/scanner/model.go Validate (v2.15.2): the name first, then the URL, the error wrapped
+        # as errors.Wrap(err, "scanner registration validate"); handler/scanner.go sends
+        # BadRequestError(nil).WithMessage(err.Error())
         if not registration.get('name'):
             raise _bad('missing registration name')
+        url, error = http_url(registration.get('url'))
+        if error:
+            raise _bad('scanner registration validate: %s' % error)
+        registration['url'] = url
         auth = registration.get('auth') or ''
         if auth not in SCANNER_AUTH:
             raise _bad('auth type %s is not supported' % auth)

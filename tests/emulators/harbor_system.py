@@ -31,9 +31,8 @@ import re
 import secrets
 
 from .framework import HttpError, load_spec, route
-from .harbor_common import _bad, _now, valid_cron, valid_secret
+from .harbor_common import _bad, _bad_cause, _now, _quota_limit_error, cron_error, valid_secret
 
-GROUP_TYPES = {1: 'LDAP', 2: 'HTTP', 3: 'OIDC'}
 WRITE_ONLY_CONFIG = ('ldap_search_password', 'oidc_client_secret')
 CONFIG_DEFAULTS = {
     'auth_mode': 'db_auth', 'ldap_scope': 2, 'ldap_timeout': 5, 'ldap_uid': 'cn', 'ldap_verify_cert': True,
@@ -43,11 +42,16 @@ CONFIG_DEFAULTS = {
     'robot_name_prefix': 'robot$', 'notification_enable': True, 'quota_per_project_enable': True,
     'storage_per_project': -1, 'session_timeout': 60,
 }
+# src/lib/config/metadata/type.go (v2.15.2) AuthModeType / ProjectCreationRestrictionType validate: the choices
+# and the error text (sic)
 CONFIG_CHOICES = {
-    'auth_mode': ('db_auth', 'ldap_auth', 'uaa_auth', 'http_auth', 'oidc_auth'),
-    'project_creation_restriction': ('everyone', 'adminonly'),
+    'auth_mode': (('db_auth', 'ldap_auth', 'uaa_auth', 'http_auth', 'oidc_auth'),
+                  'invalid auth_mode, shoud be one of db_auth, ldap_auth, uaa_auth, http_auth, oidc_auth'),
+    'project_creation_restriction': (('everyone', 'adminonly'),
+                                     'invalid project_creation_restriction, should be adminonly or everyone'),
 }
 # handler/user.go validateUserProfile's e-mail pattern
+ILLEGAL_USERNAME_CHARS = ',"~#%$'  # common.IllegalCharsInUsername (src/common/const.go at v2.15.2)
 USER_EMAIL_RULE = re.compile(r'^(([^<>()[\]\\.,;:\s@"]+(\.[^<>()[\]\\.,;:\s@"]+)*)|(".+"))@'
                              r'((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$')
 
@@ -77,7 +81,9 @@ class HarborSystemMixin:
     @route('GET', '/users/current')
     def current_user(self, call):
         if not call.user.get('user_id'):
-            raise HttpError(404, 'the current account is a robot account')
+            # handler/user.go GetCurrentUserInfo (v2.15.2): PreconditionFailedError(nil).WithMessagef(...) for a
+            # security context that is not a local user's (a robot's is named "robot")
+            raise HttpError(412, 'get current user not available for security context: robot')
         return 200, self._user_out(call.user)
 
     @route('GET', '/users/search')
@@ -93,12 +99,15 @@ class HarborSystemMixin:
         self._require_admin(call)
         body = call.body or {}
         username = body.get('username') or ''
-        if not valid_secret(body.get('password')):  # requireValidSecret comes first in users.go
+        # handler/user.go CreateUser (v2.15.2): requireValidSecret, then validateUserProfile(m, true)
+        if not valid_secret(body.get('password')):
             raise _bad('the password or secret must be 8-128, inclusively, characters long with at least 1 '
                        'uppercase letter, 1 lowercase letter and 1 number')
         self._check_user_profile(body)
-        if not username or len(username) > 255 or re.search(r'[,~#$%"\'\s]', username):
-            raise _bad('username %r is invalid' % username)
+        if not 1 <= len(username) <= 255:
+            raise _bad('username with illegal length')
+        if any(c in username for c in ILLEGAL_USERNAME_CHARS):
+            raise _bad('username contains illegal characters')
         if any(u['username'] == username or u['email'] == body['email'] for u in self.users.values()):
             # pkg/user/dao Create: the unique constraints on username and email, WrapConflictError
             raise HttpError(409, 'user %s or email %s already exists' % (username, body['email']))
@@ -109,7 +118,8 @@ class HarborSystemMixin:
     @staticmethod
     def _check_user_profile(body):
         """handler/user.go validateUserProfile (create and PUT /users/{id}): email required and matching
-        Harbor's pattern, realname 1-255 characters without , ~ # $ %, comment at most 30 characters."""
+        Harbor's pattern, realname 1-255 characters without common.IllegalCharsInUsername, comment at most
+        30 characters (each BadRequestError(nil).WithMessage, the message alone)."""
         email = body.get('email') or ''
         if not email:
             raise _bad("email can't be empty")
@@ -118,7 +128,7 @@ class HarborSystemMixin:
         realname = body.get('realname') or ''
         if not 1 <= len(realname) <= 255:
             raise _bad('realname with illegal length')
-        if any(c in realname for c in ',~#$%'):
+        if any(c in realname for c in ILLEGAL_USERNAME_CHARS):
             raise _bad('realname contains illegal characters')
         if len(body.get('comment') or '') > 30:
             raise _bad('comment with illegal length')
@@ -178,7 +188,7 @@ class HarborSystemMixin:
         if not call.user.get('sysadmin_flag') and (user is None or user['user_id'] != call.user.get('user_id')):
             raise self._forbidden()
         if user is None:
-            raise HttpError(404, 'user %s not found' % call.params['user_id'])
+            raise HttpError(404, 'user %s not found' % call.params['user_id'])  # pkg/user/manager.go Get
         return user
 
     @route('GET', '/users/{user_id}')
@@ -188,9 +198,11 @@ class HarborSystemMixin:
     @route('DELETE', '/users/{user_id}')
     def delete_user_api(self, call):
         self._require_admin(call)
-        user = self._user(call)
-        if user['user_id'] == 1:
-            raise _bad('the admin user cannot be deleted')
+        # handler/user.go requireDeletable (v2.15.2): oneself and user 1 are refused before the lookup
+        user_id = int(call.params['user_id'])
+        if user_id in (1, call.user.get('user_id')):
+            raise HttpError(403, 'User with ID %d cannot be deleted' % user_id)
+        user = self._user(call)  # pkg/user/manager.go Delete -> Get: NotFoundError "user %d not found"
         self.delete_user(user['username'])
         return 200, None
 
@@ -222,34 +234,34 @@ class HarborSystemMixin:
         page, headers = self._paginate(call, items)
         return 200, page, headers
 
-    @route('POST', '/usergroups')
+    @route('POST', '/usergroups', empty_ok=True)
     def create_group(self, call):
+        """handler/usergroup.go CreateUserGroup (v2.15.2): no group name is operation.NewCreateUserGroupBadRequest(),
+        a 400 without a body (hence empty_ok); the group type is not checked (stored as sent, 0 when absent)."""
         self._require_admin(call)
         body = call.body or {}
-        group_type = body.get('group_type')
-        if group_type not in GROUP_TYPES:
-            raise _bad('invalid group_type %s: use 1 (LDAP), 2 (HTTP) or 3 (OIDC)' % group_type)
+        group_type = body.get('group_type') or 0
         if not body.get('group_name'):
-            raise _bad('group_name is required')
+            return 400, None
         dn = (body.get('ldap_group_dn') or '').strip().lower()  # dao Add stores utils.TrimLower(dn)
         if group_type == 1 and not dn:
             # controller Create searches the DN in LDAP first: an empty one is never found
             raise _bad('LDAP Group DN is not found: DN:%s' % (body.get('ldap_group_dn') or ''))
         for group in self.groups.values():
             if group['group_name'] == body['group_name'] and group['group_type'] == group_type:
-                # pkg/usergroup manager Create: unique by name and type (controller: ConflictError)
+                # pkg/usergroup/manager.go Create: ErrDupUserGroup, controller/usergroup Create: ConflictError
                 raise HttpError(409, 'duplicate user group, group name:%s, group type: %s, ldap group DN: %s'
                                 % (body['group_name'], group_type, body.get('ldap_group_dn') or ''))
         for group in self.groups.values():
             if group['group_name'] == body['group_name'] and group['group_type'] == 2:
-                raise HttpError(409, 'duplicated user group name')  # dao Add: no name of an HTTP group
+                raise HttpError(409, 'duplicated user group name')  # pkg/usergroup/dao Add: ErrGroupNameDup
         group = self.add_group(body['group_name'], group_type, dn or None)
         return 201, None, self._location('/usergroups/%d' % group['id'])
 
     def _group(self, call):
         group = self.groups.get(int(call.params['group_id']))
-        if group is None:
-            raise HttpError(404, 'group %s not found' % call.params['group_id'])
+        if group is None:  # handler/usergroup.go GetUserGroup, controller/usergroup Update: NotFoundError
+            raise HttpError(404, 'the user group with id %s is not found' % call.params['group_id'])
         return group
 
     @route('GET', '/usergroups/{group_id}')
@@ -269,7 +281,9 @@ class HarborSystemMixin:
     @route('DELETE', '/usergroups/{group_id}')
     def delete_group(self, call):
         self._require_admin(call)
-        group = self._group(call)
+        group = self.groups.get(int(call.params['group_id']))
+        if group is None:  # pkg/usergroup/dao Delete: orm Delete of no row is no error
+            return 200, None
         del self.groups[group['id']]
         for mid in [k for k, m in self.members.items() if m['entity_type'] == 'g' and m['entity_id'] == group['id']]:
             del self.members[mid]
@@ -309,15 +323,22 @@ class HarborSystemMixin:
         body = call.body or {}
         types = self._config_types()
         body = {k: v for k, v in body.items() if k in types}  # go-swagger drops keys its model lacks
-        for key, value in body.items():
-            if key in CONFIG_CHOICES and value not in CONFIG_CHOICES[key]:
-                raise _bad('invalid value %r for %s: use one of %s' % (value, key, ', '.join(CONFIG_CHOICES[key])))
-            if key in ('robot_token_duration', 'token_expiration', 'session_timeout') and value <= 0:
-                raise _bad('%s must be greater than 0' % key)
-            if key == 'storage_per_project' and value != -1 and value <= 0:
-                raise _bad('storage_per_project must be -1 or greater than 0')
+        # src/controller/config/controller.go validateCfg (v2.15.2), in its order: the auth mode change, then
+        # the CfgManager's ValidateCfg per item (src/pkg/config/manager.go: storage_per_project through
+        # lib.ValidateQuotaLimit, each item through its type, wrapped as "item name <key>: <error>"), sent as
+        # BadRequestError(err) ("bad request: <error>"), then verifyValueLengthCfg's "must be positive"
         if 'auth_mode' in body and body['auth_mode'] != self.config['auth_mode'] and not self._auth_mode_editable():
             raise _bad('the auth mode cannot be modified as new users have been inserted into database')
+        for key, value in body.items():
+            if key == 'storage_per_project':
+                error = _quota_limit_error(value)
+                if error:
+                    raise _bad_cause(error)
+            if key in CONFIG_CHOICES and value not in CONFIG_CHOICES[key][0]:
+                raise _bad_cause('item name %s: %s' % (key, CONFIG_CHOICES[key][1]))
+        for key in ('token_expiration', 'robot_token_duration', 'session_timeout'):
+            if key in body and body[key] <= 0:
+                raise _bad('the %s value must be positive' % key)
         self.config.update(body)
         return 200, None
 
@@ -329,9 +350,13 @@ class HarborSystemMixin:
     _SCHEDULE_TYPES = ('Hourly', 'Daily', 'Weekly', 'Custom')
 
     def _cron_of(self, schedule, what):
+        """utils.ValidateCronString, wrapped as errors.New(nil).WithCode(BadRequestCode).WithMessagef("invalid
+        cron string for scheduled <what>: %s, error: %v") (src/server/v2.0/handler/gc.go updateSchedule,
+        purge.go updateSchedule, scan_all.go createOrUpdateScanAllSchedule at v2.15.2)."""
         cron = (schedule or {}).get('cron') or ''
-        if not valid_cron(cron):
-            raise _bad('invalid cron string for scheduled %s: %s' % (what, cron))
+        error = cron_error(cron)
+        if error:
+            raise _bad('invalid cron string for scheduled %s: %s, error: %s' % (what, cron, error))
         return cron
 
     def _store_schedule(self, which, job_name, schedule, cron, parameters):
@@ -380,21 +405,30 @@ class HarborSystemMixin:
         body = call.body or {}
         schedule = body.get('schedule')
         parameters = dict(body.get('parameters') or {})
-        # BadRequestError(fmt.Errorf(...)) hides these reasons: the body says "bad request"
-        if not schedule or not parameters:
-            raise _bad('bad request')  # "schedule cann't be empty" / "schedule parameter cann't be empty"
-        for key in ('audit_retention_hour', 'include_event_types'):
-            if key not in parameters:
-                raise _bad('bad request')  # "<key> should provide"
+        # src/server/v2.0/handler/purge.go verifyCreateRequest/verifyUpdateRequest and retentionHour (v2.15.2):
+        # BadRequestError(fmt.Errorf(...)), the client reads "bad request: <reason>"
+        if not schedule:
+            raise _bad_cause("schedule cann't be empty")
+        if not parameters:
+            raise _bad_cause("schedule parameter cann't be empty")
+        if 'audit_retention_hour' not in parameters:
+            raise _bad_cause('audit_retention_hour should provide')
+        hours = parameters['audit_retention_hour']
+        if isinstance(hours, (int, float)) and not isinstance(hours, bool):  # read only as a json.Number
+            if isinstance(hours, float):  # json.Number.Int64 fails on "2.0" too
+                raise _bad_cause('audit_retention_hour should be integer format')
+            if hours > 240000:  # common.MaxAuditRetentionHour
+                raise _bad_cause('audit_retention_hour should be less than 240000')
+        if 'include_event_types' not in parameters:
+            raise _bad_cause('include_event_types should provide')
         kind = schedule.get('type')
         if kind == 'Manual':
             return self._run_job('PURGE_AUDIT_LOG', parameters)
         if kind == 'None':
             self.schedules['purge_audit'] = None
         elif kind in self._SCHEDULE_TYPES:
-            if not schedule.get('cron'):
-                raise _bad('empty cron string for schedule')
-            self._store_schedule('purge_audit', 'PURGE_AUDIT_LOG', schedule, self._cron_of(schedule, 'purge audit'),
+            self._store_schedule('purge_audit', 'PURGE_AUDIT_LOG', schedule,
+                                 self._cron_of(schedule, 'log rotation purge'),
                                  parameters)
         return 0
 

@@ -172,13 +172,19 @@ def test_project_public_flag_and_location_by_name(harbor):
 
 
 @pytest.mark.parametrize('body,message', [
-    ({'project_name': 'Upper'}, 'project name is not in lower case or contains illegal characters!'),
-    ({'project_name': 'bad name'}, 'project name is not in lower case or contains illegal characters!'),
-    ({'project_name': '-dash'}, 'project name is not in lower case or contains illegal characters!'),
+    # pkg/project/manager.go Create (v2.15.2): BadRequestError(nil).WithMessage, no "!"
+    ({'project_name': 'Upper'}, 'project name is not in lower case or contains illegal characters'),
+    ({'project_name': 'bad name'}, 'project name is not in lower case or contains illegal characters'),
+    ({'project_name': '-dash'}, 'project name is not in lower case or contains illegal characters'),
     ({'project_name': 'p', 'metadata': {'public': 'yes'}}, "metadata.public should only be 'true' or 'false', but got: 'yes'"),
-    ({'project_name': 'p', 'storage_limit': -5}, 'bad request'),  # Harbor hides the quota reason
-    ({'project_name': 'p', 'metadata': {'retention_id': '3'}}, 'bad request'),
-    ({'project_name': 'p', 'registry_id': 0}, 'bad request'),
+    # handler/project.go validateProjectReq: BadRequestError(cause), marshalled as "bad request: <cause>"
+    ({'project_name': 'p', 'storage_limit': -5}, 'bad request: invalid non-positive value for quota limit, value=-5'),
+    ({'project_name': 'p', 'metadata': {'retention_id': '3'}},
+     "bad request: the retention_id in the request's payload when creating a project should be omitted, "
+     "alternatively passing an empty string"),
+    ({'project_name': 'p', 'registry_id': 0}, 'bad request: 0 is invalid value of registry_id, it should be geater than 0'),
+    # the request is checked before the name (manager.Create runs last)
+    ({'project_name': 'Upper', 'storage_limit': -5}, 'bad request: invalid non-positive value for quota limit, value=-5'),
 ])
 def test_project_invalid_input_is_400(harbor, body, message):
     status, data, response = harbor.call('POST', '/projects', body)
@@ -262,7 +268,9 @@ def test_delete_non_empty_project_is_412_until_repositories_are_purged(harbor):
     assert harbor.ok('GET', '/projects/full/_deletable')[0] == {
         'deletable': False, 'message': 'the project contains repositories, can not be deleted'}
     status, data, response = harbor.call('DELETE', '/projects/full')
-    assert status == 412 and error_of(data) == ('PRECONDITION', 'precondition failed')
+    # handler/project.go DeleteProject: PreconditionFailedError(errors.New(result.Message)), cause included
+    assert status == 412 and error_of(data) == (
+        'PRECONDITION', 'precondition failed: the project contains repositories, can not be deleted')
     repos, response = harbor.ok('GET', '/projects/full/repositories')
     assert sorted(r['name'] for r in repos) == ['full/app/web', 'full/db']
     assert response.getheader('X-Total-Count') == '2'
@@ -311,7 +319,8 @@ def test_quota_read_and_update(harbor):
     harbor.ok('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': -1}})
     assert harbor.ok('GET', '/quotas/%d' % quota['id'])[0]['hard'] == {'storage': -1}
     status, data, response = harbor.call('PUT', '/quotas/%d' % quota['id'], {'hard': {'storage': 0}})
-    assert status == 400 and 'storage' in error_of(data)[1]
+    # handler/quota.go UpdateQuota: BadRequestError(nil).WithMessage(err.Error()) of lib.ValidateQuotaLimit
+    assert (status, error_of(data)) == (400, ('BAD_REQUEST', 'invalid non-positive value for quota limit, value=0'))
     assert harbor.call('PUT', '/quotas/999', {'hard': {'storage': 5}})[0] == 404
     # a project created without storage_limit takes storage_per_project (-1 by default)
     other = harbor.create_project('q2')
@@ -350,14 +359,20 @@ def test_project_members_users_and_groups(harbor):
     assert [m['entity_name'] for m in found] == ['developer', 'oidc-devs']  # fuzzy match
     assert response.getheader('X-Total-Count') == '4'  # Harbor counts without the entityname filter
     harbor.ok('DELETE', '/projects/crew/members/%d' % mid)
-    assert harbor.call('GET', '/projects/crew/members/%d' % mid)[0] == 404
+    status, data, response = harbor.call('GET', '/projects/crew/members/%d' % mid)
+    assert (status, error_of(data)) == (404, (
+        'NOT_FOUND', 'the project member is not found, project id %d, member id %d' % (project_id, mid)))
+    # PUT and DELETE of a member that is not there touch no row and succeed (pkg/member/dao/dao.go)
+    harbor.ok('PUT', '/projects/crew/members/%d' % mid, {'role_id': 2})
+    harbor.ok('DELETE', '/projects/crew/members/%d' % mid)
+    assert mid not in harbor.emulator.members
 
 
 @pytest.mark.parametrize('body,status,message', [
-    ({'role_id': 9, 'member_user': {'username': 'developer'}}, 400,
-     'invalid role: must be a built-in project role (1-5) or an existing custom role'),
-    ({'role_id': 1}, 400, 'at least one of member_user or member_group must be provided'),
-    ({'role_id': 1, 'member_user': {'user_id': 999}}, 400, 'User 999 not found'),
+    # controller/member/controller.go Create (v2.15.2)
+    ({'role_id': 9, 'member_user': {'username': 'developer'}}, 400, 'Failed to update project member, role is not in 1,2,3'),
+    ({'role_id': 1}, 500, 'internal server error'),  # fmt.Errorf("can not get valid member entity ..."): no code
+    ({'role_id': 1, 'member_user': {'user_id': 999}}, 400, 'Failed to get user 999: user 999 not found'),
     ({'role_id': 1, 'member_group': {'id': 999}}, 400, 'Group 999 not found'),
     ({'role_id': 1, 'member_group': {'group_name': 'x', 'group_type': 1}}, 404, None),  # LDAP needs a DN
 ])
@@ -547,7 +562,8 @@ def test_robot_create_ignores_a_secret_and_generates_one(harbor):
     # not even checked: a secret that breaks the rule is ignored as well
     assert harbor.ok('POST', '/robots', project_robot(name='other', secret='short'), expect=201)[0]['secret'] != 'short'
     status, data, response = harbor.call('POST', '/robots', project_robot())
-    assert status == 409 and 'robot$ci+builder' in error_of(data)[1]
+    # pkg/robot/dao/dao.go Create: "robot account %d:%s already exists" (project id, name without the prefix)
+    assert status == 409 and error_of(data) == ('CONFLICT', 'robot account 2:ci+builder already exists')
 
 
 @pytest.mark.parametrize('kind,resource,action,allowed', [
@@ -780,21 +796,28 @@ def test_retention_policy_linked_through_project_metadata(harbor):
     retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
     assert harbor.ok('GET', '/projects/keep')[0]['metadata']['retention_id'] == str(retention_id)
     status, data, response = harbor.call('POST', '/retentions', retention(project_id))
-    assert status == 400 and error_of(data) == ('BAD_REQUEST', 'bad request')  # "already has retention policy"
+    assert status == 400 and error_of(data) == (
+        'BAD_REQUEST', 'bad request: project %d already has retention policy %d' % (project_id, retention_id))
     policy = harbor.ok('GET', '/retentions/%d' % retention_id)[0]
     assert policy['rules'][0]['params'] == {'latestPushedK': 10} and policy['trigger']['settings']['cron'] == '0 0 0 * * *'
     harbor.ok('PUT', '/retentions/%d' % retention_id, retention(project_id, cron='', keep=3))
     policy = harbor.ok('GET', '/retentions/%d' % retention_id)[0]
     assert policy['rules'][0]['params'] == {'latestPushedK': 3} and policy['trigger']['settings']['cron'] == ''
-    for bad in (retention(project_id, cron='nightly'), dict(retention(project_id), algorithm='and')):
-        assert harbor.call('PUT', '/retentions/%d' % retention_id, bad)[0] == 400
+    # ValidateRetentionPolicy (pkg/retention/policy/models.go): only the cron of a Schedule trigger is checked
+    status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, retention(project_id, cron='nightly'))
+    assert status == 400 and error_of(data) == ('BAD_REQUEST', 'invalid cron string for scheduled tag retention: '
+                                                'nightly, error: expected exactly 6 fields, found 1: [nightly]')
+    status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, retention(project_id, cron='30 0 0 * * *'))
+    assert status == 400 and error_of(data)[1].endswith(
+        'error: the 1st field (indicating Seconds of time) of the cron setting must be 0')
     doubled = retention(project_id)
     doubled['rules'] = doubled['rules'] * 2
     status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, doubled)
-    assert status == 409 and error_of(data) == ('CONFLICT', 'resource conflict')  # "rule 1 is conflict with rule 0"
+    assert status == 409 and error_of(data) == ('CONFLICT', 'resource conflict: rule 1 is conflict with rule 0')
     many = retention(project_id)
     many['rules'] = [dict(many['rules'][0], params={'latestPushedK': n}) for n in range(16)]
-    assert harbor.call('PUT', '/retentions/%d' % retention_id, many)[0] == 400  # "only 15 rules are allowed"
+    status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, many)
+    assert status == 400 and error_of(data) == ('BAD_REQUEST', 'bad request: only 15 rules are allowed at most')
     templates = harbor.ok('GET', '/retentions/metadatas')[0]['templates']
     assert [t['rule_template'] for t in templates][0] == 'latestPushedK'
     harbor.ok('DELETE', '/retentions/%d' % retention_id)
@@ -828,8 +851,11 @@ def test_retention_update_needs_the_projects_retention_id(harbor):
     data, response = harbor.ok('POST', '/retentions', retention(first), expect=201)
     retention_id = int(response.getheader('Location').rsplit('/', 1)[1])
     status, data, response = harbor.call('PUT', '/retentions/%d' % retention_id, retention(second))
-    assert status == 404 and error_of(data)[0] == 'NOT_FOUND'  # "the retention policy id %d does not match"
-    assert harbor.call('POST', '/retentions', retention(999))[0] == 400
+    # handler/retention.go requirePolicyAccess: NotFoundError(errors.Errorf(...)), cause included
+    assert status == 404 and error_of(data) == (
+        'NOT_FOUND', 'resource not found: the retention policy id %d does not match' % retention_id)
+    status, data, response = harbor.call('POST', '/retentions', retention(999))
+    assert status == 400 and error_of(data) == ('BAD_REQUEST', 'bad request: invalid Project id 999')
 
 
 def immutable(pattern='v*', repos='**'):
@@ -949,9 +975,224 @@ def test_purge_audit_schedule(harbor):
     for missing in ('audit_retention_hour', 'include_event_types'):
         params = {k: v for k, v in body['parameters'].items() if k != missing}
         status, data, response = harbor.call('PUT', '/system/purgeaudit/schedule', dict(body, parameters=params))
-        assert status == 400 and error_of(data)[1] == 'bad request'  # "<missing> should provide", hidden
+        # handler/purge.go verifyUpdateRequest: BadRequestError(fmt.Errorf("<key> should provide")), cause included
+        assert status == 400 and error_of(data) == ('BAD_REQUEST', 'bad request: %s should provide' % missing)
     harbor.ok('PUT', '/system/purgeaudit/schedule', dict(body, schedule={'type': 'None'}))
     assert harbor.call('GET', '/system/purgeaudit/schedule')[1] == b''
+
+
+# --- error shapes: Harbor v2.15.2's status, code and message for each class of error ------------------------
+# src/lib/errors/errors.go: the body is {"errors": [{"code", "message"}]}, the message is Error(), which
+# appends the cause ("<generic>: <cause>"); src/lib/http/error.go: the code gives the status, >= 500 is
+# reduced to UNKNOWN "internal server error".
+
+def test_error_shape_access(harbor):
+    """base.go RequireProjectAccess: ForbiddenError(nil) ("forbidden"); RequireSystemAccess:
+    ForbiddenError(nil).WithMessage(secCtx.GetUsername()): the caller's name; anonymous: "unauthorized"."""
+    user = (harbor.emulator.user_username, harbor.emulator.user_password)
+    harbor.create_project('private')
+    status, data, response = harbor.call('GET', '/projects/private', credentials=user)
+    assert (status, error_of(data)) == (403, ('FORBIDDEN', 'forbidden'))
+    status, data, response = harbor.call('GET', '/registries', credentials=user)
+    assert (status, error_of(data)) == (403, ('FORBIDDEN', harbor.emulator.user_username))
+    status, data, response = harbor.call('GET', '/registries', credentials=None)
+    assert (status, error_of(data)) == (401, ('UNAUTHORIZED', 'unauthorized'))
+
+
+@pytest.mark.parametrize('path,message', [
+    # the dao's NotFoundError(nil).WithMessagef / orm.WrapNotFoundError: the message alone
+    ('/projects/absent', 'project absent not found'),  # pkg/project/dao/dao.go
+    ('/registries/99', 'registry 99 not found'),  # pkg/reg/dao/dao.go
+    ('/robots/99', 'robot 99 not found'),  # pkg/robot/dao/dao.go
+    ('/labels/99', 'label 99 not found'),  # handler/label.go
+    ('/usergroups/99', 'the user group with id 99 is not found'),  # handler/usergroup.go GetUserGroup
+    ('/users/99', 'user 99 not found'),  # pkg/user/manager.go Get
+    ('/quotas/99', 'quota 99 not found'),  # pkg/quota/dao/dao.go
+    ('/projects/library/webhook/policies/99', 'notificationPolicy 99 not found'),  # pkg/notification/policy/dao
+    ('/projects/library/immutabletagrules/99', 'immutable rule 99 not found'),  # pkg/immutable/dao/dao.go
+])
+def test_error_shape_not_found(harbor, path, message):
+    method = 'DELETE' if 'immutabletagrules' in path else 'GET'
+    status, data, response = harbor.call(method, path)
+    assert (status, error_of(data)) == (404, ('NOT_FOUND', message))
+
+
+def test_error_shape_conflict_and_precondition(harbor):
+    harbor.ok('POST', '/registries', registry(), expect=201)
+    status, data, response = harbor.call('POST', '/registries', registry())
+    assert (status, error_of(data)) == (409, ('CONFLICT', 'registry hub already exists'))  # orm.AsConflictError
+    harbor.create_project('hooks')
+    harbor.ok('POST', '/projects/hooks/webhook/policies', webhook(), expect=201)
+    status, data, response = harbor.call('POST', '/projects/hooks/webhook/policies', webhook())
+    assert (status, error_of(data)) == (409, ('CONFLICT', 'notification policy named notify already exists'))
+    # a hook of another project: handler/webhook.go requirePolicyInProject, NotFoundError(cause)
+    hook_id = max(harbor.emulator.webhooks)
+    status, data, response = harbor.call('GET', '/projects/library/webhook/policies/%d' % hook_id)
+    assert (status, error_of(data)) == (404, (
+        'NOT_FOUND', 'resource not found: project id:1, webhook policy id: %d not found' % hook_id))
+    # an immutable rule of another project: handler/immutable.go requireRuleAccess, NotFoundError(cause)
+    harbor.ok('POST', '/projects/hooks/immutabletagrules', immutable(), expect=201)
+    rule_id = max(harbor.emulator.immutable_rules)
+    status, data, response = harbor.call('DELETE', '/projects/library/immutabletagrules/%d' % rule_id)
+    assert (status, error_of(data)) == (404, ('NOT_FOUND', 'resource not found: project id 1 does not match'))
+    status, data, response = harbor.call('PUT', '/projects/hooks/immutabletagrules/%d' % rule_id, immutable())
+    assert (status, error_of(data)) == (400, (
+        'BAD_REQUEST', "bad request: the immutable_rule_id doesn't match the id in the payload body of ImmutableRule"))
+
+
+def test_error_shape_plain_errors_are_500(harbor):
+    """A Go error without a code (fmt.Errorf) is sent as 500 UNKNOWN "internal server error" (lib/http SendError)."""
+    status, data, response = harbor.call('POST', '/registries', registry(type='floppy'))  # no adapter factory
+    assert (status, error_of(data)) == (500, ('UNKNOWN', 'internal server error'))
+    harbor.create_project('crew')
+    status, data, response = harbor.call('POST', '/projects/crew/members', {'role_id': 2})  # no member entity
+    assert (status, error_of(data)) == (500, ('UNKNOWN', 'internal server error'))
+
+
+def test_error_shape_current_user_of_a_robot_is_412(harbor):
+    """handler/user.go GetCurrentUserInfo: PreconditionFailedError for a security context that is not local."""
+    harbor.create_project('ci')
+    created = harbor.ok('POST', '/robots', project_robot(), expect=201)[0]
+    status, data, response = harbor.call('GET', '/users/current', credentials=(created['name'], created['secret']))
+    assert (status, error_of(data)) == (412, ('PRECONDITION', 'get current user not available for security context: robot'))
+
+
+def test_error_shape_user_group_without_a_name_is_400_without_body(harbor):
+    """handler/usergroup.go CreateUserGroup: operation.NewCreateUserGroupBadRequest() carries no payload."""
+    status, data, response = harbor.call('POST', '/usergroups', {'group_type': 3})
+    assert (status, data) == (400, b'')
+    assert harbor.emulator.groups == {}
+    # the group type is not checked: stored as sent (controller/usergroup Create, pkg/usergroup dao Add)
+    harbor.ok('POST', '/usergroups', {'group_name': 'odd', 'group_type': 7}, expect=201)
+
+
+@pytest.mark.parametrize('body,message', [
+    # handler/user.go validateUserProfile: common.IllegalCharsInUsername is ,"~#%$ (whitespace and ' allowed)
+    ({'username': ''}, 'username with illegal length'),  # a longer one than 255 is the spec's 422
+    ({'username': 'al"ice'}, 'username contains illegal characters'),
+    ({'realname': 'Al "Ice"'}, 'realname contains illegal characters'),
+])
+def test_error_shape_user_profile(harbor, body, message):
+    good = {'username': 'alice', 'email': 'alice@example.com', 'realname': 'Alice', 'password': 'Alice1234'}
+    status, data, response = harbor.call('POST', '/users', dict(good, **body))
+    assert (status, error_of(data)) == (400, ('BAD_REQUEST', message))
+
+
+def test_user_names_harbor_accepts_and_protected_deletions(harbor):
+    harbor.ok('POST', '/users', {'username': "o'brien smith", 'email': 'ob@example.com', 'realname': 'OB',
+                                 'password': 'Obrien123'}, expect=201)
+    # handler/user.go requireDeletable: user 1 and oneself, ForbiddenError "User with ID %d cannot be deleted"
+    status, data, response = harbor.call('DELETE', '/users/1')
+    assert (status, error_of(data)) == (403, ('FORBIDDEN', 'User with ID 1 cannot be deleted'))
+
+
+@pytest.mark.parametrize('cron,message', [
+    # utils.ValidateCronString (src/common/utils/utils.go) over robfig/cron v3.0.1's parser
+    ('', 'empty cron string is invalid'),
+    ('0 0 * * *', 'expected exactly 6 fields, found 5: [0 0 * * *]'),
+    ('0 61 * * * *', 'end of range (61) above maximum (59): 61'),
+    ('0 0 0 * * 7', 'end of range (7) above maximum (6): 7'),
+    ('0 0 0 0 * *', 'beginning of range (0) below minimum (1): 0'),
+    ('0 0 x * * *', 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'),
+    ('0 0 1-2-3 * * *', 'too many hyphens: 1-2-3'),
+    ('0 0 5-1 * * *', 'beginning of range (5) beyond end of range (1): 5-1'),
+    ('0 0 */0 * * *', 'step of range should be a positive number: */0'),
+    ('@daily', 'parser does not accept descriptors: @daily'),
+    ('*/30 * * * * *', 'the 1st field (indicating Seconds of time) of the cron setting must be 0'),
+])
+def test_error_shape_schedule_cron(harbor, cron, message):
+    """handler/gc.go updateSchedule: "invalid cron string for scheduled gc: %s, error: %v" (BAD_REQUEST)."""
+    status, data, response = harbor.call('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': cron}})
+    assert (status, error_of(data)) == (400, ('BAD_REQUEST', 'invalid cron string for scheduled gc: %s, error: %s'
+                                              % (cron, message)))
+
+
+def test_cron_names_and_lists_harbor_accepts(harbor):
+    for cron in ('0 0 0 * JAN-MAR sun,Sat', '0 */15 1,2 ? * *', '0 0 0 1 1 0'):
+        harbor.ok('PUT', '/system/gc/schedule', {'schedule': {'type': 'Custom', 'cron': cron}})
+    status, data, response = harbor.call('PUT', '/system/purgeaudit/schedule', {
+        'schedule': {'type': 'Daily', 'cron': '5 0 0 * * *'},
+        'parameters': {'audit_retention_hour': 1, 'include_event_types': 'x'}})
+    assert (status, error_of(data)[1]) == (400, 'invalid cron string for scheduled log rotation purge: 5 0 0 * * *, '
+                                           'error: the 1st field (indicating Seconds of time) of the cron setting must be 0')
+    status, data, response = harbor.call('PUT', '/system/purgeaudit/schedule', {
+        'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'},
+        'parameters': {'audit_retention_hour': 240001, 'include_event_types': 'x'}})
+    assert (status, error_of(data)[1]) == (400, 'bad request: audit_retention_hour should be less than 240000')
+
+
+def test_replication_cron_follows_the_policy_model(harbor):
+    """controller/replication/model/model.go Validate: parse, then seconds "0", then minutes not "*"."""
+    data, response = harbor.ok('POST', '/registries', registry(), expect=201)
+    registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    base = {'name': 'pull', 'src_registry': {'id': registry_id}, 'enabled': True}
+    for cron, message in (('30 0 2 * * *', 'the 1st field (indicating Seconds of time) of the cron setting must be 0'),
+                          ('0 * 2 * * *', '* is not allowed for the Minutes field of the cron setting of replication policy'),
+                          ('0 0 2 * * 7', 'invalid cron string for scheduled trigger: 0 0 2 * * 7')):
+        status, data, response = harbor.call('POST', '/replication/policies', dict(
+            base, trigger={'type': 'scheduled', 'trigger_settings': {'cron': cron}}))
+        assert (status, error_of(data)) == (400, ('BAD_REQUEST', message)), cron
+    for item, message in (({'type': 'colour', 'value': 'red'}, 'invalid filter type'),
+                          ({'type': 'name', 'value': 'a/**', 'decoration': 'matches'},
+                           'only tag and label filter support decoration'),
+                          ({'type': 'tag', 'value': 'v*', 'decoration': 'maybe'}, 'invalid filter decoration, :maybe'),
+                          ({'type': 'resource', 'value': 'chart'}, 'invalid resource filter: chart')):
+        status, data, response = harbor.call('POST', '/replication/policies', dict(base, filters=[item]))
+        assert (status, error_of(data)) == (400, ('BAD_REQUEST', message)), item
+    assert harbor.emulator.replication_policies == {}
+
+
+def test_registry_url_as_harbor_validates_it(harbor):
+    """lib.ValidateHTTPURL: no scheme means http://, the stored URL is scheme://host/path; errors as they are."""
+    data, response = harbor.ok('POST', '/registries', registry(url='registry.example.com/v2/'), expect=201)
+    registry_id = int(response.getheader('Location').rsplit('/', 1)[1])
+    assert harbor.ok('GET', '/registries/%d' % registry_id)[0]['url'] == 'http://registry.example.com/v2'
+    for url, message in (('ftp://mirror.example.com', 'invalid HTTP scheme: ftp'), (' ', 'empty string'),
+                         ('not a url', 'invalid URL: parse "http://not a url": invalid character " " in host name')):
+        status, data, response = harbor.call('POST', '/registries', registry(name='x', url=url))
+        assert (status, error_of(data)) == (400, ('BAD_REQUEST', message)), url
+    # any credential type is stored (pkg/reg/manager.go); ping needs a type and a URL
+    harbor.ok('POST', '/registries', registry(name='odd', credential={'type': 'token', 'access_key': 'k',
+                                                                      'access_secret': 's'}), expect=201)
+    status, data, response = harbor.call('POST', '/registries/ping', {'url': 'https://registry-1.docker.io'})
+    assert (status, error_of(data)) == (400, ('BAD_REQUEST', 'type or url cannot be empty'))
+
+
+def test_retention_rules_are_not_checked_beyond_harbor(harbor):
+    """handler/retention.go and ValidateRetentionPolicy check the rule count, duplicates, scope and the cron
+    only: a policy Harbor stores is stored (its rules are read when the job runs)."""
+    project_id = harbor.create_project('keep')
+    body = dict(retention(project_id), algorithm='and')
+    body['rules'][0].update(template='whatever', params={}, tag_selectors=[])
+    harbor.ok('POST', '/retentions', body, expect=201)
+    status, data, response = harbor.call('POST', '/retentions', dict(retention(project_id), scope={'level': 'system', 'ref': 0}))
+    assert (status, error_of(data)) == (400, ('BAD_REQUEST', 'bad request: scope system is not support'))
+
+
+def test_config_errors_follow_the_config_controller(harbor):
+    """controller/config validateCfg: the item's type error, wrapped "item name <key>", as BadRequestError(err)."""
+    for body, message in (
+            ({'project_creation_restriction': 'nobody'}, 'bad request: item name project_creation_restriction: '
+                                                         'invalid project_creation_restriction, should be adminonly or everyone'),
+            ({'storage_per_project': -5}, 'bad request: invalid non-positive value for quota limit, value=-5'),
+            ({'robot_token_duration': 0}, 'the robot_token_duration value must be positive')):
+        status, data, response = harbor.call('PUT', '/configurations', body)
+        assert (status, error_of(data)) == (400, ('BAD_REQUEST', message)), body
+
+
+def test_robot_errors_follow_the_robot_handler(harbor):
+    """handler/robot.go validateName, validate (duration, level, permissions) in that order; any effect is taken."""
+    harbor.create_project('ci')
+    for body, message in ((project_robot(level='global', duration=0), 'bad request error duration input: 0, duration '
+                                                                        'must be either -1(Never) or a positive integer'),
+                          (project_robot(level='global'), 'bad request error level input: global')):
+        status, data, response = harbor.call('POST', '/robots', body)
+        assert (status, error_of(data)) == (400, ('BAD_REQUEST', message))
+    status, data, response = harbor.call('GET', '/robots?q=Level%3Dproject%2CProjectID%3D0')
+    assert (status, error_of(data)) == (400, ('BAD_REQUEST', 'ProjectID must be a positive integer'))
+    body = project_robot()
+    body['permissions'][0]['access'][0]['effect'] = 'maybe'
+    harbor.ok('POST', '/robots', body, expect=201)
 
 
 # --- write log, counters and faults -----------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_storage_quota_rejects(value):
 
 
 @pytest.mark.parametrize('cron', ['0 0 2 * * *', '0 */5 * * * *', '0 0 0 * * 0', '0 0 2 * * MON-FRI',
-                                  '30 15 10 1,15 JAN-JUN ?', '0 0 0 L * *'.replace('L', '1')])
+                                  '0 15 10 1,15 JAN-JUN ?', '0 0 0 L * *'.replace('L', '1'), '0 0 0 * * 6'])
 def test_cron_accepts_six_fields(cron):
     assert H.check_cron(cron) == cron
 
@@ -88,6 +88,25 @@ def test_cron_rejects(cron, fragment):
         H.check_cron(cron, 'schedule')
     assert info.value.msg.startswith('schedule')
     assert fragment in info.value.msg
+
+
+@pytest.mark.parametrize('cron,fragment', [
+    # Harbor v2.15.2 refuses these with a 400 (src/common/utils/utils.go ValidateCronString: the seconds field
+    # must be "0"; robfig/cron v3.0.1, Harbor's parser: day of week 0-6): the module must say so first
+    ('30 15 10 1,15 JAN-JUN ?', 'Harbor needs 0 in the seconds field'), ('*/30 * * * * *', 'Harbor needs 0 in the seconds field'),
+    ('0 0 0 * * 7', 'out of range for the day of week field (0-6)'),
+])
+def test_cron_rejects_what_harbor_refuses(cron, fragment):
+    with pytest.raises(ModuleFailure) as info:
+        H.check_cron(cron, 'schedule')
+    assert info.value.msg.startswith('schedule') and fragment in info.value.msg
+
+
+def test_replication_cron_refuses_every_minute():
+    """controller/replication/model/model.go Validate: "*" is not allowed in the minutes field."""
+    with pytest.raises(ModuleFailure) as info:
+        validate(ReplicationPolicy, name='n', destination_registry='r', trigger='scheduled', cron='0 * 2 * * *')
+    assert info.value.msg.startswith('cron') and 'minutes field' in info.value.msg
 
 
 @pytest.mark.parametrize('name', ['a', 'team-a', 'ml.models_v2', 'a' * 255, '0day'])
