@@ -22,9 +22,9 @@ from ansible_collections.maestro.platform.plugins.module_utils._declarative impo
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborOperation,
     HarborResource,
-    check_cron,
     list_all,
 )
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_cron import check_cron
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 FILTER_TYPES = ('name', 'tag', 'label', 'resource')

@@ -17,10 +17,10 @@ __metaclass__ = type
 from ansible_collections.maestro.platform.plugins.module_utils._declarative import Declarative
 from ansible_collections.maestro.platform.plugins.module_utils._harbor import (
     HarborResource,
-    check_cron,
     check_name,
     get_or_none,
 )
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_cron import check_cron
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_immutable_rule import (
     read_selectors, selectors)
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure

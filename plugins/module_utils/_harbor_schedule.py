@@ -17,7 +17,8 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.maestro.platform.plugins.module_utils._harbor import HarborOperation, HarborResource, check_cron
+from ansible_collections.maestro.platform.plugins.module_utils._harbor import HarborOperation, HarborResource
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_cron import check_cron
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 SCHEDULE_JOBS = {'gc': '/system/gc/schedule', 'scan_all': '/system/scanAll/schedule',

@@ -5,6 +5,7 @@ tests/integration/test_harbor_modules.py."""
 import pytest
 
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor as H
+from ansible_collections.maestro.platform.plugins.module_utils import _harbor_cron as HC
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_config import Configuration
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import ReplicationPolicy
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import RetentionPolicy
@@ -73,7 +74,7 @@ def test_storage_quota_rejects(value):
 @pytest.mark.parametrize('cron', ['0 0 2 * * *', '0 */5 * * * *', '0 0 0 * * 0', '0 0 2 * * MON-FRI',
                                   '0 15 10 1,15 JAN-JUN ?', '0 0 0 L * *'.replace('L', '1'), '0 0 0 * * 6'])
 def test_cron_accepts_six_fields(cron):
-    assert H.check_cron(cron) == cron
+    assert HC.check_cron(cron) == cron
 
 
 @pytest.mark.parametrize('cron,fragment', [
@@ -85,7 +86,7 @@ def test_cron_accepts_six_fields(cron):
 ])
 def test_cron_rejects(cron, fragment):
     with pytest.raises(ModuleFailure) as info:
-        H.check_cron(cron, 'schedule')
+        HC.check_cron(cron, 'schedule')
     assert info.value.msg.startswith('schedule')
     assert fragment in info.value.msg
 
@@ -98,7 +99,7 @@ def test_cron_rejects(cron, fragment):
 ])
 def test_cron_rejects_what_harbor_refuses(cron, fragment):
     with pytest.raises(ModuleFailure) as info:
-        H.check_cron(cron, 'schedule')
+        HC.check_cron(cron, 'schedule')
     assert info.value.msg.startswith('schedule') and fragment in info.value.msg
 
 
