@@ -139,4 +139,9 @@ class Schedule(HarborResource):
         self.client.put(SCHEDULE_JOBS[self.params['job']], self._body(desired))
 
     def delete(self, current):
-        self.client.put(SCHEDULE_JOBS[self.params['job']], {'schedule': {'type': 'None'}})
+        body = {'schedule': {'type': 'None'}}
+        if self.params['job'] == 'purge_audit':
+            # Harbor refuses a purge schedule request without its parameters, a cancellation too
+            # (handler/purge.go verifyUpdateRequest: "schedule parameter cann't be empty"): send the current ones.
+            body['parameters'] = self._body(current)['parameters']
+        self.client.put(SCHEDULE_JOBS[self.params['job']], body)
