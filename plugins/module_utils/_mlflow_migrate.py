@@ -48,16 +48,6 @@ from ansible_collections.maestro.platform.plugins.module_utils._mlflow_copy impo
 from ansible_collections.maestro.platform.plugins.module_utils._mlflow_copy_models import ModelCopy
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure, Operation
 
-SOURCE_OPTIONS = dict(
-    tracking_uri=dict(type='str', required=True),
-    username=dict(type='str'),
-    password=dict(type='str', no_log=True),
-    token=dict(type='str', no_log=True),
-    validate_certs=dict(type='bool', default=True),
-    ca_path=dict(type='path'),
-    timeout=dict(type='int', default=30),
-)
-
 
 class Clients:
     """The two servers of a migration (the operation's client)."""
