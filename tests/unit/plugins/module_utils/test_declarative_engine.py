@@ -179,6 +179,8 @@ def test_a_singleton_in_check_mode_reads_and_never_writes():
     result = Settings({'motd': 'hello', 'open': None}, server, check_mode=True).execute()
     assert result['changed'] and result['settings'] == {'id': 1, 'motd': 'hello', 'open': True}
     assert server.log == [('GET', '/settings')]
+
+
 def test_only_a_listed_declaration_reads_ahead_and_its_listing_holds_each_object_as_read_finds_it():
     server = FakeServer({'id': 1, 'name': 'a', 'kind': 'k', 'url': 'https://x/', 'auth': {'user': 'u'}},
                         {'id': 2, 'name': 'b', 'kind': 'j', 'url': 'https://y', 'on': 1},
