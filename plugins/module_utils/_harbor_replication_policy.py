@@ -28,6 +28,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_cron impo
 from ansible_collections.maestro.platform.plugins.module_utils._resource import ModuleFailure
 
 FILTER_TYPES = ('name', 'tag', 'label', 'resource')
+DECORATED = ('tag', 'label')
 
 
 def _registry_name(ref):
@@ -44,6 +45,12 @@ def normalize_filters(filters):
             value = sorted(str(v) for v in value)
         result.append({'type': item.get('type'), 'value': value, 'decoration': item.get('decoration') or 'matches'})
     return sorted(result, key=lambda f: (f['type'] or '', json.dumps(f['value'])))
+
+
+def wire_filters(filters):
+    """Filters as Harbor takes them: a decoration on tag and label filters only (src/pkg/reg/model/policy.go
+    Filter.Validate, v2.15.2: "only tag and label filter support decoration" for name and resource filters)."""
+    return [dict((k, v) for k, v in f.items() if k != 'decoration' or f['type'] in DECORATED) for f in filters]
 
 
 def normalize_policy(raw):
@@ -142,6 +149,9 @@ class ReplicationPolicy(Declarative, HarborResource):
             if item['type'] == 'resource' and value not in ('image', 'artifact'):
                 raise ModuleFailure("filters[%d].value must be 'image' or 'artifact' for a resource filter"
                                     % index)
+            if item['type'] not in DECORATED and item['decoration'] != 'matches':
+                raise ModuleFailure('filters[%d].decoration: excludes is only for tag and label filters (Harbor '
+                                    'refuses a decoration on a %s filter): leave it out' % (index, item['type']))
             filters.append({'type': item['type'], 'value': value, 'decoration': item['decoration']})
         return normalize_filters(filters)
 
@@ -201,7 +211,7 @@ class ReplicationPolicy(Declarative, HarborResource):
             'trigger': {'type': desired['trigger'],
                         'trigger_settings': {'cron': desired['cron'] or ''}},
             # Harbor v2.15 binds only the deprecated `deletion` on input; send both spellings.
-            'filters': desired['filters'], 'replicate_deletion': desired['replicate_deletion'],
+            'filters': wire_filters(desired['filters']), 'replicate_deletion': desired['replicate_deletion'],
             'deletion': desired['replicate_deletion'],
             'override': desired['override'], 'enabled': desired['enabled'], 'speed': desired['speed'],
             'copy_by_chunk': desired['copy_by_chunk'],

@@ -72,7 +72,10 @@ options:
         type: raw
         required: true
       decoration:
-        description: V(matches) includes what the filter selects; V(excludes) leaves it out.
+        description:
+          - V(matches) includes what the filter selects; V(excludes) leaves it out.
+          - V(excludes) is for C(tag) and C(label) filters only (Harbor refuses a decoration on C(name) and
+            C(resource) filters, and the module sends none for them).
         type: str
         choices: [matches, excludes]
         default: matches

@@ -12,6 +12,7 @@ from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_schedule import Schedule
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import Webhook
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import normalize_policy
+from ansible_collections.maestro.platform.plugins.module_utils._harbor_replication_policy import wire_filters
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_retention_policy import normalize_retention
 from ansible_collections.maestro.platform.plugins.module_utils._harbor_webhook import normalize_targets
 from ansible_collections.maestro.platform.plugins.module_utils import _harbor_project as HPR
@@ -390,6 +391,13 @@ def test_replication_filters_and_checks():
         validate(ReplicationPolicy, name='n', filters=[{'type': 'resource', 'value': 'chart', 'decoration': 'matches'}])
     with pytest.raises(ModuleFailure, match='^speed'):
         validate(ReplicationPolicy, name='n', speed=0)
+    # Harbor refuses a decoration on name and resource filters (src/pkg/reg/model/policy.go Filter.Validate,
+    # v2.15.2): excludes there is refused before any request, and the body carries none for them.
+    with pytest.raises(ModuleFailure, match=r'^filters\[0\].decoration: excludes is only for tag and label filters'):
+        validate(ReplicationPolicy, name='n', filters=[{'type': 'name', 'value': 'a/**', 'decoration': 'excludes'}])
+    assert wire_filters(op.filters) == [{'type': 'label', 'value': ['b'], 'decoration': 'excludes'},
+                                        {'type': 'name', 'value': 'team/**'},
+                                        {'type': 'tag', 'value': 'v*', 'decoration': 'matches'}]
 
 
 def test_replication_local_registry_is_none():
