@@ -127,6 +127,20 @@ def run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0
     return PlaybookResult(proc, time.monotonic() - started)
 
 
+def run_phases_alone(playbook, role, configure_task, verify_task, **kwargs):
+    """The phases alone on a converged service (docs/roles.md): ``--tags <role>_configure`` reads every object
+    and changes nothing, ``--tags <role>_verify`` reads back what the service serves, and neither runs the
+    other's tasks (the preflight runs with both). The two task names are ones each phase must show. Returns
+    both PlaybookResults; kwargs go to run_playbook."""
+    configure = run_playbook(playbook, tags=role + '_configure', **kwargs)
+    assert configure.ok and 'changed=0' in configure.stdout, str(configure)
+    assert 'Configure | ' + configure_task in configure.stdout and 'Verify |' not in configure.stdout
+    verify = run_playbook(playbook, tags=role + '_verify', **kwargs)
+    assert verify.ok and 'changed=0' in verify.stdout and 'Verify | ' + verify_task in verify.stdout, str(verify)
+    assert 'Configure |' not in verify.stdout and 'Preflight |' in verify.stdout
+    return configure, verify
+
+
 def unavailable(reason):
     """A prerequisite of the test is missing: skip it when pytest is run by hand, fail it under scripts/test.sh
     (CI), which sets MAESTRO_REQUIRE_MOLECULE=1 because there every prerequisite must be present."""

@@ -6,7 +6,7 @@ after the blob stores and repositories), and a second run changes nothing."""
 
 import yaml
 
-from tests.helpers import run_playbook
+from tests.helpers import run_phases_alone, run_playbook
 
 PROXY_SECRET = 'role-proxy-Secr3t'
 S3_SECRET = 'role-S3-secret'
@@ -67,14 +67,9 @@ def test_role_converges_operations_from_inventory(tmp_path, nexus_emulator, pref
     second = run_playbook('nexus_role_ops.yml', inventory=path)
     assert second.ok and 'changed=0' in second.stdout, str(second)
     assert len(nexus_emulator.writes) == len(writes)
-    # The phases alone on the converged Nexus (docs/roles.md): configure reads every object and changes nothing,
-    # verify reads back the repositories; neither runs the other.
-    configure = run_playbook('nexus_role_ops.yml', inventory=path, tags='nexus_configure')
-    assert configure.ok and 'changed=0' in configure.stdout, str(configure)
-    assert 'Configure | Outbound HTTP settings' in configure.stdout and 'Verify |' not in configure.stdout
-    verify = run_playbook('nexus_role_ops.yml', inventory=path, tags='nexus_verify')
-    assert verify.ok and 'changed=0' in verify.stdout and 'Verify | Every repository is served' in verify.stdout, str(verify)
-    assert 'Configure |' not in verify.stdout and 'Preflight |' in verify.stdout
+    # The phases alone on the converged Nexus (docs/roles.md).
+    run_phases_alone('nexus_role_ops.yml', 'nexus', 'Outbound HTTP settings', 'Every repository is served',
+                     inventory=path)
     assert len(nexus_emulator.writes) == len(writes)
     for secret in (PROXY_SECRET, S3_SECRET, nexus_emulator.admin_password):
         assert secret not in first.stdout + second.stdout
